@@ -1,0 +1,816 @@
+/*
+ * DkvmHostFacts values and their JSON form (`dkvm host --json`). The JSON is
+ * built and read with json-glib; field names are the documented interface
+ * (README.md, "dkvm host --json"), so renaming one is a breaking change.
+ */
+#include "host-facts.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "dkvm-error.h"
+
+static const gchar *const cpu_type_names[] = {
+	[DKVM_CPU_TYPE_UNKNOWN] = NULL,
+	[DKVM_CPU_TYPE_PERFORMANCE] = "performance",
+	[DKVM_CPU_TYPE_EFFICIENCY] = "efficiency",
+};
+
+const gchar *
+dkvm_cpu_type_to_string(DkvmCpuType type)
+{
+	if ((guint)type >= G_N_ELEMENTS(cpu_type_names))
+		return NULL;
+	return cpu_type_names[type];
+}
+
+DkvmCpuType
+dkvm_cpu_type_from_string(const gchar *str)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(cpu_type_names); i++) {
+		if (str != NULL && g_strcmp0(cpu_type_names[i], str) == 0)
+			return (DkvmCpuType)i;
+	}
+	return DKVM_CPU_TYPE_UNKNOWN;
+}
+
+static GArray *
+uint_array_new(void)
+{
+	return g_array_new(FALSE, FALSE, sizeof(guint));
+}
+
+static GPtrArray *
+str_array_new(void)
+{
+	return g_ptr_array_new_with_free_func(g_free);
+}
+
+DkvmHostCpu *
+dkvm_host_cpu_new(guint cpu)
+{
+	DkvmHostCpu *self = g_new0(DkvmHostCpu, 1);
+	self->cpu = cpu;
+	self->package = self->die = self->core = self->cluster = self->l3 = self->node = -1;
+	self->siblings = uint_array_new();
+	return self;
+}
+
+void
+dkvm_host_cpu_free(DkvmHostCpu *self)
+{
+	if (self == NULL)
+		return;
+	g_array_unref(self->siblings);
+	g_free(self);
+}
+
+DkvmL3Group *
+dkvm_l3_group_new(guint id)
+{
+	DkvmL3Group *self = g_new0(DkvmL3Group, 1);
+	self->id = id;
+	self->cpus = uint_array_new();
+	return self;
+}
+
+void
+dkvm_l3_group_free(DkvmL3Group *self)
+{
+	if (self == NULL)
+		return;
+	g_array_unref(self->cpus);
+	g_free(self);
+}
+
+DkvmNumaNode *
+dkvm_numa_node_new(guint id)
+{
+	DkvmNumaNode *self = g_new0(DkvmNumaNode, 1);
+	self->id = id;
+	self->cpus = uint_array_new();
+	return self;
+}
+
+void
+dkvm_numa_node_free(DkvmNumaNode *self)
+{
+	if (self == NULL)
+		return;
+	g_array_unref(self->cpus);
+	g_free(self);
+}
+
+DkvmHugepagePool *
+dkvm_hugepage_pool_new(guint64 size_kib, gint node)
+{
+	DkvmHugepagePool *self = g_new0(DkvmHugepagePool, 1);
+	self->size_kib = size_kib;
+	self->node = node;
+	return self;
+}
+
+void
+dkvm_hugepage_pool_free(DkvmHugepagePool *self)
+{
+	g_free(self);
+}
+
+DkvmPciDevice *
+dkvm_pci_device_new(const gchar *address)
+{
+	DkvmPciDevice *self = g_new0(DkvmPciDevice, 1);
+	self->address = g_strdup(address);
+	self->numa_node = -1;
+	self->iommu_group = -1;
+	self->functions = str_array_new();
+	return self;
+}
+
+void
+dkvm_pci_device_free(DkvmPciDevice *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->address);
+	g_free(self->vendor_name);
+	g_free(self->device_name);
+	g_free(self->class_name);
+	g_free(self->driver);
+	g_free(self->reset_method);
+	g_ptr_array_unref(self->functions);
+	g_free(self->host_needed_reason);
+	g_free(self);
+}
+
+DkvmIommuGroup *
+dkvm_iommu_group_new(guint id)
+{
+	DkvmIommuGroup *self = g_new0(DkvmIommuGroup, 1);
+	self->id = id;
+	self->devices = str_array_new();
+	return self;
+}
+
+void
+dkvm_iommu_group_free(DkvmIommuGroup *self)
+{
+	if (self == NULL)
+		return;
+	g_ptr_array_unref(self->devices);
+	g_free(self);
+}
+
+DkvmUsbDevice *
+dkvm_usb_device_new(const gchar *port_path)
+{
+	DkvmUsbDevice *self = g_new0(DkvmUsbDevice, 1);
+	self->port_path = g_strdup(port_path);
+	return self;
+}
+
+void
+dkvm_usb_device_free(DkvmUsbDevice *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->port_path);
+	g_free(self->vendor_name);
+	g_free(self->product_name);
+	g_free(self->serial);
+	g_free(self->controller);
+	g_free(self->host_needed_reason);
+	g_free(self);
+}
+
+static void
+kernel_cmdline_clear(DkvmKernelCmdline *c)
+{
+	g_free(c->raw);
+	g_free(c->intel_iommu);
+	g_free(c->amd_iommu);
+	g_free(c->iommu);
+	g_free(c->pcie_acs_override);
+	g_free(c->isolcpus);
+	g_free(c->nohz_full);
+	g_free(c->rcu_nocbs);
+	g_free(c->hugepagesz);
+	g_free(c->hugepages);
+	g_free(c->default_hugepagesz);
+	g_free(c->vfio_pci_ids);
+	memset(c, 0, sizeof(*c));
+}
+
+DkvmHostFacts *
+dkvm_host_facts_new(void)
+{
+	DkvmHostFacts *self = g_new0(DkvmHostFacts, 1);
+	self->cpus = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_host_cpu_free);
+	self->l3_groups = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_l3_group_free);
+	self->numa_nodes = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_numa_node_free);
+	self->hugepages = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_hugepage_pool_free);
+	self->pci = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_pci_device_free);
+	self->iommu_groups = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_iommu_group_free);
+	self->usb = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_usb_device_free);
+	self->notes = str_array_new();
+	return self;
+}
+
+void
+dkvm_host_facts_free(DkvmHostFacts *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->cpu_vendor);
+	g_free(self->cpu_model);
+	g_ptr_array_unref(self->cpus);
+	g_ptr_array_unref(self->l3_groups);
+	g_ptr_array_unref(self->numa_nodes);
+	g_ptr_array_unref(self->hugepages);
+	kernel_cmdline_clear(&self->cmdline);
+	g_ptr_array_unref(self->pci);
+	g_ptr_array_unref(self->iommu_groups);
+	g_ptr_array_unref(self->usb);
+	g_ptr_array_unref(self->notes);
+	g_free(self);
+}
+
+const DkvmHostCpu *
+dkvm_host_facts_get_cpu(const DkvmHostFacts *self, guint cpu)
+{
+	for (guint i = 0; i < self->cpus->len; i++) {
+		const DkvmHostCpu *c = g_ptr_array_index(self->cpus, i);
+		if (c->cpu == cpu)
+			return c;
+	}
+	return NULL;
+}
+
+const DkvmL3Group *
+dkvm_host_facts_get_l3_group(const DkvmHostFacts *self, guint id)
+{
+	for (guint i = 0; i < self->l3_groups->len; i++) {
+		const DkvmL3Group *g = g_ptr_array_index(self->l3_groups, i);
+		if (g->id == id)
+			return g;
+	}
+	return NULL;
+}
+
+const DkvmPciDevice *
+dkvm_host_facts_get_pci(const DkvmHostFacts *self, const gchar *address)
+{
+	for (guint i = 0; i < self->pci->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(self->pci, i);
+		if (g_ascii_strcasecmp(d->address, address) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+const DkvmIommuGroup *
+dkvm_host_facts_get_iommu_group(const DkvmHostFacts *self, guint id)
+{
+	for (guint i = 0; i < self->iommu_groups->len; i++) {
+		const DkvmIommuGroup *g = g_ptr_array_index(self->iommu_groups, i);
+		if (g->id == id)
+			return g;
+	}
+	return NULL;
+}
+
+const DkvmHugepagePool *
+dkvm_host_facts_get_hugepage_pool(const DkvmHostFacts *self, guint64 size_kib)
+{
+	for (guint i = 0; i < self->hugepages->len; i++) {
+		const DkvmHugepagePool *p = g_ptr_array_index(self->hugepages, i);
+		if (p->size_kib == size_kib && p->node < 0)
+			return p;
+	}
+	return NULL;
+}
+
+guint
+dkvm_host_facts_count_cores(const DkvmHostFacts *self)
+{
+	/* a core is counted at its lowest-numbered thread */
+	guint cores = 0;
+	for (guint i = 0; i < self->cpus->len; i++) {
+		const DkvmHostCpu *c = g_ptr_array_index(self->cpus, i);
+		if (c->siblings->len == 0 || g_array_index(c->siblings, guint, 0) == c->cpu)
+			cores++;
+	}
+	return cores;
+}
+
+/* ---- to JSON ---- */
+
+static void
+add_uint_array(JsonBuilder *b, const gchar *name, const GArray *arr)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = 0; arr != NULL && i < arr->len; i++)
+		json_builder_add_int_value(b, g_array_index(arr, guint, i));
+	json_builder_end_array(b);
+}
+
+static void
+add_str_array(JsonBuilder *b, const gchar *name, const GPtrArray *arr)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = 0; arr != NULL && i < arr->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(arr, i));
+	json_builder_end_array(b);
+}
+
+/* -1 ("not reported") becomes null, so scripts need no magic numbers. */
+static void
+add_opt_int(JsonBuilder *b, const gchar *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	if (value < 0)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_int_value(b, value);
+}
+
+static void
+add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value == NULL)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_string_value(b, value);
+}
+
+static void
+add_int(JsonBuilder *b, const gchar *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_int_value(b, value);
+}
+
+static void
+add_bool(JsonBuilder *b, const gchar *name, gboolean value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_boolean_value(b, value);
+}
+
+static void
+add_hex(JsonBuilder *b, const gchar *name, guint value, guint digits)
+{
+	g_autofree gchar *s = g_strdup_printf("%0*x", (int)digits, value);
+	json_builder_set_member_name(b, name);
+	json_builder_add_string_value(b, s);
+}
+
+static void
+build_cpus(JsonBuilder *b, const DkvmHostFacts *self)
+{
+	json_builder_set_member_name(b, "cpus");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->cpus->len; i++) {
+		const DkvmHostCpu *c = g_ptr_array_index(self->cpus, i);
+		json_builder_begin_object(b);
+		add_int(b, "cpu", c->cpu);
+		add_opt_int(b, "package", c->package);
+		add_opt_int(b, "die", c->die);
+		add_opt_int(b, "core", c->core);
+		add_opt_int(b, "cluster", c->cluster);
+		add_opt_int(b, "l3", c->l3);
+		add_opt_int(b, "node", c->node);
+		add_uint_array(b, "siblings", c->siblings);
+		add_opt_str(b, "type", dkvm_cpu_type_to_string(c->type));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+
+	json_builder_set_member_name(b, "l3_groups");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->l3_groups->len; i++) {
+		const DkvmL3Group *g = g_ptr_array_index(self->l3_groups, i);
+		json_builder_begin_object(b);
+		add_int(b, "id", g->id);
+		add_uint_array(b, "cpus", g->cpus);
+		add_int(b, "size_kib", (gint64)g->size_kib);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+
+	json_builder_set_member_name(b, "numa_nodes");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->numa_nodes->len; i++) {
+		const DkvmNumaNode *n = g_ptr_array_index(self->numa_nodes, i);
+		json_builder_begin_object(b);
+		add_int(b, "id", n->id);
+		add_uint_array(b, "cpus", n->cpus);
+		add_int(b, "total_kib", (gint64)n->total_kib);
+		add_int(b, "free_kib", (gint64)n->free_kib);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void
+build_memory(JsonBuilder *b, const DkvmHostFacts *self)
+{
+	json_builder_set_member_name(b, "memory");
+	json_builder_begin_object(b);
+	add_int(b, "total_kib", (gint64)self->mem_total_kib);
+	add_int(b, "available_kib", (gint64)self->mem_available_kib);
+	json_builder_end_object(b);
+
+	json_builder_set_member_name(b, "hugepages");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->hugepages->len; i++) {
+		const DkvmHugepagePool *p = g_ptr_array_index(self->hugepages, i);
+		json_builder_begin_object(b);
+		add_int(b, "size_kib", (gint64)p->size_kib);
+		add_opt_int(b, "node", p->node);
+		add_int(b, "total", (gint64)p->total);
+		add_int(b, "free", (gint64)p->free);
+		add_int(b, "reserved", (gint64)p->reserved);
+		add_int(b, "surplus", (gint64)p->surplus);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void
+build_cmdline(JsonBuilder *b, const DkvmKernelCmdline *c)
+{
+	json_builder_set_member_name(b, "cmdline");
+	json_builder_begin_object(b);
+	add_opt_str(b, "raw", c->raw);
+	add_opt_str(b, "intel_iommu", c->intel_iommu);
+	add_opt_str(b, "amd_iommu", c->amd_iommu);
+	add_opt_str(b, "iommu", c->iommu);
+	add_opt_str(b, "pcie_acs_override", c->pcie_acs_override);
+	add_opt_str(b, "isolcpus", c->isolcpus);
+	add_opt_str(b, "nohz_full", c->nohz_full);
+	add_opt_str(b, "rcu_nocbs", c->rcu_nocbs);
+	add_opt_str(b, "hugepagesz", c->hugepagesz);
+	add_opt_str(b, "hugepages", c->hugepages);
+	add_opt_str(b, "default_hugepagesz", c->default_hugepagesz);
+	add_opt_str(b, "vfio_pci_ids", c->vfio_pci_ids);
+	json_builder_end_object(b);
+}
+
+static void
+build_pci(JsonBuilder *b, const DkvmHostFacts *self)
+{
+	json_builder_set_member_name(b, "pci");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->pci->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(self->pci, i);
+		json_builder_begin_object(b);
+		add_opt_str(b, "address", d->address);
+		add_hex(b, "vendor_id", d->vendor_id, 4);
+		add_hex(b, "device_id", d->device_id, 4);
+		add_hex(b, "subsystem_vendor_id", d->subsystem_vendor_id, 4);
+		add_hex(b, "subsystem_device_id", d->subsystem_device_id, 4);
+		add_hex(b, "class", d->class_code, 6);
+		add_opt_str(b, "vendor_name", d->vendor_name);
+		add_opt_str(b, "name", d->device_name);
+		add_opt_str(b, "class_name", d->class_name);
+		add_opt_str(b, "driver", d->driver);
+		add_opt_int(b, "iommu_group", d->iommu_group);
+		add_bool(b, "is_gpu", d->is_gpu);
+		add_bool(b, "is_bridge", d->is_bridge);
+		add_bool(b, "boot_vga", d->boot_vga);
+		add_opt_int(b, "numa_node", d->numa_node);
+		add_opt_str(b, "reset_method", d->reset_method);
+		add_str_array(b, "functions", d->functions);
+		add_bool(b, "host_needed", d->host_needed);
+		add_opt_str(b, "host_needed_reason", d->host_needed_reason);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+
+	json_builder_set_member_name(b, "iommu_groups");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->iommu_groups->len; i++) {
+		const DkvmIommuGroup *g = g_ptr_array_index(self->iommu_groups, i);
+		json_builder_begin_object(b);
+		add_int(b, "id", g->id);
+		add_str_array(b, "devices", g->devices);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void
+build_usb(JsonBuilder *b, const DkvmHostFacts *self)
+{
+	json_builder_set_member_name(b, "usb");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->usb->len; i++) {
+		const DkvmUsbDevice *u = g_ptr_array_index(self->usb, i);
+		json_builder_begin_object(b);
+		add_opt_str(b, "port_path", u->port_path);
+		add_int(b, "busnum", u->busnum);
+		add_int(b, "devnum", u->devnum);
+		add_hex(b, "vendor_id", u->vendor_id, 4);
+		add_hex(b, "product_id", u->product_id, 4);
+		add_opt_str(b, "vendor_name", u->vendor_name);
+		add_opt_str(b, "product_name", u->product_name);
+		add_opt_str(b, "serial", u->serial);
+		add_int(b, "speed_mbps", u->speed_mbps);
+		add_bool(b, "is_hub", u->is_hub);
+		add_opt_str(b, "controller", u->controller);
+		add_bool(b, "host_needed", u->host_needed);
+		add_opt_str(b, "host_needed_reason", u->host_needed_reason);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+gchar *
+dkvm_host_facts_to_json(const DkvmHostFacts *self)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(b);
+	add_opt_str(b, "cpu_vendor", self->cpu_vendor);
+	add_opt_str(b, "cpu_model", self->cpu_model);
+	add_bool(b, "virtualization", self->virt_support);
+	add_bool(b, "kvm", self->kvm_available);
+	add_bool(b, "pdpe1gb", self->pdpe1gb);
+	add_bool(b, "smt", self->smt);
+	add_bool(b, "hybrid", self->hybrid);
+	build_cpus(b, self);
+	build_memory(b, self);
+	add_bool(b, "iommu_enabled", self->iommu_enabled);
+	build_cmdline(b, &self->cmdline);
+	build_pci(b, self);
+	build_usb(b, self);
+	add_str_array(b, "notes", self->notes);
+	json_builder_end_object(b);
+
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	json_generator_set_pretty(gen, TRUE);
+	json_generator_set_indent(gen, 2);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* ---- from JSON ---- */
+
+static gint64
+get_opt_int(JsonObject *o, const gchar *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
+		return -1;
+	return json_node_get_int(n);
+}
+
+static gchar *
+get_opt_str(JsonObject *o, const gchar *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
+		return NULL;
+	return g_strdup(json_node_get_string(n));
+}
+
+static gboolean
+get_bool(JsonObject *o, const gchar *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	return n != NULL && JSON_NODE_HOLDS_VALUE(n) && json_node_get_boolean(n);
+}
+
+static guint
+get_hex(JsonObject *o, const gchar *name)
+{
+	const gchar *s = json_object_get_string_member_with_default(o, name, "0");
+	return (guint)g_ascii_strtoull(s, NULL, 16);
+}
+
+static JsonArray *
+get_array(JsonObject *o, const gchar *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	if (n == NULL || !JSON_NODE_HOLDS_ARRAY(n))
+		return NULL;
+	return json_node_get_array(n);
+}
+
+static void
+read_uint_array(JsonObject *o, const gchar *name, GArray *out)
+{
+	JsonArray *a = get_array(o, name);
+	for (guint i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		guint v = (guint)json_array_get_int_element(a, i);
+		g_array_append_val(out, v);
+	}
+}
+
+static void
+read_str_array(JsonObject *o, const gchar *name, GPtrArray *out)
+{
+	JsonArray *a = get_array(o, name);
+	for (guint i = 0; a != NULL && i < json_array_get_length(a); i++)
+		g_ptr_array_add(out, g_strdup(json_array_get_string_element(a, i)));
+}
+
+/* Calls @fn for each object of array @name; FALSE when an element is not one. */
+static gboolean
+foreach_object(JsonObject *o, const gchar *name, void (*fn)(JsonObject *, DkvmHostFacts *),
+               DkvmHostFacts *self, GError **error)
+{
+	JsonArray *a = get_array(o, name);
+	for (guint i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		if (!JSON_NODE_HOLDS_OBJECT(n)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "host JSON: element %u of '%s' is not an object", i, name);
+			return FALSE;
+		}
+		fn(json_node_get_object(n), self);
+	}
+	return TRUE;
+}
+
+static void
+read_cpu(JsonObject *o, DkvmHostFacts *self)
+{
+	DkvmHostCpu *c = dkvm_host_cpu_new((guint)json_object_get_int_member_with_default(o, "cpu", 0));
+	c->package = (gint)get_opt_int(o, "package");
+	c->die = (gint)get_opt_int(o, "die");
+	c->core = (gint)get_opt_int(o, "core");
+	c->cluster = (gint)get_opt_int(o, "cluster");
+	c->l3 = (gint)get_opt_int(o, "l3");
+	c->node = (gint)get_opt_int(o, "node");
+	read_uint_array(o, "siblings", c->siblings);
+	c->type = dkvm_cpu_type_from_string(json_object_get_string_member_with_default(o, "type", NULL));
+	g_ptr_array_add(self->cpus, c);
+}
+
+static void
+read_l3(JsonObject *o, DkvmHostFacts *self)
+{
+	DkvmL3Group *g = dkvm_l3_group_new((guint)json_object_get_int_member_with_default(o, "id", 0));
+	read_uint_array(o, "cpus", g->cpus);
+	g->size_kib = (guint64)json_object_get_int_member_with_default(o, "size_kib", 0);
+	g_ptr_array_add(self->l3_groups, g);
+}
+
+static void
+read_node(JsonObject *o, DkvmHostFacts *self)
+{
+	DkvmNumaNode *n = dkvm_numa_node_new((guint)json_object_get_int_member_with_default(o, "id", 0));
+	read_uint_array(o, "cpus", n->cpus);
+	n->total_kib = (guint64)json_object_get_int_member_with_default(o, "total_kib", 0);
+	n->free_kib = (guint64)json_object_get_int_member_with_default(o, "free_kib", 0);
+	g_ptr_array_add(self->numa_nodes, n);
+}
+
+static void
+read_pool(JsonObject *o, DkvmHostFacts *self)
+{
+	DkvmHugepagePool *p = dkvm_hugepage_pool_new(
+	        (guint64)json_object_get_int_member_with_default(o, "size_kib", 0),
+	        (gint)get_opt_int(o, "node"));
+	p->total = (guint64)json_object_get_int_member_with_default(o, "total", 0);
+	p->free = (guint64)json_object_get_int_member_with_default(o, "free", 0);
+	p->reserved = (guint64)json_object_get_int_member_with_default(o, "reserved", 0);
+	p->surplus = (guint64)json_object_get_int_member_with_default(o, "surplus", 0);
+	g_ptr_array_add(self->hugepages, p);
+}
+
+static void
+read_pci(JsonObject *o, DkvmHostFacts *self)
+{
+	g_autofree gchar *address = get_opt_str(o, "address");
+	DkvmPciDevice *d = dkvm_pci_device_new(address);
+	d->vendor_id = (guint16)get_hex(o, "vendor_id");
+	d->device_id = (guint16)get_hex(o, "device_id");
+	d->subsystem_vendor_id = (guint16)get_hex(o, "subsystem_vendor_id");
+	d->subsystem_device_id = (guint16)get_hex(o, "subsystem_device_id");
+	d->class_code = get_hex(o, "class");
+	d->vendor_name = get_opt_str(o, "vendor_name");
+	d->device_name = get_opt_str(o, "name");
+	d->class_name = get_opt_str(o, "class_name");
+	d->driver = get_opt_str(o, "driver");
+	d->iommu_group = (gint)get_opt_int(o, "iommu_group");
+	d->is_gpu = get_bool(o, "is_gpu");
+	d->is_bridge = get_bool(o, "is_bridge");
+	d->boot_vga = get_bool(o, "boot_vga");
+	d->numa_node = (gint)get_opt_int(o, "numa_node");
+	d->reset_method = get_opt_str(o, "reset_method");
+	read_str_array(o, "functions", d->functions);
+	d->host_needed = get_bool(o, "host_needed");
+	d->host_needed_reason = get_opt_str(o, "host_needed_reason");
+	g_ptr_array_add(self->pci, d);
+}
+
+static void
+read_group(JsonObject *o, DkvmHostFacts *self)
+{
+	DkvmIommuGroup *g = dkvm_iommu_group_new((guint)json_object_get_int_member_with_default(o, "id", 0));
+	read_str_array(o, "devices", g->devices);
+	g_ptr_array_add(self->iommu_groups, g);
+}
+
+static void
+read_usb(JsonObject *o, DkvmHostFacts *self)
+{
+	g_autofree gchar *port = get_opt_str(o, "port_path");
+	DkvmUsbDevice *u = dkvm_usb_device_new(port);
+	u->busnum = (guint)json_object_get_int_member_with_default(o, "busnum", 0);
+	u->devnum = (guint)json_object_get_int_member_with_default(o, "devnum", 0);
+	u->vendor_id = (guint16)get_hex(o, "vendor_id");
+	u->product_id = (guint16)get_hex(o, "product_id");
+	u->vendor_name = get_opt_str(o, "vendor_name");
+	u->product_name = get_opt_str(o, "product_name");
+	u->serial = get_opt_str(o, "serial");
+	u->speed_mbps = (guint)json_object_get_int_member_with_default(o, "speed_mbps", 0);
+	u->is_hub = get_bool(o, "is_hub");
+	u->controller = get_opt_str(o, "controller");
+	u->host_needed = get_bool(o, "host_needed");
+	u->host_needed_reason = get_opt_str(o, "host_needed_reason");
+	g_ptr_array_add(self->usb, u);
+}
+
+static void
+read_cmdline(JsonObject *root, DkvmKernelCmdline *c)
+{
+	JsonNode *n = json_object_get_member(root, "cmdline");
+	if (n == NULL || !JSON_NODE_HOLDS_OBJECT(n))
+		return;
+	JsonObject *o = json_node_get_object(n);
+	c->raw = get_opt_str(o, "raw");
+	c->intel_iommu = get_opt_str(o, "intel_iommu");
+	c->amd_iommu = get_opt_str(o, "amd_iommu");
+	c->iommu = get_opt_str(o, "iommu");
+	c->pcie_acs_override = get_opt_str(o, "pcie_acs_override");
+	c->isolcpus = get_opt_str(o, "isolcpus");
+	c->nohz_full = get_opt_str(o, "nohz_full");
+	c->rcu_nocbs = get_opt_str(o, "rcu_nocbs");
+	c->hugepagesz = get_opt_str(o, "hugepagesz");
+	c->hugepages = get_opt_str(o, "hugepages");
+	c->default_hugepagesz = get_opt_str(o, "default_hugepagesz");
+	c->vfio_pci_ids = get_opt_str(o, "vfio_pci_ids");
+}
+
+DkvmHostFacts *
+dkvm_host_facts_from_json(const gchar *json, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(DkvmHostFacts) self = dkvm_host_facts_new();
+	g_autoptr(GError) parse_error = NULL;
+	JsonObject *root;
+	JsonNode *mem;
+
+	if (!json_parser_load_from_data(parser, json, -1, &parse_error)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "host JSON: %s",
+		            parse_error->message);
+		return NULL;
+	}
+	if (json_parser_get_root(parser) == NULL ||
+	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "host JSON: the top level is not an object");
+		return NULL;
+	}
+	root = json_node_get_object(json_parser_get_root(parser));
+	self->cpu_vendor = get_opt_str(root, "cpu_vendor");
+	self->cpu_model = get_opt_str(root, "cpu_model");
+	self->virt_support = get_bool(root, "virtualization");
+	self->kvm_available = get_bool(root, "kvm");
+	self->pdpe1gb = get_bool(root, "pdpe1gb");
+	self->smt = get_bool(root, "smt");
+	self->hybrid = get_bool(root, "hybrid");
+	self->iommu_enabled = get_bool(root, "iommu_enabled");
+	mem = json_object_get_member(root, "memory");
+	if (mem != NULL && JSON_NODE_HOLDS_OBJECT(mem)) {
+		JsonObject *m = json_node_get_object(mem);
+		self->mem_total_kib = (guint64)json_object_get_int_member_with_default(m, "total_kib", 0);
+		self->mem_available_kib =
+		        (guint64)json_object_get_int_member_with_default(m, "available_kib", 0);
+	}
+	read_cmdline(root, &self->cmdline);
+	if (!foreach_object(root, "cpus", read_cpu, self, error) ||
+	    !foreach_object(root, "l3_groups", read_l3, self, error) ||
+	    !foreach_object(root, "numa_nodes", read_node, self, error) ||
+	    !foreach_object(root, "hugepages", read_pool, self, error) ||
+	    !foreach_object(root, "pci", read_pci, self, error) ||
+	    !foreach_object(root, "iommu_groups", read_group, self, error) ||
+	    !foreach_object(root, "usb", read_usb, self, error))
+		return NULL;
+	read_str_array(root, "notes", self->notes);
+	if (self->cpus->len == 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "host JSON: no CPUs listed");
+		return NULL;
+	}
+	return g_steal_pointer(&self);
+}

@@ -1,0 +1,112 @@
+/*
+ * The planners: pure functions from DkvmHostFacts + DkvmSpec + host settings
+ * to what the domain must say. No I/O. Each plan carries the warnings a person
+ * should read and a short rationale (one line per decision) that `dkvm plan`
+ * prints, so nobody has to reverse-engineer why vCPU 3 sits on CPU 11.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "host-facts.h"
+#include "spec.h"
+
+G_BEGIN_DECLS
+
+/* Host-wide settings (from /etc/dkvm/dkvm.conf; see frontend/system/config). */
+typedef struct {
+	GArray *host_reserve;      /* guint CPUs kept for the host; NULL = default rule */
+	guint64 headroom_kib;      /* memory the host keeps; 0 = max(1 GiB, 5 % of RAM) */
+	guint64 hugepage_size_kib; /* 0 = choose (1 GiB when reserved at boot, else 2 MiB) */
+} DkvmHostSettings;
+
+DkvmHostSettings *dkvm_host_settings_new(void);
+void dkvm_host_settings_free(DkvmHostSettings *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHostSettings, dkvm_host_settings_free)
+
+/* ---- CPU pinning ---- */
+typedef struct {
+	GArray *vcpu_pins;       /* guint: host CPU of vCPU i */
+	GArray *emulator_cpus;   /* guint */
+	GArray *iothread_cpus;   /* guint */
+	GArray *host_reserve;    /* guint: what the host keeps */
+	guint sockets, dies, cores, threads; /* guest topology; product == vcpus */
+	gint numa_node;          /* node to bind memory to (numatune), -1 = none */
+	gchar *isolation_hint;   /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
+	GPtrArray *warnings;     /* gchar* */
+	GPtrArray *rationale;    /* gchar* */
+} DkvmCpuPlan;
+
+void dkvm_cpu_plan_free(DkvmCpuPlan *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmCpuPlan, dkvm_cpu_plan_free)
+
+/* DKVM_ERROR_INSUFFICIENT when the host cannot give spec->vcpus. */
+DkvmCpuPlan *dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec,
+                           const DkvmHostSettings *settings, GError **error);
+
+/* ---- Hugepages ---- */
+typedef struct {
+	guint64 page_size_kib;
+	guint64 pages;           /* pages the VM needs */
+	guint64 pages_to_add;    /* beyond the pool's free pages today */
+	guint64 headroom_kib;    /* what the host keeps */
+	gint node;               /* node to take them from, -1 = any */
+	GPtrArray *warnings;
+	GPtrArray *rationale;
+} DkvmHugepagePlan;
+
+void dkvm_hugepage_plan_free(DkvmHugepagePlan *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHugepagePlan, dkvm_hugepage_plan_free)
+
+/* DKVM_ERROR_INSUFFICIENT when memory + headroom exceed what the host has; the
+ * message says how much is missing and what to do. */
+DkvmHugepagePlan *dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
+                                      const DkvmHostSettings *settings, gint numa_node,
+                                      GError **error);
+
+/* ---- PCI passthrough ---- */
+typedef struct {
+	gchar *host_slot;        /* "0000:01:00" */
+	GPtrArray *functions;    /* gchar*: full addresses, function 0 first */
+	guint guest_bus;         /* guest address chosen for the slot */
+	guint guest_slot;
+	gboolean multifunction;
+	gboolean is_gpu;
+	gchar *rom_file;         /* from the selection, NULL if none */
+} DkvmPassthroughSlot;
+
+typedef struct {
+	GPtrArray *slots;        /* DkvmPassthroughSlot* */
+	GPtrArray *warnings;
+	GPtrArray *rationale;
+	gint gpu_numa_node;      /* node of the first GPU, -1 when none */
+} DkvmPassthroughPlan;
+
+void dkvm_passthrough_plan_free(DkvmPassthroughPlan *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPassthroughPlan, dkvm_passthrough_plan_free)
+
+/* DKVM_ERROR_REFUSED (group not isolated, host-needed device) with the list of
+ * what blocks it; DKVM_ERROR_NOT_FOUND for an address the host does not have. */
+DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec,
+                                           GError **error);
+
+/* ---- All three, in the order they depend on each other ---- */
+typedef struct {
+	DkvmPassthroughPlan *passthrough;
+	DkvmCpuPlan *cpu;         /* NULL when spec->pinning is off */
+	DkvmHugepagePlan *hugepages; /* NULL when spec->hugepages is off */
+	gboolean kvm;             /* FALSE: type='qemu', cpu mode='maximum' (no /dev/kvm) */
+	GPtrArray *warnings;      /* all warnings of the parts, plus the plan's own */
+} DkvmPlan;
+
+void dkvm_plan_free(DkvmPlan *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPlan, dkvm_plan_free)
+
+DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmSpec *spec,
+                        const DkvmHostSettings *settings, GError **error);
+
+/* For `dkvm plan` and `--print-xml`'s stderr. */
+gchar *dkvm_plan_to_text(const DkvmPlan *self);
+gchar *dkvm_plan_to_json(const DkvmPlan *self);
+
+G_END_DECLS

@@ -1,0 +1,450 @@
+/*
+ * DkvmSpec values, the presets' defaults, and the small parsers shared by the
+ * CLI and the menu (sizes, CPU lists, PCI addresses, USB ids), so both accept
+ * exactly the same input and give the same messages.
+ */
+#include "spec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dkvm-error.h"
+
+static const gchar *const preset_names[] = {
+	[DKVM_PRESET_WINDOWS11] = "windows11",
+	[DKVM_PRESET_WINDOWS10] = "windows10",
+	[DKVM_PRESET_LINUX] = "linux",
+};
+
+const gchar *
+dkvm_preset_to_string(DkvmPreset preset)
+{
+	g_return_val_if_fail((guint)preset < G_N_ELEMENTS(preset_names), NULL);
+	return preset_names[preset];
+}
+
+gboolean
+dkvm_preset_from_string(const gchar *str, DkvmPreset *out, GError **error)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(preset_names); i++) {
+		if (g_strcmp0(str, preset_names[i]) == 0) {
+			*out = (DkvmPreset)i;
+			return TRUE;
+		}
+	}
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "unknown preset '%s' (windows11, windows10 or linux)", str);
+	return FALSE;
+}
+
+DkvmDisk *
+dkvm_disk_new(const gchar *path)
+{
+	DkvmDisk *self = g_new0(DkvmDisk, 1);
+	self->path = g_strdup(path);
+	self->is_block = g_str_has_prefix(path, "/dev/");
+	return self;
+}
+
+void
+dkvm_disk_free(DkvmDisk *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->path);
+	g_free(self->target);
+	g_free(self);
+}
+
+DkvmNic *
+dkvm_nic_new(DkvmNetKind kind, const gchar *source)
+{
+	DkvmNic *self = g_new0(DkvmNic, 1);
+	self->kind = kind;
+	self->source = g_strdup(source);
+	return self;
+}
+
+void
+dkvm_nic_free(DkvmNic *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->source);
+	g_free(self->mac);
+	g_free(self->model);
+	g_free(self);
+}
+
+DkvmPciSelection *
+dkvm_pci_selection_new(const gchar *address)
+{
+	DkvmPciSelection *self = g_new0(DkvmPciSelection, 1);
+	self->address = g_strdup(address);
+	return self;
+}
+
+void
+dkvm_pci_selection_free(DkvmPciSelection *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->address);
+	g_free(self->rom_file);
+	g_free(self);
+}
+
+DkvmSpec *
+dkvm_spec_new(const gchar *name, DkvmPreset preset)
+{
+	DkvmSpec *self = g_new0(DkvmSpec, 1);
+
+	self->name = g_strdup(name);
+	self->preset = preset;
+	/* defaults serve a DKVM host: near-native speed, Windows 11 ready */
+	self->vcpus = 4;
+	self->memory_kib = 8 * 1024 * 1024;
+	self->pinning = TRUE;
+	self->hugepages = TRUE;
+	self->uefi = TRUE;
+	self->tpm = preset == DKVM_PRESET_WINDOWS11;
+	self->secure_boot = preset == DKVM_PRESET_WINDOWS11;
+	self->disks = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_disk_free);
+	self->cdroms = g_ptr_array_new_with_free_func(g_free);
+	self->nics = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_nic_free);
+	self->pci = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_pci_selection_free);
+	self->usb = g_ptr_array_new_with_free_func(g_free);
+	self->evdev = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(self->nics, dkvm_nic_new(DKVM_NET_NAT, NULL));
+	return self;
+}
+
+void
+dkvm_spec_free(DkvmSpec *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->name);
+	g_free(self->uuid);
+	g_free(self->hyperv_vendor_id);
+	g_ptr_array_unref(self->disks);
+	g_ptr_array_unref(self->cdroms);
+	g_ptr_array_unref(self->nics);
+	g_ptr_array_unref(self->pci);
+	g_ptr_array_unref(self->usb);
+	g_ptr_array_unref(self->evdev);
+	g_free(self);
+}
+
+static gpointer
+copy_disk(gconstpointer src, gpointer data)
+{
+	const DkvmDisk *d = src;
+	DkvmDisk *c = dkvm_disk_new(d->path);
+	c->target = g_strdup(d->target);
+	c->is_block = d->is_block;
+	return c;
+}
+
+static gpointer
+copy_nic(gconstpointer src, gpointer data)
+{
+	const DkvmNic *n = src;
+	DkvmNic *c = dkvm_nic_new(n->kind, n->source);
+	c->mac = g_strdup(n->mac);
+	c->model = g_strdup(n->model);
+	return c;
+}
+
+static gpointer
+copy_pci(gconstpointer src, gpointer data)
+{
+	const DkvmPciSelection *p = src;
+	DkvmPciSelection *c = dkvm_pci_selection_new(p->address);
+	c->rom_file = g_strdup(p->rom_file);
+	return c;
+}
+
+static gpointer
+copy_usb(gconstpointer src, gpointer data)
+{
+	return g_memdup2(src, sizeof(DkvmUsbSelection));
+}
+
+static gpointer
+copy_str(gconstpointer src, gpointer data)
+{
+	return g_strdup(src);
+}
+
+static void
+replace_array(GPtrArray **dst, GPtrArray *src, GCopyFunc fn)
+{
+	GDestroyNotify free_func = NULL;
+	g_autoptr(GPtrArray) copy = g_ptr_array_copy(src, fn, NULL);
+
+	/* g_ptr_array_copy keeps no free function: take the old array's */
+	g_ptr_array_set_free_func(*dst, NULL);
+	free_func = fn == copy_disk   ? (GDestroyNotify)dkvm_disk_free
+	            : fn == copy_nic  ? (GDestroyNotify)dkvm_nic_free
+	            : fn == copy_pci  ? (GDestroyNotify)dkvm_pci_selection_free
+	                              : g_free;
+	g_ptr_array_set_free_func(copy, free_func);
+	g_ptr_array_unref(*dst);
+	*dst = g_steal_pointer(&copy);
+}
+
+DkvmSpec *
+dkvm_spec_copy(const DkvmSpec *self)
+{
+	DkvmSpec *c = dkvm_spec_new(self->name, self->preset);
+
+	c->uuid = g_strdup(self->uuid);
+	c->vcpus = self->vcpus;
+	c->memory_kib = self->memory_kib;
+	c->pinning = self->pinning;
+	c->hugepages = self->hugepages;
+	c->tpm = self->tpm;
+	c->secure_boot = self->secure_boot;
+	c->uefi = self->uefi;
+	c->realtime = self->realtime;
+	c->kvm_hidden = self->kvm_hidden;
+	c->hyperv_vendor_id = g_strdup(self->hyperv_vendor_id);
+	c->iothreads = self->iothreads;
+	replace_array(&c->disks, self->disks, copy_disk);
+	replace_array(&c->cdroms, self->cdroms, copy_str);
+	replace_array(&c->nics, self->nics, copy_nic);
+	replace_array(&c->pci, self->pci, copy_pci);
+	replace_array(&c->usb, self->usb, copy_usb);
+	replace_array(&c->evdev, self->evdev, copy_str);
+	return c;
+}
+
+/* libvirt accepts almost anything, but the name becomes a file name on the
+ * stick's FAT partition and a word in the menu: keep it to a safe set. */
+static gboolean
+validate_name(const gchar *name, GError **error)
+{
+	if (name == NULL || *name == '\0') {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID, "the VM needs a name");
+		return FALSE;
+	}
+	if (strlen(name) > 64) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid VM name '%s': at most 64 characters", name);
+		return FALSE;
+	}
+	if (!g_ascii_isalnum(name[0])) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid VM name '%s': it must start with a letter or digit", name);
+		return FALSE;
+	}
+	for (const gchar *p = name; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr("-_.", *p) == NULL) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "invalid VM name '%s': use letters, digits, '-', '_' and '.'",
+			            name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+dkvm_spec_validate(const DkvmSpec *self, GError **error)
+{
+	if (!validate_name(self->name, error))
+		return FALSE;
+	if (self->vcpus == 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "the VM needs at least one vCPU");
+		return FALSE;
+	}
+	if (self->memory_kib < 128 * 1024) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "the VM needs at least 128M of memory");
+		return FALSE;
+	}
+	if (self->secure_boot && !self->uefi) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "Secure Boot needs UEFI firmware (drop --no-uefi or add "
+		                    "--no-secure-boot)");
+		return FALSE;
+	}
+	for (guint i = 0; i < self->pci->len; i++) {
+		const DkvmPciSelection *a = g_ptr_array_index(self->pci, i);
+		for (guint j = i + 1; j < self->pci->len; j++) {
+			const DkvmPciSelection *b = g_ptr_array_index(self->pci, j);
+			if (g_ascii_strcasecmp(a->address, b->address) == 0) {
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+				            "PCI device %s is selected twice", a->address);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error)
+{
+	gchar *end = NULL;
+	guint64 value, shift;
+
+	if (str == NULL || !g_ascii_isdigit(*str)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid size '%s': expected a number with K, M, G or T", str);
+		return FALSE;
+	}
+	errno = 0;
+	value = g_ascii_strtoull(str, &end, 10);
+	switch (g_ascii_toupper(*end)) {
+	case 'K':
+		shift = 0;
+		break;
+	case '\0':
+	case 'M':
+		shift = 10;
+		break;
+	case 'G':
+		shift = 20;
+		break;
+	case 'T':
+		shift = 30;
+		break;
+	default:
+		shift = 64;
+		break;
+	}
+	/* accept "16G", "16GiB", "16GB" (binary, as the brief says) */
+	if (*end != '\0') {
+		const gchar *rest = end + 1;
+		if (*rest != '\0' && g_ascii_strcasecmp(rest, "iB") != 0 &&
+		    g_ascii_strcasecmp(rest, "B") != 0)
+			shift = 64;
+	}
+	if (shift == 64 || errno != 0 || value == 0 || value > (G_MAXUINT64 >> shift)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid size '%s': expected a number with K, M, G or T", str);
+		return FALSE;
+	}
+	*out_kib = value << shift;
+	return TRUE;
+}
+
+static gint
+compare_uint(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One "N" or "N-M" element of a CPU list; FALSE when it is neither. */
+static gboolean
+parse_cpu_range(const gchar *p, guint *first, guint *last)
+{
+	gchar *end = NULL;
+	guint64 a, b;
+
+	if (!g_ascii_isdigit(*p))
+		return FALSE;
+	a = b = g_ascii_strtoull(p, &end, 10);
+	if (*end == '-') {
+		if (!g_ascii_isdigit(end[1]))
+			return FALSE;
+		b = g_ascii_strtoull(end + 1, &end, 10);
+	}
+	if (*end != '\0' || b < a || b > 65535)
+		return FALSE;
+	*first = (guint)a;
+	*last = (guint)b;
+	return TRUE;
+}
+
+GArray *
+dkvm_parse_cpu_list(const gchar *str, GError **error)
+{
+	g_autoptr(GArray) cpus = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_auto(GStrv) parts = NULL;
+
+	if (str == NULL || *str == '\0') {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID, "empty CPU list");
+		return NULL;
+	}
+	parts = g_strsplit(str, ",", -1);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		guint first, last;
+		if (!parse_cpu_range(parts[i], &first, &last)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "invalid CPU list '%s': expected the kernel's syntax, e.g. 0-3,8-11",
+			            str);
+			return NULL;
+		}
+		for (guint c = first; c <= last; c++)
+			g_array_append_val(cpus, c);
+	}
+	g_array_sort(cpus, compare_uint);
+	/* drop duplicates ("0-3,2") */
+	for (guint i = 1; i < cpus->len;) {
+		if (g_array_index(cpus, guint, i) == g_array_index(cpus, guint, i - 1))
+			g_array_remove_index(cpus, i);
+		else
+			i++;
+	}
+	return g_steal_pointer(&cpus);
+}
+
+gchar *
+dkvm_format_cpu_list(const GArray *cpus)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (guint i = 0; i < cpus->len;) {
+		guint first = g_array_index(cpus, guint, i);
+		guint j = i;
+		while (j + 1 < cpus->len && g_array_index(cpus, guint, j + 1) == g_array_index(cpus, guint, j) + 1)
+			j++;
+		if (out->len > 0)
+			g_string_append_c(out, ',');
+		if (j == i)
+			g_string_append_printf(out, "%u", first);
+		else
+			g_string_append_printf(out, "%u-%u", first, g_array_index(cpus, guint, j));
+		i = j + 1;
+	}
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+gchar *
+dkvm_parse_pci_address(const gchar *str, GError **error)
+{
+	guint domain = 0, bus, slot, func;
+	gchar tail;
+
+	if (str != NULL &&
+	    (sscanf(str, "%4x:%2x:%2x.%1x%c", &domain, &bus, &slot, &func, &tail) == 4 ||
+	     (domain = 0, sscanf(str, "%2x:%2x.%1x%c", &bus, &slot, &func, &tail) == 3)) &&
+	    slot < 32 && func < 8)
+		return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, func);
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "invalid PCI address '%s': expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:01:00.0",
+	            str);
+	return NULL;
+}
+
+gboolean
+dkvm_parse_usb_id(const gchar *str, guint16 *vendor, guint16 *product, GError **error)
+{
+	guint v, p;
+	gchar tail;
+
+	if (str != NULL && strlen(str) == 9 && sscanf(str, "%4x:%4x%c", &v, &p, &tail) == 2) {
+		*vendor = (guint16)v;
+		*product = (guint16)p;
+		return TRUE;
+	}
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "invalid USB id '%s': expected VENDOR:PRODUCT in hex, e.g. 046d:c52b", str);
+	return FALSE;
+}

@@ -1,0 +1,107 @@
+/*
+ * DkvmSpec: what a person asks for ("a Windows 11 VM with 8 vCPUs, 16 GiB and
+ * this GPU"), independent of any host. The planners turn it plus DkvmHostFacts
+ * into plans; domain-xml applies spec and plans onto a libvirt domain document
+ * and reads a spec back from one (so the domain XML stays the single source of
+ * truth: DKVM's own settings go into its <metadata>).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+	DKVM_PRESET_WINDOWS11 = 0,
+	DKVM_PRESET_WINDOWS10,
+	DKVM_PRESET_LINUX,
+} DkvmPreset;
+
+const gchar *dkvm_preset_to_string(DkvmPreset preset);
+gboolean dkvm_preset_from_string(const gchar *str, DkvmPreset *out, GError **error);
+
+typedef enum {
+	DKVM_NET_NAT = 0, /* libvirt network, "default" unless named */
+	DKVM_NET_BRIDGE,  /* host bridge, e.g. br0 */
+	DKVM_NET_NONE,
+} DkvmNetKind;
+
+typedef struct {
+	DkvmNetKind kind;
+	gchar *source;  /* network or bridge name; NULL = "default" / none */
+	gchar *mac;     /* NULL: libvirt chooses */
+	gchar *model;   /* NULL: virtio */
+} DkvmNic;
+
+typedef struct {
+	gchar *path;      /* image file or block device (/dev/disk/by-id/...) */
+	gchar *target;    /* "vda"..., NULL: next free */
+	gboolean is_block;
+} DkvmDisk;
+
+typedef struct {
+	gchar *address;   /* host "0000:01:00.0" */
+	gchar *rom_file;  /* NULL: none */
+} DkvmPciSelection;
+
+typedef struct {
+	guint16 vendor_id;
+	guint16 product_id;
+	gboolean optional; /* startupPolicy='optional': VM starts without it */
+} DkvmUsbSelection;
+
+typedef struct {
+	gchar *name;
+	gchar *uuid;          /* NULL: generated when the domain is created */
+	DkvmPreset preset;
+	guint vcpus;
+	guint64 memory_kib;
+
+	/* tuning switches; defaults serve near-native speed */
+	gboolean pinning;     /* vcpupin/emulatorpin/iothreadpin from the CPU plan */
+	gboolean hugepages;
+	gboolean tpm;         /* swtpm 2.0 emulator */
+	gboolean secure_boot; /* OVMF with Secure Boot (windows11 default) */
+	gboolean uefi;        /* OVMF; FALSE = SeaBIOS */
+	gboolean realtime;    /* <vcpusched fifo>: off by default, can starve the host */
+	gboolean kvm_hidden;  /* <kvm><hidden state='on'/> */
+	gchar *hyperv_vendor_id; /* NULL: not set */
+	guint iothreads;      /* 0: one per disk up to 1 */
+
+	GPtrArray *disks;     /* DkvmDisk* */
+	GPtrArray *cdroms;    /* gchar*: ISO paths */
+	GPtrArray *nics;      /* DkvmNic* */
+	GPtrArray *pci;       /* DkvmPciSelection*: what the user chose; the plan adds slot siblings */
+	GPtrArray *usb;       /* DkvmUsbSelection* */
+	GPtrArray *evdev;     /* gchar*: /dev/input/by-id/... */
+} DkvmSpec;
+
+/* A spec with the preset's defaults (vcpus, memory, switches). */
+DkvmSpec *dkvm_spec_new(const gchar *name, DkvmPreset preset);
+void dkvm_spec_free(DkvmSpec *self);
+DkvmSpec *dkvm_spec_copy(const DkvmSpec *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmSpec, dkvm_spec_free)
+
+DkvmDisk *dkvm_disk_new(const gchar *path);
+void dkvm_disk_free(DkvmDisk *self);
+DkvmNic *dkvm_nic_new(DkvmNetKind kind, const gchar *source);
+void dkvm_nic_free(DkvmNic *self);
+DkvmPciSelection *dkvm_pci_selection_new(const gchar *address);
+void dkvm_pci_selection_free(DkvmPciSelection *self);
+
+/* Checks a spec on its own (name syntax, sizes, duplicates). */
+gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
+
+/* Parsers shared by the CLI and the menu. */
+/* "16G", "512M", "1048576K", "2T"; binary units; bare number = MiB. */
+gboolean dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error);
+/* The kernel's list syntax "0-3,8-11" into a sorted GArray of guint. */
+GArray *dkvm_parse_cpu_list(const gchar *str, GError **error);
+/* A sorted guint array back into the shortest list syntax. */
+gchar *dkvm_format_cpu_list(const GArray *cpus);
+/* "0000:01:00.0" or "01:00.0" (domain 0000 implied) into canonical form. */
+gchar *dkvm_parse_pci_address(const gchar *str, GError **error);
+/* "046d:c52b" */
+gboolean dkvm_parse_usb_id(const gchar *str, guint16 *vendor, guint16 *product, GError **error);
+
+G_END_DECLS

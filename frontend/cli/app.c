@@ -1,0 +1,42 @@
+/*
+ * The shared state of one dkvm run. Host discovery is done lazily and once:
+ * commands like `dkvm vm list` never need it.
+ */
+#include "app.h"
+
+#include "host-discover.h"
+
+DkvmApp *
+dkvm_app_new(void)
+{
+	return g_new0(DkvmApp, 1);
+}
+
+void
+dkvm_app_free(DkvmApp *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->connect_uri);
+	g_free(self->config_path);
+	g_clear_pointer(&self->host, dkvm_host_facts_free);
+	g_free(self);
+}
+
+const gchar *
+dkvm_app_get_connect_uri(DkvmApp *self)
+{
+	if (self->connect_uri == NULL) {
+		const gchar *env = g_getenv("LIBVIRT_DEFAULT_URI");
+		self->connect_uri = g_strdup(env != NULL && *env != '\0' ? env : "qemu:///system");
+	}
+	return self->connect_uri;
+}
+
+const DkvmHostFacts *
+dkvm_app_get_host(DkvmApp *self, GError **error)
+{
+	if (self->host == NULL)
+		self->host = dkvm_host_discover(error);
+	return self->host;
+}

@@ -1,0 +1,30 @@
+/*
+ * DkvmApp: what every command shares for one run of `dkvm`: the global
+ * options, and the host facts and libvirt connection, each made on first use
+ * so that `dkvm --help` touches neither the host nor libvirt.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "host-facts.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	gchar *connect_uri;  /* --connect, else $LIBVIRT_DEFAULT_URI, else qemu:///system */
+	gchar *config_path;  /* --config, else /etc/dkvm/dkvm.conf */
+	DkvmHostFacts *host; /* cached by dkvm_app_get_host() */
+} DkvmApp;
+
+DkvmApp *dkvm_app_new(void);
+void dkvm_app_free(DkvmApp *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmApp, dkvm_app_free)
+
+/* The URI rule above, applied once at start-up. */
+const gchar *dkvm_app_get_connect_uri(DkvmApp *self);
+
+/* Discovers the host on first call; owned by the app. */
+const DkvmHostFacts *dkvm_app_get_host(DkvmApp *self, GError **error);
+
+G_END_DECLS
