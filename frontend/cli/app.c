@@ -5,6 +5,7 @@
 #include "app.h"
 
 #include "host-discover.h"
+#include "virt-connection.h"
 
 DkvmApp *
 dkvm_app_new(void)
@@ -20,6 +21,8 @@ dkvm_app_free(DkvmApp *self)
 	g_free(self->connect_uri);
 	g_free(self->config_path);
 	g_clear_pointer(&self->host, dkvm_host_facts_free);
+	g_clear_pointer(&self->config, dkvm_config_free);
+	g_clear_pointer(&self->conn, virConnectClose);
 	g_free(self);
 }
 
@@ -39,4 +42,20 @@ dkvm_app_get_host(DkvmApp *self, GError **error)
 	if (self->host == NULL)
 		self->host = dkvm_host_discover(error);
 	return self->host;
+}
+
+const DkvmConfig *
+dkvm_app_get_config(DkvmApp *self, GError **error)
+{
+	if (self->config == NULL)
+		self->config = dkvm_config_load(self->config_path, error);
+	return self->config;
+}
+
+virConnectPtr
+dkvm_app_get_connection(DkvmApp *self, GError **error)
+{
+	if (self->conn == NULL)
+		self->conn = dkvm_virt_connect(dkvm_app_get_connect_uri(self), error);
+	return self->conn;
 }

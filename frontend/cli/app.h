@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+#include <libvirt/libvirt.h>
+
+#include "config.h"
 #include "host-facts.h"
 
 G_BEGIN_DECLS
@@ -15,6 +18,8 @@ typedef struct {
 	gchar *connect_uri;  /* --connect, else $LIBVIRT_DEFAULT_URI, else qemu:///system */
 	gchar *config_path;  /* --config, else /etc/dkvm/dkvm.conf */
 	DkvmHostFacts *host; /* cached by dkvm_app_get_host() */
+	DkvmConfig *config;  /* cached by dkvm_app_get_config() */
+	virConnectPtr conn;  /* cached by dkvm_app_get_connection() */
 } DkvmApp;
 
 DkvmApp *dkvm_app_new(void);
@@ -26,5 +31,11 @@ const gchar *dkvm_app_get_connect_uri(DkvmApp *self);
 
 /* Discovers the host on first call; owned by the app. */
 const DkvmHostFacts *dkvm_app_get_host(DkvmApp *self, GError **error);
+
+/* Loads dkvm.conf on first call; owned by the app. */
+const DkvmConfig *dkvm_app_get_config(DkvmApp *self, GError **error);
+
+/* Opens the libvirt connection on first call; owned by the app. */
+virConnectPtr dkvm_app_get_connection(DkvmApp *self, GError **error);
 
 G_END_DECLS

@@ -1,0 +1,179 @@
+/*
+ * dkvm.conf through GKeyFile. Every value is checked when the file is read,
+ * so a typo is reported at once with the key's name rather than surfacing as
+ * a strange plan later.
+ */
+#include "config.h"
+
+
+#include "dkvm-error.h"
+
+#define GROUP "host"
+
+DkvmConfig *
+dkvm_config_new(void)
+{
+	DkvmConfig *self = g_new0(DkvmConfig, 1);
+	self->countdown = 10;
+	self->data_label = g_strdup("DKVMDATA");
+	return self;
+}
+
+void
+dkvm_config_free(DkvmConfig *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_pointer(&self->host_reserve, g_array_unref);
+	g_free(self->default_vm);
+	g_free(self->persist_command);
+	g_free(self->data_label);
+	g_free(self);
+}
+
+/* "auto" or absent -> 0; otherwise a size. */
+static gboolean
+read_size(GKeyFile *kf, const gchar *key, guint64 *out, GError **error)
+{
+	g_autofree gchar *value = g_key_file_get_string(kf, GROUP, key, NULL);
+	if (value == NULL || g_strcmp0(g_strstrip(value), "auto") == 0)
+		return TRUE;
+	if (!dkvm_parse_size_kib(value, out, error)) {
+		g_prefix_error(error, "%s: ", key);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
+{
+	g_autofree gchar *reserve = g_key_file_get_string(kf, GROUP, "reserve", NULL);
+	g_autofree gchar *countdown = g_key_file_get_string(kf, GROUP, "countdown", NULL);
+	g_autofree gchar *label = g_key_file_get_string(kf, GROUP, "data_label", NULL);
+
+	if (reserve != NULL && g_strcmp0(g_strstrip(reserve), "auto") != 0) {
+		self->host_reserve = dkvm_parse_cpu_list(reserve, error);
+		if (self->host_reserve == NULL) {
+			g_prefix_error(error, "reserve: ");
+			return FALSE;
+		}
+	}
+	if (!read_size(kf, "hugepage_size", &self->hugepage_size_kib, error) ||
+	    !read_size(kf, "headroom", &self->headroom_kib, error))
+		return FALSE;
+	if (self->hugepage_size_kib != 0 && self->hugepage_size_kib != 2048 &&
+	    self->hugepage_size_kib != 1048576) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "hugepage_size: must be auto, 2M or 1G");
+		return FALSE;
+	}
+	if (countdown != NULL) {
+		guint64 value = 0;
+		if (!g_ascii_string_to_unsigned(g_strstrip(countdown), 10, 0, 3600, &value,
+		                                error)) {
+			g_prefix_error(error, "countdown: ");
+			return FALSE;
+		}
+		self->countdown = (guint)value;
+	}
+	self->default_vm = g_key_file_get_string(kf, GROUP, "default_vm", NULL);
+	if (self->default_vm != NULL && *g_strstrip(self->default_vm) == '\0')
+		g_clear_pointer(&self->default_vm, g_free);
+	self->persist_command = g_key_file_get_string(kf, GROUP, "persist_command", NULL);
+	if (label != NULL && *g_strstrip(label) != '\0') {
+		g_free(self->data_label);
+		self->data_label = g_steal_pointer(&label);
+	}
+	return TRUE;
+}
+
+DkvmConfig *
+dkvm_config_load(const gchar *path, GError **error)
+{
+	g_autoptr(DkvmConfig) self = dkvm_config_new();
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local_error = NULL;
+
+	if (path == NULL)
+		path = DKVM_CONFIG_DEFAULT_PATH;
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, &local_error)) {
+		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return g_steal_pointer(&self);
+		g_set_error(error, DKVM_ERROR,
+		            local_error->domain == G_KEY_FILE_ERROR ? DKVM_ERROR_INVALID
+		                                                    : DKVM_ERROR_IO,
+		            "%s: %s", path, local_error->message);
+		return NULL;
+	}
+	if (!config_read(self, kf, error)) {
+		g_prefix_error(error, "%s: ", path);
+		return NULL;
+	}
+	return g_steal_pointer(&self);
+}
+
+gboolean
+dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local_error = NULL;
+	g_autofree gchar *backup = NULL;
+	g_autofree gchar *data = NULL;
+	g_autofree gchar *old = NULL;
+
+	if (path == NULL)
+		path = DKVM_CONFIG_DEFAULT_PATH;
+	/* keep the person's comments and unknown keys */
+	g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+	if (self->host_reserve != NULL) {
+		g_autofree gchar *list = dkvm_format_cpu_list(self->host_reserve);
+		g_key_file_set_string(kf, GROUP, "reserve", list);
+	} else {
+		g_key_file_set_string(kf, GROUP, "reserve", "auto");
+	}
+	if (self->hugepage_size_kib == 0)
+		g_key_file_set_string(kf, GROUP, "hugepage_size", "auto");
+	else
+		g_key_file_set_string(kf, GROUP, "hugepage_size",
+		                      self->hugepage_size_kib == 2048 ? "2M" : "1G");
+	if (self->headroom_kib == 0) {
+		g_key_file_set_string(kf, GROUP, "headroom", "auto");
+	} else {
+		g_autofree gchar *s = g_strdup_printf("%" G_GUINT64_FORMAT "K", self->headroom_kib);
+		g_key_file_set_string(kf, GROUP, "headroom", s);
+	}
+	g_key_file_set_string(kf, GROUP, "default_vm", self->default_vm ? self->default_vm : "");
+	g_key_file_set_integer(kf, GROUP, "countdown", (gint)self->countdown);
+	if (self->persist_command != NULL)
+		g_key_file_set_string(kf, GROUP, "persist_command", self->persist_command);
+	g_key_file_set_string(kf, GROUP, "data_label", self->data_label);
+
+	data = g_key_file_to_data(kf, NULL, NULL);
+	if (g_file_get_contents(path, &old, NULL, NULL)) {
+		backup = g_strconcat(path, ".bak", NULL);
+		if (!g_file_set_contents(backup, old, -1, &local_error)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot back up %s: %s", path,
+			            local_error->message);
+			return FALSE;
+		}
+	}
+	/* g_file_set_contents writes a temporary file and renames it over */
+	if (!g_file_set_contents(path, data, -1, &local_error)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s: %s", path,
+		            local_error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+DkvmHostSettings *
+dkvm_config_get_host_settings(const DkvmConfig *self)
+{
+	DkvmHostSettings *s = dkvm_host_settings_new();
+	if (self->host_reserve != NULL)
+		s->host_reserve = g_array_copy(self->host_reserve);
+	s->headroom_kib = self->headroom_kib;
+	s->hugepage_size_kib = self->hugepage_size_kib;
+	return s;
+}

@@ -1,0 +1,47 @@
+/*
+ * Host settings: /etc/dkvm/dkvm.conf, a GKeyFile. A missing file means the
+ * defaults; a bad value is an error naming the key (never silently ignored).
+ *
+ *   [host]
+ *   reserve=0,16             CPUs kept for the host (default: planner's rule)
+ *   hugepage_size=auto       auto, 2M or 1G
+ *   headroom=auto            memory the host keeps (default max(1G, 5 % of RAM))
+ *   default_vm=win11         VM started after the boot countdown
+ *   countdown=10             seconds
+ *   persist_command=lbu commit   run after every change that must survive
+ *   data_label=DKVMDATA      label of the persistent data partition
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "plan.h"
+
+G_BEGIN_DECLS
+
+#define DKVM_CONFIG_DEFAULT_PATH "/etc/dkvm/dkvm.conf"
+
+typedef struct {
+	GArray *host_reserve;      /* guint; NULL = planner default */
+	guint64 hugepage_size_kib; /* 0 = auto */
+	guint64 headroom_kib;      /* 0 = auto */
+	gchar *default_vm;         /* NULL = none */
+	guint countdown;
+	gchar *persist_command;    /* NULL = "lbu commit" where lbu exists; "" = none */
+	gchar *data_label;
+} DkvmConfig;
+
+DkvmConfig *dkvm_config_new(void);
+void dkvm_config_free(DkvmConfig *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmConfig, dkvm_config_free)
+
+/* Loads @path (NULL: the default path). A missing file gives the defaults. */
+DkvmConfig *dkvm_config_load(const gchar *path, GError **error);
+
+/* Writes @self to @path atomically (temporary file + rename, keeping a .bak). */
+gboolean dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error);
+
+/* The part the planners read. */
+DkvmHostSettings *dkvm_config_get_host_settings(const DkvmConfig *self);
+
+G_END_DECLS
