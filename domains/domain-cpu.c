@@ -16,16 +16,17 @@
 static guint
 foreign_iothreads(DkvmApplyCtx *ctx)
 {
-	g_autoptr(GPtrArray) attrs =
-	        dkvm_tree_find(ctx->doc, "/domain/devices/*[not(starts-with(alias/@name,'" DKVM_ALIAS_PREFIX
-	                                 "'))]//driver/@iothread");
+	g_autoptr(GPtrArray) attrs = dkvm_tree_find(
+	        ctx->doc, "/domain/devices/*[not(starts-with(alias/@name,'" DKVM_ALIAS_PREFIX
+	                  "'))]//driver/@iothread");
 	guint highest = 0;
 
 	for (guint i = 0; i < attrs->len; i++) {
 		xmlNode *attr = g_ptr_array_index(attrs, i);
 		xmlChar *v = xmlNodeGetContent(attr);
 		guint64 id = 0;
-		if (v != NULL && g_ascii_string_to_unsigned((const gchar *)v, 10, 1, 4096, &id, NULL))
+		if (v != NULL &&
+		    g_ascii_string_to_unsigned((const gchar *)v, 10, 1, 4096, &id, NULL))
 			highest = MAX(highest, (guint)id);
 		xmlFree(v);
 	}
@@ -112,8 +113,8 @@ apply_guest_cpu(DkvmApplyCtx *ctx)
 
 	dkvm_tree_remove_all(cpu, "topology");
 	topology = dkvm_tree_add(cpu, "topology");
-	if (plan != NULL && plan->sockets * plan->dies * plan->cores * plan->threads ==
-	                            ctx->spec->vcpus) {
+	if (plan != NULL &&
+	    plan->sockets * plan->dies * plan->cores * plan->threads == ctx->spec->vcpus) {
 		dkvm_tree_set_printf(topology, "sockets", "%u", plan->sockets);
 		dkvm_tree_set_printf(topology, "dies", "%u", plan->dies);
 		dkvm_tree_set_printf(topology, "cores", "%u", plan->cores);

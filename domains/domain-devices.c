@@ -28,7 +28,7 @@ static const gchar *const owned_children[] = {
 typedef struct {
 	DkvmApplyCtx *ctx;
 	xmlNode *devices;
-	GHashTable *old;       /* alias -> unlinked xmlNode* of the previous apply */
+	GHashTable *old;          /* alias -> unlinked xmlNode* of the previous apply */
 	GHashTable *used_targets; /* target dev names of disks DKVM does not manage */
 } DevicesCtx;
 
@@ -187,7 +187,8 @@ add_cdroms(DevicesCtx *dc)
 		driver = add_child(node, "driver");
 		dkvm_tree_set(driver, "name", "qemu");
 		dkvm_tree_set(driver, "type", "raw");
-		dkvm_tree_set(add_child(node, "source"), "file", g_ptr_array_index(spec->cdroms, i));
+		dkvm_tree_set(add_child(node, "source"), "file",
+		              g_ptr_array_index(spec->cdroms, i));
 		tgt = add_child(node, "target");
 		dkvm_tree_set(tgt, "dev", target);
 		dkvm_tree_set(tgt, "bus", "sata");
@@ -262,8 +263,8 @@ remove_foreign_hostdevs(DevicesCtx *dc, const gchar *type, guint a, guint b, gui
 	while (n != NULL) {
 		xmlNode *next = n->next;
 		g_autofree gchar *t = dkvm_tree_get(n, "type");
-		if (n->type == XML_ELEMENT_NODE && g_strcmp0((const gchar *)n->name, "hostdev") == 0 &&
-		    g_strcmp0(t, type) == 0) {
+		if (n->type == XML_ELEMENT_NODE &&
+		    g_strcmp0((const gchar *)n->name, "hostdev") == 0 && g_strcmp0(t, type) == 0) {
 			gboolean same;
 			if (g_strcmp0(type, "pci") == 0) {
 				same = same_pci_source(n, a, b, c, d);
@@ -271,8 +272,10 @@ remove_foreign_hostdevs(DevicesCtx *dc, const gchar *type, guint a, guint b, gui
 				xmlNode *source = dkvm_tree_child(n, "source");
 				guint64 v = 0, p = 0;
 				same = source != NULL &&
-				       dkvm_tree_get_uint(dkvm_tree_child(source, "vendor"), "id", &v) &&
-				       dkvm_tree_get_uint(dkvm_tree_child(source, "product"), "id", &p) &&
+				       dkvm_tree_get_uint(dkvm_tree_child(source, "vendor"), "id",
+				                          &v) &&
+				       dkvm_tree_get_uint(dkvm_tree_child(source, "product"), "id",
+				                          &p) &&
 				       v == a && p == b;
 			}
 			if (same)
@@ -305,13 +308,15 @@ add_pci(DevicesCtx *dc, GError **error)
 		const DkvmPassthroughSlot *slot = g_ptr_array_index(pt->slots, i);
 		for (guint j = 0; j < slot->functions->len; j++) {
 			const gchar *bdf = g_ptr_array_index(slot->functions, j);
-			g_autofree gchar *alias = g_strdup_printf(DKVM_ALIAS_PREFIX "pci%u", index++);
+			g_autofree gchar *alias =
+			        g_strdup_printf(DKVM_ALIAS_PREFIX "pci%u", index++);
 			guint d, b, s, f;
 			xmlNode *node, *source, *address;
 
 			if (!parse_bdf(bdf, &d, &b, &s, &f)) {
 				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-				            "invalid passthrough plan: '%s' is not a PCI address", bdf);
+				            "invalid passthrough plan: '%s' is not a PCI address",
+				            bdf);
 				return FALSE;
 			}
 			remove_foreign_hostdevs(dc, "pci", d, b, s, f);
@@ -440,11 +445,13 @@ apply_singletons(DevicesCtx *dc)
 			g_autofree gchar *type = dkvm_tree_get(model, "type");
 			if (g_strcmp0(type, "none") == 0)
 				dkvm_tree_set(model, "type",
-				              dkvm_preset_is_windows(spec->preset) ? "vga" : "virtio");
+				              dkvm_preset_is_windows(spec->preset) ? "vga"
+				                                                   : "virtio");
 		}
 	}
 
-	/* Ballooning cannot work with a VFIO device (all guest memory is pinned) */
+	/* Ballooning cannot work with a VFIO device (all guest memory is pinned);
+	 * without one DKVM gives the balloon back (owned: domain-owned.c) */
 	balloon = dkvm_tree_child(dc->devices, "memballoon");
 	if (dkvm_plan_has_pci(dc->ctx->plan)) {
 		if (balloon == NULL)
@@ -452,6 +459,11 @@ apply_singletons(DevicesCtx *dc)
 		while (balloon->children != NULL)
 			dkvm_tree_remove(balloon->children);
 		dkvm_tree_set(balloon, "model", "none");
+	} else if (balloon != NULL) {
+		/* DKVM's "none" from an earlier passthrough goes with the device */
+		g_autofree gchar *model = dkvm_tree_get(balloon, "model");
+		if (g_strcmp0(model, "none") == 0)
+			dkvm_tree_set(balloon, "model", "virtio");
 	}
 }
 
@@ -542,7 +554,8 @@ read_device(xmlNode *n, const gchar *alias, DkvmSpec *spec, GError **error)
 		    v > G_MAXUINT16 || p > G_MAXUINT16) {
 			g_free(usb);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "invalid domain: USB device %s has no vendor/product id", alias);
+			            "invalid domain: USB device %s has no vendor/product id",
+			            alias);
 			return FALSE;
 		}
 		usb->vendor_id = (guint16)v;
@@ -559,8 +572,7 @@ read_device(xmlNode *n, const gchar *alias, DkvmSpec *spec, GError **error)
 }
 
 gboolean
-dkvm_domain_read_devices(xmlNode *root, const DkvmMetadata *meta, DkvmSpec *spec,
-                         GError **error)
+dkvm_domain_read_devices(xmlNode *root, const DkvmMetadata *meta, DkvmSpec *spec, GError **error)
 {
 	xmlNode *devices = dkvm_tree_child(root, "devices");
 

@@ -16,8 +16,8 @@
 #include "domain-tree.h"
 
 static const gchar *const hyperv_on[] = {
-	"relaxed", "vapic",     "spinlocks",       "vpindex",  "runtime", "synic",
-	"stimer",  "reset",     "frequencies",     "reenlightenment", "tlbflush", "ipi",
+	"relaxed", "vapic", "spinlocks",   "vpindex",         "runtime",  "synic",
+	"stimer",  "reset", "frequencies", "reenlightenment", "tlbflush", "ipi",
 };
 
 static void

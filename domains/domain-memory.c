@@ -26,9 +26,13 @@ dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 {
 	const DkvmHugepagePlan *hp = ctx->plan->hugepages;
 	xmlNode *backing;
+	/* with hugepages the guest gets whole pages (the plan rounds up) */
+	guint64 kib = ctx->spec->hugepages && hp != NULL && hp->memory_kib > 0
+	                      ? hp->memory_kib
+	                      : ctx->spec->memory_kib;
 
-	set_kib(ctx->root, "memory", ctx->spec->memory_kib);
-	set_kib(ctx->root, "currentMemory", ctx->spec->memory_kib);
+	set_kib(ctx->root, "memory", kib);
+	set_kib(ctx->root, "currentMemory", kib);
 
 	backing = dkvm_tree_ensure(ctx->root, "memoryBacking");
 	dkvm_tree_remove_all(backing, "hugepages");
@@ -55,13 +59,20 @@ to_kib(guint64 value, const gchar *unit, guint64 *out)
 		const gchar *unit;
 		guint64 num, den;
 	} units[] = {
-		{ "b", 1, 1024 },          { "bytes", 1, 1024 },
-		{ "KB", 1000, 1024 },      { "k", 1, 1 },
-		{ "KiB", 1, 1 },           { "MB", 1000000, 1024 },
-		{ "M", 1024, 1 },          { "MiB", 1024, 1 },
-		{ "GB", 1000000000, 1024 }, { "G", 1048576, 1 },
-		{ "GiB", 1048576, 1 },     { "TB", G_GUINT64_CONSTANT(1000000000000), 1024 },
-		{ "T", 1073741824, 1 },    { "TiB", 1073741824, 1 },
+		{ "b", 1, 1024 },
+		{ "bytes", 1, 1024 },
+		{ "KB", 1000, 1024 },
+		{ "k", 1, 1 },
+		{ "KiB", 1, 1 },
+		{ "MB", 1000000, 1024 },
+		{ "M", 1024, 1 },
+		{ "MiB", 1024, 1 },
+		{ "GB", 1000000000, 1024 },
+		{ "G", 1048576, 1 },
+		{ "GiB", 1048576, 1 },
+		{ "TB", G_GUINT64_CONSTANT(1000000000000), 1024 },
+		{ "T", 1073741824, 1 },
+		{ "TiB", 1073741824, 1 },
 	};
 	if (unit == NULL)
 		unit = "KiB";

@@ -21,14 +21,14 @@ G_BEGIN_DECLS
 #define DKVM_ALIAS_PREFIX "ua-dkvm-"
 
 typedef struct {
-	gboolean present;     /* the document had a dkvm:vm element */
+	gboolean present; /* the document had a dkvm:vm element */
 	DkvmPreset preset;
 	gboolean pinning;
 	gboolean hugepages;
-	guint iothreads;      /* the spec's value: 0 = automatic */
-	GPtrArray *pci;       /* DkvmPciSelection*: what the person selected */
-	GPtrArray *siblings;  /* gchar*: slot functions DKVM added */
-	GPtrArray *aliases;   /* gchar*: devices DKVM manages */
+	guint iothreads;     /* the spec's value: 0 = automatic */
+	GPtrArray *pci;      /* DkvmPciSelection*: what the person selected */
+	GPtrArray *siblings; /* gchar*: slot functions DKVM added */
+	GPtrArray *aliases;  /* gchar*: devices DKVM manages */
 } DkvmMetadata;
 
 DkvmMetadata *dkvm_metadata_new(void);

@@ -17,9 +17,8 @@ dkvm_domain_template(DkvmPreset preset, GError **error)
 	g_autofree gchar *path =
 	        g_strdup_printf("/org/dkvm/templates/%s.xml", dkvm_preset_to_string(preset));
 	g_autoptr(GError) error_local = NULL;
-	g_autoptr(GBytes) bytes = g_resource_lookup_data(dkvm_templates_get_resource(), path,
-	                                                 G_RESOURCE_LOOKUP_FLAGS_NONE,
-	                                                 &error_local);
+	g_autoptr(GBytes) bytes = g_resource_lookup_data(
+	        dkvm_templates_get_resource(), path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error_local);
 
 	if (bytes == NULL) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,

@@ -11,60 +11,93 @@
 
 #include "domain-metadata.h"
 
-static const gchar *const domain_order[] = {
-	"name", "uuid", "genid", "title", "description", "metadata", "maxMemory", "memory",
-	"currentMemory", "blkiotune", "memtune", "memoryBacking", "vcpu", "vcpus", "iothreads",
-	"iothreadids", "cputune", "numatune", "resource", "sysinfo", "bootloader",
-	"bootloader_args", "os", "idmap", "features", "cpu", "clock", "on_poweroff", "on_reboot",
-	"on_crash", "on_lockfailure", "pm", "perf", "devices", "seclabel", "keywrap",
-	"launchSecurity", "commandline", NULL
-};
+static const gchar *const domain_order[] = { "name",
+	                                     "uuid",
+	                                     "genid",
+	                                     "title",
+	                                     "description",
+	                                     "metadata",
+	                                     "maxMemory",
+	                                     "memory",
+	                                     "currentMemory",
+	                                     "blkiotune",
+	                                     "memtune",
+	                                     "memoryBacking",
+	                                     "vcpu",
+	                                     "vcpus",
+	                                     "iothreads",
+	                                     "iothreadids",
+	                                     "cputune",
+	                                     "numatune",
+	                                     "resource",
+	                                     "sysinfo",
+	                                     "bootloader",
+	                                     "bootloader_args",
+	                                     "os",
+	                                     "idmap",
+	                                     "features",
+	                                     "cpu",
+	                                     "clock",
+	                                     "on_poweroff",
+	                                     "on_reboot",
+	                                     "on_crash",
+	                                     "on_lockfailure",
+	                                     "pm",
+	                                     "perf",
+	                                     "devices",
+	                                     "seclabel",
+	                                     "keywrap",
+	                                     "launchSecurity",
+	                                     "commandline",
+	                                     NULL };
 
 static const gchar *const devices_order[] = {
-	"emulator", "disk", "controller", "lease", "filesystem", "interface", "smartcard",
-	"serial", "parallel", "console", "channel", "input", "tpm", "graphics", "sound", "audio",
-	"video", "hostdev", "redirdev", "redirfilter", "hub", "watchdog", "memballoon", "rng",
-	"panic", "shmem", "memory", "iommu", "vsock", "crypto", NULL
+	"emulator", "disk",       "controller", "lease",   "filesystem", "interface",   "smartcard",
+	"serial",   "parallel",   "console",    "channel", "input",      "tpm",         "graphics",
+	"sound",    "audio",      "video",      "hostdev", "redirdev",   "redirfilter", "hub",
+	"watchdog", "memballoon", "rng",        "panic",   "shmem",      "memory",      "iommu",
+	"vsock",    "crypto",     NULL
 };
 
 static const gchar *const cputune_order[] = {
-	"shares", "period", "quota", "global_period", "global_quota", "emulator_period",
-	"emulator_quota", "iothread_period", "iothread_quota", "vcpupin", "emulatorpin",
-	"iothreadpin", "emulatorsched", "vcpusched", "iothreadsched", "cachetune", "memorytune",
-	NULL
+	"shares",         "period",          "quota",
+	"global_period",  "global_quota",    "emulator_period",
+	"emulator_quota", "iothread_period", "iothread_quota",
+	"vcpupin",        "emulatorpin",     "iothreadpin",
+	"emulatorsched",  "vcpusched",       "iothreadsched",
+	"cachetune",      "memorytune",      NULL
 };
 
 static const gchar *const memory_backing_order[] = {
 	"hugepages", "nosharepages", "locked", "source", "access", "allocation", "discard", NULL
 };
 
-static const gchar *const os_order[] = {
-	"type", "firmware", "loader", "nvram", "kernel", "initrd", "cmdline", "dtb", "acpi",
-	"boot", "bootmenu", "smbios", "bios", NULL
-};
+static const gchar *const os_order[] = { "type",     "firmware", "loader", "nvram", "kernel",
+	                                 "initrd",   "cmdline",  "dtb",    "acpi",  "boot",
+	                                 "bootmenu", "smbios",   "bios",   NULL };
 
-static const gchar *const features_order[] = {
-	"acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm", "xen", "pvspinlock",
-	"capabilities", "pmu", "vmport", "gic", "smm", "ioapic", NULL
-};
+static const gchar *const features_order[] = { "acpi",     "apic",       "pae",          "hap",
+	                                       "viridian", "privnet",    "hyperv",       "kvm",
+	                                       "xen",      "pvspinlock", "capabilities", "pmu",
+	                                       "vmport",   "gic",        "smm",          "ioapic",
+	                                       NULL };
 
 static const gchar *const hyperv_order[] = {
-	"relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic", "stimer", "reset",
-	"vendor_id", "frequencies", "reenlightenment", "tlbflush", "ipi", "evmcs", "avic", NULL
+	"relaxed", "vapic", "spinlocks", "vpindex",     "runtime",         "synic",
+	"stimer",  "reset", "vendor_id", "frequencies", "reenlightenment", "tlbflush",
+	"ipi",     "evmcs", "avic",      NULL
 };
 
-static const gchar *const cpu_order[] = {
-	"model", "vendor", "topology", "cache", "maxphysaddr", "feature", "numa", NULL
-};
+static const gchar *const cpu_order[] = { "model",       "vendor",  "topology", "cache",
+	                                  "maxphysaddr", "feature", "numa",     NULL };
 
-static const gchar *const disk_order[] = {
-	"driver", "source", "backingStore", "target", "readonly", "boot", "alias", "address", NULL
-};
+static const gchar *const disk_order[] = { "driver", "source", "backingStore", "target", "readonly",
+	                                   "boot",   "alias",  "address",      NULL };
 
 static const gchar *const hostdev_order[] = { "source", "rom", "alias", "address", NULL };
 
-static const gchar *const interface_order[] = { "mac", "source", "model", "driver", "alias",
-	                                        "address", NULL };
+static const gchar *const interface_order[] = { "mac",   "source",  "model", "driver",
+	                                        "alias", "address", NULL };
 
 static const gchar *const *
 order_for(const xmlNode *parent)

@@ -74,15 +74,16 @@ parse_domain(const gchar *xml, GError **error)
 	                                XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		g_autofree gchar *msg = g_strdup(e != NULL && e->message != NULL ? e->message
-		                                                                   : "unreadable");
+		g_autofree gchar *msg =
+		        g_strdup(e != NULL && e->message != NULL ? e->message : "unreadable");
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "invalid domain XML: line %d: %s", e != NULL ? e->line : 0,
 		            g_strstrip(msg));
 		return NULL;
 	}
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || root->ns != NULL || g_strcmp0((const gchar *)root->name, "domain") != 0) {
+	if (root == NULL || root->ns != NULL ||
+	    g_strcmp0((const gchar *)root->name, "domain") != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "invalid domain XML: the root element is <%s>, not <domain>",
 		            root != NULL ? (const gchar *)root->name : "");
@@ -154,7 +155,7 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 	g_autoptr(DkvmMetadata) new_meta = dkvm_metadata_new();
 	DkvmApplyCtx ctx = { .doc = doc, .spec = spec, .plan = plan, .host = host };
 	gboolean (*const areas[])(DkvmApplyCtx *, GError **) = {
-		dkvm_domain_apply_identity, dkvm_domain_apply_devices, dkvm_domain_apply_memory,
+		dkvm_domain_apply_identity, dkvm_domain_apply_devices,  dkvm_domain_apply_memory,
 		dkvm_domain_apply_cpu,      dkvm_domain_apply_features, dkvm_domain_apply_os,
 	};
 

@@ -20,8 +20,8 @@ G_BEGIN_DECLS
  * the spec's preset template. DKVM_ERROR_INVALID for a spec that fails
  * dkvm_spec_validate() or a disk path DKVM refuses.
  */
-gchar *dkvm_domain_create_xml(const DkvmSpec *spec, const DkvmPlan *plan,
-                              const DkvmHostFacts *host, GError **error);
+gchar *dkvm_domain_create_xml(const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHostFacts *host,
+                              GError **error);
 
 /*
  * @xml with @spec and @plan applied: the elements DKVM owns are rewritten,
