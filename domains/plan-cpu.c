@@ -422,7 +422,11 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 		take_from_group(g, vcpus, plan, used_cores);
 		plan->dies = 1;
 		label = group_label(g, l3_info);
-		if (l3_info)
+		if (l3_info && groups->len == 1)
+			dkvm_plan_line(plan->rationale,
+			               "all %u vCPUs in %s, the only L3 group with free CPUs",
+			               vcpus, label);
+		else if (l3_info)
 			dkvm_plan_line(
 			        plan->rationale,
 			        "all %u vCPUs in %s: one shared cache, no traffic between "
@@ -537,7 +541,7 @@ set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan
 	else
 		dkvm_plan_line(plan->rationale,
 		               "no SMT on this host: one vCPU per host core, threads=1");
-	dkvm_plan_line(plan->rationale, "guest topology: %u socket, %u dies, %u cores, %u threads",
+	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u",
 	               plan->sockets, plan->dies, plan->cores, plan->threads);
 }
 
