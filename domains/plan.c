@@ -141,7 +141,6 @@ text_passthrough(GString *out, const DkvmPassthroughPlan *pt)
 	g_string_append(out, "PCI passthrough:\n");
 	for (guint i = 0; i < pt->slots->len; i++) {
 		const DkvmPassthroughSlot *s = g_ptr_array_index(pt->slots, i);
-		g_autofree gchar *fns = NULL;
 		g_autoptr(GString) list = g_string_new(NULL);
 
 		for (guint j = 0; j < s->functions->len; j++)
