@@ -67,7 +67,7 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 		const DkvmL3Group *g = g_ptr_array_index(host->l3_groups, i);
 		g_autofree gchar *list = dkvm_format_cpu_list(g->cpus);
 		g_autofree gchar *size = format_kib(g->size_kib);
-		g_string_append_printf(out, "%s L3 group %u: CPUs %s, %s\n",
+		g_string_append_printf(out, "%s group %u: CPUs %s, %s\n",
 		                       i == 0 ? "L3        " : "          ", g->id, list, size);
 	}
 	if (host->hybrid) {
@@ -198,17 +198,16 @@ print_usb(GString *out, const DkvmHostFacts *host)
 	g_string_append_printf(out, "USB        %u devices\n", host->usb->len);
 	for (guint i = 0; i < host->usb->len; i++) {
 		const DkvmUsbDevice *u = g_ptr_array_index(host->usb, i);
-		g_string_append_printf(out, "    %-8s %04x:%04x %s %s, %u Mbit/s%s, on %s%s%s\n",
+		g_autofree gchar *mark = u->host_needed ? g_strdup_printf(" [host needs it: %s]",
+		                                                          u->host_needed_reason)
+		                                        : g_strdup("");
+		g_string_append_printf(out, "    %-8s %04x:%04x %s %s, %u Mbit/s%s, on %s%s\n",
 		                       u->port_path, u->vendor_id, u->product_id,
 		                       u->vendor_name != NULL ? u->vendor_name : "unknown vendor",
 		                       u->product_name != NULL ? u->product_name
 		                                               : "unknown product",
 		                       u->speed_mbps, u->is_hub ? ", hub" : "",
-		                       u->controller != NULL ? u->controller : "no PCI",
-		                       u->host_needed ? " [host needs it: " : "",
-		                       u->host_needed ? u->host_needed_reason : "");
-		if (u->host_needed)
-			g_string_append(out, "]");
+		                       u->controller != NULL ? u->controller : "no PCI", mark);
 	}
 }
 

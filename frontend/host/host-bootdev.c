@@ -2,7 +2,8 @@
  * The DKVM boot medium. Alpine in diskless mode names it on the kernel
  * command line (alpine_dev=sdb1[:vfat], alpine_dev=UUID=...:vfat,
  * alpine_dev=LABEL=...) and loop-mounts the kernel modules from it at
- * /.modloop (the loop's backing file lives under the medium's mount point).
+ * /.modloop (the loop's backing file lives under the medium's mount point,
+ * which is /media/<device>).
  * On any other system the device mounted at / stands in. The block device is
  * then mapped through libudev to its parents: the usb_device (the stick) and
  * the PCI device above it (its USB controller; an NVMe or SATA controller
@@ -79,6 +80,18 @@ mount_holding(GPtrArray *pairs, const gchar *path)
 	return found;
 }
 
+/* Alpine mounts its boot media at /media/<device>: the first such /dev mount. */
+static const gchar *
+first_media_mount(GPtrArray *pairs)
+{
+	for (guint i = 0; i < pairs->len; i++) {
+		gchar **p = g_ptr_array_index(pairs, i);
+		if (g_str_has_prefix(p[0], "/dev/") && g_str_has_prefix(p[1], "/media/"))
+			return p[0];
+	}
+	return NULL;
+}
+
 /* alpine_dev=UUID=x / LABEL=x through /dev/disk/by-uuid|by-label. */
 static gchar *
 resolve_alpine_dev(const gchar *value)
@@ -126,6 +139,8 @@ dkvm_host_find_boot_block(const gchar *cmdline, const gchar *mounts)
 		        dkvm_sysfs_readf("/sys/block/%s/loop/backing_file", loop);
 		const gchar *medium = backing != NULL ? mount_holding(pairs, backing) : NULL;
 		gchar *block = dev_to_block(medium);
+		if (block == NULL)
+			block = dev_to_block(first_media_mount(pairs));
 		if (block != NULL)
 			return block;
 	}
