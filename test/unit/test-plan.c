@@ -188,6 +188,81 @@ test_errors(void)
 	}
 }
 
+/* The reviewed host golden of a real Ryzen 9 5950X (test/data/hosts-json,
+ * written by host discovery from its fixture): exact pins, pages and slots. */
+static void
+test_ryzen_5950x(void)
+{
+	g_autofree gchar *path = plan_test_data("hosts-json", "ryzen-5950x.json", NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host_from_file(path);
+	g_autoptr(DkvmSpec) spec = plan_test_spec(8, 16 * GIB);
+	g_autoptr(DkvmSpec) small = plan_test_spec(8, 8 * GIB);
+	g_autoptr(DkvmSpec) boot = plan_test_spec(4, 8 * GIB);
+	g_autoptr(DkvmSpec) onboard = plan_test_spec(4, 8 * GIB);
+	g_autoptr(DkvmSpec) usb = plan_test_spec(4, 8 * GIB);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmPlan) plan8 = NULL;
+	g_autoptr(DkvmPlan) vga = NULL;
+	g_autoptr(DkvmPlan) usb_plan = NULL;
+	g_autofree gchar *pins = NULL;
+	g_autofree gchar *text = NULL;
+	const DkvmPassthroughSlot *slot;
+
+	plan_test_add_pci(spec, "0000:01:00.0", NULL);
+	plan = dkvm_plan_new(host, spec, NULL, &error);
+	g_assert_no_error(error);
+	pins = plan_test_join(plan->cpu->vcpu_pins);
+	/* two equal CCDs: the one without the host reserve (CPUs 0-1,16-17) */
+	g_assert_cmpstr(pins, ==, "8,24,9,25,10,26,11,27");
+	g_assert_cmpuint(plan->cpu->threads, ==, 2);
+	g_assert_cmpuint(plan->cpu->cores, ==, 4);
+	/* 8 GiB of 1 GiB pages reserved at boot: too few for 16 GiB */
+	g_assert_cmpuint(plan->hugepages->page_size_kib, ==, 2048);
+	g_assert_cmpuint(plan->hugepages->pages, ==, 8192);
+	slot = g_ptr_array_index(plan->passthrough->slots, 0);
+	g_assert_cmpstr(slot->host_slot, ==, "0000:01:00");
+	g_assert_cmpuint(slot->functions->len, ==, 2);
+	g_assert_cmpuint(slot->guest_bus, ==, 0x10);
+	g_assert_true(slot->multifunction);
+	g_assert_cmpuint(plan->warnings->len, ==, 0);
+	text = dkvm_plan_to_text(plan);
+	plan_test_golden("ryzen-5950x-gaming.txt", text);
+
+	plan8 = dkvm_plan_new(host, small, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(plan8->hugepages->page_size_kib, ==, GIB);
+	g_assert_cmpuint(plan8->hugepages->pages, ==, 8);
+	g_assert_cmpuint(plan8->hugepages->pages_to_add, ==, 0);
+
+	/* the boot GPU, which also has no reset method */
+	plan_test_add_pci(boot, "0000:09:00.0", NULL);
+	vga = dkvm_plan_new(host, boot, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(vga->warnings->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(vga->warnings, 0), ==,
+	                "0000:09:00.0 (GK208B [GeForce GT 710]) is the host's boot GPU: the host "
+	                "console goes dark while the VM runs, and the card may need its ROM "
+	                "dumped and given as a ROM file");
+
+	/* the chipset USB slot: function 0 and both controllers share group 22 */
+	plan_test_add_pci(usb, "06:00.1", NULL);
+	usb_plan = dkvm_plan_new(host, usb, NULL, &error);
+	g_assert_no_error(error);
+	slot = g_ptr_array_index(usb_plan->passthrough->slots, 0);
+	g_assert_cmpuint(slot->functions->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(slot->functions, 0), ==, "0000:06:00.0");
+
+	/* the onboard audio shares its slot with the boot medium's USB controller */
+	plan_test_add_pci(onboard, "0000:0b:00.4", NULL);
+	g_assert_null(dkvm_plan_new(host, onboard, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot pass through 0000:0b:00.3 (Matisse USB 3.0 Host Controller), in "
+	                "the slot of the selected 0000:0b:00.4: the host needs it: controller of "
+	                "the DKVM boot medium (/dev/sdb1 on the USB device 1-2)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -197,5 +272,6 @@ main(int argc, char **argv)
 	g_test_add_func("/plan/no-kvm", test_no_kvm);
 	g_test_add_func("/plan/switches-off", test_switches_off);
 	g_test_add_func("/plan/errors", test_errors);
+	g_test_add_func("/plan/ryzen-5950x", test_ryzen_5950x);
 	return g_test_run();
 }
