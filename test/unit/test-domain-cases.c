@@ -7,6 +7,7 @@
 #include "test-domain-cases.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "domain-xml.h"
 
@@ -100,11 +101,31 @@ build_win11_plain(void)
 	return spec;
 }
 
+/* Windows 11 on the reviewed ryzen-5950x host (hosts-json golden): 1 GiB
+ * pages reserved at boot, the RTX 3080 with its audio function, 12 vCPUs. */
+static DkvmSpec *
+build_win11_5950x(void)
+{
+	DkvmSpec *spec = dkvm_spec_new("gaming", DKVM_PRESET_WINDOWS11);
+
+	spec->uuid = g_strdup("c0ffee00-5950-4a00-8000-000000003080");
+	spec->vcpus = 12;
+	spec->memory_kib = 8 * 1024 * 1024;
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
+	g_ptr_array_add(
+	        spec->disks,
+	        dkvm_disk_new("/dev/disk/by-id/nvme-Samsung_SSD_980_PRO_2TB_S6B0NL0T654321"));
+	add_usb(spec, 0x046d, 0xc52b, FALSE);
+	add_usb(spec, 0x045e, 0x02ea, TRUE);
+	return spec;
+}
+
 const DkvmDomainCase dkvm_domain_cases[] = {
 	{ "win11-gpu-amd", "amd-16c-gpu", build_win11_gpu },
 	{ "win10-xeon-node1", "xeon-2node", build_win10_xeon },
 	{ "linux-tcg-intel", "intel-6c-tcg", build_linux_tcg },
 	{ "win11-plain-amd", "amd-16c-gpu", build_win11_plain },
+	{ "win11-ryzen-5950x", "hosts-json/ryzen-5950x", build_win11_5950x },
 	{ NULL, NULL, NULL },
 };
 
@@ -127,7 +148,10 @@ DkvmHostFacts *
 dkvm_test_load_host(const gchar *name)
 {
 	g_autofree gchar *file = g_strdup_printf("%s.json", name);
-	g_autofree gchar *path = dkvm_test_data_path("domains", "hosts", file, NULL);
+	/* "hosts-json/NAME": the host helper's reviewed goldens; else ours */
+	g_autofree gchar *path = strchr(name, '/') != NULL
+	                                 ? dkvm_test_data_path(file, NULL)
+	                                 : dkvm_test_data_path("domains", "hosts", file, NULL);
 	g_autofree gchar *json = NULL;
 	g_autoptr(GError) error = NULL;
 	DkvmHostFacts *host;

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct {
 	const gchar *name; /* golden file test/data/domains/<name>.xml */
-	const gchar *host; /* test/data/domains/hosts/<host>.json */
+	const gchar *host; /* test/data/domains/hosts/<host>.json, or "hosts-json/<name>" */
 	DkvmSpec *(*build)(void);
 } DkvmDomainCase;
 
