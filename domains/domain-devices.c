@@ -399,27 +399,72 @@ add_evdev(DevicesCtx *dc)
 	}
 }
 
+/* Looks at every PCI hostdev (this runs after DKVM's own were added): is
+ * there any, and is one a person added a GPU (or unknown to this host)? */
+static void
+scan_pci_hostdevs(DevicesCtx *dc, gboolean *any_pci, gboolean *foreign_gpu)
+{
+	*any_pci = FALSE;
+	*foreign_gpu = FALSE;
+	for (xmlNode *n = dc->devices->children; n != NULL; n = n->next) {
+		g_autofree gchar *type = NULL;
+		g_autofree gchar *alias = NULL;
+		xmlNode *source, *address;
+		guint64 d = 0, b = 0, s = 0, f = 0;
+		g_autofree gchar *bdf = NULL;
+		const DkvmPciDevice *dev;
+
+		if (n->type != XML_ELEMENT_NODE ||
+		    g_strcmp0((const gchar *)n->name, "hostdev") != 0)
+			continue;
+		type = dkvm_tree_get(n, "type");
+		if (g_strcmp0(type, "pci") != 0)
+			continue;
+		*any_pci = TRUE;
+		alias = alias_of(n);
+		if (alias != NULL && g_str_has_prefix(alias, DKVM_ALIAS_PREFIX))
+			continue;
+		source = dkvm_tree_child(n, "source");
+		address = source != NULL ? dkvm_tree_child(source, "address") : NULL;
+		dkvm_tree_get_uint(address, "domain", &d);
+		dkvm_tree_get_uint(address, "bus", &b);
+		dkvm_tree_get_uint(address, "slot", &s);
+		dkvm_tree_get_uint(address, "function", &f);
+		bdf = g_strdup_printf("%04x:%02x:%02x.%x", (guint)d, (guint)b, (guint)s, (guint)f);
+		dev = dkvm_host_facts_get_pci(dc->ctx->host, bdf);
+		/* a device this host does not know may well be a GPU */
+		if (dev == NULL || dev->is_gpu)
+			*foreign_gpu = TRUE;
+	}
+}
+
 static void
 apply_singletons(DevicesCtx *dc)
 {
 	const DkvmSpec *spec = dc->ctx->spec;
 	gboolean gpu = dkvm_plan_has_gpu(dc->ctx->plan);
+	gboolean any_pci = FALSE, foreign_gpu = FALSE;
 	xmlNode *tpm = dkvm_tree_child(dc->devices, "tpm");
 	xmlNode *video, *balloon;
+
+	scan_pci_hostdevs(dc, &any_pci, &foreign_gpu);
 
 	/* TPM 2.0 through swtpm; an existing TPM a person tuned is kept */
 	if (!spec->tpm) {
 		dkvm_tree_remove_all(dc->devices, "tpm");
 	} else if (tpm == NULL) {
+		xmlNode *backend;
 		tpm = dkvm_tree_add(dc->devices, "tpm");
 		dkvm_tree_set(tpm, "model", "tpm-crb");
-		xmlNode *backend = add_child(tpm, "backend");
+		backend = add_child(tpm, "backend");
 		dkvm_tree_set(backend, "type", "emulator");
 		dkvm_tree_set(backend, "version", "2.0");
 	}
 
-	/* A passed-through GPU is the display: no VNC, no emulated video card.
-	 * Without one, VNC listens on 127.0.0.1 only (ssh -L to reach it). */
+	/* A GPU DKVM passes through is the display: no VNC, no emulated video
+	 * card. Without one, VNC listens on 127.0.0.1 only (ssh -L to reach
+	 * it). A GPU a person passed through by hand keeps their display setup
+	 * (Looking Glass wants its spice and qxl), DKVM only adds no VNC. */
 	if (gpu) {
 		xmlNode *vnc;
 		while ((vnc = dkvm_tree_child_with(dc->devices, "graphics", "type", "vnc")) != NULL)
@@ -428,9 +473,8 @@ apply_singletons(DevicesCtx *dc)
 		video = dkvm_tree_add(dc->devices, "video");
 		dkvm_tree_set(add_child(video, "model"), "type", "none");
 	} else {
-		xmlNode *vnc = dkvm_tree_child_with(dc->devices, "graphics", "type", "vnc");
-		if (vnc == NULL && dkvm_tree_child(dc->devices, "graphics") == NULL) {
-			xmlNode *listen;
+		if (!foreign_gpu && dkvm_tree_child(dc->devices, "graphics") == NULL) {
+			xmlNode *vnc, *listen;
 			vnc = dkvm_tree_add(dc->devices, "graphics");
 			dkvm_tree_set(vnc, "type", "vnc");
 			dkvm_tree_set(vnc, "port", "-1");
@@ -440,7 +484,7 @@ apply_singletons(DevicesCtx *dc)
 			dkvm_tree_set(listen, "address", "127.0.0.1");
 		}
 		video = dkvm_tree_child(dc->devices, "video");
-		if (video != NULL) {
+		if (video != NULL && !foreign_gpu) {
 			xmlNode *model = dkvm_tree_child(video, "model");
 			g_autofree gchar *type = dkvm_tree_get(model, "type");
 			if (g_strcmp0(type, "none") == 0)
@@ -450,17 +494,16 @@ apply_singletons(DevicesCtx *dc)
 		}
 	}
 
-	/* Ballooning cannot work with a VFIO device (all guest memory is pinned);
-	 * without one DKVM gives the balloon back (owned: domain-owned.c) */
+	/* Ballooning cannot work with a VFIO device (all guest memory is
+	 * pinned), DKVM's or a person's; without any, DKVM gives it back */
 	balloon = dkvm_tree_child(dc->devices, "memballoon");
-	if (dkvm_plan_has_pci(dc->ctx->plan)) {
+	if (any_pci) {
 		if (balloon == NULL)
 			balloon = dkvm_tree_add(dc->devices, "memballoon");
 		while (balloon->children != NULL)
 			dkvm_tree_remove(balloon->children);
 		dkvm_tree_set(balloon, "model", "none");
 	} else if (balloon != NULL) {
-		/* DKVM's "none" from an earlier passthrough goes with the device */
 		g_autofree gchar *model = dkvm_tree_get(balloon, "model");
 		if (g_strcmp0(model, "none") == 0)
 			dkvm_tree_set(balloon, "model", "virtio");

@@ -12,6 +12,8 @@
  */
 #include "domain-xml.h"
 
+#include <string.h>
+
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
@@ -223,13 +225,26 @@ dkvm_domain_apply_xml(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *pl
 	return apply_doc(doc, spec, plan, host, error);
 }
 
+/* A domain DKVM never managed: Windows when anything says so (Hyper-V
+ * enlightenments, the hypervclock, libosinfo's id, local time), Windows 11
+ * when libosinfo says so or it has a TPM. */
 static DkvmPreset
 guess_preset(xmlNode *root)
 {
-	g_autoptr(GPtrArray) hyperv = dkvm_tree_find(root->doc, "/domain/features/hyperv");
+	g_autoptr(GPtrArray) osinfo = dkvm_tree_find(
+	        root->doc, "/domain/metadata/*[local-name()='libosinfo']/*[local-name()='os']");
+	g_autoptr(GPtrArray) windows = dkvm_tree_find(
+	        root->doc, "/domain/features/hyperv | /domain/clock/timer[@name='hypervclock'] | "
+	                   "/domain/clock[@offset='localtime']");
 	g_autoptr(GPtrArray) tpm = dkvm_tree_find(root->doc, "/domain/devices/tpm");
+	g_autofree gchar *os_id =
+	        osinfo->len > 0 ? dkvm_tree_get(g_ptr_array_index(osinfo, 0), "id") : NULL;
 
-	if (hyperv->len == 0)
+	if (os_id != NULL && strstr(os_id, "microsoft.com/win/11") != NULL)
+		return DKVM_PRESET_WINDOWS11;
+	if (os_id != NULL && strstr(os_id, "microsoft.com/win") != NULL)
+		return tpm->len > 0 ? DKVM_PRESET_WINDOWS11 : DKVM_PRESET_WINDOWS10;
+	if (os_id != NULL || windows->len == 0)
 		return DKVM_PRESET_LINUX;
 	return tpm->len > 0 ? DKVM_PRESET_WINDOWS11 : DKVM_PRESET_WINDOWS10;
 }
@@ -263,7 +278,12 @@ dkvm_domain_read_spec(const gchar *xml, GError **error)
 		spec->iothreads = meta->iothreads;
 	} else {
 		g_autoptr(GPtrArray) pins = dkvm_tree_find(doc, "/domain/cputune/vcpupin");
+		guint64 iothreads = 0;
 		spec->pinning = pins->len > 0;
+		/* the owner's iothreads stay (their controllers may use them) */
+		if (dkvm_tree_get_uint(dkvm_tree_child(root, "iothreads"), NULL, &iothreads) &&
+		    iothreads <= 64)
+			spec->iothreads = (guint)iothreads;
 	}
 	return g_steal_pointer(&spec);
 }
