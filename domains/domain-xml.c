@@ -192,10 +192,12 @@ gchar *
 dkvm_domain_create_xml(const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHostFacts *host,
                        GError **error)
 {
-	g_autofree gchar *template = dkvm_domain_template(spec->preset, error);
+	g_autofree gchar *template = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	xmlNode *n;
 
+	g_return_val_if_fail(spec != NULL && plan != NULL && host != NULL, NULL);
+	template = dkvm_domain_template(spec->preset, error);
 	if (template == NULL)
 		return NULL;
 	doc = parse_domain(template, error);
@@ -218,8 +220,10 @@ gchar *
 dkvm_domain_apply_xml(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
                       const DkvmHostFacts *host, GError **error)
 {
-	g_autoptr(xmlDoc) doc = parse_domain(xml, error);
+	g_autoptr(xmlDoc) doc = NULL;
 
+	g_return_val_if_fail(spec != NULL && plan != NULL && host != NULL, NULL);
+	doc = parse_domain(xml, error);
 	if (doc == NULL)
 		return NULL;
 	return apply_doc(doc, spec, plan, host, error);

@@ -120,12 +120,47 @@ build_win11_5950x(void)
 	return spec;
 }
 
+/* Linux workstation on the AMD host with the boot GPU (RTX 2070: VGA,
+ * audio, USB and UCSI functions on one slot), a host bridge, no TPM. */
+static DkvmSpec *
+build_linux_gpu(void)
+{
+	DkvmSpec *spec = dkvm_spec_new("workstation", DKVM_PRESET_LINUX);
+
+	spec->uuid = g_strdup("2b3c4d5e-6f70-4182-9394-a5b6c7d8e9f0");
+	spec->vcpus = 6;
+	spec->memory_kib = 12 * 1024 * 1024;
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:0c:00.0"));
+	g_ptr_array_add(spec->disks, dkvm_disk_new("/dev/vg0/workstation"));
+	g_ptr_array_set_size(spec->nics, 0);
+	g_ptr_array_add(spec->nics, dkvm_nic_new(DKVM_NET_BRIDGE, "br0"));
+	g_ptr_array_add(spec->evdev, g_strdup("/dev/input/by-id/usb-Logitech_G502-event-mouse"));
+	return spec;
+}
+
+/* Windows 10 on the host without KVM: type qemu, cpu maximum, and no
+ * Hyper-V enlightenments (QEMU refuses them under TCG). */
+static DkvmSpec *
+build_win10_tcg(void)
+{
+	DkvmSpec *spec = dkvm_spec_new("win10-tcg", DKVM_PRESET_WINDOWS10);
+
+	spec->uuid = g_strdup("3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b");
+	spec->vcpus = 2;
+	spec->memory_kib = 1024 * 1024;
+	spec->tpm = TRUE;
+	g_ptr_array_add(spec->disks, dkvm_disk_new("/var/lib/libvirt/images/win10.raw"));
+	return spec;
+}
+
 const DkvmDomainCase dkvm_domain_cases[] = {
 	{ "win11-gpu-amd", "amd-16c-gpu", build_win11_gpu },
 	{ "win10-xeon-node1", "xeon-2node", build_win10_xeon },
 	{ "linux-tcg-intel", "intel-6c-tcg", build_linux_tcg },
 	{ "win11-plain-amd", "amd-16c-gpu", build_win11_plain },
 	{ "win11-ryzen-5950x", "hosts-json/ryzen-5950x", build_win11_5950x },
+	{ "linux-gpu-amd", "amd-16c-gpu", build_linux_gpu },
+	{ "win10-tcg-intel", "intel-6c-tcg", build_win10_tcg },
 	{ NULL, NULL, NULL },
 };
 
