@@ -103,10 +103,29 @@ def cases(tap, dkvm, base, small, scratch):
               "saved, and `dkvm save` retries", r.describe())
     tap.check(systest.domain_exists(name), "a failing persist command: the VM is defined "
               "(the change is active, as the message says)")
-    r = run(base + ["vm", "delete", name])
+    r = run(base + ["vm", "delete", name, "--yes"])
     tap.check(r.code == 0, "the VM of the failing persist command deletes", r.describe())
     diff = systest.state_diff(before, systest.host_state())
     tap.check(diff == "", "after deleting it the host is as before", diff)
+
+    # the same through import (a change that must be saved, like create)
+    single = os.path.join(failing, "one")
+    os.mkdir(single)
+    name = f"{PREFIX}-persist"
+    with open(os.path.join(single, f"{name}.xml"), "w") as f:
+        f.write(GOOD_DOMAIN.format(name=name))
+    before = systest.host_state()
+    r = run([dkvm, "--connect", systest.URI, "--config", bad_config, "vm", "import", single])
+    tap.check(r.code == 6 and "the change is active but not saved: `false` failed" in r.err
+              and "dkvm save" in r.err,
+              "a failing persist command after import: exit status 6, not saved, `dkvm save`",
+              r.describe())
+    tap.check(systest.domain_exists(name), "a failing persist command after import: the VM "
+              "is imported (the change is active)")
+    r = run(base + ["vm", "delete", name, "--yes"])
+    diff = systest.state_diff(before, systest.host_state())
+    tap.check(r.code == 0 and diff == "", "after deleting it the host is as before",
+              r.describe() + "\n" + diff)
 
     # import: a corrupt file among good ones; the good ones import, the bad one is reported
     folder = os.path.join(scratch, "domains")
