@@ -137,15 +137,21 @@ def listing(path):
         return []
 
 
+# Every VM this suite makes is named so; other users of the same libvirtd (a
+# developer's own VMs) are left out of the comparisons below.
+SUITE_PREFIX = "dkvm-system-"
+
+
 def host_state():
     """What an error case must leave exactly as it was."""
     nr, free, resv = pool()
     return {
-        "domains": domains(),
+        "domains": [d for d in domains() if d.startswith(SUITE_PREFIX)],
         "pool": {"nr": nr, "free": free, "resv": resv},
-        "nvram": listing(NVRAM_DIR),
+        "nvram": [f for f in listing(NVRAM_DIR) if f.startswith(SUITE_PREFIX)],
         "swtpm state": listing(SWTPM_DIR),
-        "swtpm processes": sorted(swtpm_processes().values()),
+        "swtpm processes": sorted(c for c in swtpm_processes().values()
+                                  if SUITE_PREFIX in c),
         "hugepage records": listing(RECORD_DIR),
     }
 
