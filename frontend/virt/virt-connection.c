@@ -17,7 +17,12 @@ ignore_libvirt_error(void *data, virErrorPtr err)
 void
 dkvm_virt_set_error(GError **error, gint code, const gchar *what)
 {
-	g_set_error(error, DKVM_ERROR, code, "%s: %s", what, virGetLastErrorMessage());
+	/* libvirt's schema errors span lines; DKVM errors are one line */
+	g_autofree gchar *reason = g_strstrip(g_strdup(virGetLastErrorMessage()));
+	g_auto(GStrv) lines = g_strsplit(reason, "\n", -1);
+	g_autofree gchar *joined = g_strjoinv("; ", lines);
+
+	g_set_error(error, DKVM_ERROR, code, "%s: %s", what, joined);
 }
 
 virConnectPtr
