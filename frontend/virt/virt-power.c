@@ -54,6 +54,23 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 	return TRUE;
 }
 
+gboolean
+dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error)
+{
+	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
+	g_autoptr(DkvmDomainXml) parsed = NULL;
+
+	if (xml == NULL)
+		return FALSE;
+	parsed = dkvm_domain_xml_parse(xml, error);
+	if (parsed == NULL) {
+		g_prefix_error(error, "VM '%s': ", virDomainGetName(dom));
+		return FALSE;
+	}
+	*out_has = parsed->pci_hostdevs->len > 0;
+	return TRUE;
+}
+
 /* Adds a second failure to @error's message, keeping the first reason first. */
 static void
 append_reason(GError *error, const gchar *what, const GError *second)

@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 gboolean dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host,
                                   const gchar *sysfs_pci, GError **error);
 
+/* Whether @dom passes through any PCI device (so the host facts matter). */
+gboolean dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error);
+
 /*
  * Starts @dom: hugepages first (dkvm_hugepage_pool_ensure, recorded with
  * dkvm_hugepage_pool_record), then the device check, then virDomainCreate.
