@@ -178,21 +178,16 @@ copy_str(gconstpointer src, gpointer data)
 	return g_strdup(src);
 }
 
+/* Replaces *dst by a deep copy of @src; g_ptr_array_copy keeps no free
+ * function, so the element type's one is given. */
 static void
-replace_array(GPtrArray **dst, GPtrArray *src, GCopyFunc fn)
+replace_array(GPtrArray **dst, GPtrArray *src, GCopyFunc copy_fn, GDestroyNotify free_fn)
 {
-	GDestroyNotify free_func = NULL;
-	g_autoptr(GPtrArray) copy = g_ptr_array_copy(src, fn, NULL);
+	GPtrArray *copy = g_ptr_array_copy(src, copy_fn, NULL);
 
-	/* g_ptr_array_copy keeps no free function: take the old array's */
-	g_ptr_array_set_free_func(*dst, NULL);
-	free_func = fn == copy_disk   ? (GDestroyNotify)dkvm_disk_free
-	            : fn == copy_nic  ? (GDestroyNotify)dkvm_nic_free
-	            : fn == copy_pci  ? (GDestroyNotify)dkvm_pci_selection_free
-	                              : g_free;
-	g_ptr_array_set_free_func(copy, free_func);
+	g_ptr_array_set_free_func(copy, free_fn);
 	g_ptr_array_unref(*dst);
-	*dst = g_steal_pointer(&copy);
+	*dst = copy;
 }
 
 DkvmSpec *
@@ -212,12 +207,13 @@ dkvm_spec_copy(const DkvmSpec *self)
 	c->kvm_hidden = self->kvm_hidden;
 	c->hyperv_vendor_id = g_strdup(self->hyperv_vendor_id);
 	c->iothreads = self->iothreads;
-	replace_array(&c->disks, self->disks, copy_disk);
-	replace_array(&c->cdroms, self->cdroms, copy_str);
-	replace_array(&c->nics, self->nics, copy_nic);
-	replace_array(&c->pci, self->pci, copy_pci);
-	replace_array(&c->usb, self->usb, copy_usb);
-	replace_array(&c->evdev, self->evdev, copy_str);
+	replace_array(&c->disks, self->disks, copy_disk, (GDestroyNotify)dkvm_disk_free);
+	replace_array(&c->cdroms, self->cdroms, copy_str, g_free);
+	replace_array(&c->nics, self->nics, copy_nic, (GDestroyNotify)dkvm_nic_free);
+	replace_array(&c->pci, self->pci, copy_pci,
+	              (GDestroyNotify)dkvm_pci_selection_free);
+	replace_array(&c->usb, self->usb, copy_usb, g_free);
+	replace_array(&c->evdev, self->evdev, copy_str, g_free);
 	return c;
 }
 
