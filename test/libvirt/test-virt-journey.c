@@ -139,6 +139,7 @@ test_lookup(void)
 	g_autoptr(virDomain) invalid = NULL;
 	g_autoptr(virDomain) missing_uuid = NULL;
 
+	g_assert_cmpstr(virDomainGetName(by_name), ==, "game");
 	g_assert_cmpstr(virDomainGetName(by_uuid), ==, "game");
 
 	missing = dkvm_virt_domain_lookup(conn, "nope", &error);
@@ -467,6 +468,8 @@ test_import(void)
 	/* the good ones are there, the bad ones are not */
 	g_autoptr(virDomain) d1 = lookup("one");
 	g_autoptr(virDomain) d2 = lookup("two");
+	g_assert_cmpint(state_of(d1), ==, VIR_DOMAIN_SHUTOFF);
+	g_assert_cmpint(state_of(d2), ==, VIR_DOMAIN_SHUTOFF);
 	g_assert_null(virDomainLookupByName(conn, "corrupt"));
 	g_assert_null(virDomainLookupByName(conn, "invalid"));
 
