@@ -38,10 +38,16 @@ const DkvmCmd dkvm_cmd_vm_xml = {
 	.run = cmd_vm_xml_run,
 };
 
+/* "8.0 GiB", "512 MiB": plain ASCII (glib's sizes use a no-break space,
+ * which breaks column alignment and naive scripts) */
 static gchar *
 format_memory(guint64 kib)
 {
-	return g_format_size_full(kib * 1024, G_FORMAT_SIZE_IEC_UNITS);
+	if (kib >= 1024 * 1024)
+		return g_strdup_printf("%.1f GiB", (gdouble)kib / (1024 * 1024));
+	if (kib >= 1024)
+		return g_strdup_printf("%.0f MiB", (gdouble)kib / 1024);
+	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
 }
 
 static gboolean

@@ -73,7 +73,8 @@ on_interrupt(gpointer user_data)
 	MonitorRun *run = user_data;
 
 	g_main_loop_quit(run->loop);
-	return G_SOURCE_REMOVE;
+	/* removed with the others once the loop ends */
+	return G_SOURCE_CONTINUE;
 }
 
 static gboolean

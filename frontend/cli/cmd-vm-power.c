@@ -133,7 +133,11 @@ cmd_vm_stop_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	                      &local_error)) {
 		if (isatty(STDERR_FILENO) == 1)
 			fprintf(stderr, "\n");
-		g_print("VM '%s' is shut down\n", name);
+		if (timed_out)
+			g_print("VM '%s' did not shut down within %d s: powered off\n", name,
+			        timeout);
+		else
+			g_print("VM '%s' is shut down\n", name);
 		return TRUE;
 	}
 	if (isatty(STDERR_FILENO) == 1)

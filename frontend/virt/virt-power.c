@@ -173,6 +173,8 @@ dkvm_virt_stop_vm(virDomainPtr dom, guint timeout_s, gboolean force, DkvmVirtPro
 			g_propagate_error(error, g_steal_pointer(&local_error));
 			return FALSE;
 		}
+		if (out_timed_out != NULL)
+			*out_timed_out = TRUE;
 		if (!dkvm_virt_domain_destroy(dom, error))
 			return FALSE;
 	}

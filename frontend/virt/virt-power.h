@@ -37,7 +37,8 @@ gboolean dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError 
 /*
  * Stops @dom: ACPI shutdown with @timeout_s and @progress; with @force, a
  * guest that does not power off in time is destroyed. Then the pages recorded
- * for it are given back. *out_timed_out as in dkvm_virt_domain_shutdown().
+ * for it are given back. *out_timed_out: the guest did not power off in
+ * time (with @force it was then destroyed, and the call succeeds).
  */
 gboolean dkvm_virt_stop_vm(virDomainPtr dom, guint timeout_s, gboolean force,
                            DkvmVirtProgressFunc progress, gpointer user_data,
