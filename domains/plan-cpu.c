@@ -401,7 +401,7 @@ group_label(const Group *g, gboolean l3_info)
 	return g_strdup_printf("L3 group %d (%s, free CPUs %s)", g->id, size, list);
 }
 
-/* Places the vCPUs; sets plan->dies. Returns FALSE only for programming errors. */
+/* Places the vCPUs group by group (see the top of the file); sets plan->dies. */
 static void
 place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, DkvmCpuPlan *plan,
             GPtrArray *used_cores)

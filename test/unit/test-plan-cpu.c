@@ -18,6 +18,8 @@ expected_default_reserve(const DkvmHostFacts *host)
 
 	g_assert_nonnull(c0);
 	g_array_append_vals(out, c0->siblings->data, c0->siblings->len);
+	if (c0->siblings->len == 0) /* a partial report: the CPU alone is its core */
+		g_array_append_val(out, c0->cpu);
 	if (dkvm_host_facts_count_cores(host) > 8) {
 		for (guint i = 0; i < host->cpus->len; i++) {
 			const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
@@ -26,6 +28,8 @@ expected_default_reserve(const DkvmHostFacts *host)
 				in |= plan_test_uint(out, j) == c->cpu;
 			if (!in) {
 				g_array_append_vals(out, c->siblings->data, c->siblings->len);
+				if (c->siblings->len == 0)
+					g_array_append_val(out, c->cpu);
 				break;
 			}
 		}

@@ -263,6 +263,25 @@ test_ryzen_5950x(void)
 	                "the DKVM boot medium (/dev/sdb1 on the USB device 1-2)");
 }
 
+/* A partial host report (no siblings, caches, nodes or pools) still plans. */
+static void
+test_partial_host(void)
+{
+	g_autoptr(DkvmPlan) plan = plan_for("partial-report", 3, GIB, NULL);
+	g_autofree gchar *pins = plan_test_join(plan->cpu->vcpu_pins);
+
+	g_assert_cmpstr(pins, ==, "1,2,3");
+	g_assert_cmpuint(plan->cpu->threads, ==, 1);
+	g_assert_cmpint(plan->cpu->numa_node, ==, -1);
+	g_assert_cmpuint(plan->hugepages->page_size_kib, ==, 2048);
+	g_assert_cmpuint(plan->hugepages->pages_to_add, ==, 512);
+	g_assert_cmpuint(plan->warnings->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(plan->warnings, 0), ==,
+	                "no /dev/kvm: the VM runs under TCG emulation, far from native speed");
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(plan->warnings, 1),
+	                               "the host reports no L3 cache groups"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -272,6 +291,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan/no-kvm", test_no_kvm);
 	g_test_add_func("/plan/switches-off", test_switches_off);
 	g_test_add_func("/plan/errors", test_errors);
+	g_test_add_func("/plan/partial-host", test_partial_host);
 	g_test_add_func("/plan/ryzen-5950x", test_ryzen_5950x);
 	return g_test_run();
 }
