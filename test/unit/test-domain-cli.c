@@ -38,7 +38,12 @@ run_dkvm(Run *r, const gchar *const *args)
 	/* no dkvm.conf from this machine: the defaults */
 	g_ptr_array_add(argv, g_strdup("--config=/nonexistent/dkvm.conf"));
 	for (guint i = 0; args[i] != NULL; i++) {
-		if (g_str_has_prefix(args[i], "HOST:")) {
+		if (g_str_has_prefix(args[i], "HOSTS-JSON:")) {
+			/* the host helper's reviewed goldens, test/data/hosts-json */
+			g_autofree gchar *file = g_strdup_printf("%s.json", args[i] + 11);
+			g_ptr_array_add(argv, g_strdup("--host-json"));
+			g_ptr_array_add(argv, dkvm_test_data_path("hosts-json", file, NULL));
+		} else if (g_str_has_prefix(args[i], "HOST:")) {
 			g_autofree gchar *file = g_strdup_printf("%s.json", args[i] + 5);
 			g_ptr_array_add(argv, g_strdup("--host-json"));
 			g_ptr_array_add(argv, dkvm_test_data_path("domains", "hosts", file, NULL));
@@ -151,6 +156,38 @@ test_create_linux_tcg(void)
 	g_assert_true(g_str_has_prefix(r.err, "Virtualization: TCG"));
 }
 
+/* On the reviewed ryzen-5950x host JSON: 1 GiB pages, the RTX 3080 slot. */
+static void
+test_create_5950x(void)
+{
+	const gchar *args[] = {
+		"vm",
+		"create",
+		"gaming",
+		"--vcpus",
+		"12",
+		"--memory",
+		"8G",
+		"--pci",
+		"01:00.0",
+		"--disk",
+		"/dev/disk/by-id/nvme-Samsung_SSD_980_PRO_2TB_S6B0NL0T654321",
+		"--usb",
+		"046d:c52b",
+		"--usb-optional",
+		"045e:02ea",
+		"HOSTS-JSON:ryzen-5950x",
+		"--print-xml",
+		NULL,
+	};
+	g_auto(Run) r = { 0 };
+	g_autofree gchar *want = golden_without_uuid("win11-ryzen-5950x");
+
+	run_dkvm(&r, args);
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_cmpstr(r.out, ==, want);
+}
+
 /* `dkvm plan` prints the library's plan for the same request. */
 static void
 test_plan_text_and_json(void)
@@ -248,6 +285,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/domain-cli/create-win11-gpu", test_create_win11_gpu);
 	g_test_add_func("/domain-cli/create-linux-tcg", test_create_linux_tcg);
+	g_test_add_func("/domain-cli/create-5950x", test_create_5950x);
 	g_test_add_func("/domain-cli/plan", test_plan_text_and_json);
 	g_test_add_func("/domain-cli/refusals", test_refusals);
 	return g_test_run();
