@@ -7,4 +7,8 @@ if ! command -v virt-xml-validate >/dev/null 2>&1; then
 	echo "virt-xml-validate not found: install libvirt-clients" >&2
 	exit 1
 fi
+if ! command -v xmllint >/dev/null 2>&1; then
+	echo "xmllint not found (virt-xml-validate runs it): install libxml2-utils" >&2
+	exit 1
+fi
 exec virt-xml-validate "$1" domain
