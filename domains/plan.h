@@ -3,6 +3,10 @@
  * to what the domain must say. No I/O. Each plan carries the warnings a person
  * should read and a short rationale (one line per decision) that `dkvm plan`
  * prints, so nobody has to reverse-engineer why vCPU 3 sits on CPU 11.
+ *
+ * The XML helper (domains/domain-xml) writes exactly what a plan says: it
+ * chooses nothing itself. The rules behind each plan are written down at the
+ * top of plan-cpu.c, plan-hugepages.c and plan-passthrough.c.
  */
 #pragma once
 
@@ -26,31 +30,44 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHostSettings, dkvm_host_settings_free)
 
 /* ---- CPU pinning ---- */
 typedef struct {
-	GArray *vcpu_pins;       /* guint: host CPU of vCPU i */
-	GArray *emulator_cpus;   /* guint */
-	GArray *iothread_cpus;   /* guint */
-	GArray *host_reserve;    /* guint: what the host keeps */
+	guint vcpus;
+	GArray *vcpu_pins;     /* guint: host CPU of vCPU i */
+	GArray *vcpu_cores;    /* gint: topology core_id of that host CPU (for `dkvm plan`) */
+	GArray *vcpu_l3;       /* gint: L3 group id of that host CPU, -1 without cache info */
+	GArray *emulator_cpus; /* guint, sorted */
+	GArray *iothread_cpus; /* guint, sorted */
+	GArray *host_reserve;  /* guint, sorted: what the host keeps (whole cores) */
 	guint sockets, dies, cores, threads; /* guest topology; product == vcpus */
-	gint numa_node;          /* node to bind memory to (numatune), -1 = none */
-	gchar *isolation_hint;   /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
-	GPtrArray *warnings;     /* gchar* */
-	GPtrArray *rationale;    /* gchar* */
+	gint numa_node;                      /* node to bind memory to (numatune), -1 = none */
+	gchar *isolation_hint;               /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
+	GPtrArray *warnings;                 /* gchar* */
+	GPtrArray *rationale;                /* gchar* */
 } DkvmCpuPlan;
 
 void dkvm_cpu_plan_free(DkvmCpuPlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmCpuPlan, dkvm_cpu_plan_free)
 
-/* DKVM_ERROR_INSUFFICIENT when the host cannot give spec->vcpus. */
+/* Pins spec->vcpus onto whole host cores. @gpu_node is the NUMA node of the
+ * first passed-through GPU (-1: none), preferred for the vCPUs and memory.
+ * DKVM_ERROR_INSUFFICIENT when the host cannot give spec->vcpus (the message
+ * names the maximum); DKVM_ERROR_INVALID for 0 vCPUs or a host reserve naming
+ * a CPU the host does not have. */
 DkvmCpuPlan *dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec,
-                           const DkvmHostSettings *settings, GError **error);
+                           const DkvmHostSettings *settings, gint gpu_node, GError **error);
+
+/* The most vCPUs dkvm_plan_cpu() can give on @host: all online CPUs minus the
+ * host reserve (default or @settings). 0 when the reserve is invalid. */
+guint dkvm_plan_cpu_max_vcpus(const DkvmHostFacts *host, const DkvmHostSettings *settings);
 
 /* ---- Hugepages ---- */
 typedef struct {
 	guint64 page_size_kib;
-	guint64 pages;           /* pages the VM needs */
-	guint64 pages_to_add;    /* beyond the pool's free pages today */
-	guint64 headroom_kib;    /* what the host keeps */
-	gint node;               /* node to take them from, -1 = any */
+	guint64 pages;        /* pages the VM needs */
+	guint64 pages_to_add; /* beyond the pool's free pages today */
+	guint64 pool_free;    /* free pages in that pool (on the node when bound) */
+	guint64 memory_kib;   /* pages * page_size: the guest memory the domain declares */
+	guint64 headroom_kib; /* what the host keeps */
+	gint node;            /* node to take them from, -1 = any */
 	GPtrArray *warnings;
 	GPtrArray *rationale;
 } DkvmHugepagePlan;
@@ -59,54 +76,70 @@ void dkvm_hugepage_plan_free(DkvmHugepagePlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHugepagePlan, dkvm_hugepage_plan_free)
 
 /* DKVM_ERROR_INSUFFICIENT when memory + headroom exceed what the host has; the
- * message says how much is missing and what to do. */
+ * message says how much is missing and what to do. DKVM_ERROR_INVALID for a
+ * page size the host cannot give (settings->hugepage_size_kib). */
 DkvmHugepagePlan *dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
                                       const DkvmHostSettings *settings, gint numa_node,
                                       GError **error);
 
 /* ---- PCI passthrough ---- */
-typedef struct {
-	gchar *host_slot;        /* "0000:01:00" */
-	GPtrArray *functions;    /* gchar*: full addresses, function 0 first */
-	guint guest_bus;         /* guest address chosen for the slot */
-	guint guest_slot;
-	gboolean multifunction;
-	gboolean is_gpu;
-	gchar *rom_file;         /* from the selection, NULL if none */
-} DkvmPassthroughSlot;
+
+/* Guest PCI buses of passed-through slots: the first slot sits on a
+ * pcie-root-port whose bus (= controller index) is this, the next one on
+ * bus + 1, ...; always at slot 0 of that bus. Above the buses libvirt gives a
+ * desktop domain's own devices (1..~0x0c), so the two never collide. */
+#define DKVM_PASSTHROUGH_FIRST_GUEST_BUS 0x10
 
 typedef struct {
-	GPtrArray *slots;        /* DkvmPassthroughSlot* */
+	gchar *host_slot;     /* "0000:01:00" */
+	GPtrArray *functions; /* gchar*: full addresses, function 0 first */
+	gchar *name;          /* device name of its first function, NULL if unknown */
+	guint guest_bus;      /* guest address chosen for the slot: 0000:bus:slot.function */
+	guint guest_slot;
+	gboolean multifunction; /* more than one function: multifunction='on' on function 0 */
+	gboolean is_gpu;
+	gchar *rom_file; /* from the selection, NULL if none */
+} DkvmPassthroughSlot;
+
+void dkvm_passthrough_slot_free(DkvmPassthroughSlot *self);
+
+typedef struct {
+	GPtrArray *slots; /* DkvmPassthroughSlot*: GPU slots first, then by host address */
 	GPtrArray *warnings;
 	GPtrArray *rationale;
-	gint gpu_numa_node;      /* node of the first GPU, -1 when none */
+	gint gpu_numa_node; /* node of the first GPU, -1 when none */
 } DkvmPassthroughPlan;
 
 void dkvm_passthrough_plan_free(DkvmPassthroughPlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPassthroughPlan, dkvm_passthrough_plan_free)
 
-/* DKVM_ERROR_REFUSED (group not isolated, host-needed device) with the list of
- * what blocks it; DKVM_ERROR_NOT_FOUND for an address the host does not have. */
+/* DKVM_ERROR_REFUSED (no IOMMU, group not isolated, host-needed device) with the
+ * list of what blocks it; DKVM_ERROR_NOT_FOUND for an address the host does not
+ * have; DKVM_ERROR_INVALID for an address that does not parse. */
 DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec,
                                            GError **error);
 
 /* ---- All three, in the order they depend on each other ---- */
 typedef struct {
 	DkvmPassthroughPlan *passthrough;
-	DkvmCpuPlan *cpu;         /* NULL when spec->pinning is off */
+	DkvmCpuPlan *cpu;            /* NULL when spec->pinning is off */
 	DkvmHugepagePlan *hugepages; /* NULL when spec->hugepages is off */
-	gboolean kvm;             /* FALSE: type='qemu', cpu mode='maximum' (no /dev/kvm) */
-	GPtrArray *warnings;      /* all warnings of the parts, plus the plan's own */
+	gboolean kvm;                /* FALSE: type='qemu', cpu mode='maximum' (no /dev/kvm) */
+	GPtrArray *warnings;         /* all warnings of the parts, plus the plan's own */
 } DkvmPlan;
 
 void dkvm_plan_free(DkvmPlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPlan, dkvm_plan_free)
 
+/* Passthrough, then CPU pinning near the GPU, then hugepages on that node.
+ * Fails with the first part's error, prefixed with nothing: each message
+ * already says what failed. */
 DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmSpec *spec,
                         const DkvmHostSettings *settings, GError **error);
 
 /* For `dkvm plan` and `--print-xml`'s stderr. */
 gchar *dkvm_plan_to_text(const DkvmPlan *self);
+/* `dkvm plan --json`: pretty-printed, fields in a fixed order (README.md). */
 gchar *dkvm_plan_to_json(const DkvmPlan *self);
 
 G_END_DECLS

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-
 #include "dkvm-error.h"
 
 #define GROUP "host"
@@ -70,9 +69,12 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 	}
 	if (countdown != NULL) {
 		guint64 value = 0;
+		g_autoptr(GError) number_error = NULL;
 		if (!g_ascii_string_to_unsigned(g_strstrip(countdown), 10, 0, 3600, &value,
-		                                error)) {
-			g_prefix_error(error, "countdown: ");
+		                                &number_error)) {
+			/* a DKVM error, so the exit code says "bad input" */
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "countdown: %s",
+			            number_error->message);
 			return FALSE;
 		}
 		self->countdown = (guint)value;

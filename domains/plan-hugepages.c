@@ -1,0 +1,220 @@
+/*
+ * The hugepage planner: which page size backs the guest's memory, how many
+ * pages it needs, how many the pool must grow by, and whether the host keeps
+ * its headroom. A pure function of the host facts, the spec and the settings.
+ *
+ * Why each rule exists:
+ *
+ * - Hugepages cut the guest's TLB misses and keep its memory from being
+ *   swapped or moved: near-native memory speed needs them.
+ * - 1 GiB pages when the CPU has pdpe1gb and the 1 GiB pool holds enough pages
+ *   reserved at boot (its total): such pages can rarely be found at run time
+ *   once memory is fragmented, so DKVM never plans to grow that pool. Else
+ *   2 MiB pages, which the kernel can still assemble at run time.
+ * - Page count = memory / page size, rounded up: the domain declares the
+ *   rounded memory (memory_kib), with a warning, since libvirt refuses
+ *   memory that is not a whole number of pages.
+ * - pages_to_add: what the pool lacks today (free pages of that pool; on the
+ *   NUMA node when memory is bound there). Those pages come out of the host's
+ *   available memory, which must still leave the host its headroom:
+ *   settings->headroom_kib, else max(1 GiB, 5 % of RAM), enough for the
+ *   RAM-disk root file system, libvirtd and QEMU's own memory.
+ * - A request that cannot be met fails before anything is changed, saying
+ *   how much is missing and what to do: lower the VM's memory or reserve the
+ *   pages at boot, when memory is not yet fragmented.
+ */
+#include "plan.h"
+
+#include "dkvm-error.h"
+#include "plan-util.h"
+
+#define KIB_2M G_GUINT64_CONSTANT(2048)
+#define KIB_1G G_GUINT64_CONSTANT(1048576)
+
+void
+dkvm_hugepage_plan_free(DkvmHugepagePlan *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_pointer(&self->warnings, g_ptr_array_unref);
+	g_clear_pointer(&self->rationale, g_ptr_array_unref);
+	g_free(self);
+}
+
+/* The pool of @size_kib on @node (-1: the global pool); NULL when absent. */
+static const DkvmHugepagePool *
+find_pool(const DkvmHostFacts *host, guint64 size_kib, gint node)
+{
+	if (node < 0)
+		return dkvm_host_facts_get_hugepage_pool(host, size_kib);
+	for (guint i = 0; i < host->hugepages->len; i++) {
+		const DkvmHugepagePool *p = g_ptr_array_index(host->hugepages, i);
+		if (p->size_kib == size_kib && p->node == node)
+			return p;
+	}
+	return NULL;
+}
+
+/* Free pages nobody has claimed: the global pool's free count includes pages
+ * promised to a mapping but not yet faulted in (resv_hugepages). */
+static guint64
+usable_free(const DkvmHugepagePool *pool)
+{
+	if (pool == NULL)
+		return 0;
+	if (pool->node < 0)
+		return pool->free > pool->reserved ? pool->free - pool->reserved : 0;
+	return pool->free;
+}
+
+static gboolean
+choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSettings *settings,
+            gint node, DkvmHugepagePlan *plan, GError **error)
+{
+	guint64 want = settings != NULL ? settings->hugepage_size_kib : 0;
+	guint64 pages_1g = (spec->memory_kib + KIB_1G - 1) / KIB_1G;
+	const DkvmHugepagePool *pool_1g = find_pool(host, KIB_1G, node);
+
+	if (want != 0 && want != KIB_2M && want != KIB_1G) {
+		g_autofree gchar *s = dkvm_plan_format_kib(want);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "hugepage size %s: DKVM uses 2 MiB or 1 GiB pages", s);
+		return FALSE;
+	}
+	if (want == KIB_1G && !host->pdpe1gb) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "hugepage size 1 GiB: this CPU has no 1 GiB pages (pdpe1gb)\n"
+		                    "hint: use 2 MiB pages (hugepage_size=2M in dkvm.conf)");
+		return FALSE;
+	}
+	if (want != 0) {
+		plan->page_size_kib = want;
+		dkvm_plan_line(plan->rationale, "page size %s, set in dkvm.conf",
+		               want == KIB_1G ? "1 GiB" : "2 MiB");
+		return TRUE;
+	}
+	if (host->pdpe1gb && pool_1g != NULL && pool_1g->total >= pages_1g) {
+		plan->page_size_kib = KIB_1G;
+		dkvm_plan_line(plan->rationale,
+		               "1 GiB pages: the CPU has pdpe1gb and the 1 GiB pool%s holds "
+		               "%" G_GUINT64_FORMAT
+		               " pages reserved at boot, enough for %" G_GUINT64_FORMAT,
+		               node >= 0 ? " of the node" : "", pool_1g->total, pages_1g);
+		return TRUE;
+	}
+	plan->page_size_kib = KIB_2M;
+	if (!host->pdpe1gb)
+		dkvm_plan_line(plan->rationale,
+		               "2 MiB pages: the CPU has no 1 GiB pages (pdpe1gb)");
+	else
+		dkvm_plan_line(plan->rationale,
+		               "2 MiB pages: 1 GiB pages need %" G_GUINT64_FORMAT
+		               " pages reserved at boot and the pool%s has %" G_GUINT64_FORMAT
+		               " (1 GiB pages can rarely be added at run time)",
+		               pages_1g, node >= 0 ? " of the node" : "",
+		               pool_1g != NULL ? pool_1g->total : 0);
+	return TRUE;
+}
+
+static void
+set_insufficient(GError **error, const DkvmSpec *spec, const DkvmHostFacts *host,
+                 const DkvmHugepagePlan *plan, guint64 needed_kib, guint64 avail_kib, gint node)
+{
+	guint64 usable = avail_kib > plan->headroom_kib ? avail_kib - plan->headroom_kib : 0;
+	g_autofree gchar *mem = dkvm_plan_format_kib(spec->memory_kib);
+	g_autofree gchar *missing = dkvm_plan_format_kib(needed_kib - usable);
+	g_autofree gchar *need = dkvm_plan_format_kib(needed_kib);
+	g_autofree gchar *avail = dkvm_plan_format_kib(avail_kib);
+	g_autofree gchar *keep = dkvm_plan_format_kib(plan->headroom_kib);
+	g_autofree gchar *node_str =
+	        node >= 0 ? g_strdup_printf(" on NUMA node %d", node) : g_strdup("");
+	g_autofree gchar *boot = NULL;
+
+	if (host->pdpe1gb)
+		boot = g_strdup_printf("hugepagesz=1G hugepages=%" G_GUINT64_FORMAT,
+		                       (spec->memory_kib + KIB_1G - 1) / KIB_1G);
+	else
+		boot = g_strdup_printf("hugepages=%" G_GUINT64_FORMAT,
+		                       (spec->memory_kib + KIB_2M - 1) / KIB_2M);
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+	            "not enough memory for %s in hugepages: %s missing (%s of new pages needed, "
+	            "%s available%s, the host keeps %s)\n"
+	            "hint: lower the VM's memory, or reserve hugepages at boot: `%s` on the kernel "
+	            "command line",
+	            mem, missing, need, avail, node_str, keep, boot);
+}
+
+DkvmHugepagePlan *
+dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
+                    const DkvmHostSettings *settings, gint numa_node, GError **error)
+{
+	g_autoptr(DkvmHugepagePlan) plan = g_new0(DkvmHugepagePlan, 1);
+	const DkvmHugepagePool *pool;
+	guint64 needed_kib, avail_kib = host->mem_available_kib;
+	g_autofree gchar *mem = NULL;
+	g_autofree gchar *page = NULL;
+
+	plan->warnings = dkvm_plan_lines_new();
+	plan->rationale = dkvm_plan_lines_new();
+	plan->node = numa_node;
+
+	if (spec->memory_kib == 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "cannot plan hugepages for 0 bytes of memory");
+		return NULL;
+	}
+	if (!choose_size(host, spec, settings, numa_node, plan, error))
+		return NULL;
+
+	plan->pages = (spec->memory_kib + plan->page_size_kib - 1) / plan->page_size_kib;
+	plan->memory_kib = plan->pages * plan->page_size_kib;
+	mem = dkvm_plan_format_kib(spec->memory_kib);
+	page = dkvm_plan_format_kib(plan->page_size_kib);
+	if (plan->memory_kib != spec->memory_kib) {
+		g_autofree gchar *rounded = dkvm_plan_format_kib(plan->memory_kib);
+		dkvm_plan_line(plan->warnings,
+		               "memory %s is not a multiple of the %s page size: the VM gets %s "
+		               "(%" G_GUINT64_FORMAT " pages)",
+		               mem, page, rounded, plan->pages);
+	}
+
+	pool = find_pool(host, plan->page_size_kib, numa_node);
+	plan->pool_free = usable_free(pool);
+	plan->pages_to_add = plan->pages > plan->pool_free ? plan->pages - plan->pool_free : 0;
+	plan->headroom_kib = settings != NULL && settings->headroom_kib != 0
+	                             ? settings->headroom_kib
+	                             : MAX(KIB_1G, host->mem_total_kib / 20);
+	if (numa_node >= 0) {
+		for (guint i = 0; i < host->numa_nodes->len; i++) {
+			const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);
+			if ((gint)n->id == numa_node && n->free_kib > 0)
+				avail_kib = MIN(avail_kib, n->free_kib);
+		}
+	}
+	needed_kib = plan->pages_to_add * plan->page_size_kib;
+	if (needed_kib > 0 && needed_kib + plan->headroom_kib > avail_kib) {
+		set_insufficient(error, spec, host, plan, needed_kib, avail_kib, numa_node);
+		return NULL;
+	}
+
+	dkvm_plan_line(plan->rationale,
+	               "%s in %" G_GUINT64_FORMAT " pages of %s%s; the pool has %" G_GUINT64_FORMAT
+	               " free, %" G_GUINT64_FORMAT " to add",
+	               mem, plan->pages, page, numa_node >= 0 ? " from the VM's NUMA node" : "",
+	               plan->pool_free, plan->pages_to_add);
+	{
+		g_autofree gchar *keep = dkvm_plan_format_kib(plan->headroom_kib);
+		dkvm_plan_line(
+		        plan->rationale,
+		        "the host keeps %s (%s) for its RAM-disk root, libvirtd and QEMU", keep,
+		        settings != NULL && settings->headroom_kib != 0 ? "set in dkvm.conf"
+		                                                        : "max(1 GiB, 5 % of RAM)");
+	}
+	if (plan->page_size_kib == KIB_1G && plan->pages_to_add > 0)
+		dkvm_plan_line(plan->warnings,
+		               "%" G_GUINT64_FORMAT " 1 GiB pages must be added at run time, which "
+		               "fails once memory is fragmented: reserve them at boot "
+		               "(hugepagesz=1G hugepages=N)",
+		               plan->pages_to_add);
+	return g_steal_pointer(&plan);
+}

@@ -1,0 +1,399 @@
+/*
+ * The PCI passthrough planner: from the addresses a person selected to the
+ * host functions the guest gets and the guest address of each, or a refusal
+ * that names what blocks it. A pure function of the host facts and the spec.
+ *
+ * Why each rule exists:
+ *
+ * - Any function selects its whole slot: a GPU's HDMI audio, USB-C and UCSI
+ *   functions share its reset and its driver's expectations; passing half a
+ *   card hangs the guest driver or the host.
+ * - IOMMU groups are the smallest unit vfio can isolate: every device of a
+ *   selected device's group goes to vfio-pci, so each one must be selected
+ *   too, or be a PCI bridge (class 0x0604: vfio leaves bridges alone).
+ *   Otherwise the host would lose a device it did not agree to give.
+ * - Devices discovery flagged as host_needed (the boot stick's controller,
+ *   the host's only NIC...) are refused with discovery's reason.
+ * - Without an IOMMU nothing can be isolated: any PCI selection is refused,
+ *   with how to turn the IOMMU on.
+ * - The boot GPU works, but the host console goes dark, and many cards need
+ *   a clean copy of their ROM given as a ROM file: a warning.
+ * - Guest layout: the functions of one host slot become one multifunction
+ *   guest device at one guest slot with their function numbers kept (drivers
+ *   look for the audio at .1 of the GPU), function 0 first. Every other slot
+ *   gets its own guest slot: the original DKVM put everything on one slot in
+ *   selection order and QEMU refused to start. Each slot sits on its own
+ *   pcie-root-port (q35), bus DKVM_PASSTHROUGH_FIRST_GUEST_BUS + i, slot 0,
+ *   with i counting GPU slots first, then the others in host address order:
+ *   the same selection always gives the same guest addresses, whatever order
+ *   it was typed in, so re-applying a spec read back from a domain is stable.
+ */
+#include "plan.h"
+
+#include <string.h>
+
+#include "dkvm-error.h"
+#include "plan-util.h"
+
+void
+dkvm_passthrough_slot_free(DkvmPassthroughSlot *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->host_slot);
+	g_clear_pointer(&self->functions, g_ptr_array_unref);
+	g_free(self->name);
+	g_free(self->rom_file);
+	g_free(self);
+}
+
+void
+dkvm_passthrough_plan_free(DkvmPassthroughPlan *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_pointer(&self->slots, g_ptr_array_unref);
+	g_clear_pointer(&self->warnings, g_ptr_array_unref);
+	g_clear_pointer(&self->rationale, g_ptr_array_unref);
+	g_free(self);
+}
+
+/* "0000:01:00.1" -> "0000:01:00" */
+static gchar *
+slot_of(const gchar *address)
+{
+	const gchar *dot = strrchr(address, '.');
+	return dot != NULL ? g_strndup(address, (gsize)(dot - address)) : g_strdup(address);
+}
+
+static const gchar *
+device_name(const DkvmPciDevice *d)
+{
+	if (d == NULL)
+		return "unknown device";
+	if (d->device_name != NULL)
+		return d->device_name;
+	if (d->class_name != NULL)
+		return d->class_name;
+	return "unknown device";
+}
+
+static gboolean
+is_pci_bridge(const DkvmPciDevice *d)
+{
+	return d != NULL && (d->class_code >> 8) == 0x0604;
+}
+
+static gint
+address_cmp(gconstpointer a, gconstpointer b)
+{
+	const DkvmPciDevice *x = *(DkvmPciDevice *const *)a, *y = *(DkvmPciDevice *const *)b;
+	return g_ascii_strcasecmp(x->address, y->address);
+}
+
+static gint
+str_cmp(gconstpointer a, gconstpointer b)
+{
+	return g_ascii_strcasecmp(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+static gboolean
+is_selected(GPtrArray *selected, const gchar *address)
+{
+	for (guint i = 0; i < selected->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(selected, i);
+		if (g_ascii_strcasecmp(d->address, address) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+select_device(GPtrArray *selected, const DkvmPciDevice *d)
+{
+	if (!is_selected(selected, d->address))
+		g_ptr_array_add(selected, (gpointer)d);
+}
+
+/* The selection, each address made canonical and widened to its whole slot. */
+static GPtrArray *
+expand_selection(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
+{
+	g_autoptr(GPtrArray) selected = g_ptr_array_new();
+
+	for (guint i = 0; i < spec->pci->len; i++) {
+		const DkvmPciSelection *sel = g_ptr_array_index(spec->pci, i);
+		g_autofree gchar *address = dkvm_parse_pci_address(sel->address, error);
+		g_autofree gchar *slot = NULL;
+		const DkvmPciDevice *d;
+
+		if (address == NULL)
+			return NULL;
+		d = dkvm_host_facts_get_pci(host, address);
+		if (d == NULL) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
+			            "cannot pass through %s: this host has no such PCI device\n"
+			            "hint: `dkvm host` lists the host's PCI devices",
+			            address);
+			return NULL;
+		}
+		slot = slot_of(d->address);
+		for (guint j = 0; j < host->pci->len; j++) {
+			const DkvmPciDevice *other = g_ptr_array_index(host->pci, j);
+			g_autofree gchar *other_slot = slot_of(other->address);
+			if (g_ascii_strcasecmp(slot, other_slot) == 0)
+				select_device(selected, other);
+		}
+		for (guint j = 0; j < d->functions->len; j++) {
+			const DkvmPciDevice *f =
+			        dkvm_host_facts_get_pci(host, g_ptr_array_index(d->functions, j));
+			if (f != NULL)
+				select_device(selected, f);
+		}
+	}
+	g_ptr_array_sort(selected, address_cmp);
+	return g_steal_pointer(&selected);
+}
+
+/* Every device of the selected devices' groups is selected or a bridge. */
+static gboolean
+check_groups(const DkvmHostFacts *host, GPtrArray *selected, GPtrArray *rationale, GError **error)
+{
+	g_autoptr(GArray) groups = dkvm_plan_uint_array_new();
+	g_autoptr(GString) blocked = g_string_new(NULL);
+
+	for (guint i = 0; i < selected->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(selected, i);
+		if (d->iommu_group < 0) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+			            "cannot pass through %s (%s): it is in no IOMMU group",
+			            d->address, device_name(d));
+			return FALSE;
+		}
+		dkvm_plan_uint_array_add_sorted(groups, (guint)d->iommu_group);
+	}
+	for (guint i = 0; i < groups->len; i++) {
+		guint id = g_array_index(groups, guint, i);
+		const DkvmIommuGroup *group = dkvm_host_facts_get_iommu_group(host, id);
+		g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GString) blockers = g_string_new(NULL);
+		g_autoptr(GString) bridges = g_string_new(NULL);
+
+		/* the group's list and each device's own link, in case one lacks the other */
+		for (guint j = 0; group != NULL && j < group->devices->len; j++)
+			g_ptr_array_add(members, g_strdup(g_ptr_array_index(group->devices, j)));
+		for (guint j = 0; j < host->pci->len; j++) {
+			const DkvmPciDevice *d = g_ptr_array_index(host->pci, j);
+			if (d->iommu_group == (gint)id &&
+			    !g_ptr_array_find_with_equal_func(members, d->address, g_str_equal,
+			                                      NULL))
+				g_ptr_array_add(members, g_strdup(d->address));
+		}
+		g_ptr_array_sort(members, str_cmp);
+		for (guint j = 0; j < members->len; j++) {
+			const gchar *addr = g_ptr_array_index(members, j);
+			const DkvmPciDevice *m = dkvm_host_facts_get_pci(host, addr);
+
+			if (is_selected(selected, addr))
+				continue;
+			if (is_pci_bridge(m)) {
+				g_string_append_printf(bridges, "%s%s",
+				                       bridges->len > 0 ? ", " : "", addr);
+				continue;
+			}
+			g_string_append_printf(blockers, "%s%s (%s)", blockers->len > 0 ? ", " : "",
+			                       addr, device_name(m));
+		}
+		if (blockers->len > 0) {
+			g_string_append_printf(blocked, "%sIOMMU group %u also holds %s",
+			                       blocked->len > 0 ? "; " : "", id, blockers->str);
+		} else if (bridges->len > 0) {
+			dkvm_plan_line(
+			        rationale,
+			        "IOMMU group %u: only the selected devices and PCI bridges (%s, "
+			        "which stay with the host), so vfio can isolate it",
+			        id, bridges->str);
+		} else {
+			dkvm_plan_line(rationale,
+			               "IOMMU group %u holds only selected devices, so vfio can "
+			               "isolate it",
+			               id);
+		}
+	}
+	if (blocked->len > 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+		            "cannot pass through the selected devices: %s, not selected\n"
+		            "hint: select those too (the whole group goes to the VM), or put the "
+		            "card in a slot with its own IOMMU group",
+		            blocked->str);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gint
+slot_cmp(gconstpointer a, gconstpointer b)
+{
+	const DkvmPassthroughSlot *x = *(DkvmPassthroughSlot *const *)a;
+	const DkvmPassthroughSlot *y = *(DkvmPassthroughSlot *const *)b;
+
+	if (x->is_gpu != y->is_gpu)
+		return x->is_gpu ? -1 : 1;
+	return g_ascii_strcasecmp(x->host_slot, y->host_slot);
+}
+
+static const gchar *
+rom_for_slot(const DkvmSpec *spec, const gchar *slot)
+{
+	for (guint i = 0; i < spec->pci->len; i++) {
+		const DkvmPciSelection *sel = g_ptr_array_index(spec->pci, i);
+		g_autofree gchar *address = dkvm_parse_pci_address(sel->address, NULL);
+		g_autofree gchar *sel_slot = address != NULL ? slot_of(address) : NULL;
+		if (sel->rom_file != NULL && sel_slot != NULL &&
+		    g_ascii_strcasecmp(sel_slot, slot) == 0)
+			return sel->rom_file;
+	}
+	return NULL;
+}
+
+/* The selected address in @address's slot, itself when selected; NULL if none. */
+static gchar *
+selection_in_slot(const DkvmSpec *spec, const gchar *address)
+{
+	g_autofree gchar *slot = slot_of(address);
+	g_autofree gchar *found = NULL;
+
+	for (guint i = 0; i < spec->pci->len; i++) {
+		const DkvmPciSelection *sel = g_ptr_array_index(spec->pci, i);
+		g_autofree gchar *canon = dkvm_parse_pci_address(sel->address, NULL);
+		g_autofree gchar *sel_slot = canon != NULL ? slot_of(canon) : NULL;
+
+		if (canon != NULL && g_ascii_strcasecmp(canon, address) == 0)
+			return g_steal_pointer(&canon);
+		if (found == NULL && sel_slot != NULL && g_ascii_strcasecmp(sel_slot, slot) == 0)
+			found = g_steal_pointer(&canon);
+	}
+	return g_steal_pointer(&found);
+}
+
+/* Groups the selected functions into slots and gives each its guest address. */
+static void
+lay_out_slots(const DkvmHostFacts *host, const DkvmSpec *spec, GPtrArray *selected,
+              DkvmPassthroughPlan *plan)
+{
+	for (guint i = 0; i < selected->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(selected, i);
+		g_autofree gchar *slot = slot_of(d->address);
+		DkvmPassthroughSlot *s = NULL;
+
+		for (guint j = 0; j < plan->slots->len && s == NULL; j++) {
+			DkvmPassthroughSlot *cand = g_ptr_array_index(plan->slots, j);
+			if (g_ascii_strcasecmp(cand->host_slot, slot) == 0)
+				s = cand;
+		}
+		if (s == NULL) {
+			s = g_new0(DkvmPassthroughSlot, 1);
+			s->host_slot = g_steal_pointer(&slot);
+			s->functions = g_ptr_array_new_with_free_func(g_free);
+			s->name = g_strdup(device_name(d));
+			s->rom_file = g_strdup(rom_for_slot(spec, s->host_slot));
+			g_ptr_array_add(plan->slots, s);
+		}
+		/* selected is sorted by address, so function 0 comes first */
+		g_ptr_array_add(s->functions, g_strdup(d->address));
+		s->is_gpu |= d->is_gpu;
+		if (d->boot_vga)
+			dkvm_plan_line(
+			        plan->warnings,
+			        "%s (%s) is the host's boot GPU: the host console goes dark "
+			        "while the VM runs%s",
+			        d->address, device_name(d),
+			        s->rom_file != NULL
+			                ? ""
+			                : ", and the card may need its ROM dumped and given as "
+			                  "a ROM file");
+		if (d->reset_method == NULL)
+			dkvm_plan_line(
+			        plan->warnings,
+			        "%s (%s) reports no reset method: after the VM stops it may not "
+			        "work again until the host reboots",
+			        d->address, device_name(d));
+	}
+	g_ptr_array_sort(plan->slots, slot_cmp);
+	for (guint i = 0; i < plan->slots->len; i++) {
+		DkvmPassthroughSlot *s = g_ptr_array_index(plan->slots, i);
+		g_autoptr(GString) fns = g_string_new(NULL);
+
+		s->guest_bus = DKVM_PASSTHROUGH_FIRST_GUEST_BUS + i;
+		s->guest_slot = 0;
+		s->multifunction = s->functions->len > 1;
+		for (guint j = 0; j < s->functions->len; j++) {
+			const gchar *f = g_ptr_array_index(s->functions, j);
+			g_string_append_printf(fns, "%s%s", j > 0 ? "," : "", strrchr(f, '.') + 1);
+		}
+		dkvm_plan_line(plan->rationale,
+		               "host %s (%s): function%s %s at guest 0000:%02x:%02x on its own "
+		               "pcie-root-port%s",
+		               s->host_slot, s->name, s->functions->len > 1 ? "s" : "", fns->str,
+		               s->guest_bus, s->guest_slot,
+		               s->multifunction
+		                       ? ", one multifunction device, function numbers kept"
+		                       : "");
+	}
+	for (guint i = 0; i < plan->slots->len; i++) {
+		const DkvmPassthroughSlot *s = g_ptr_array_index(plan->slots, i);
+		if (s->is_gpu) {
+			const DkvmPciDevice *f0 =
+			        dkvm_host_facts_get_pci(host, g_ptr_array_index(s->functions, 0));
+			plan->gpu_numa_node = f0 != NULL ? f0->numa_node : -1;
+			break;
+		}
+	}
+}
+
+DkvmPassthroughPlan *
+dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
+{
+	g_autoptr(DkvmPassthroughPlan) plan = g_new0(DkvmPassthroughPlan, 1);
+	g_autoptr(GPtrArray) selected = NULL;
+
+	plan->slots = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_passthrough_slot_free);
+	plan->warnings = dkvm_plan_lines_new();
+	plan->rationale = dkvm_plan_lines_new();
+	plan->gpu_numa_node = -1;
+	if (spec->pci->len == 0)
+		return g_steal_pointer(&plan);
+
+	selected = expand_selection(host, spec, error);
+	if (selected == NULL)
+		return NULL;
+	if (!host->iommu_enabled) {
+		const DkvmPciDevice *first = g_ptr_array_index(selected, 0);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+		            "cannot pass through %s (%s): the IOMMU is off on this host\n"
+		            "hint: turn on VT-d / AMD-Vi in the firmware and add intel_iommu=on "
+		            "(Intel) or amd_iommu=on (AMD) to the kernel command line",
+		            first->address, device_name(first));
+		return NULL;
+	}
+	for (guint i = 0; i < selected->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(selected, i);
+		if (d->host_needed) {
+			g_autofree gchar *by = selection_in_slot(spec, d->address);
+			g_autofree gchar *via =
+			        by != NULL && g_ascii_strcasecmp(by, d->address) != 0
+			                ? g_strdup_printf(", in the slot of the selected %s", by)
+			                : g_strdup("");
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+			            "cannot pass through %s (%s)%s: the host needs it: %s",
+			            d->address, device_name(d), via,
+			            d->host_needed_reason != NULL ? d->host_needed_reason
+			                                          : "flagged by host discovery");
+			return NULL;
+		}
+	}
+	if (!check_groups(host, selected, plan->rationale, error))
+		return NULL;
+	lay_out_slots(host, spec, selected, plan);
+	return g_steal_pointer(&plan);
+}

@@ -1,0 +1,23 @@
+/*
+ * Small helpers shared by the planners (plan-*.c) and nothing else: sorted
+ * guint sets in GArrays, sizes in words, and printf-style lines for the
+ * warnings and rationale arrays. Kept private so the planners' public
+ * header stays about plans.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+GArray *dkvm_plan_uint_array_new(void);
+gboolean dkvm_plan_uint_array_contains(const GArray *arr, guint value);
+/* Adds @value unless present, keeping the array sorted. */
+void dkvm_plan_uint_array_add_sorted(GArray *arr, guint value);
+GPtrArray *dkvm_plan_lines_new(void);
+void dkvm_plan_line(GPtrArray *lines, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+/* "16 GiB", "8193 MiB", "4 KiB" when exact, else "3.2 GiB" (one decimal,
+ * rounded up); binary units. */
+gchar *dkvm_plan_format_kib(guint64 kib);
+
+G_END_DECLS

@@ -1,0 +1,440 @@
+/*
+ * Growing and shrinking the kernel's hugepage pools for a VM.
+ *
+ * The kernel is the only authority on how many pages a pool holds: writing
+ * nr_hugepages is a request, and the count read back afterwards is what the
+ * kernel managed to allocate (it gives fewer when memory is fragmented or
+ * short). So every change is "write, read back, compare", with one memory
+ * compaction and one retry before giving up, and a shortfall puts the old
+ * count back so a failed start leaves the host as it was.
+ *
+ * All host paths (/sys, /proc, /run) are built by host_path(), which reads
+ * DKVM_SYSFS_ROOT (default "/") in this one place, so the unit tests run the
+ * same code against a directory tree laid out like the kernel's.
+ */
+#include "hugepage-pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dkvm-error.h"
+
+#define RECORD_DIR "run/dkvm/hugepages"
+
+/* The root every host path hangs from: "/" on a real host. */
+static gchar *
+host_path(const gchar *relative)
+{
+	const gchar *root = g_getenv("DKVM_SYSFS_ROOT");
+	if (root == NULL || *root == '\0')
+		root = "/";
+	return g_build_filename(root, relative, NULL);
+}
+
+/* "2 MiB", "1 GiB", "64 KiB": page sizes as people write them. */
+static gchar *
+page_size_to_string(guint64 size_kib)
+{
+	if (size_kib >= 1048576 && size_kib % 1048576 == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", size_kib / 1048576);
+	if (size_kib >= 1024 && size_kib % 1024 == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", size_kib / 1024);
+	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", size_kib);
+}
+
+/* The pool's sysfs directory: global or one NUMA node's. */
+static gchar *
+pool_dir(guint64 size_kib, gint node)
+{
+	g_autofree gchar *rel = NULL;
+	if (node < 0)
+		rel = g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB",
+		                      size_kib);
+	else
+		rel = g_strdup_printf("sys/devices/system/node/node%d/hugepages/"
+		                      "hugepages-%" G_GUINT64_FORMAT "kB",
+		                      node, size_kib);
+	return host_path(rel);
+}
+
+static gboolean
+read_count(const gchar *dir, const gchar *name, guint64 *out, GError **error)
+{
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autofree gchar *text = NULL;
+	g_autoptr(GError) local_error = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, &local_error)) {
+		g_set_error(error, DKVM_ERROR,
+		            g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+		                    ? DKVM_ERROR_NOT_FOUND
+		                    : DKVM_ERROR_IO,
+		            "cannot read %s: %s", path, local_error->message);
+		return FALSE;
+	}
+	if (!g_ascii_string_to_unsigned(g_strstrip(text), 10, 0, G_MAXUINT64, out, &local_error)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot read %s: %s", path,
+		            local_error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Writes @value the way the kernel's files want it: one write() on the
+ * existing file (no temporary file and rename: sysfs has no such thing). The
+ * kernel reports a refused value as the write's error.
+ */
+static gboolean
+write_value(const gchar *path, const gchar *value, GError **error)
+{
+	gsize len = strlen(value);
+	gssize written;
+	gint fd = g_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+
+	if (fd < 0) {
+		gint saved = errno;
+		g_set_error(error, DKVM_ERROR,
+		            saved == ENOENT ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO,
+		            "cannot open %s: %s", path, g_strerror(saved));
+		return FALSE;
+	}
+	written = write(fd, value, len);
+	if (written < 0 || (gsize)written != len) {
+		gint saved = written < 0 ? errno : EIO;
+		close(fd);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s to %s: %s", value,
+		            path, g_strerror(saved));
+		return FALSE;
+	}
+	if (close(fd) != 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s to %s: %s", value,
+		            path, g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Asks for @count pages; *out_count is what the pool holds afterwards. */
+static gboolean
+set_nr_hugepages(const gchar *dir, guint64 count, guint64 *out_count, GError **error)
+{
+	g_autofree gchar *path = g_build_filename(dir, "nr_hugepages", NULL);
+	g_autofree gchar *value = g_strdup_printf("%" G_GUINT64_FORMAT "\n", count);
+
+	if (!write_value(path, value, error))
+		return FALSE;
+	return read_count(dir, "nr_hugepages", out_count, error);
+}
+
+/* Asks the kernel to defragment memory so whole huge pages can be found. */
+static gboolean
+compact_memory(GError **error)
+{
+	g_autofree gchar *path = host_path("proc/sys/vm/compact_memory");
+	return write_value(path, "1\n", error);
+}
+
+/* Counts the pages of a pool nobody can take: free and not reserved. */
+static gboolean
+read_pool(const gchar *dir, guint64 *nr, guint64 *free_pages, guint64 *resv, GError **error)
+{
+	g_autoptr(GError) local_error = NULL;
+
+	if (!read_count(dir, "nr_hugepages", nr, error) ||
+	    !read_count(dir, "free_hugepages", free_pages, error))
+		return FALSE;
+	/* only the global pools have resv_hugepages; per node it is folded into free */
+	*resv = 0;
+	if (!read_count(dir, "resv_hugepages", resv, &local_error) &&
+	    !g_error_matches(local_error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND)) {
+		g_propagate_error(error, g_steal_pointer(&local_error));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+check_pool_exists(const gchar *dir, guint64 size_kib, gint node, GError **error)
+{
+	g_autofree gchar *size = NULL;
+
+	if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return TRUE;
+	size = page_size_to_string(size_kib);
+	if (node < 0)
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
+		            "hugepage pool of %s pages: the kernel has none (%s missing)", size,
+		            dir);
+	else
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
+		            "hugepage pool of %s pages on NUMA node %d: the kernel has none (%s "
+		            "missing)",
+		            size, node, dir);
+	return FALSE;
+}
+
+static void
+set_shortfall_error(GError **error, guint64 size_kib, gint node, guint64 pages, guint64 available,
+                    guint64 gained, guint64 target, const gchar *compact_failure)
+{
+	g_autofree gchar *size = page_size_to_string(size_kib);
+	g_autofree gchar *where =
+	        node < 0 ? g_strdup("") : g_strdup_printf(" on NUMA node %d", node);
+	g_autofree gchar *boot = NULL;
+	guint64 missing = pages - available - gained;
+
+	if (size_kib == 2048)
+		boot = g_strdup_printf("hugepages=%" G_GUINT64_FORMAT, target);
+	else if (size_kib == 1048576)
+		boot = g_strdup_printf("hugepagesz=1G hugepages=%" G_GUINT64_FORMAT, target);
+	else
+		boot = g_strdup_printf("hugepagesz=%" G_GUINT64_FORMAT
+		                       "K hugepages=%" G_GUINT64_FORMAT,
+		                       size_kib, target);
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+	            "not enough hugepages: need %" G_GUINT64_FORMAT " free pages of %s%s "
+	            "(%" G_GUINT64_FORMAT " MiB), %" G_GUINT64_FORMAT " were free and the kernel "
+	            "could add only %" G_GUINT64_FORMAT "; %" G_GUINT64_FORMAT
+	            " pages (%" G_GUINT64_FORMAT " MiB) are missing%s%s\n"
+	            "hint: free memory (stop other VMs) or reserve the pages at boot: add `%s` "
+	            "to the kernel command line",
+	            pages, size, where, pages * size_kib / 1024, available, gained, missing,
+	            missing * size_kib / 1024, compact_failure != NULL ? "; " : "",
+	            compact_failure != NULL ? compact_failure : "", boot);
+}
+
+gboolean
+dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages, guint64 *out_added,
+                          GError **error)
+{
+	g_autofree gchar *dir = pool_dir(size_kib, node);
+	g_autoptr(GError) compact_error = NULL;
+	g_autofree gchar *compact_failure = NULL;
+	guint64 nr = 0, free_pages = 0, resv = 0, available, target, got = 0;
+
+	g_return_val_if_fail(out_added != NULL, FALSE);
+	*out_added = 0;
+	if (pages == 0)
+		return TRUE;
+	if (!check_pool_exists(dir, size_kib, node, error))
+		return FALSE;
+	if (!read_pool(dir, &nr, &free_pages, &resv, error))
+		return FALSE;
+	available = free_pages > resv ? free_pages - resv : 0;
+	if (available >= pages)
+		return TRUE;
+
+	target = nr + (pages - available);
+	if (!set_nr_hugepages(dir, target, &got, error))
+		return FALSE;
+	if (got < target) {
+		/* fragmented memory: compact once and ask again */
+		if (!compact_memory(&compact_error))
+			compact_failure = g_strdup_printf("compacting memory failed: %s",
+			                                  compact_error->message);
+		if (!set_nr_hugepages(dir, target, &got, error))
+			return FALSE;
+	}
+	if (got < target) {
+		g_autoptr(GError) restore_error = NULL;
+		guint64 restored = 0;
+		guint64 gained = got > nr ? got - nr : 0;
+
+		if (!set_nr_hugepages(dir, nr, &restored, &restore_error)) {
+			set_shortfall_error(error, size_kib, node, pages, available, gained, target,
+			                    compact_failure);
+			g_prefix_error(error,
+			               "(and the pool could not be put back to %" G_GUINT64_FORMAT
+			               " pages: %s) ",
+			               nr, restore_error->message);
+			return FALSE;
+		}
+		set_shortfall_error(error, size_kib, node, pages, available, gained, target,
+		                    compact_failure);
+		return FALSE;
+	}
+	*out_added = got - nr;
+	return TRUE;
+}
+
+gboolean
+dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, GError **error)
+{
+	g_autofree gchar *dir = pool_dir(size_kib, node);
+	guint64 nr = 0, free_pages = 0, resv = 0, in_use, floor, target, got = 0;
+
+	if (pages == 0)
+		return TRUE;
+	if (!check_pool_exists(dir, size_kib, node, error))
+		return FALSE;
+	if (!read_pool(dir, &nr, &free_pages, &resv, error))
+		return FALSE;
+	/* pages mapped by a process, and pages promised to a mapping, stay */
+	in_use = nr > free_pages ? nr - free_pages : 0;
+	floor = MIN(nr, in_use + resv);
+	target = nr > pages ? nr - pages : 0;
+	target = MAX(target, floor);
+	if (target == nr)
+		return TRUE;
+	if (!set_nr_hugepages(dir, target, &got, error)) {
+		g_prefix_error(error, "cannot give hugepages back: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Record file of @vm_name; refuses names that would leave the directory. */
+static gchar *
+record_path(const gchar *vm_name, GError **error)
+{
+	g_autofree gchar *dir = NULL;
+
+	if (vm_name == NULL || *vm_name == '\0' || vm_name[0] == '.' ||
+	    strchr(vm_name, '/') != NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid VM name '%s' for the hugepage record: it must not be empty, "
+		            "start with '.' or contain '/'",
+		            vm_name != NULL ? vm_name : "");
+		return NULL;
+	}
+	dir = host_path(RECORD_DIR);
+	return g_build_filename(dir, vm_name, NULL);
+}
+
+static gchar *
+record_group(guint64 size_kib, gint node)
+{
+	if (node < 0)
+		return g_strdup_printf("hugepages-%" G_GUINT64_FORMAT "kB", size_kib);
+	return g_strdup_printf("node%d/hugepages-%" G_GUINT64_FORMAT "kB", node, size_kib);
+}
+
+/* Loads @path; a missing file is an empty record. */
+static GKeyFile *
+record_load(const gchar *path, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local_error = NULL;
+
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local_error) &&
+	    !g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot read %s: %s", path,
+		            local_error->message);
+		return NULL;
+	}
+	return g_steal_pointer(&kf);
+}
+
+/* Writes @kf to @path, or removes @path when nothing is left in it. */
+static gboolean
+record_save(GKeyFile *kf, const gchar *path, GError **error)
+{
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	g_autofree gchar *data = NULL;
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	g_autoptr(GError) local_error = NULL;
+
+	if (groups[0] == NULL) {
+		if (g_unlink(path) != 0 && errno != ENOENT) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remove %s: %s", path,
+			            g_strerror(errno));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (g_mkdir_with_parents(dir, 0755) != 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s", dir,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	data = g_key_file_to_data(kf, NULL, NULL);
+	if (!g_file_set_contents(path, data, -1, &local_error)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s: %s", path,
+		            local_error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node, guint64 pages,
+                          GError **error)
+{
+	g_autofree gchar *path = record_path(vm_name, error);
+	g_autofree gchar *group = record_group(size_kib, node);
+	g_autoptr(GKeyFile) kf = NULL;
+	guint64 before = 0;
+
+	if (path == NULL)
+		return FALSE;
+	if (pages == 0)
+		return TRUE;
+	kf = record_load(path, error);
+	if (kf == NULL)
+		return FALSE;
+	/* a VM that crashed without a stop still owns its earlier pages: add up */
+	if (g_key_file_has_group(kf, group))
+		before = g_key_file_get_uint64(kf, group, "pages", NULL);
+	g_key_file_set_uint64(kf, group, "size_kib", size_kib);
+	g_key_file_set_integer(kf, group, "node", node);
+	g_key_file_set_uint64(kf, group, "pages", before + pages);
+	return record_save(kf, path, error);
+}
+
+/* Reads one record group, checking every value. */
+static gboolean
+record_read_group(GKeyFile *kf, const gchar *path, const gchar *group, guint64 *size_kib,
+                  gint *node, guint64 *pages, GError **error)
+{
+	g_autoptr(GError) local_error = NULL;
+
+	*size_kib = g_key_file_get_uint64(kf, group, "size_kib", &local_error);
+	if (local_error == NULL)
+		*node = g_key_file_get_integer(kf, group, "node", &local_error);
+	if (local_error == NULL)
+		*pages = g_key_file_get_uint64(kf, group, "pages", &local_error);
+	if (local_error == NULL && *size_kib == 0)
+		g_set_error_literal(&local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		                    "size_kib is 0");
+	if (local_error != NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "%s: [%s]: %s", path, group,
+		            local_error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error)
+{
+	g_autofree gchar *path = record_path(vm_name, error);
+	g_autoptr(GKeyFile) kf = NULL;
+	g_auto(GStrv) groups = NULL;
+
+	if (path == NULL)
+		return FALSE;
+	kf = record_load(path, error);
+	if (kf == NULL)
+		return FALSE;
+	groups = g_key_file_get_groups(kf, NULL);
+	for (guint i = 0; groups[i] != NULL; i++) {
+		guint64 size_kib = 0, pages = 0;
+		gint node = -1;
+
+		if (!record_read_group(kf, path, groups[i], &size_kib, &node, &pages, error))
+			return FALSE;
+		if (!dkvm_hugepage_pool_release(size_kib, node, pages, error)) {
+			/* keep what is still owed, so a retry releases only that */
+			g_autoptr(GError) save_error = NULL;
+			if (!record_save(kf, path, &save_error))
+				g_prefix_error(error, "(%s) ", save_error->message);
+			return FALSE;
+		}
+		g_key_file_remove_group(kf, groups[i], NULL);
+	}
+	return record_save(kf, path, error);
+}
