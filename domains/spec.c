@@ -444,3 +444,9 @@ dkvm_parse_usb_id(const gchar *str, guint16 *vendor, guint16 *product, GError **
 	            "invalid USB id '%s': expected VENDOR:PRODUCT in hex, e.g. 046d:c52b", str);
 	return FALSE;
 }
+
+gboolean
+dkvm_spec_validate_name(const gchar *name, GError **error)
+{
+	return validate_name(name, error);
+}

@@ -92,6 +92,9 @@ void dkvm_pci_selection_free(DkvmPciSelection *self);
 /* Checks a spec on its own (name syntax, sizes, duplicates). */
 gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
 
+/* Checks a VM name alone (the rule dkvm_spec_validate applies): DKVM_ERROR_INVALID. */
+gboolean dkvm_spec_validate_name(const gchar *name, GError **error);
+
 /* Parsers shared by the CLI and the menu. */
 /* "16G", "512M", "1048576K", "2T"; binary units; bare number = MiB. */
 gboolean dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error);

@@ -1,0 +1,300 @@
+/*
+ * Reading a domain document with libxml2 and XPath. Units follow libvirt's
+ * rules (unit attribute, KiB by default; KB/MB/... are powers of 1000), so a
+ * file written by hand or by virt-manager reads the same as one from DKVM.
+ */
+#include "virt-domain-xml.h"
+
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "dkvm-error.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
+
+static void
+dkvm_domain_disk_free(DkvmDomainDisk *self)
+{
+	g_free(self->device);
+	g_free(self->type);
+	g_free(self->source);
+	g_free(self->target);
+	g_free(self);
+}
+
+void
+dkvm_domain_xml_free(DkvmDomainXml *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->name);
+	g_free(self->uuid);
+	g_clear_pointer(&self->pci_hostdevs, g_ptr_array_unref);
+	g_clear_pointer(&self->usb_hostdevs, g_ptr_array_unref);
+	g_clear_pointer(&self->disks, g_ptr_array_unref);
+	g_free(self->nvram);
+	g_free(self);
+}
+
+/* The string value of @expr relative to @node, NULL when empty or absent. */
+static gchar *
+xpath_string(xmlXPathContext *ctx, xmlNode *node, const gchar *expr)
+{
+	g_autofree gchar *wrapped = g_strdup_printf("string(%s)", expr);
+	g_autoptr(xmlXPathObject) obj = NULL;
+
+	ctx->node = node;
+	obj = xmlXPathEvalExpression((const xmlChar *)wrapped, ctx);
+	if (obj == NULL || obj->type != XPATH_STRING || obj->stringval == NULL ||
+	    obj->stringval[0] == '\0')
+		return NULL;
+	return g_strstrip(g_strdup((const gchar *)obj->stringval));
+}
+
+static xmlXPathObject *
+xpath_nodes(xmlXPathContext *ctx, xmlNode *node, const gchar *expr)
+{
+	ctx->node = node;
+	return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+}
+
+static guint
+xpath_count(xmlXPathObject *obj)
+{
+	if (obj == NULL || obj->type != XPATH_NODESET || obj->nodesetval == NULL)
+		return 0;
+	return (guint)obj->nodesetval->nodeNr;
+}
+
+/* libvirt's scaled integers: value with unit into KiB. */
+static gboolean
+scale_to_kib(const gchar *value, const gchar *unit, guint64 *out, GError **error)
+{
+	static const struct {
+		const gchar *unit;
+		guint64 bytes;
+	} units[] = {
+		{ "b", 1ULL },
+		{ "bytes", 1ULL },
+		{ "KB", 1000ULL },
+		{ "k", 1024ULL },
+		{ "KiB", 1024ULL },
+		{ "MB", 1000ULL * 1000 },
+		{ "m", 1024ULL * 1024 },
+		{ "MiB", 1024ULL * 1024 },
+		{ "GB", 1000ULL * 1000 * 1000 },
+		{ "g", 1024ULL * 1024 * 1024 },
+		{ "GiB", 1024ULL * 1024 * 1024 },
+		{ "TB", 1000ULL * 1000 * 1000 * 1000 },
+		{ "t", 1024ULL * 1024 * 1024 * 1024 },
+		{ "TiB", 1024ULL * 1024 * 1024 * 1024 },
+	};
+	guint64 number = 0;
+	guint64 bytes = 1024;
+
+	if (!g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT64 / 1024, &number, NULL)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", value);
+		return FALSE;
+	}
+	if (unit != NULL) {
+		gboolean found = FALSE;
+		for (guint i = 0; i < G_N_ELEMENTS(units) && !found; i++) {
+			/* libvirt takes the one-letter units in either case */
+			gboolean match = strlen(units[i].unit) == 1
+			                         ? g_ascii_strcasecmp(unit, units[i].unit) == 0
+			                         : g_strcmp0(unit, units[i].unit) == 0;
+			if (match) {
+				bytes = units[i].bytes;
+				found = TRUE;
+			}
+		}
+		if (!found) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "unknown unit '%s'",
+			            unit);
+			return FALSE;
+		}
+	}
+	*out = bytes >= 1024 ? number * (bytes / 1024) : (number * bytes + 1023) / 1024;
+	return TRUE;
+}
+
+static gboolean
+read_scaled(xmlXPathContext *ctx, xmlNode *node, const gchar *expr, guint64 *out, GError **error)
+{
+	g_autofree gchar *value = xpath_string(ctx, node, expr);
+	g_autofree gchar *unit_expr = g_strdup_printf("%s/@unit", expr);
+	g_autofree gchar *unit = xpath_string(ctx, node, unit_expr);
+
+	if (value == NULL)
+		return TRUE;
+	if (!scale_to_kib(value, unit, out, error)) {
+		g_prefix_error(error, "%s: ", expr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+read_hugepages(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError **error)
+{
+	g_autoptr(xmlXPathObject) backing = xpath_nodes(ctx, root, "memoryBacking/hugepages");
+	g_autoptr(xmlXPathObject) pages = NULL;
+	g_autofree gchar *size = NULL;
+	g_autofree gchar *unit = NULL;
+	g_autofree gchar *nodeset = NULL;
+	guint64 node = 0;
+
+	self->hugepage_size_kib = 2048;
+	self->hugepage_node = -1;
+	if (xpath_count(backing) == 0)
+		return TRUE;
+	self->hugepages = TRUE;
+	pages = xpath_nodes(ctx, root, "memoryBacking/hugepages/page");
+	if (xpath_count(pages) == 0)
+		return TRUE;
+	/* DKVM backs a VM with one page size; the first <page> is the one used */
+	size = xpath_string(ctx, pages->nodesetval->nodeTab[0], "@size");
+	unit = xpath_string(ctx, pages->nodesetval->nodeTab[0], "@unit");
+	nodeset = xpath_string(ctx, pages->nodesetval->nodeTab[0], "@nodeset");
+	if (size != NULL && !scale_to_kib(size, unit, &self->hugepage_size_kib, error)) {
+		g_prefix_error(error, "memoryBacking/hugepages/page: ");
+		return FALSE;
+	}
+	if (self->hugepage_size_kib == 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "memoryBacking/hugepages/page: page size 0");
+		return FALSE;
+	}
+	if (nodeset != NULL && g_ascii_string_to_unsigned(nodeset, 10, 0, 1023, &node, NULL))
+		self->hugepage_node = (gint)node;
+	return TRUE;
+}
+
+static void
+read_hostdevs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
+{
+	g_autoptr(xmlXPathObject) pci =
+	        xpath_nodes(ctx, root, "devices/hostdev[@type='pci']/source/address");
+	g_autoptr(xmlXPathObject) usb =
+	        xpath_nodes(ctx, root, "devices/hostdev[@type='usb']/source");
+
+	for (guint i = 0; i < xpath_count(pci); i++) {
+		xmlNode *node = pci->nodesetval->nodeTab[i];
+		g_autofree gchar *domain = xpath_string(ctx, node, "@domain");
+		g_autofree gchar *bus = xpath_string(ctx, node, "@bus");
+		g_autofree gchar *slot = xpath_string(ctx, node, "@slot");
+		g_autofree gchar *function = xpath_string(ctx, node, "@function");
+		guint64 d = 0, b = 0, s = 0, f = 0;
+
+		/* libvirt writes them as 0x.. hex; plain decimal is accepted too */
+		d = domain != NULL ? g_ascii_strtoull(domain, NULL, 0) : 0;
+		b = bus != NULL ? g_ascii_strtoull(bus, NULL, 0) : 0;
+		s = slot != NULL ? g_ascii_strtoull(slot, NULL, 0) : 0;
+		f = function != NULL ? g_ascii_strtoull(function, NULL, 0) : 0;
+		g_ptr_array_add(self->pci_hostdevs, g_strdup_printf("%04x:%02x:%02x.%x", (guint)d,
+		                                                    (guint)b, (guint)s, (guint)f));
+	}
+	for (guint i = 0; i < xpath_count(usb); i++) {
+		xmlNode *node = usb->nodesetval->nodeTab[i];
+		g_autofree gchar *vendor = xpath_string(ctx, node, "vendor/@id");
+		g_autofree gchar *product = xpath_string(ctx, node, "product/@id");
+		g_autofree gchar *bus = xpath_string(ctx, node, "address/@bus");
+		g_autofree gchar *device = xpath_string(ctx, node, "address/@device");
+
+		if (vendor != NULL && product != NULL)
+			g_ptr_array_add(self->usb_hostdevs,
+			                g_strdup_printf("%04x:%04x",
+			                                (guint)g_ascii_strtoull(vendor, NULL, 0),
+			                                (guint)g_ascii_strtoull(product, NULL, 0)));
+		else if (bus != NULL && device != NULL)
+			g_ptr_array_add(self->usb_hostdevs,
+			                g_strdup_printf("bus %s device %s", bus, device));
+	}
+}
+
+static void
+read_disks(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
+{
+	g_autoptr(xmlXPathObject) disks = xpath_nodes(ctx, root, "devices/disk");
+
+	for (guint i = 0; i < xpath_count(disks); i++) {
+		xmlNode *node = disks->nodesetval->nodeTab[i];
+		DkvmDomainDisk *disk = g_new0(DkvmDomainDisk, 1);
+
+		disk->device = xpath_string(ctx, node, "@device");
+		if (disk->device == NULL)
+			disk->device = g_strdup("disk");
+		disk->type = xpath_string(ctx, node, "@type");
+		if (disk->type == NULL)
+			disk->type = g_strdup("file");
+		if (g_strcmp0(disk->type, "file") == 0)
+			disk->source = xpath_string(ctx, node, "source/@file");
+		else if (g_strcmp0(disk->type, "block") == 0)
+			disk->source = xpath_string(ctx, node, "source/@dev");
+		else if (g_strcmp0(disk->type, "dir") == 0)
+			disk->source = xpath_string(ctx, node, "source/@dir");
+		disk->target = xpath_string(ctx, node, "target/@dev");
+		g_ptr_array_add(self->disks, disk);
+	}
+}
+
+DkvmDomainXml *
+dkvm_domain_xml_parse(const gchar *xml, GError **error)
+{
+	g_autoptr(DkvmDomainXml) self = g_new0(DkvmDomainXml, 1);
+	g_autoptr(xmlDoc) doc = NULL;
+	g_autoptr(xmlXPathContext) ctx = NULL;
+	g_autoptr(xmlXPathObject) tpm = NULL;
+	g_autofree gchar *vcpus = NULL;
+	xmlNode *root;
+
+	self->pci_hostdevs = g_ptr_array_new_with_free_func(g_free);
+	self->usb_hostdevs = g_ptr_array_new_with_free_func(g_free);
+	self->disks = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_domain_disk_free);
+
+	doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		const xmlError *err = xmlGetLastError();
+		g_autofree gchar *why = g_strdup(
+		        err != NULL && err->message != NULL ? err->message : "cannot parse");
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "not well-formed XML: %s",
+		            g_strstrip(why));
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"domain") != 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "not a libvirt domain: the root element is not <domain>");
+		return NULL;
+	}
+	ctx = xmlXPathNewContext(doc);
+	self->name = xpath_string(ctx, root, "name");
+	self->uuid = xpath_string(ctx, root, "uuid");
+	if (!read_scaled(ctx, root, "memory", &self->memory_kib, error))
+		return NULL;
+	vcpus = xpath_string(ctx, root, "vcpu");
+	if (vcpus != NULL)
+		self->vcpus = (guint)g_ascii_strtoull(vcpus, NULL, 10);
+	if (!read_hugepages(self, ctx, root, error))
+		return NULL;
+	read_hostdevs(self, ctx, root);
+	read_disks(self, ctx, root);
+	self->nvram = xpath_string(ctx, root, "os/nvram");
+	tpm = xpath_nodes(ctx, root, "devices/tpm");
+	self->tpm = xpath_count(tpm) > 0;
+	return g_steal_pointer(&self);
+}
+
+guint64
+dkvm_domain_xml_hugepages_needed(const DkvmDomainXml *self)
+{
+	if (!self->hugepages || self->hugepage_size_kib == 0)
+		return 0;
+	return (self->memory_kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib;
+}

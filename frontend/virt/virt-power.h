@@ -1,0 +1,50 @@
+/*
+ * Starting and stopping a VM with what it takes from the host: before start,
+ * the hugepages its memory needs (the pool is grown and what was grown is
+ * recorded) and a check that each passed-through PCI device exists and is
+ * not one the host needs; after stop (or a failed start), the recorded pages
+ * go back. The CLI and the menu both call these, never the bare libvirt calls.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+
+#include "host-facts.h"
+#include "virt-domain.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Checks @dom's <hostdev type='pci'> devices against @sysfs_pci (NULL:
+ * /sys/bus/pci/devices) and, when @host is given, the devices the host needs.
+ * DKVM_ERROR_NOT_FOUND for a missing device, DKVM_ERROR_REFUSED for a needed one.
+ */
+gboolean dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host,
+                                  const gchar *sysfs_pci, GError **error);
+
+/* Whether @dom passes through any PCI device (so the host facts matter). */
+gboolean dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error);
+
+/*
+ * Starts @dom: hugepages first (dkvm_hugepage_pool_ensure, recorded with
+ * dkvm_hugepage_pool_record), then the device check, then virDomainCreate.
+ * @host may be NULL when host discovery is not available (no host-needs
+ * check then). On any failure what was grown is given back.
+ */
+gboolean dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError **error);
+
+/*
+ * Stops @dom: ACPI shutdown with @timeout_s and @progress; with @force, a
+ * guest that does not power off in time is destroyed. Then the pages recorded
+ * for it are given back. *out_timed_out: the guest did not power off in
+ * time (with @force it was then destroyed, and the call succeeds).
+ */
+gboolean dkvm_virt_stop_vm(virDomainPtr dom, guint timeout_s, gboolean force,
+                           DkvmVirtProgressFunc progress, gpointer user_data,
+                           gboolean *out_timed_out, GError **error);
+
+/* Powers @dom off at once and gives its recorded pages back. */
+gboolean dkvm_virt_kill_vm(virDomainPtr dom, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,702 @@
+/*
+ * The VM journey through frontend/virt on libvirt's test driver. The test
+ * driver keeps its state only inside one connection (test:///default is
+ * fresh in every process), so the whole journey runs in this one process on
+ * one shared connection, and the cases run in order: define, look up, list,
+ * start, monitor, stop, kill, autostart, device checks, import, export,
+ * delete. Files (disks, import and export directories) live in a temporary
+ * directory removed at the end.
+ */
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "dkvm-error.h"
+#include "virt-connection.h"
+#include "virt-domain-xml.h"
+#include "virt-domain.h"
+#include "virt-import.h"
+#include "virt-list.h"
+#include "virt-monitor.h"
+#include "virt-power.h"
+
+static virConnectPtr conn;
+static gchar *tmpdir;
+
+#define GAME_UUID "8f0f6b2e-2b1c-4a55-9d0e-6f1f7c3a0b11"
+
+/* A desktop VM the way DKVM defines one, on the test driver's type. */
+static gchar *
+game_xml(const gchar *name, const gchar *uuid, const gchar *disk)
+{
+	return g_strdup_printf(
+	        "<domain type='test'>\n"
+	        "  <name>%s</name>\n"
+	        "  <uuid>%s</uuid>\n"
+	        "  <memory unit='GiB'>4</memory>\n"
+	        "  <vcpu placement='static'>4</vcpu>\n"
+	        "  <iothreads>1</iothreads>\n"
+	        "  <cputune>\n"
+	        "    <vcpupin vcpu='0' cpuset='2'/>\n"
+	        "    <vcpupin vcpu='1' cpuset='3'/>\n"
+	        "    <vcpupin vcpu='2' cpuset='4'/>\n"
+	        "    <vcpupin vcpu='3' cpuset='5'/>\n"
+	        "    <emulatorpin cpuset='0-1'/>\n"
+	        "    <iothreadpin iothread='1' cpuset='0-1'/>\n"
+	        "  </cputune>\n"
+	        "  <os><type arch='x86_64'>hvm</type></os>\n"
+	        "  <devices>\n"
+	        "    <disk type='file' device='disk'>\n"
+	        "      <source file='%s'/><target dev='vda' bus='virtio'/>\n"
+	        "    </disk>\n"
+	        "    <disk type='file' device='cdrom'>\n"
+	        "      <source file='%s/install.iso'/><target dev='sda' bus='sata'/>\n"
+	        "      <readonly/>\n"
+	        "    </disk>\n"
+	        "  </devices>\n"
+	        "</domain>\n",
+	        name, uuid, disk, tmpdir);
+}
+
+static virDomainPtr
+lookup(const gchar *name)
+{
+	g_autoptr(GError) error = NULL;
+	virDomainPtr dom = dkvm_virt_domain_lookup(conn, name, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(dom);
+	return dom;
+}
+
+static gint
+state_of(virDomainPtr dom)
+{
+	g_autoptr(GError) error = NULL;
+	gint state = -1;
+	g_assert_true(dkvm_virt_domain_get_state(dom, &state, &error));
+	g_assert_no_error(error);
+	return state;
+}
+
+static void
+write_file(const gchar *path, const gchar *contents)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(g_file_set_contents(path, contents, -1, &error));
+	g_assert_no_error(error);
+}
+
+static void
+test_define(void)
+{
+	g_autofree gchar *disk = g_build_filename(tmpdir, "game.qcow2", NULL);
+	g_autofree gchar *xml = game_xml("game", GAME_UUID, disk);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = NULL;
+	g_autoptr(virDomain) bad = NULL;
+	g_autofree gchar *back = NULL;
+	g_autoptr(DkvmDomainXml) parsed = NULL;
+
+	write_file(disk, "disk image");
+	dom = dkvm_virt_domain_define(conn, xml, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(dom);
+	g_assert_cmpstr(virDomainGetName(dom), ==, "game");
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+
+	/* the inactive XML reads back into what was defined */
+	back = dkvm_virt_domain_get_xml(dom, &error);
+	g_assert_no_error(error);
+	parsed = dkvm_domain_xml_parse(back, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(parsed->name, ==, "game");
+	g_assert_cmpstr(parsed->uuid, ==, GAME_UUID);
+	g_assert_cmpuint(parsed->memory_kib, ==, 4 * 1024 * 1024);
+	g_assert_cmpuint(parsed->vcpus, ==, 4);
+	g_assert_false(parsed->hugepages);
+	g_assert_cmpuint(parsed->disks->len, ==, 2);
+
+	/* libvirt's schema validation refuses a bad document with its reason */
+	bad = dkvm_virt_domain_define(conn,
+	                              "<domain type='test'><name>bad</name>"
+	                              "<memory>lots</memory><os><type>hvm</type></os></domain>",
+	                              &error);
+	g_assert_null(bad);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(error->message, "libvirt refused the domain: "));
+	g_assert_nonnull(strstr(error->message, "memory"));
+}
+
+static void
+test_lookup(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) by_name = lookup("game");
+	g_autoptr(virDomain) by_uuid = lookup(GAME_UUID);
+	g_autoptr(virDomain) missing = NULL;
+	g_autoptr(virDomain) invalid = NULL;
+	g_autoptr(virDomain) missing_uuid = NULL;
+
+	g_assert_cmpstr(virDomainGetName(by_name), ==, "game");
+	g_assert_cmpstr(virDomainGetName(by_uuid), ==, "game");
+
+	missing = dkvm_virt_domain_lookup(conn, "nope", &error);
+	g_assert_null(missing);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_assert_cmpstr(error->message, ==, "no VM named 'nope'");
+	g_clear_error(&error);
+
+	missing_uuid =
+	        dkvm_virt_domain_lookup(conn, "00000000-0000-0000-0000-000000000001", &error);
+	g_assert_null(missing_uuid);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_assert_cmpstr(error->message, ==, "no VM with UUID 00000000-0000-0000-0000-000000000001");
+	g_clear_error(&error);
+
+	invalid = dkvm_virt_domain_lookup(conn, "bad/name", &error);
+	g_assert_null(invalid);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==,
+	                "invalid VM name 'bad/name': use letters, digits, '-', '_' and '.'");
+}
+
+static void
+test_list(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) vms = dkvm_virt_list(conn, &error);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree gchar *json = NULL;
+	const DkvmVmSummary *game;
+	const DkvmVmSummary *test;
+	JsonArray *array;
+	JsonObject *first;
+
+	g_assert_no_error(error);
+	/* test:///default brings its own running "test"; sorted by name */
+	g_assert_cmpuint(vms->len, ==, 2);
+	game = g_ptr_array_index(vms, 0);
+	test = g_ptr_array_index(vms, 1);
+	g_assert_cmpstr(game->name, ==, "game");
+	g_assert_cmpstr(game->uuid, ==, GAME_UUID);
+	g_assert_cmpint(game->state, ==, VIR_DOMAIN_SHUTOFF);
+	g_assert_cmpint(game->id, ==, -1);
+	g_assert_cmpuint(game->vcpus, ==, 4);
+	g_assert_cmpuint(game->memory_kib, ==, 4 * 1024 * 1024);
+	g_assert_false(game->autostart);
+	g_assert_true(game->persistent);
+	g_assert_cmpstr(test->name, ==, "test");
+	g_assert_cmpint(test->state, ==, VIR_DOMAIN_RUNNING);
+	g_assert_cmpint(test->id, >, 0);
+
+	json = dkvm_virt_list_to_json(vms, "game");
+	g_assert_true(json_parser_load_from_data(parser, json, -1, &error));
+	g_assert_no_error(error);
+	array = json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)),
+	                                     "vms");
+	g_assert_cmpuint(json_array_get_length(array), ==, 2);
+	first = json_array_get_object_element(array, 0);
+	g_assert_cmpstr(json_object_get_string_member(first, "name"), ==, "game");
+	g_assert_cmpstr(json_object_get_string_member(first, "state"), ==, "shutoff");
+	g_assert_true(json_object_get_null_member(first, "id"));
+	g_assert_cmpint(json_object_get_int_member(first, "vcpus"), ==, 4);
+	g_assert_cmpint(json_object_get_int_member(first, "memory_kib"), ==, 4194304);
+	g_assert_false(json_object_get_boolean_member(first, "autostart"));
+	g_assert_true(json_object_get_boolean_member(first, "persistent"));
+	g_assert_true(json_object_get_boolean_member(first, "default"));
+}
+
+static void
+test_start(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = lookup("game");
+
+	g_assert_true(dkvm_virt_start_vm(dom, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_RUNNING);
+
+	g_assert_false(dkvm_virt_start_vm(dom, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==, "cannot start VM 'game': it is already running");
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_RUNNING);
+}
+
+static void
+test_monitor(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = lookup("game");
+	g_autoptr(DkvmVmMonitor) mon = dkvm_virt_monitor_read(conn, dom, &error);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree gchar *json = NULL;
+	g_autofree gchar *text = NULL;
+	JsonObject *root;
+	JsonArray *vcpus;
+	gboolean qmp_note = FALSE;
+
+	g_assert_no_error(error);
+	g_assert_cmpint(mon->state, ==, VIR_DOMAIN_RUNNING);
+	g_assert_cmpuint(mon->vcpus->len, ==, 4);
+	for (guint i = 0; i < 4; i++) {
+		const DkvmVcpuStat *v = g_ptr_array_index(mon->vcpus, i);
+		g_autofree gchar *pin = g_strdup_printf("%u", i + 2);
+		g_assert_cmpuint(v->number, ==, i);
+		g_assert_cmpstr(v->pinning, ==, pin);
+		/* the test driver has no QEMU, so no thread ids */
+		g_assert_cmpint(v->thread_id, ==, -1);
+	}
+	g_assert_cmpstr(mon->emulator_pinning, ==, "0-1");
+	g_assert_cmpuint(mon->iothreads->len, ==, 1);
+	g_assert_cmpuint(((DkvmIOThreadStat *)g_ptr_array_index(mon->iothreads, 0))->id, ==, 1);
+	g_assert_cmpstr(((DkvmIOThreadStat *)g_ptr_array_index(mon->iothreads, 0))->pinning, ==,
+	                "0-1");
+	g_assert_false(mon->hugepages);
+	for (guint i = 0; i < mon->notes->len; i++)
+		if (g_str_has_prefix(g_ptr_array_index(mon->notes, i), "vCPU threads: QMP"))
+			qmp_note = TRUE;
+	g_assert_true(qmp_note);
+
+	json = dkvm_virt_monitor_to_json(mon, FALSE);
+	g_assert_null(strchr(json, '\n'));
+	g_assert_true(json_parser_load_from_data(parser, json, -1, &error));
+	g_assert_no_error(error);
+	root = json_node_get_object(json_parser_get_root(parser));
+	g_assert_cmpstr(json_object_get_string_member(root, "name"), ==, "game");
+	g_assert_cmpstr(json_object_get_string_member(root, "state"), ==, "running");
+	vcpus = json_object_get_array_member(root, "vcpus");
+	g_assert_cmpuint(json_array_get_length(vcpus), ==, 4);
+	g_assert_cmpstr(
+	        json_object_get_string_member(json_array_get_object_element(vcpus, 1), "pinning"),
+	        ==, "3");
+	g_assert_true(
+	        json_object_get_null_member(json_array_get_object_element(vcpus, 1), "thread_id"));
+	g_assert_cmpstr(json_object_get_string_member(root, "emulator_pinning"), ==, "0-1");
+	g_assert_true(json_object_get_null_member(root, "hugepages"));
+
+	text = dkvm_virt_monitor_to_text(mon);
+	g_assert_true(g_str_has_prefix(text, "VM game: running, QEMU pid -\n"));
+	g_assert_nonnull(strstr(text, "emulator pinned to: 0-1\n"));
+	g_assert_nonnull(strstr(text, "I/O thread 1 pinned to: 0-1\n"));
+}
+
+static void
+test_thread_last_cpu(void)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 tid = (gint64)syscall(SYS_gettid);
+	gint cpu = dkvm_virt_thread_last_cpu(getpid(), tid, &error);
+
+	/* this very thread runs on some CPU of this machine */
+	g_assert_no_error(error);
+	g_assert_cmpint(cpu, >=, 0);
+	g_assert_cmpint(cpu, <, sysconf(_SC_NPROCESSORS_CONF));
+	g_assert_cmpint(dkvm_virt_thread_last_cpu(-1, tid, &error), >=, 0);
+	g_assert_no_error(error);
+
+	g_assert_cmpint(dkvm_virt_thread_last_cpu(getpid(), 999999999, &error), ==, -1);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
+}
+
+static void
+progress_count(guint elapsed_ms, guint timeout_ms, gpointer user_data)
+{
+	guint *calls = user_data;
+	g_assert_cmpuint(elapsed_ms, <, timeout_ms);
+	(*calls)++;
+}
+
+static void
+test_stop_and_kill(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = lookup("game");
+	gboolean timed_out = TRUE;
+	guint calls = 0;
+	gboolean ok;
+
+	/* the test driver's guest obeys the power button at once */
+	ok = dkvm_virt_stop_vm(dom, 120, FALSE, progress_count, &calls, &timed_out, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_false(timed_out);
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+	/* stopping a stopped VM is fine: the goal is met */
+	g_assert_true(dkvm_virt_stop_vm(dom, 1, FALSE, NULL, NULL, &timed_out, &error));
+	g_assert_no_error(error);
+
+	g_assert_true(dkvm_virt_start_vm(dom, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_true(dkvm_virt_kill_vm(dom, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+}
+
+static void
+test_autostart(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = lookup("game");
+	gboolean enabled = TRUE;
+
+	g_assert_true(dkvm_virt_domain_get_autostart(dom, &enabled, &error));
+	g_assert_false(enabled);
+	g_assert_true(dkvm_virt_domain_set_autostart(dom, TRUE, &error));
+	g_assert_true(dkvm_virt_domain_get_autostart(dom, &enabled, &error));
+	g_assert_true(enabled);
+	g_assert_true(dkvm_virt_domain_set_autostart(dom, FALSE, &error));
+	g_assert_true(dkvm_virt_domain_get_autostart(dom, &enabled, &error));
+	g_assert_false(enabled);
+	g_assert_no_error(error);
+}
+
+static const gchar *passthrough_xml =
+        "<domain type='test'>\n"
+        "  <name>passthrough</name>\n"
+        "  <memory unit='MiB'>1024</memory>\n"
+        "  <vcpu>2</vcpu>\n"
+        "  <os><type arch='x86_64'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+        "      <source><address domain='0x0000' bus='0x0f' slot='0x1f' "
+        "function='0x7'/></source>\n"
+        "    </hostdev>\n"
+        "  </devices>\n"
+        "</domain>\n";
+
+static void
+test_hostdev_checks(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = dkvm_virt_domain_define(conn, passthrough_xml, &error);
+	g_autofree gchar *sysfs = g_build_filename(tmpdir, "pci-devices", NULL);
+	g_autofree gchar *device = g_build_filename(sysfs, "0000:0f:1f.7", NULL);
+	g_autoptr(DkvmHostFacts) host = dkvm_host_facts_new();
+	DkvmPciDevice *pci = g_new0(DkvmPciDevice, 1);
+
+	g_assert_no_error(error);
+	/* no such device in this machine: refused before anything changes */
+	g_assert_false(dkvm_virt_start_vm(dom, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot start VM 'passthrough': PCI device 0000:0f:1f.7 is not in this "
+	                "host\nhint: remove it from the VM (dkvm vm edit) or check the card is "
+	                "seated");
+	g_clear_error(&error);
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+
+	/* present, and the host does not need it */
+	g_assert_cmpint(g_mkdir_with_parents(device, 0755), ==, 0);
+	g_assert_true(dkvm_virt_check_hostdevs(dom, NULL, sysfs, &error));
+	g_assert_no_error(error);
+
+	/* present, but the host needs it */
+	pci->address = g_strdup("0000:0f:1f.7");
+	pci->host_needed = TRUE;
+	pci->host_needed_reason = g_strdup("the boot stick's USB controller");
+	pci->functions = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(host->pci, pci);
+	g_assert_false(dkvm_virt_check_hostdevs(dom, host, sysfs, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot start VM 'passthrough': the host needs PCI device 0000:0f:1f.7 "
+	                "(the boot stick's USB controller)");
+	g_clear_error(&error);
+
+	g_assert_true(virDomainUndefine(dom) == 0);
+}
+
+static void
+test_import(void)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "domains", NULL);
+	g_autofree gchar *one = g_build_filename(dir, "one.xml", NULL);
+	g_autofree gchar *two = g_build_filename(dir, "TWO.XML", NULL);
+	g_autofree gchar *corrupt = g_build_filename(dir, "corrupt.xml", NULL);
+	g_autofree gchar *invalid = g_build_filename(dir, "invalid.xml", NULL);
+	g_autofree gchar *ignored = g_build_filename(dir, "notes.txt", NULL);
+	g_autofree gchar *game_again = g_build_filename(dir, "game.xml", NULL);
+	g_autofree gchar *game_disk = g_build_filename(tmpdir, "game.qcow2", NULL);
+	g_autofree gchar *game = game_xml("game", GAME_UUID, game_disk);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) results = NULL;
+	const DkvmImportResult *first = NULL;
+	const DkvmImportResult *r;
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	write_file(one, "<domain type='test'><name>one</name><memory>524288</memory>"
+	                "<os><type>hvm</type></os></domain>");
+	write_file(two, "<domain type='test'><name>two</name><memory>524288</memory>"
+	                "<os><type>hvm</type></os></domain>");
+	write_file(corrupt, "<domain type='test'><name>corrupt</name><memory>52");
+	write_file(invalid, "<domain type='test'><name>invalid</name><memory>524288</memory>"
+	                    "<os><type>hvm</type></os><on_poweroff>explode</on_poweroff>"
+	                    "</domain>");
+	write_file(ignored, "not a domain");
+	write_file(game_again, game);
+
+	results = dkvm_virt_import(conn, dir, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(results->len, ==, 5);
+	g_assert_cmpuint(dkvm_import_results_failed(results, &first), ==, 2);
+	g_assert_true(first == g_ptr_array_index(results, 1));
+
+	/* sorted by path: TWO.XML, corrupt, game, invalid, one (byte order) */
+	r = g_ptr_array_index(results, 0);
+	g_assert_cmpstr(r->file, ==, two);
+	g_assert_cmpstr(r->vm_name, ==, "two");
+	g_assert_no_error(r->error);
+	g_assert_false(r->updated);
+	r = g_ptr_array_index(results, 1);
+	g_assert_cmpstr(r->file, ==, corrupt);
+	g_assert_error(r->error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(r->error->message, "not well-formed XML: "));
+	r = g_ptr_array_index(results, 2);
+	g_assert_cmpstr(r->vm_name, ==, "game");
+	g_assert_no_error(r->error);
+	g_assert_true(r->updated);
+	r = g_ptr_array_index(results, 3);
+	g_assert_cmpstr(r->vm_name, ==, "invalid");
+	g_assert_error(r->error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(r->error->message, "libvirt refused the domain: "));
+	r = g_ptr_array_index(results, 4);
+	g_assert_cmpstr(r->vm_name, ==, "one");
+	g_assert_no_error(r->error);
+
+	/* the good ones are there, the bad ones are not */
+	g_autoptr(virDomain) d1 = lookup("one");
+	g_autoptr(virDomain) d2 = lookup("two");
+	g_assert_cmpint(state_of(d1), ==, VIR_DOMAIN_SHUTOFF);
+	g_assert_cmpint(state_of(d2), ==, VIR_DOMAIN_SHUTOFF);
+	g_assert_null(virDomainLookupByName(conn, "corrupt"));
+	g_assert_null(virDomainLookupByName(conn, "invalid"));
+
+	/* a single file works the same */
+	g_clear_pointer(&results, g_ptr_array_unref);
+	results = dkvm_virt_import(conn, one, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(results->len, ==, 1);
+	g_assert_cmpuint(dkvm_import_results_failed(results, NULL), ==, 0);
+	g_assert_true(((DkvmImportResult *)g_ptr_array_index(results, 0))->updated);
+
+	g_clear_pointer(&results, g_ptr_array_unref);
+	results = dkvm_virt_import(conn, "/nonexistent-dkvm-dir", &error);
+	g_assert_null(results);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot import /nonexistent-dkvm-dir: no such file or directory");
+}
+
+static void
+test_export_round_trip(void)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "export", "nested", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) written = dkvm_virt_export(conn, dir, &error);
+	g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) results = NULL;
+	const gchar *names[] = { "game", "one", "test", "two" };
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(written->len, ==, G_N_ELEMENTS(names));
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree gchar *file = g_strdup_printf("%s.xml", names[i]);
+		g_autofree gchar *path = g_build_filename(dir, file, NULL);
+		g_autofree gchar *on_disk = NULL;
+		g_autoptr(virDomain) dom = lookup(names[i]);
+		gchar *xml = dkvm_virt_domain_get_xml(dom, &error);
+
+		g_assert_cmpstr(g_ptr_array_index(written, i), ==, path);
+		g_assert_true(g_file_get_contents(path, &on_disk, NULL, NULL));
+		g_assert_cmpstr(on_disk, ==, xml);
+		g_ptr_array_add(before, xml);
+	}
+	/* no temporary files left behind */
+	{
+		g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+		guint entries = 0;
+		while (g_dir_read_name(d) != NULL)
+			entries++;
+		g_assert_cmpuint(entries, ==, G_N_ELEMENTS(names));
+	}
+
+	/* undefine the shut-off ones, import the export, get the same XML back */
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(virDomain) dom = lookup(names[i]);
+		if (g_strcmp0(names[i], "test") != 0)
+			g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+	}
+	results = dkvm_virt_import(conn, dir, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(dkvm_import_results_failed(results, NULL), ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(virDomain) dom = lookup(names[i]);
+		g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(xml, ==, g_ptr_array_index(before, i));
+	}
+}
+
+static void
+test_delete(void)
+{
+	g_autofree gchar *disk = g_build_filename(tmpdir, "game.qcow2", NULL);
+	g_autofree gchar *shared = g_build_filename(tmpdir, "shared.img", NULL);
+	g_autofree gchar *iso = g_build_filename(tmpdir, "install.iso", NULL);
+	g_autofree gchar *xml_shared = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) game = lookup("game");
+	g_autoptr(virDomain) running = lookup("test");
+	g_autoptr(virDomain) one = NULL;
+	g_autoptr(virDomain) two = NULL;
+	g_autoptr(DkvmVirtUndefineReport) report = NULL;
+	g_autoptr(DkvmVirtUndefineReport) refused = NULL;
+	g_autoptr(DkvmVirtUndefineReport) report_one = NULL;
+
+	write_file(iso, "iso");
+	write_file(shared, "shared");
+	/* "share-a" and "share-b" share a disk: deleting one with its storage keeps it */
+	xml_shared = g_strdup_printf("<domain type='test'><name>%%s</name><memory>524288</memory>"
+	                             "<os><type>hvm</type></os><devices>"
+	                             "<disk type='file' device='disk'><source file='%s'/>"
+	                             "<target dev='vda'/></disk>"
+	                             "<disk type='block' device='disk'><source dev='/dev/sdz'/>"
+	                             "<target dev='vdb'/></disk></devices></domain>",
+	                             shared);
+	{
+		g_autofree gchar *x1 = g_strdup_printf(xml_shared, "share-a");
+		g_autofree gchar *x2 = g_strdup_printf(xml_shared, "share-b");
+		one = dkvm_virt_domain_define(conn, x1, &error);
+		g_assert_no_error(error);
+		two = dkvm_virt_domain_define(conn, x2, &error);
+		g_assert_no_error(error);
+	}
+
+	/* a running VM is not deleted */
+	refused = dkvm_virt_domain_undefine(conn, running, TRUE, &error);
+	g_assert_null(refused);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot delete VM 'test': it is running\nhint: stop it first: dkvm vm "
+	                "stop test");
+	g_clear_error(&error);
+	g_assert_cmpint(state_of(running), ==, VIR_DOMAIN_RUNNING);
+
+	/* its disk goes, the CD-ROM image stays */
+	report = dkvm_virt_domain_undefine(conn, game, TRUE, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(report);
+	g_assert_cmpuint(report->removed->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(report->removed, 0), ==, disk);
+	g_assert_false(g_file_test(disk, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(iso, G_FILE_TEST_EXISTS));
+	g_assert_cmpuint(report->kept->len, ==, 1);
+	{
+		g_autofree gchar *kept = g_strdup_printf("%s (cdrom image, not a disk)", iso);
+		g_assert_cmpstr(g_ptr_array_index(report->kept, 0), ==, kept);
+	}
+	g_assert_null(virDomainLookupByName(conn, "game"));
+
+	/* a shared file and a block device are kept, each with its reason */
+	report_one = dkvm_virt_domain_undefine(conn, one, TRUE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(report_one->removed->len, ==, 0);
+	g_assert_cmpuint(report_one->kept->len, ==, 2);
+	{
+		g_autofree gchar *kept = g_strdup_printf("%s (another VM uses it)", shared);
+		g_assert_cmpstr(g_ptr_array_index(report_one->kept, 0), ==, kept);
+		g_assert_cmpstr(g_ptr_array_index(report_one->kept, 1), ==,
+		                "/dev/sdz (block disk, not a file)");
+	}
+	g_assert_true(g_file_test(shared, G_FILE_TEST_EXISTS));
+	g_assert_cmpint(virDomainUndefine(two), ==, 0);
+}
+
+static void
+test_parse_hugepages(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmDomainXml) two_meg =
+	        dkvm_domain_xml_parse("<domain><name>a</name><memory unit='GiB'>16</memory>"
+	                              "<memoryBacking><hugepages/></memoryBacking></domain>",
+	                              &error);
+	g_autoptr(DkvmDomainXml) one_gig = dkvm_domain_xml_parse(
+	        "<domain><name>b</name><memory unit='MiB'>8300</memory>"
+	        "<memoryBacking><hugepages><page size='1' unit='G' nodeset='1'/></hugepages>"
+	        "</memoryBacking></domain>",
+	        &error);
+	g_autoptr(DkvmDomainXml) none = dkvm_domain_xml_parse(
+	        "<domain><name>c</name><memory>1048576</memory></domain>", &error);
+	g_autoptr(DkvmDomainXml) not_domain = NULL;
+
+	g_assert_no_error(error);
+	g_assert_true(two_meg->hugepages);
+	g_assert_cmpuint(two_meg->hugepage_size_kib, ==, 2048);
+	g_assert_cmpint(two_meg->hugepage_node, ==, -1);
+	g_assert_cmpuint(dkvm_domain_xml_hugepages_needed(two_meg), ==, 8192);
+	g_assert_cmpuint(one_gig->hugepage_size_kib, ==, 1048576);
+	g_assert_cmpint(one_gig->hugepage_node, ==, 1);
+	/* 8300 MiB needs 9 pages of 1 GiB: rounded up */
+	g_assert_cmpuint(dkvm_domain_xml_hugepages_needed(one_gig), ==, 9);
+	g_assert_false(none->hugepages);
+	g_assert_cmpuint(dkvm_domain_xml_hugepages_needed(none), ==, 0);
+
+	not_domain = dkvm_domain_xml_parse("<network/>", &error);
+	g_assert_null(not_domain);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==,
+	                "not a libvirt domain: the root element is not <domain>");
+}
+
+static gboolean
+remove_tree(const gchar *path)
+{
+	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+	const gchar *entry;
+
+	while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
+		g_autofree gchar *child = g_build_filename(path, entry, NULL);
+		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+			remove_tree(child);
+		else
+			g_unlink(child);
+	}
+	return g_rmdir(path) == 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	int status;
+
+	g_test_init(&argc, &argv, NULL);
+	tmpdir = g_dir_make_tmp("dkvm-virt-XXXXXX", &error);
+	g_assert_no_error(error);
+	conn = dkvm_virt_connect("test:///default", &error);
+	g_assert_no_error(error);
+
+	/* the order is the journey: each case builds on the previous one */
+	g_test_add_func("/virt/parse-hugepages", test_parse_hugepages);
+	g_test_add_func("/virt/define", test_define);
+	g_test_add_func("/virt/lookup", test_lookup);
+	g_test_add_func("/virt/list", test_list);
+	g_test_add_func("/virt/start", test_start);
+	g_test_add_func("/virt/monitor", test_monitor);
+	g_test_add_func("/virt/thread-last-cpu", test_thread_last_cpu);
+	g_test_add_func("/virt/stop-and-kill", test_stop_and_kill);
+	g_test_add_func("/virt/autostart", test_autostart);
+	g_test_add_func("/virt/hostdev-checks", test_hostdev_checks);
+	g_test_add_func("/virt/import", test_import);
+	g_test_add_func("/virt/export-round-trip", test_export_round_trip);
+	g_test_add_func("/virt/delete", test_delete);
+	status = g_test_run();
+
+	virConnectClose(conn);
+	remove_tree(tmpdir);
+	g_free(tmpdir);
+	return status;
+}
