@@ -26,7 +26,7 @@ else
 SETUP_OPTS += -Dwerror=false
 endif
 
-DEMO_HOST ?= test/data/hosts/demo
+DEMO_HOST ?= $(CURDIR)/test/data/hosts/demo
 DKVM = $(BUILDDIR)/frontend/cli/dkvm
 
 .PHONY: all deps build run test bench image clean format

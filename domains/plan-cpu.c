@@ -49,7 +49,7 @@
 typedef struct {
 	guint first;     /* lowest thread: identifies the core */
 	GArray *threads; /* guint, online threads, sorted */
-	gint l3;         /* L3 group id; 0 for every core when the host has no L3 info */
+	gint l3;         /* L3 group id; -1 for every core when the host has no L3 info */
 	gint node;
 	gint core_id;
 	DkvmCpuType type;
@@ -137,7 +137,7 @@ build_cores(const DkvmHostFacts *host, gboolean l3_info)
 			g_hash_table_add(
 			        seen, GUINT_TO_POINTER(g_array_index(core->threads, guint, t) + 1));
 		core->first = g_array_index(core->threads, guint, 0);
-		core->l3 = l3_info ? c->l3 : 0;
+		core->l3 = l3_info ? c->l3 : -1;
 		core->node = c->node;
 		core->core_id = c->core;
 		core->type = c->type;
@@ -401,7 +401,7 @@ group_label(const Group *g, gboolean l3_info)
 	return g_strdup_printf("L3 group %d (%s, free CPUs %s)", g->id, size, list);
 }
 
-/* Places the vCPUs; sets plan->dies. Returns FALSE only for programming errors. */
+/* Places the vCPUs group by group (see the top of the file); sets plan->dies. */
 static void
 place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, DkvmCpuPlan *plan,
             GPtrArray *used_cores)
@@ -422,7 +422,11 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 		take_from_group(g, vcpus, plan, used_cores);
 		plan->dies = 1;
 		label = group_label(g, l3_info);
-		if (l3_info)
+		if (l3_info && groups->len == 1)
+			dkvm_plan_line(plan->rationale,
+			               "all %u vCPUs in %s, the only L3 group with free CPUs",
+			               vcpus, label);
+		else if (l3_info)
 			dkvm_plan_line(
 			        plan->rationale,
 			        "all %u vCPUs in %s: one shared cache, no traffic between "
@@ -440,11 +444,18 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 		sum += ((Group *)g_ptr_array_index(groups, ngroups))->capacity;
 		ngroups++;
 	}
+	/* equal dies, each a whole number of host cores (so pairs stay pairs) */
 	if (vcpus % ngroups != 0)
 		balanced = FALSE;
 	for (guint i = 0; balanced && i < ngroups; i++) {
-		if (((Group *)g_ptr_array_index(groups, i))->capacity < vcpus / ngroups)
+		const Group *g = g_ptr_array_index(groups, i);
+		if (g->capacity < vcpus / ngroups)
 			balanced = FALSE;
+		for (guint j = 0; balanced && j < g->cores->len; j++) {
+			const Core *core = g_ptr_array_index(g->cores, j);
+			if ((vcpus / ngroups) % core->threads->len != 0)
+				balanced = FALSE;
+		}
 	}
 	for (guint i = 0, left = vcpus; i < ngroups; i++) {
 		Group *g = g_ptr_array_index(groups, i);
@@ -530,7 +541,7 @@ set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan
 	else
 		dkvm_plan_line(plan->rationale,
 		               "no SMT on this host: one vCPU per host core, threads=1");
-	dkvm_plan_line(plan->rationale, "guest topology: %u socket, %u dies, %u cores, %u threads",
+	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u",
 	               plan->sockets, plan->dies, plan->cores, plan->threads);
 }
 

@@ -173,9 +173,9 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 	if (plan->memory_kib != spec->memory_kib) {
 		g_autofree gchar *rounded = dkvm_plan_format_kib(plan->memory_kib);
 		dkvm_plan_line(plan->warnings,
-		               "memory %s (%" G_GUINT64_FORMAT " KiB) is not a multiple of the %s "
-		               "page size: the VM gets %s (%" G_GUINT64_FORMAT " KiB)",
-		               mem, spec->memory_kib, page, rounded, plan->memory_kib);
+		               "memory %s is not a multiple of the %s page size: the VM gets %s "
+		               "(%" G_GUINT64_FORMAT " pages)",
+		               mem, page, rounded, plan->pages);
 	}
 
 	pool = find_pool(host, plan->page_size_kib, numa_node);

@@ -256,6 +256,26 @@ rom_for_slot(const DkvmSpec *spec, const gchar *slot)
 	return NULL;
 }
 
+/* The selected address in @address's slot, itself when selected; NULL if none. */
+static gchar *
+selection_in_slot(const DkvmSpec *spec, const gchar *address)
+{
+	g_autofree gchar *slot = slot_of(address);
+	g_autofree gchar *found = NULL;
+
+	for (guint i = 0; i < spec->pci->len; i++) {
+		const DkvmPciSelection *sel = g_ptr_array_index(spec->pci, i);
+		g_autofree gchar *canon = dkvm_parse_pci_address(sel->address, NULL);
+		g_autofree gchar *sel_slot = canon != NULL ? slot_of(canon) : NULL;
+
+		if (canon != NULL && g_ascii_strcasecmp(canon, address) == 0)
+			return g_steal_pointer(&canon);
+		if (found == NULL && sel_slot != NULL && g_ascii_strcasecmp(sel_slot, slot) == 0)
+			found = g_steal_pointer(&canon);
+	}
+	return g_steal_pointer(&found);
+}
+
 /* Groups the selected functions into slots and gives each its guest address. */
 static void
 lay_out_slots(const DkvmHostFacts *host, const DkvmSpec *spec, GPtrArray *selected,
@@ -359,9 +379,14 @@ dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **
 	for (guint i = 0; i < selected->len; i++) {
 		const DkvmPciDevice *d = g_ptr_array_index(selected, i);
 		if (d->host_needed) {
+			g_autofree gchar *by = selection_in_slot(spec, d->address);
+			g_autofree gchar *via =
+			        by != NULL && g_ascii_strcasecmp(by, d->address) != 0
+			                ? g_strdup_printf(", in the slot of the selected %s", by)
+			                : g_strdup("");
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
-			            "cannot pass through %s (%s): the host needs it: %s",
-			            d->address, device_name(d),
+			            "cannot pass through %s (%s)%s: the host needs it: %s",
+			            d->address, device_name(d), via,
 			            d->host_needed_reason != NULL ? d->host_needed_reason
 			                                          : "flagged by host discovery");
 			return NULL;

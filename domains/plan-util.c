@@ -53,6 +53,11 @@ dkvm_plan_format_kib(guint64 kib)
 {
 	const guint64 mib = 1024, gib = 1024 * 1024;
 
+	/* exact when it can be, so a number in a message can be typed back in */
+	if (kib >= gib && kib % gib == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", kib / gib);
+	if (kib >= mib && kib % mib == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", kib / mib);
 	if (kib >= gib) {
 		/* tenths of a GiB, rounded up so "missing" amounts are never understated */
 		guint64 tenths = (kib * 10 + gib - 1) / gib;

@@ -16,7 +16,8 @@ gboolean dkvm_plan_uint_array_contains(const GArray *arr, guint value);
 void dkvm_plan_uint_array_add_sorted(GArray *arr, guint value);
 GPtrArray *dkvm_plan_lines_new(void);
 void dkvm_plan_line(GPtrArray *lines, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
-/* "16 GiB", "1.5 GiB", "512 MiB", "4 KiB": binary units, at most one decimal. */
+/* "16 GiB", "8193 MiB", "4 KiB" when exact, else "3.2 GiB" (one decimal,
+ * rounded up); binary units. */
 gchar *dkvm_plan_format_kib(guint64 kib);
 
 G_END_DECLS

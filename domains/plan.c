@@ -84,8 +84,8 @@ text_cpu(GString *out, const DkvmCpuPlan *cpu)
 		return;
 	}
 	g_string_append_printf(out,
-	                       "CPU pinning: %u vCPUs; guest topology %u socket, %u dies, "
-	                       "%u cores, %u threads\n",
+	                       "CPU pinning: %u vCPUs; guest topology sockets=%u dies=%u "
+	                       "cores=%u threads=%u\n",
 	                       cpu->vcpus, cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
 	g_string_append(out, "  vCPU  host CPU  core  L3\n");
 	for (guint i = 0; i < cpu->vcpu_pins->len; i++) {
@@ -141,7 +141,6 @@ text_passthrough(GString *out, const DkvmPassthroughPlan *pt)
 	g_string_append(out, "PCI passthrough:\n");
 	for (guint i = 0; i < pt->slots->len; i++) {
 		const DkvmPassthroughSlot *s = g_ptr_array_index(pt->slots, i);
-		g_autofree gchar *fns = NULL;
 		g_autoptr(GString) list = g_string_new(NULL);
 
 		for (guint j = 0; j < s->functions->len; j++)

@@ -1,26 +1,246 @@
 /*
- * dkvm host [--json]: what DKVM sees of this machine.
+ * dkvm host [--json] [--capture FILE]: what DKVM sees of this machine.
+ * The summary is for people deciding what to pass through: CPUs grouped by
+ * L3 cache, memory and hugepages, the IOMMU state with the kernel options
+ * that matter, PCI devices by IOMMU group (a group passes as a whole) with
+ * GPU and host-needed marks, USB devices. --json is the stable interface for
+ * scripts (README.md documents every field); --capture records the host for
+ * a bug report, in the layout of a test fixture.
  */
 #include <stdio.h>
 
 #include "cmd.h"
+#include "host-capture.h"
+#include "spec.h"
 
-static gboolean
-cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
+static gboolean cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 
 const DkvmCmd dkvm_cmd_host = {
 	.name = "host",
-	.args = "[--json]",
+	.args = "[--json] [--capture FILE]",
 	.summary = "Show the host's CPUs, memory, hugepages, PCI and USB devices",
 	.run = cmd_host_run,
 };
+
+static gchar *
+format_kib(guint64 kib)
+{
+	if (kib >= 1024 * 1024 && kib % (1024 * 1024) == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", kib / (1024 * 1024));
+	if (kib >= 1024 * 1024)
+		return g_strdup_printf("%.1f GiB", (gdouble)kib / (1024.0 * 1024.0));
+	if (kib >= 1024 && kib % 1024 == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", kib / 1024);
+	if (kib >= 1024)
+		return g_strdup_printf("%.1f MiB", (gdouble)kib / 1024.0);
+	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
+}
+
+static gchar *
+cpus_of_type(const DkvmHostFacts *host, DkvmCpuType type)
+{
+	g_autoptr(GArray) cpus = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (guint i = 0; i < host->cpus->len; i++) {
+		const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
+		if (c->type == type)
+			g_array_append_val(cpus, c->cpu);
+	}
+	return cpus->len > 0 ? dkvm_format_cpu_list(cpus) : g_strdup("none");
+}
+
+static void
+print_cpu(GString *out, const DkvmHostFacts *host)
+{
+	guint cores = dkvm_host_facts_count_cores(host);
+
+	g_string_append_printf(out, "CPU        %s (%s)\n",
+	                       host->cpu_model != NULL ? host->cpu_model : "unknown model",
+	                       host->cpu_vendor != NULL ? host->cpu_vendor : "unknown vendor");
+	g_string_append_printf(out,
+	                       "           %u cores, %u threads%s; virtualization %s; KVM %s; "
+	                       "1 GiB pages %s\n",
+	                       cores, host->cpus->len, host->smt ? " (SMT)" : "",
+	                       host->virt_support ? "yes" : "no",
+	                       host->kvm_available ? "yes" : "no (/dev/kvm missing)",
+	                       host->pdpe1gb ? "yes" : "no");
+	for (guint i = 0; i < host->l3_groups->len; i++) {
+		const DkvmL3Group *g = g_ptr_array_index(host->l3_groups, i);
+		g_autofree gchar *list = dkvm_format_cpu_list(g->cpus);
+		g_autofree gchar *size = format_kib(g->size_kib);
+		g_string_append_printf(out, "%s group %u: CPUs %s, %s\n",
+		                       i == 0 ? "L3        " : "          ", g->id, list, size);
+	}
+	if (host->hybrid) {
+		g_autofree gchar *p = cpus_of_type(host, DKVM_CPU_TYPE_PERFORMANCE);
+		g_autofree gchar *e = cpus_of_type(host, DKVM_CPU_TYPE_EFFICIENCY);
+		g_string_append_printf(out, "P/E cores  performance %s; efficiency %s\n", p, e);
+	}
+	for (guint i = 0; i < host->numa_nodes->len; i++) {
+		const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);
+		g_autofree gchar *list =
+		        n->cpus->len > 0 ? dkvm_format_cpu_list(n->cpus) : g_strdup("none");
+		g_autofree gchar *total = format_kib(n->total_kib);
+		g_autofree gchar *free_mem = format_kib(n->free_kib);
+		g_string_append_printf(out, "%s node %u: CPUs %s, %s (%s free)\n",
+		                       i == 0 ? "NUMA      " : "          ", n->id, list, total,
+		                       free_mem);
+	}
+}
+
+static void
+print_memory(GString *out, const DkvmHostFacts *host)
+{
+	g_autofree gchar *total = format_kib(host->mem_total_kib);
+	g_autofree gchar *avail = format_kib(host->mem_available_kib);
+
+	g_string_append_printf(out, "Memory     %s total, %s available\n", total, avail);
+	for (guint i = 0; i < host->hugepages->len; i++) {
+		const DkvmHugepagePool *p = g_ptr_array_index(host->hugepages, i);
+		g_autofree gchar *size = format_kib(p->size_kib);
+		g_autofree gchar *where =
+		        p->node < 0 ? g_strdup("") : g_strdup_printf(" on node %d", p->node);
+		g_string_append_printf(out,
+		                       "%s %s pages%s: %" G_GUINT64_FORMAT
+		                       " total, %" G_GUINT64_FORMAT " free, %" G_GUINT64_FORMAT
+		                       " reserved, %" G_GUINT64_FORMAT " surplus\n",
+		                       i == 0 ? "Hugepages " : "          ", size, where, p->total,
+		                       p->free, p->reserved, p->surplus);
+	}
+}
+
+static void
+print_iommu(GString *out, const DkvmHostFacts *host)
+{
+	const DkvmKernelCmdline *c = &host->cmdline;
+	const struct {
+		const gchar *name;
+		const gchar *value;
+	} opts[] = {
+		{ "intel_iommu", c->intel_iommu },
+		{ "amd_iommu", c->amd_iommu },
+		{ "iommu", c->iommu },
+		{ "pcie_acs_override", c->pcie_acs_override },
+		{ "isolcpus", c->isolcpus },
+		{ "nohz_full", c->nohz_full },
+		{ "rcu_nocbs", c->rcu_nocbs },
+		{ "default_hugepagesz", c->default_hugepagesz },
+		{ "hugepagesz", c->hugepagesz },
+		{ "hugepages", c->hugepages },
+		{ "vfio-pci.ids", c->vfio_pci_ids },
+	};
+	g_autoptr(GString) set = g_string_new(NULL);
+
+	for (guint i = 0; i < G_N_ELEMENTS(opts); i++) {
+		if (opts[i].value != NULL)
+			g_string_append_printf(set, " %s=%s", opts[i].name, opts[i].value);
+	}
+	if (host->iommu_enabled)
+		g_string_append_printf(out, "IOMMU      on, %u groups\n", host->iommu_groups->len);
+	else
+		g_string_append(out, "IOMMU      off: no device can be passed through\n");
+	g_string_append_printf(out, "Kernel     %s\n",
+	                       set->len > 0 ? set->str + 1 : "no passthrough options");
+}
+
+static void
+print_pci_device(GString *out, const DkvmPciDevice *d)
+{
+	g_autoptr(GString) marks = g_string_new(NULL);
+	g_autofree gchar *node =
+	        d->numa_node >= 0 ? g_strdup_printf(", node %d", d->numa_node) : g_strdup("");
+
+	if (d->is_gpu)
+		g_string_append(marks, " [GPU]");
+	if (d->boot_vga)
+		g_string_append(marks, " [boot VGA]");
+	if (d->host_needed)
+		g_string_append_printf(marks, " [host needs it: %s]", d->host_needed_reason);
+	g_string_append_printf(out, "    %s %04x:%04x %s %s (%s)%s; driver %s; reset %s%s\n",
+	                       d->address, d->vendor_id, d->device_id,
+	                       d->vendor_name != NULL ? d->vendor_name : "unknown vendor",
+	                       d->device_name != NULL ? d->device_name : "unknown device",
+	                       d->class_name != NULL ? d->class_name : "unknown class", node,
+	                       d->driver != NULL ? d->driver : "none",
+	                       d->reset_method != NULL ? d->reset_method : "none", marks->str);
+}
+
+static void
+print_pci(GString *out, const DkvmHostFacts *host)
+{
+	gboolean ungrouped = FALSE;
+
+	g_string_append_printf(out, "PCI        %u devices%s\n", host->pci->len,
+	                       host->iommu_enabled ? ", by IOMMU group" : "");
+	for (guint i = 0; i < host->iommu_groups->len; i++) {
+		const DkvmIommuGroup *g = g_ptr_array_index(host->iommu_groups, i);
+		g_string_append_printf(out, "  group %u\n", g->id);
+		for (guint j = 0; j < g->devices->len; j++) {
+			const DkvmPciDevice *d =
+			        dkvm_host_facts_get_pci(host, g_ptr_array_index(g->devices, j));
+			if (d != NULL)
+				print_pci_device(out, d);
+		}
+	}
+	for (guint i = 0; i < host->pci->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(host->pci, i);
+		if (d->iommu_group >= 0)
+			continue;
+		if (!ungrouped)
+			g_string_append(out, "  no IOMMU group\n");
+		ungrouped = TRUE;
+		print_pci_device(out, d);
+	}
+}
+
+static void
+print_usb(GString *out, const DkvmHostFacts *host)
+{
+	g_string_append_printf(out, "USB        %u devices\n", host->usb->len);
+	for (guint i = 0; i < host->usb->len; i++) {
+		const DkvmUsbDevice *u = g_ptr_array_index(host->usb, i);
+		g_autofree gchar *mark = u->host_needed ? g_strdup_printf(" [host needs it: %s]",
+		                                                          u->host_needed_reason)
+		                                        : g_strdup("");
+		g_string_append_printf(out, "    %-8s %04x:%04x %s %s, %u Mbit/s%s, on %s%s\n",
+		                       u->port_path, u->vendor_id, u->product_id,
+		                       u->vendor_name != NULL ? u->vendor_name : "unknown vendor",
+		                       u->product_name != NULL ? u->product_name
+		                                               : "unknown product",
+		                       u->speed_mbps, u->is_hub ? ", hub" : "",
+		                       u->controller != NULL ? u->controller : "no PCI", mark);
+	}
+}
+
+/* The readable summary; every line is a fact from @host, nothing is computed anew. */
+static gchar *
+format_summary(const DkvmHostFacts *host)
+{
+	GString *out = g_string_new(NULL);
+
+	print_cpu(out, host);
+	print_memory(out, host);
+	print_iommu(out, host);
+	print_pci(out, host);
+	print_usb(out, host);
+	if (host->notes->len > 0) {
+		g_string_append(out, "Notes\n");
+		for (guint i = 0; i < host->notes->len; i++)
+			g_string_append_printf(out, "  - %s\n",
+			                       (const gchar *)g_ptr_array_index(host->notes, i));
+	}
+	return g_string_free(out, FALSE);
+}
 
 static gboolean
 cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
 	gboolean json = FALSE;
+	g_autofree gchar *capture = NULL;
 	const GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "Machine-readable output", NULL },
+		{ "capture", 0, 0, G_OPTION_ARG_FILENAME, &capture,
+		  "Write the sysfs/procfs files DKVM reads to FILE (.tar.gz) for a bug report",
+		  "FILE" },
 		{ NULL },
 	};
 	const DkvmHostFacts *host;
@@ -29,10 +249,23 @@ cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!dkvm_cmd_expect_args(&dkvm_cmd_host, argc, 0, error))
 		return FALSE;
+	if (capture != NULL) {
+		guint entries_written = 0;
+		if (!dkvm_host_capture(capture, &entries_written, error)) {
+			g_prefix_error(error, "capturing the host: ");
+			return FALSE;
+		}
+		g_printerr("dkvm: wrote %u files to %s; attach it to your bug report\n",
+		           entries_written, capture);
+		return TRUE;
+	}
 	host = dkvm_app_get_host(app, error);
 	if (host == NULL)
 		return FALSE;
-	g_autofree gchar *out = dkvm_host_facts_to_json(host);
-	g_print("%s\n", out);
+	g_autofree gchar *out = json ? dkvm_host_facts_to_json(host) : format_summary(host);
+	if (json)
+		g_print("%s\n", out);
+	else
+		g_print("%s", out);
 	return TRUE;
 }

@@ -1,13 +1,61 @@
-/* Placeholder until host discovery lands (issue 3): reports that it cannot
- * read the host yet, so `dkvm host` fails clearly instead of printing nothing. */
+/*
+ * Host discovery: runs each part (CPU, memory, kernel command line, PCI, USB,
+ * boot medium) over one DkvmHostFacts. Each part lives in its own file and
+ * reads only the kernel's interfaces; this file only orders them (the boot
+ * medium needs PCI and USB first) and adds the facts that span parts.
+ */
 #include "host-discover.h"
 
 #include "dkvm-error.h"
+#include "host-bootdev.h"
+#include "host-cmdline.h"
+#include "host-cpu.h"
+#include "host-memory.h"
+#include "host-pci.h"
+#include "host-sysfs.h"
+#include "host-usb.h"
+
+/* A host whose only GPU is the boot VGA shows its console on it: passing it
+ * through leaves the host headless, which DKVM allows but says. */
+static void
+note_single_boot_gpu(DkvmHostFacts *facts)
+{
+	guint gpus = 0;
+	const DkvmPciDevice *boot = NULL;
+
+	for (guint i = 0; i < facts->pci->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(facts->pci, i);
+		if (!d->is_gpu)
+			continue;
+		gpus++;
+		if (d->boot_vga)
+			boot = d;
+	}
+	if (gpus == 1 && boot != NULL)
+		dkvm_host_note(facts,
+		               "the only GPU (%s) is the boot VGA: passing it through leaves the "
+		               "host without a console",
+		               boot->address);
+}
 
 DkvmHostFacts *
 dkvm_host_discover(GError **error)
 {
-	g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_FAILED,
-	                    "host discovery is not implemented yet");
-	return NULL;
+	g_autoptr(DkvmHostFacts) facts = dkvm_host_facts_new();
+
+	if (!dkvm_host_read_cpus(facts, error))
+		return NULL;
+	dkvm_host_read_memory(facts);
+	dkvm_host_read_cmdline(facts);
+	/* stat only: under umockdev, open() of a device node aborts */
+	facts->kvm_available = g_file_test("/dev/kvm", G_FILE_TEST_EXISTS);
+	if (!facts->kvm_available)
+		dkvm_host_note(facts, "/dev/kvm is missing: VMs run without KVM (emulated, slow)%s",
+		               facts->virt_support ? "; load kvm_intel or kvm_amd"
+		                                   : "; the CPU reports no vmx/svm");
+	dkvm_host_read_pci(facts);
+	dkvm_host_read_usb(facts);
+	dkvm_host_mark_boot_device(facts);
+	note_single_boot_gpu(facts);
+	return g_steal_pointer(&facts);
 }

@@ -15,7 +15,9 @@ Usage:
     make-hosts.py NAME...         regenerate only these hosts
     make-hosts.py --large OUTDIR  write the large benchmark host (256 CPUs, 150 PCI
                                   devices, 40 USB devices) into OUTDIR; never committed
-    make-hosts.py --out DIR NAME  write a host somewhere else (used by tests of this script)
+    make-hosts.py --out DIR NAME  write a host somewhere else
+    make-hosts.py --check [NAME]  regenerate in a temporary directory and compare with the
+                                  committed trees (exit 1 when one is out of date)
 
 Python 3.11 standard library only (tomllib). The model format is described in README.md.
 """
@@ -349,7 +351,7 @@ def write_cpuinfo(tree, model, cpus):
             ("cpuid level", cpu.get("cpuid_level", 16)),
             ("wp", "yes"),
             ("flags", flags),
-            ("bugs", BUGS[vendor]),
+            ("bugs", cpu.get("bugs", BUGS[vendor])),
             ("bogomips", "%.2f" % cpu.get("bogomips", 6800.0)),
         ]
         if vendor == "AuthenticAMD":
@@ -570,7 +572,10 @@ def config_space(d, bar):
         _, bus, _, _ = split_bdf(d["addr"])
         cfg[0x18], cfg[0x19], cfg[0x1a] = bus, int(d["secondary"], 16), d["subordinate"]
     elif not host_bridge:
-        struct.pack_into("<I", cfg, 0x10, bar)
+        if bar >> 32:  # above 4 GiB: a 64-bit prefetchable BAR pair
+            struct.pack_into("<II", cfg, 0x10, (bar & 0xfffffff0) | 0x0c, bar >> 32)
+        else:
+            struct.pack_into("<I", cfg, 0x10, bar)
         struct.pack_into("<HH", cfg, 0x2c, d["svid"], d["sdid"])
     if has_caps:
         cfg[0x34] = 0x40
@@ -607,7 +612,6 @@ def write_pci(tree, model, cpus):
     for root in sorted({d["root"] for d in devs}):
         rd = "sys/devices/pci0000:%s" % root
         tree.attr(rd + "/uevent", "")
-        tree.mkdir(rd + "/power")
     for i, d in enumerate(devs):
         p = d["dir"]
         a = d["addr"]
@@ -623,14 +627,16 @@ def write_pci(tree, model, cpus):
         tree.attr(p + "/enable", 1 if d.get("driver") or cls >> 8 == 0x0604 else 0)
         tree.attr(p + "/driver_override", "(null)")
         tree.attr(p + "/d3cold_allowed", 1)
-        my_bar = bar
-        bar += 0x01000000 if cls >> 16 == 0x03 else 0x00100000
+        bar_size = 0x01000000 if cls >> 16 == 0x03 else 0x00100000
+        my_bar = (bar + bar_size - 1) & ~(bar_size - 1)
+        bar = my_bar + bar_size
         tree.write(p + "/config", config_space(d, my_bar))
         res = []
         for k in range(13):
             if k == 0 and cls >> 8 not in (0x0600, 0x0604):
                 size = 0x01000000 if cls >> 16 == 0x03 else 0x00100000
-                res.append("0x%016x 0x%016x 0x%016x" % (my_bar, my_bar + size - 1, 0x40200))
+                flags = 0x14220c if my_bar >> 32 else 0x40200
+                res.append("0x%016x 0x%016x 0x%016x" % (my_bar, my_bar + size - 1, flags))
             else:
                 res.append("0x%016x 0x%016x 0x%016x" % (0, 0, 0))
         tree.write(p + "/resource", "\n".join(res) + "\n")
@@ -762,6 +768,31 @@ def usb_layout(model, devs):
     return out
 
 
+def usb_descriptors(u):
+    """The binary `descriptors` attribute: device descriptor, then the active
+    configuration with its interfaces and endpoints (libusb reads this file)."""
+    bcd_usb = {"1.5": 0x0110, "12": 0x0200, "480": 0x0200, "5000": 0x0320,
+               "10000": 0x0320}[u["speed"]]
+    usb3 = bcd_usb >= 0x0300
+    dev = struct.pack("<BBHBBBBHHHBBBB", 18, 1, bcd_usb, int(u["class"], 16), 0,
+                      int(u["protocol"], 16), 9 if usb3 else 64, u["vid"], u["pid"],
+                      int(u["bcd"], 16), 1 if u.get("manufacturer") else 0,
+                      2 if u.get("product") else 0, 3 if u.get("serial") else 0, 1)
+    body = b""
+    for n, itf in enumerate(u["ifaces"]):
+        eps = 2 if itf["class"] == "08" else 1
+        body += struct.pack("<BBBBBBBBB", 9, 4, n, 0, eps, int(itf["class"], 16),
+                            int(itf["sub"], 16), int(itf["proto"], 16), 0)
+        for e in range(eps):
+            if eps == 2:
+                body += struct.pack("<BBBBHB", 7, 5, 0x81 if e == 0 else 0x02, 2,
+                                    1024 if usb3 else 512, 0)
+            else:
+                body += struct.pack("<BBBBHB", 7, 5, 0x81 + n, 3, 8, 10)
+    cfg = struct.pack("<BBHBBBBB", 9, 2, 9 + len(body), len(u["ifaces"]), 1, 0, 0xa0, 50)
+    return dev + cfg + body
+
+
 def usb_records_for(tree, u):
     """sysfs files of one USB device and its interfaces; returns umockdev record sections."""
     p = u["dir"]
@@ -779,12 +810,15 @@ def usb_records_for(tree, u):
         ("devpath", u["devpath"]), ("version", usb_speed_version(u["speed"])),
         ("maxchild", str(u["maxchild"])), ("removable", u["removable"]),
         ("authorized", "1"), ("dev", "189:%d" % minor), ("quirks", "0x0"),
+        ("configuration", ""), ("rx_lanes", "1"), ("tx_lanes", "1"),
     ]
     for key in ("manufacturer", "product", "serial"):
         if u.get(key):
             attrs.append((key, u[key]))
     for k, v in attrs:
         tree.attr("%s/%s" % (p, k), v)
+    desc = usb_descriptors(u)
+    tree.write(p + "/descriptors", desc)
     props = [("MAJOR", "189"), ("MINOR", str(minor)), ("DEVNAME", devname),
              ("DEVTYPE", "usb_device"), ("DRIVER", "usb"), ("PRODUCT", product),
              ("TYPE", dtype), ("BUSNUM", "%03d" % u["busnum"]),
@@ -796,12 +830,12 @@ def usb_records_for(tree, u):
     tree.link("sys/bus/usb/drivers/usb/" + u["name"], p)
     tree.link("sys/dev/char/189:%d" % minor, p)
     tree.write("dev/" + devname, "")
-    sections = [(p, "N: %s" % devname,
+    sections = [(p, "N: %s=%s" % (devname, desc.hex().upper()),
                  props[:2] + [("DEVNAME", "/dev/" + devname)] + props[3:] +
                  [("SUBSYSTEM", "usb"), ("ID_VENDOR_ID", "%04x" % u["vid"]),
                   ("ID_MODEL_ID", "%04x" % u["pid"]), ("ID_BUS", "usb")] +
                  ([("ID_SERIAL_SHORT", u["serial"])] if u.get("serial") else []),
-                 attrs, [("driver", "sys/bus/usb/drivers/usb")])]
+                 attrs + [("descriptors", desc)], [("driver", "sys/bus/usb/drivers/usb")])]
     # interfaces are named after the port path; a root hub's port path is "N-0"
     iname = "%d-0" % u["busnum"] if u["devpath"] == "0" else u["name"]
     for n, itf in enumerate(u["ifaces"]):
@@ -812,7 +846,8 @@ def usb_records_for(tree, u):
             itf["proto"].upper(), n)
         iattrs = [("bInterfaceNumber", "%02x" % n), ("bAlternateSetting", " 0"),
                   ("bInterfaceClass", itf["class"]), ("bInterfaceSubClass", itf["sub"]),
-                  ("bInterfaceProtocol", itf["proto"]), ("bNumEndpoints", "02"),
+                  ("bInterfaceProtocol", itf["proto"]),
+                  ("bNumEndpoints", "02" if itf["class"] == "08" else "01"),
                   ("modalias", modalias), ("supports_autosuspend", "1")]
         for k, v in iattrs:
             tree.attr("%s/%s" % (ip, k), v)
@@ -944,7 +979,8 @@ def write_record(tree, model, usb, records, devs):
         if name_line:
             lines.append(name_line)
         lines += ["E: %s=%s" % kv for kv in props]
-        lines += ["A: %s=%s" % (k, v.replace("\\", "\\\\").replace("\n", "\\n"))
+        lines += ["H: %s=%s" % (k, v.hex().upper()) if isinstance(v, bytes) else
+                  "A: %s=%s" % (k, v.replace("\\", "\\\\").replace("\n", "\\n"))
                   for k, v in attrs]
         for k, target in links:
             lines.append("L: %s=%s" % (k, os.path.relpath("/" + target, "/sys" + sysp)))
@@ -976,7 +1012,7 @@ def write_record(tree, model, usb, records, devs):
 def write_proc_misc(tree, model, usb):
     tree.attr("proc/cmdline", model["cmdline"])
     mounts = [
-        "rootfs / rootfs rw,size=%dk,mode=755 0 0" % (model["ram_gib"] * 1024 * 1024 // 2),
+        "tmpfs / tmpfs rw,relatime,mode=755 0 0",
         "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0",
         "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0",
         "devtmpfs /dev devtmpfs rw,nosuid,noexec,relatime,size=10240k,nr_inodes=4096000,"
@@ -995,13 +1031,119 @@ def write_proc_misc(tree, model, usb):
                       % (part, part))
         mounts.append("/dev/loop0 /.modloop squashfs ro,relatime,errors=continue 0 0")
     mounts += model.get("mounts", [])
-    mounts += ["hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0",
+    mounts += ["hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0"]
+    if pools(model).get(1048576, {}).get("total"):
+        mounts += ["hugetlbfs /dev/hugepages1G hugetlbfs rw,relatime,pagesize=1024M 0 0"]
+    mounts += [
                "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,"
                "nsdelegate 0 0"]
     tree.write("proc/mounts", "\n".join(mounts) + "\n")
     if model.get("kvm", True):
         tree.write("dev/kvm", "")
-    tree.mkdir("dev/hugepages")
+    else:
+        # umockdev falls through to the real /dev for paths missing in the tree; a broken
+        # symlink hides the build machine's /dev/kvm
+        os.makedirs(tree.path("dev"), exist_ok=True)
+        os.symlink("no-kvm-on-this-host", tree.path("dev/kvm"))
+
+
+# ---------------------------------------------------------------------------------------
+# the large benchmark host
+
+
+def large_model():
+    """A synthetic two-socket host at the scale of a big server, for `make bench`:
+    2 x 64 cores x 2 threads = 256 CPUs, 4 L3 groups of 16 cores per socket (8 in all), one
+    NUMA node per socket, 150 PCI devices (GPUs with audio, NVMe, dual-port NICs, xHCI
+    controllers behind root ports of both root complexes) and 40 USB devices (hubs,
+    HID devices, two sticks, one of them the boot stick). Not a real machine: the sizes
+    are what matters; every file is shaped as on the named hosts."""
+    cores = []
+    for pkg in range(2):
+        for ccx in range(4):
+            cores.append({"count": 16, "package": pkg, "node": pkg, "l3": pkg * 4 + ccx,
+                          "l2_kib": 1024,
+                          "core_ids": list(range(ccx * 16, ccx * 16 + 16))})
+    pci = []
+    group = [0]
+
+    def add(addr, ident, cls, **kw):
+        pci.append(dict(addr=addr, id=ident, **{"class": cls}, **kw))
+
+    kinds = ["gpu", "nvme", "nic", "xhci"] * 7 + ["gpu"]
+    usb_bus = 1
+    xhcis = []
+    for sock, base in enumerate((0x00, 0x80)):
+        add("%02x:00.0" % base, "1022:14a4", "060000", no_group=True)
+        add("%02x:00.2" % base, "1022:149e", "080600", no_group=True)
+        for k, kind in enumerate(kinds):
+            port = "%02x:%02x.%d" % (base, 1 + k // 7, k % 7 + 1)
+            bus = base + 1 + k
+            add(port, "1022:14ab", "060400", driver="pcieport", secondary="%02x" % bus,
+                group=group[0])
+            group[0] += 1
+            ep = "%02x:00" % bus
+            g = group[0]
+            group[0] += 1
+            if kind == "gpu":
+                boot = sock == 0 and k == 0
+                add(ep + ".0", "10de:2684", "030000", sub="10de:167c", rev="a1",
+                    driver="nouveau", group=g, reset="flr", boot_vga=boot)
+                add(ep + ".1", "10de:22ba", "040300", sub="10de:167c", rev="a1",
+                    driver="snd_hda_intel", group=g, reset="flr")
+            elif kind == "nvme":
+                add(ep + ".0", "144d:a80c", "010802", sub="144d:a801", driver="nvme",
+                    group=g, reset="flr bus")
+            elif kind == "nic":
+                add(ep + ".0", "8086:1563", "020000", driver="ixgbe", group=g, reset="flr")
+                add(ep + ".1", "8086:1563", "020000", driver="ixgbe", group=g, reset="flr")
+            else:
+                add(ep + ".0", "1022:15b6", "0c0330", driver="xhci_hcd", group=g,
+                    usb_buses=[usb_bus, usb_bus + 1], usb_ports=8)
+                xhcis.append(usb_bus)
+                usb_bus += 2
+    usb = []
+    hid = {"id": "046d:c52b", "manufacturer": "Logitech", "product": "USB Receiver",
+           "speed": 12, "bcd": "1211"}
+    for h in range(4):  # four hubs with four devices each
+        bus = xhcis[h]
+        usb.append({"port": "%d-1" % bus, "id": "05e3:0610", "manufacturer": "GenesysLogic",
+                    "product": "USB2.1 Hub", "speed": 480, "class": "09", "protocol": "02",
+                    "bcd": "6060"})
+        for c in range(1, 5):
+            usb.append(dict(hid, port="%d-1.%d" % (bus, c)))
+    n = 0
+    while len(usb) < 38:  # HID devices directly on the root ports
+        bus = xhcis[n % len(xhcis)]
+        usb.append(dict(hid, port="%d-%d" % (bus, 2 + n // len(xhcis))))
+        n += 1
+    stick = {"id": "0781:5567", "manufacturer": "SanDisk", "product": "Cruzer Blade",
+             "speed": 480, "bcd": "0100", "iface_class": "08", "iface_sub": "06",
+             "iface_proto": "50"}
+    usb.append(dict(stick, port="%d-8" % xhcis[0], serial="4C530001000000000001",
+                    storage={"host": 6, "disk": "sdb", "boot": True, "label": "DKVM"}))
+    usb.append(dict(stick, port="%d-8" % xhcis[1], serial="4C530001000000000002",
+                    storage={"host": 7, "disk": "sdc", "label": "DATA"}))
+    model = {
+        "name": "large",
+        "description": "Synthetic benchmark host: 256 CPUs, 150 PCI devices, 40 USB devices",
+        "ram_gib": 512, "board_sub": "15d9:1c4f", "root_buses": ["00", "80"],
+        "root_bus_nodes": {"00": 0, "80": 1}, "iommu_type": "identity",
+        "cmdline": "BOOT_IMAGE=/boot/vmlinuz-lts modloop=/boot/modloop-lts "
+                   "modules=loop,squashfs,sd-mod,usb-storage quiet amd_iommu=on iommu=pt "
+                   "initrd=/boot/initramfs-lts",
+        "cpu": {"vendor": "AuthenticAMD",
+                "model_name": "AMD EPYC 64-Core Processor (synthetic benchmark host)",
+                "family": 25, "model": 17, "stepping": 1, "microcode": "0xa10113e",
+                "mhz": 2400.0, "bogomips": 4800.0, "flags": "zen4", "smt": "offset",
+                "l3_kib": {str(i): 32768 for i in range(8)}, "cores": cores},
+        "hugepages": [{"size_kib": 2048, "total": 65536, "free": 65536,
+                       "per_node": [32768, 32768]},
+                      {"size_kib": 1048576, "total": 64, "free": 64, "per_node": [32, 32]}],
+        "pci": pci, "usb": usb,
+    }
+    assert len(pci) == 150 and len(usb) == 40, (len(pci), len(usb))
+    return model
 
 
 # ---------------------------------------------------------------------------------------
@@ -1019,21 +1161,76 @@ def build(model, outdir):
     devs = write_pci(tree, model, cpus)
     usb = write_usb(tree, model, devs)
     write_proc_misc(tree, model, usb)
+    empty = [os.path.relpath(d, outdir) for d, subdirs, files in os.walk(outdir)
+             if not subdirs and not files]
+    if empty:
+        raise SystemExit("%s: empty directories (git would drop them): %s"
+                         % (model["name"], ", ".join(empty)))
     tree.write("README", "%s\n\n%s\nGenerated by make-hosts.py from models/%s.toml; do not "
                "edit by hand.\n" % (model["name"], model.get("description", "").strip() + "\n",
                                     model["name"]))
 
 
 def load_model(name):
+    """Reads models/NAME.toml. `include = ["_platform.toml"]` pulls in a platform's
+    devices first (a model's own PCI device with the same address replaces the
+    platform's); every other key of the model wins over the platform's."""
     with open(os.path.join(HERE, "models", name + ".toml"), "rb") as f:
         model = tomllib.load(f)
+    for inc in model.pop("include", []):
+        with open(os.path.join(HERE, "models", inc), "rb") as f:
+            base = tomllib.load(f)
+        own = {bdf(d["addr"]) for d in model.get("pci", [])}
+        pci = [d for d in base.pop("pci", []) if bdf(d["addr"]) not in own]
+        usb = base.pop("usb", [])
+        merged = dict(base)
+        merged.update(model)
+        merged["pci"] = pci + model.get("pci", [])
+        merged["usb"] = usb + model.get("usb", [])
+        model = merged
     model["name"] = name
     return model
 
 
 def model_names():
     return sorted(f[:-5] for f in os.listdir(os.path.join(HERE, "models"))
-                  if f.endswith(".toml"))
+                  if f.endswith(".toml") and not f.startswith("_"))
+
+
+def snapshot(root):
+    """{relative path: ('l', target) or ('f', bytes)} of a tree, symlinks not followed."""
+    out = {}
+    for d, subdirs, files in os.walk(root):
+        for name in subdirs + files:
+            full = os.path.join(d, name)
+            rel = os.path.relpath(full, root)
+            if os.path.islink(full):
+                out[rel] = ("l", os.readlink(full))
+            elif os.path.isfile(full):
+                with open(full, "rb") as f:
+                    out[rel] = ("f", f.read())
+    return out
+
+
+def check(names):
+    """Regenerates the hosts in a temporary directory and compares them with the
+    committed trees: a model changed without regenerating, or a tree edited by hand,
+    is reported. Returns the number of hosts that differ."""
+    import tempfile
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            fresh = os.path.join(tmp, name)
+            build(load_model(name), fresh)
+            want, have = snapshot(fresh), snapshot(os.path.join(HERE, name))
+            diff = sorted(k for k in set(want) | set(have) if want.get(k) != have.get(k))
+            if diff:
+                bad += 1
+                print("%s: differs from models/%s.toml in %d paths, e.g. %s"
+                      % (name, name, len(diff), ", ".join(diff[:3])))
+            else:
+                print("%s: up to date" % name)
+    return bad
 
 
 def main():
@@ -1041,10 +1238,14 @@ def main():
     ap.add_argument("hosts", nargs="*", help="host names (default: all models)")
     ap.add_argument("--large", metavar="OUTDIR", help="write the large benchmark host")
     ap.add_argument("--out", metavar="DIR", help="parent directory for the trees")
+    ap.add_argument("--check", action="store_true",
+                    help="compare the committed trees with their models, write nothing")
     args = ap.parse_args()
+    if args.check:
+        return 1 if check(args.hosts or model_names()) else 0
     if args.large:
-        import large_host  # noqa: E402 (beside this script)
-        build(large_host.model(), args.large)
+        build(large_model(), args.large)
+        print("wrote %s" % args.large)
         return 0
     out = args.out or HERE
     for name in args.hosts or model_names():
@@ -1054,5 +1255,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, HERE)
     sys.exit(main())

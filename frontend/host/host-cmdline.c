@@ -1,0 +1,144 @@
+/*
+ * /proc/cmdline. The kernel's own tokenizer (next_arg() in lib/cmdline.c)
+ * splits on blanks and honours double quotes only; g_shell_parse_argv()
+ * would also treat ' and \ specially, which the kernel does not, so the
+ * small loop below follows the kernel, with GString for the text.
+ */
+#include "host-cmdline.h"
+
+#include <string.h>
+
+#include "host-sysfs.h"
+
+/* Next option from *p: name and value with quotes removed; FALSE at the end. */
+static gboolean
+next_arg(const gchar **p, GString *name, GString *value, gboolean *has_value)
+{
+	const gchar *s = *p;
+	gboolean quoted = FALSE;
+	GString *cur = name;
+
+	while (g_ascii_isspace(*s))
+		s++;
+	if (*s == '\0')
+		return FALSE;
+	g_string_truncate(name, 0);
+	g_string_truncate(value, 0);
+	*has_value = FALSE;
+	for (; *s != '\0' && (quoted || !g_ascii_isspace(*s)); s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (*s == '=' && cur == name) {
+			cur = value;
+			*has_value = TRUE;
+			continue;
+		}
+		g_string_append_c(cur, *s);
+	}
+	*p = s;
+	return TRUE;
+}
+
+static void
+set_opt(gchar **slot, const gchar *value, gboolean append)
+{
+	if (append && *slot != NULL) {
+		gchar *joined = g_strconcat(*slot, ",", value, NULL);
+		g_free(*slot);
+		*slot = joined;
+		return;
+	}
+	g_free(*slot);
+	*slot = g_strdup(value);
+}
+
+static void
+cmdline_clear(DkvmKernelCmdline *c)
+{
+	gchar **fields[] = { &c->raw,       &c->intel_iommu,        &c->amd_iommu,
+		             &c->iommu,     &c->pcie_acs_override,  &c->isolcpus,
+		             &c->nohz_full, &c->rcu_nocbs,          &c->hugepagesz,
+		             &c->hugepages, &c->default_hugepagesz, &c->vfio_pci_ids };
+	for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
+		g_clear_pointer(fields[i], g_free);
+}
+
+void
+dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
+{
+	g_autoptr(GString) name = g_string_new(NULL);
+	g_autoptr(GString) value = g_string_new(NULL);
+	gboolean has_value = FALSE;
+	const gchar *p = raw;
+	const struct {
+		const gchar *key;
+		gsize offset;
+		gboolean repeats;
+	} known[] = {
+		{ "intel_iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, intel_iommu), FALSE },
+		{ "amd_iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, amd_iommu), FALSE },
+		{ "iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, iommu), FALSE },
+		{ "pcie_acs_override", G_STRUCT_OFFSET(DkvmKernelCmdline, pcie_acs_override),
+		  FALSE },
+		{ "isolcpus", G_STRUCT_OFFSET(DkvmKernelCmdline, isolcpus), FALSE },
+		{ "nohz_full", G_STRUCT_OFFSET(DkvmKernelCmdline, nohz_full), FALSE },
+		{ "rcu_nocbs", G_STRUCT_OFFSET(DkvmKernelCmdline, rcu_nocbs), FALSE },
+		{ "hugepagesz", G_STRUCT_OFFSET(DkvmKernelCmdline, hugepagesz), TRUE },
+		{ "hugepages", G_STRUCT_OFFSET(DkvmKernelCmdline, hugepages), TRUE },
+		{ "default_hugepagesz", G_STRUCT_OFFSET(DkvmKernelCmdline, default_hugepagesz),
+		  FALSE },
+		{ "vfio_pci.ids", G_STRUCT_OFFSET(DkvmKernelCmdline, vfio_pci_ids), FALSE },
+	};
+
+	cmdline_clear(out);
+	out->raw = g_strstrip(g_strdup(raw));
+	while (next_arg(&p, name, value, &has_value)) {
+		if (!has_value && g_str_equal(name->str, "--"))
+			break;
+		/* the kernel treats - and _ alike in parameter names */
+		for (gsize i = 0; i < name->len; i++) {
+			if (name->str[i] == '-')
+				name->str[i] = '_';
+		}
+		for (guint k = 0; k < G_N_ELEMENTS(known); k++) {
+			if (!g_str_equal(name->str, known[k].key))
+				continue;
+			gchar **slot = G_STRUCT_MEMBER_P(out, known[k].offset);
+			set_opt(slot, value->str, known[k].repeats);
+		}
+	}
+}
+
+gchar *
+dkvm_kernel_cmdline_get(const gchar *raw, const gchar *name)
+{
+	g_autoptr(GString) key = g_string_new(NULL);
+	g_autoptr(GString) value = g_string_new(NULL);
+	gboolean has_value = FALSE;
+	gchar *found = NULL;
+	const gchar *p = raw;
+
+	while (next_arg(&p, key, value, &has_value)) {
+		if (!has_value && g_str_equal(key->str, "--"))
+			break;
+		if (g_str_equal(key->str, name)) {
+			g_free(found);
+			found = g_strdup(value->str);
+		}
+	}
+	return found;
+}
+
+void
+dkvm_host_read_cmdline(DkvmHostFacts *facts)
+{
+	g_autofree gchar *raw = dkvm_sysfs_read("/proc/cmdline");
+
+	if (raw == NULL) {
+		dkvm_host_note(facts, "/proc/cmdline is unreadable: kernel options are unknown");
+		return;
+	}
+	dkvm_kernel_cmdline_parse(raw, &facts->cmdline);
+}

@@ -1,0 +1,83 @@
+/*
+ * USB hot-plug through udev_monitor (netlink "udev" events, the ones sent
+ * after udev has processed a device; umockdev's testbed emits the same). The
+ * monitor's fd goes into the main loop with g_unix_fd_add(), so the menu
+ * needs no thread and no polling.
+ */
+#include "host-monitor.h"
+
+#include <glib-unix.h>
+#include <libudev.h>
+#include <string.h>
+
+#include "dkvm-error.h"
+
+struct _DkvmUsbMonitor {
+	struct udev *udev;
+	struct udev_monitor *monitor;
+	guint source_id;
+	DkvmUsbMonitorFunc func;
+	gpointer user_data;
+};
+
+static gboolean
+on_event(gint fd, GIOCondition condition, gpointer user_data)
+{
+	DkvmUsbMonitor *self = user_data;
+	struct udev_device *dev = udev_monitor_receive_device(self->monitor);
+	const gchar *action, *sysname, *devtype;
+
+	if (dev == NULL)
+		return G_SOURCE_CONTINUE;
+	action = udev_device_get_action(dev);
+	sysname = udev_device_get_sysname(dev);
+	devtype = udev_device_get_devtype(dev);
+	/* whole devices only: not interfaces ("1-4:1.0"), not root hubs ("usb1") */
+	if (action != NULL && sysname != NULL && strchr(sysname, ':') == NULL &&
+	    !g_str_has_prefix(sysname, "usb") &&
+	    (devtype == NULL || g_str_equal(devtype, "usb_device")) &&
+	    (g_str_equal(action, "add") || g_str_equal(action, "remove")))
+		self->func(action, sysname, self->user_data);
+	udev_device_unref(dev);
+	return G_SOURCE_CONTINUE;
+}
+
+DkvmUsbMonitor *
+dkvm_usb_monitor_new(DkvmUsbMonitorFunc func, gpointer user_data, GError **error)
+{
+	g_autoptr(DkvmUsbMonitor) self = g_new0(DkvmUsbMonitor, 1);
+
+	self->func = func;
+	self->user_data = user_data;
+	self->udev = udev_new();
+	if (self->udev == NULL) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_FAILED,
+		                    "watching USB devices: libudev is unavailable");
+		return NULL;
+	}
+	self->monitor = udev_monitor_new_from_netlink(self->udev, "udev");
+	if (self->monitor == NULL ||
+	    udev_monitor_filter_add_match_subsystem_devtype(self->monitor, "usb", NULL) < 0 ||
+	    udev_monitor_enable_receiving(self->monitor) < 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_FAILED,
+		                    "watching USB devices: cannot listen to udev events");
+		return NULL;
+	}
+	self->source_id =
+	        g_unix_fd_add(udev_monitor_get_fd(self->monitor), G_IO_IN, on_event, self);
+	return g_steal_pointer(&self);
+}
+
+void
+dkvm_usb_monitor_free(DkvmUsbMonitor *self)
+{
+	if (self == NULL)
+		return;
+	if (self->source_id != 0)
+		g_source_remove(self->source_id);
+	if (self->monitor != NULL)
+		udev_monitor_unref(self->monitor);
+	if (self->udev != NULL)
+		udev_unref(self->udev);
+	g_free(self);
+}

@@ -1,0 +1,237 @@
+/*
+ * PCI devices through libpci with PCI_ACCESS_SYS_BUS_PCI: the kernel's view of
+ * ids and class (sysfs attributes), capabilities from config space, names from
+ * pci.ids. libpci's error callback must not return (it is declared noreturn)
+ * and its scan aborts on the first odd entry, so this file lists
+ * /sys/bus/pci/devices itself, checks the attributes libpci treats as
+ * mandatory, and only then hands each device to libpci: a broken device is a
+ * note, never an exit. What libpci does not cover (boot_vga, reset_method,
+ * the iommu_group link) is read from the device's sysfs directory.
+ */
+#include "host-pci.h"
+
+#include <pci/pci.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host-sysfs.h"
+
+/* libpci's header.h names neither bit on older releases */
+#ifndef PCI_EXP_DEVCAP_FLR
+#define PCI_EXP_DEVCAP_FLR 0x10000000 /* Function Level Reset, PCIe DevCap bit 28 */
+#endif
+#ifndef PCI_AF_CAP_FLR
+#define PCI_AF_CAP_FLR 0x02
+#endif
+
+#define PCI_DEVICES  "/sys/bus/pci/devices"
+#define IOMMU_GROUPS "/sys/kernel/iommu_groups"
+
+typedef struct pci_access DkvmPciAccess;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPciAccess, pci_cleanup)
+
+static void G_GNUC_NORETURN
+libpci_error(char *msg, ...)
+{
+	va_list args;
+
+	/* only reached if a check below missed a case libpci cannot survive */
+	va_start(args, msg);
+	fputs("dkvm: reading PCI devices: libpci: ", stderr);
+	vfprintf(stderr, msg, args);
+	fputc('\n', stderr);
+	va_end(args);
+	exit(1);
+}
+
+static void
+libpci_quiet(char *msg, ...)
+{
+}
+
+static gboolean
+parse_address(const gchar *name, guint *dom, guint *bus, guint *dev, guint *func)
+{
+	gchar trailing;
+	return sscanf(name, "%x:%x:%x.%x%c", dom, bus, dev, func, &trailing) == 4 && *dev < 32 &&
+	       *func < 8;
+}
+
+/* A name from pci.ids (or udev's hwdb), NULL when the ids are not listed. */
+static gchar *
+lookup_name(struct pci_access *a, int flags, int id1, int id2)
+{
+	char buf[256];
+	const char *name =
+	        pci_lookup_name(a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS, id1, id2);
+	return name != NULL ? g_strdup(name) : NULL;
+}
+
+/* reset_method (Linux 5.15+), else Function Level Reset in the PCIe DevCap. */
+static gchar *
+read_reset(struct pci_dev *pd, const gchar *dir)
+{
+	g_autofree gchar *method = dkvm_sysfs_readf("%s/reset_method", dir);
+	struct pci_cap *cap;
+
+	if (method != NULL && *method != '\0')
+		return g_steal_pointer(&method);
+	cap = pci_find_cap(pd, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
+	if (cap != NULL && (pci_read_long(pd, cap->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR))
+		return g_strdup("flr");
+	cap = pci_find_cap(pd, PCI_CAP_ID_AF, PCI_CAP_NORMAL);
+	if (cap != NULL && (pci_read_byte(pd, cap->addr + PCI_AF_CAP) & PCI_AF_CAP_FLR))
+		return g_strdup("af_flr");
+	return NULL;
+}
+
+static DkvmPciDevice *
+read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
+{
+	guint dom, bus, dev, func;
+	g_autofree gchar *dir = g_build_filename(PCI_DEVICES, name, NULL);
+	g_autofree gchar *path = NULL;
+	const gchar *mandatory[] = { "vendor", "device", "class", "config" };
+	struct pci_dev *pd;
+	DkvmPciDevice *d;
+
+	if (!parse_address(name, &dom, &bus, &dev, &func)) {
+		dkvm_host_note(facts, PCI_DEVICES "/%s is not a PCI address: skipped", name);
+		return NULL;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(mandatory); i++) {
+		g_autofree gchar *file = g_build_filename(dir, mandatory[i], NULL);
+		if (!g_file_test(file, G_FILE_TEST_EXISTS)) {
+			dkvm_host_note(facts, "PCI device %s has no %s file: skipped", name,
+			               mandatory[i]);
+			return NULL;
+		}
+	}
+
+	pd = pci_get_dev(a, (int)dom, (int)bus, (int)dev, (int)func);
+	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS |
+	                          PCI_FILL_CAPS);
+	d = dkvm_pci_device_new(name);
+	d->vendor_id = pd->vendor_id;
+	d->device_id = pd->device_id;
+	d->subsystem_vendor_id = pd->subsys_vendor_id;
+	d->subsystem_device_id = pd->subsys_id;
+	d->class_code = ((guint32)pd->device_class << 8) | pd->prog_if;
+	d->vendor_name = lookup_name(a, PCI_LOOKUP_VENDOR, pd->vendor_id, 0);
+	d->device_name = lookup_name(a, PCI_LOOKUP_DEVICE, pd->vendor_id, pd->device_id);
+	d->class_name = lookup_name(a, PCI_LOOKUP_CLASS, pd->device_class, 0);
+	d->is_gpu = (pd->device_class >> 8) == PCI_BASE_CLASS_DISPLAY;
+	d->is_bridge = (pd->device_class >> 8) == PCI_BASE_CLASS_BRIDGE;
+	d->reset_method = read_reset(pd, dir);
+	pci_free_dev(pd);
+
+	path = g_build_filename(dir, "driver", NULL);
+	d->driver = dkvm_sysfs_link_name(path);
+	g_free(path);
+	path = g_build_filename(dir, "boot_vga", NULL);
+	d->boot_vga = dkvm_sysfs_read_int_or(path, 0) == 1;
+	g_free(path);
+	path = g_build_filename(dir, "numa_node", NULL);
+	d->numa_node = (gint)dkvm_sysfs_read_int_or(path, -1);
+	g_free(path);
+	path = g_build_filename(dir, "iommu_group", NULL);
+	g_autofree gchar *group = dkvm_sysfs_link_name(path);
+	guint64 gid;
+	if (group != NULL && g_ascii_string_to_unsigned(group, 10, 0, G_MAXINT, &gid, NULL))
+		d->iommu_group = (gint)gid;
+	return d;
+}
+
+static gint
+compare_pci(gconstpointer a, gconstpointer b)
+{
+	const DkvmPciDevice *da = *(DkvmPciDevice *const *)a;
+	const DkvmPciDevice *db = *(DkvmPciDevice *const *)b;
+	return g_ascii_strcasecmp(da->address, db->address);
+}
+
+static gint
+compare_str(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* "0000:01:00.1" and "0000:01:00.0" share a slot: everything before the dot. */
+static gboolean
+same_slot(const gchar *a, const gchar *b)
+{
+	const gchar *da = strrchr(a, '.');
+	const gchar *db = strrchr(b, '.');
+	return da != NULL && db != NULL && da - a == db - b &&
+	       g_ascii_strncasecmp(a, b, (gsize)(da - a)) == 0;
+}
+
+static void
+link_functions(DkvmHostFacts *facts)
+{
+	/* sorted by address, so a slot's functions are neighbours */
+	for (guint i = 0; i < facts->pci->len; i++) {
+		DkvmPciDevice *d = g_ptr_array_index(facts->pci, i);
+		for (guint j = i > 8 ? i - 8 : 0; j < facts->pci->len && j < i + 9; j++) {
+			const DkvmPciDevice *o = g_ptr_array_index(facts->pci, j);
+			if (j != i && same_slot(d->address, o->address))
+				g_ptr_array_add(d->functions, g_strdup(o->address));
+		}
+	}
+}
+
+static void
+read_iommu_groups(DkvmHostFacts *facts)
+{
+	g_autoptr(GPtrArray) groups = dkvm_sysfs_list_dir(IOMMU_GROUPS, "");
+
+	for (guint i = 0; i < groups->len; i++) {
+		guint id;
+		if (!dkvm_sysfs_name_number(g_ptr_array_index(groups, i), "", &id))
+			continue;
+		g_autofree gchar *dir = g_strdup_printf(IOMMU_GROUPS "/%u/devices", id);
+		g_autoptr(GPtrArray) devices = dkvm_sysfs_list_dir(dir, "");
+		DkvmIommuGroup *group = dkvm_iommu_group_new(id);
+		for (guint d = 0; d < devices->len; d++)
+			g_ptr_array_add(group->devices, g_strdup(g_ptr_array_index(devices, d)));
+		g_ptr_array_sort(group->devices, compare_str);
+		g_ptr_array_add(facts->iommu_groups, group);
+	}
+	facts->iommu_enabled = facts->iommu_groups->len > 0;
+}
+
+void
+dkvm_host_read_pci(DkvmHostFacts *facts)
+{
+	g_autoptr(DkvmPciAccess) a = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+
+	read_iommu_groups(facts);
+	if (!facts->iommu_enabled)
+		dkvm_host_note(facts,
+		               "no IOMMU groups in " IOMMU_GROUPS ": the IOMMU is off or "
+		               "missing, so no device can be passed through (enable VT-d/AMD-Vi "
+		               "in the firmware and intel_iommu=on on Intel)");
+
+	if (!g_file_test(PCI_DEVICES, G_FILE_TEST_IS_DIR)) {
+		dkvm_host_note(facts, PCI_DEVICES " is missing: no PCI devices are known");
+		return;
+	}
+	a = pci_alloc();
+	a->method = PCI_ACCESS_SYS_BUS_PCI;
+	a->error = libpci_error;
+	a->warning = libpci_quiet;
+	a->debug = libpci_quiet;
+	pci_init(a);
+
+	names = dkvm_sysfs_list_dir(PCI_DEVICES, "");
+	for (guint i = 0; i < names->len; i++) {
+		DkvmPciDevice *d = read_device(facts, a, g_ptr_array_index(names, i));
+		if (d != NULL)
+			g_ptr_array_add(facts->pci, d);
+	}
+	g_ptr_array_sort(facts->pci, compare_pci);
+	link_functions(facts);
+}

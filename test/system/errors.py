@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""The ways a VM change can go wrong on a real libvirtd, through the real dkvm
+binary: each gives its one-line message (`dkvm: <what failed>: <why>`), its
+exit code from the README's table, and leaves the host as it was (domains,
+hugepage pool, NVRAM, TPM state, swtpm processes, hugepage records). The
+failing persist command is the one case where the change stays: the message
+says so, and the VM it defined is then deleted.
+
+usage: errors.py DKVM START_LIBVIRTD
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import systest  # noqa: E402
+from systest import run  # noqa: E402
+
+PREFIX = "dkvm-system-err"
+NO_DAEMON = "qemu:///system?socket=/nonexistent"
+
+# a domain file as a person writes it on any PC: plain libvirt XML
+GOOD_DOMAIN = """<domain type='qemu'>
+  <name>{name}</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>
+</domain>
+"""
+
+
+def expect_failure(tap, what, result, code, needles, before):
+    """One error case: exit code, message on stderr, nothing changed."""
+    first = result.err.strip().splitlines()[0] if result.err.strip() else ""
+    tap.check(result.code == code, f"{what}: exit status {code}", result.describe())
+    tap.check(first.startswith("dkvm: ") and all(n in result.err for n in needles),
+              f"{what}: the message says {' / '.join(needles)}", result.describe())
+    diff = systest.state_diff(before, systest.host_state())
+    tap.check(diff == "", f"{what}: nothing changed on the host", diff)
+
+
+def main():
+    dkvm, setup = sys.argv[1], sys.argv[2]
+    tap = systest.Tap()
+    systest.require_root_and_libvirtd(tap, setup, 256)
+    names = [f"{PREFIX}-{s}" for s in ("huge", "pci", "persist", "import-a", "import-b",
+                                       "import-bad")]
+    for name in names:
+        systest.remove_domain(name)
+
+    with systest.scratch_dir() as scratch:
+        good_config = systest.write_config(scratch, "true")
+        base = [dkvm, "--connect", systest.URI, "--config", good_config]
+        small = ["--preset", "linux", "--vcpus", "1", "--memory", "128M", "--network", "none"]
+        try:
+            cases(tap, dkvm, base, small, scratch)
+        finally:
+            for name in names:
+                systest.remove_domain(name)
+    tap.finish()
+
+
+def cases(tap, dkvm, base, small, scratch):
+    # not enough hugepages: far more memory than this host has
+    before = systest.host_state()
+    r = run(base + ["vm", "create", f"{PREFIX}-huge", "--preset", "linux", "--vcpus", "1",
+                    "--memory", "1T", "--hugepages", "--network", "none"])
+    expect_failure(tap, "not enough hugepages", r, 4, ["hugepages", "missing", "hint:"],
+                   before)
+
+    # a PCI address this host does not have
+    before = systest.host_state()
+    r = run(base + ["vm", "create", f"{PREFIX}-pci", *small, "--pci", "0000:42:1f.7"])
+    expect_failure(tap, "a PCI address that does not exist", r, 3,
+                   ["0000:42:1f.7", "no such PCI device"], before)
+
+    # an invalid name
+    before = systest.host_state()
+    r = run(base + ["vm", "create", "bad name!", *small])
+    expect_failure(tap, "an invalid name", r, 2, ["invalid VM name 'bad name!'"], before)
+
+    # libvirtd not running (a socket that does not exist)
+    before = systest.host_state()
+    for argv in (["vm", "list"], ["vm", "create", f"{PREFIX}-huge", *small]):
+        r = run([dkvm, "--connect", NO_DAEMON, "--config", base[4], *argv])
+        expect_failure(tap, f"libvirtd not running ({argv[0]} {argv[1]})", r, 5,
+                       ["cannot connect to libvirt", "/nonexistent"], before)
+
+    # a failing persist command: the change is active, the user is told it is not saved
+    failing = os.path.join(scratch, "failing")
+    os.mkdir(failing)
+    bad_config = systest.write_config(failing, "false")
+    name = f"{PREFIX}-persist"
+    before = systest.host_state()
+    r = run([dkvm, "--connect", systest.URI, "--config", bad_config, "vm", "create", name,
+             *small])
+    tap.check(r.code == 6, "a failing persist command: exit status 6", r.describe())
+    tap.check(r.err.startswith("dkvm: ") and
+              "the change is active but not saved: `false` failed" in r.err and
+              "dkvm save" in r.err,
+              "a failing persist command: the message says the change is active but not "
+              "saved, and `dkvm save` retries", r.describe())
+    tap.check(systest.domain_exists(name), "a failing persist command: the VM is defined "
+              "(the change is active, as the message says)")
+    r = run(base + ["vm", "delete", name, "--yes"])
+    tap.check(r.code == 0, "the VM of the failing persist command deletes", r.describe())
+    diff = systest.state_diff(before, systest.host_state())
+    tap.check(diff == "", "after deleting it the host is as before", diff)
+
+    # the same through import (a change that must be saved, like create)
+    single = os.path.join(failing, "one")
+    os.mkdir(single)
+    name = f"{PREFIX}-persist"
+    with open(os.path.join(single, f"{name}.xml"), "w") as f:
+        f.write(GOOD_DOMAIN.format(name=name))
+    before = systest.host_state()
+    r = run([dkvm, "--connect", systest.URI, "--config", bad_config, "vm", "import", single])
+    tap.check(r.code == 6 and "the change is active but not saved: `false` failed" in r.err
+              and "dkvm save" in r.err,
+              "a failing persist command after import: exit status 6, not saved, `dkvm save`",
+              r.describe())
+    tap.check(systest.domain_exists(name), "a failing persist command after import: the VM "
+              "is imported (the change is active)")
+    r = run(base + ["vm", "delete", name, "--yes"])
+    diff = systest.state_diff(before, systest.host_state())
+    tap.check(r.code == 0 and diff == "", "after deleting it the host is as before",
+              r.describe() + "\n" + diff)
+
+    # import: a corrupt file among good ones; the good ones import, the bad one is reported
+    folder = os.path.join(scratch, "domains")
+    os.mkdir(folder)
+    for suffix in ("a", "b"):
+        with open(os.path.join(folder, f"{PREFIX}-import-{suffix}.xml"), "w") as f:
+            f.write(GOOD_DOMAIN.format(name=f"{PREFIX}-import-{suffix}"))
+    with open(os.path.join(folder, "broken.xml"), "w") as f:
+        f.write(GOOD_DOMAIN.format(name=f"{PREFIX}-import-bad")[:150])
+    before = systest.host_state()
+    r = run(base + ["vm", "import", folder])
+    tap.check(r.code != 0, "import with a corrupt file: a non-zero exit status", r.describe())
+    tap.check(r.err.startswith("dkvm: ") and "broken.xml" in r.err,
+              "import with a corrupt file: the message names broken.xml", r.describe())
+    for suffix in ("a", "b"):
+        tap.check(systest.domain_exists(f"{PREFIX}-import-{suffix}"),
+                  f"import with a corrupt file: the good file {suffix} is imported")
+    tap.check(not systest.domain_exists(f"{PREFIX}-import-bad"),
+              "import with a corrupt file: nothing of the corrupt file is defined")
+    after = systest.host_state()
+    after["domains"] = [d for d in after["domains"] if not d.startswith(f"{PREFIX}-import-")]
+    diff = systest.state_diff(before, after)
+    tap.check(diff == "", "import with a corrupt file: nothing else changed", diff)
+
+
+if __name__ == "__main__":
+    main()

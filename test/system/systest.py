@@ -1,0 +1,229 @@
+"""Shared parts of the `system` suite: TAP output, running the real dkvm
+binary and virsh, and reading the host's state (hugepage pool, swtpm
+processes, NVRAM and TPM state) so each test can say what changed.
+
+The suite runs on a real libvirtd with the QEMU driver (qemu:///system), as
+root, after test/system/start-libvirtd. Every check prints one TAP line; a
+failed check prints what was expected and what came back, and the test goes
+on so one run shows every problem.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+URI = "qemu:///system"
+POOL = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+NVRAM_DIR = "/var/lib/libvirt/qemu/nvram"
+SWTPM_DIR = "/var/lib/libvirt/swtpm"
+RECORD_DIR = "/run/dkvm/hugepages"
+
+
+class Tap:
+    """TAP producer: numbered checks, diagnostics, a final plan line."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def check(self, ok, what, detail=None):
+        self.count += 1
+        if ok:
+            print(f"ok {self.count} - {what}", flush=True)
+        else:
+            self.failed += 1
+            print(f"not ok {self.count} - {what}", flush=True)
+            if detail:
+                for line in str(detail).rstrip().splitlines():
+                    print(f"#   {line}", flush=True)
+        return ok
+
+    def note(self, text):
+        for line in str(text).rstrip().splitlines():
+            print(f"# {line}", flush=True)
+
+    def bail(self, why):
+        self.check(False, why)
+        self.finish()
+
+    def finish(self):
+        print(f"1..{self.count}", flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+class Result:
+    def __init__(self, argv, proc):
+        self.argv = argv
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def describe(self):
+        return (f"command: {shlex.join(self.argv)}\nexit status: {self.code}\n"
+                f"stdout: {self.out.strip()[:2000]}\nstderr: {self.err.strip()[:2000]}")
+
+
+def run(argv, timeout=180, env=None):
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    return Result(argv, proc)
+
+
+def virsh(*args, uri=URI):
+    return run(["virsh", "-c", uri, *args])
+
+
+def require_root_and_libvirtd(tap, setup_script, pages):
+    """FAIL (never skip) when the suite cannot run here."""
+    if os.geteuid() != 0:
+        tap.bail("the system suite needs root (it starts libvirtd and reserves hugepages)")
+    setup = run([setup_script, str(pages)], timeout=120)
+    if not tap.check(setup.code == 0, "start-libvirtd: libvirtd answers on qemu:///system",
+                     setup.describe()):
+        tap.finish()
+
+
+def pool():
+    """(nr, free, resv) of the global 2 MiB pool."""
+    values = []
+    for name in ("nr_hugepages", "free_hugepages", "resv_hugepages"):
+        with open(os.path.join(POOL, name)) as f:
+            values.append(int(f.read().strip()))
+    return tuple(values)
+
+
+def set_pool(nr):
+    with open(os.path.join(POOL, "nr_hugepages"), "w") as f:
+        f.write(f"{nr}\n")
+
+
+def domains():
+    r = virsh("list", "--all", "--name")
+    return sorted(n for n in r.out.split() if n)
+
+
+def domain_exists(name):
+    return virsh("domuuid", name).code == 0
+
+
+def domain_uuid(name):
+    r = virsh("domuuid", name)
+    return r.out.strip() if r.code == 0 else None
+
+
+def swtpm_processes():
+    """{pid: command line} of every running swtpm."""
+    found = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and os.path.basename(argv[0].decode(errors="replace")) == "swtpm":
+            found[int(pid)] = " ".join(a.decode(errors="replace") for a in argv if a)
+    return found
+
+
+def listing(path):
+    try:
+        return sorted(os.listdir(path))
+    except FileNotFoundError:
+        return []
+
+
+# Every VM this suite makes is named so; other users of the same libvirtd (a
+# developer's own VMs) are left out of the comparisons below.
+SUITE_PREFIX = "dkvm-system-"
+
+
+def host_state():
+    """What an error case must leave exactly as it was."""
+    nr, free, resv = pool()
+    return {
+        "domains": [d for d in domains() if d.startswith(SUITE_PREFIX)],
+        "pool": {"nr": nr, "free": free, "resv": resv},
+        "nvram": [f for f in listing(NVRAM_DIR) if f.startswith(SUITE_PREFIX)],
+        "swtpm state": listing(SWTPM_DIR),
+        "swtpm processes": sorted(c for c in swtpm_processes().values()
+                                  if SUITE_PREFIX in c),
+        "hugepage records": listing(RECORD_DIR),
+    }
+
+
+def state_diff(before, after):
+    lines = []
+    for key in before:
+        if before[key] != after[key]:
+            lines.append(f"{key}: before {before[key]}, after {after[key]}")
+    return "\n".join(lines)
+
+
+def parse_cpu_list(text):
+    """The kernel's list syntax ("0-2,5") into a set of ints."""
+    cpus = set()
+    for part in text.strip().split(","):
+        if not part:
+            continue
+        if "-" in part:
+            lo, hi = part.split("-")
+            cpus.update(range(int(lo), int(hi) + 1))
+        else:
+            cpus.add(int(part))
+    return cpus
+
+
+def virsh_vcpupin(name):
+    """{vcpu: set of host CPUs} from `virsh vcpupin`."""
+    r = virsh("vcpupin", name)
+    pins = {}
+    for line in r.out.splitlines():
+        m = re.match(r"\s*(\d+)\s+([\d,\-]+)\s*$", line)
+        if m:
+            pins[int(m.group(1))] = parse_cpu_list(m.group(2))
+    return pins, r
+
+
+def virsh_emulatorpin(name):
+    r = virsh("emulatorpin", name)
+    for line in r.out.splitlines():
+        m = re.match(r"\s*\*:\s*([\d,\-]+)\s*$", line)
+        if m:
+            return parse_cpu_list(m.group(1)), r
+    return None, r
+
+
+def json_or_none(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def write_config(directory, persist_command):
+    """A dkvm.conf for the test (never the host's /etc/dkvm/dkvm.conf)."""
+    path = os.path.join(directory, "dkvm.conf")
+    with open(path, "w") as f:
+        f.write("[host]\n")
+        f.write(f"persist_command={persist_command}\n")
+    return path
+
+
+def scratch_dir():
+    return tempfile.TemporaryDirectory(prefix="dkvm-system-")
+
+
+def remove_domain(name):
+    """Takes away what a failed earlier run of this suite left (its own VMs only)."""
+    if domain_exists(name):
+        virsh("destroy", name)
+        virsh("undefine", name, "--nvram", "--tpm")
+    try:
+        os.unlink(os.path.join(RECORD_DIR, name))
+    except FileNotFoundError:
+        pass
