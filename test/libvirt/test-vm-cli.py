@@ -246,6 +246,18 @@ def libvirtd_not_running():
 
 
 @test
+def bad_uri():
+    expect(dkvm("vm", "list", uri="bogus:///x"), 5, "",
+           "dkvm: cannot connect to libvirt at bogus:///x: no connection driver available "
+           "for bogus:///x\n"
+           "hint: check the URI given with --connect or in LIBVIRT_DEFAULT_URI\n")
+    missing = os.path.join(TMP, "no-node.xml")
+    expect(dkvm("vm", "list", uri="test://" + missing), 5, "",
+           f"dkvm: cannot connect to libvirt at test://{missing}: XML error: failed to parse "
+           f"xml document '{missing}'\n")
+
+
+@test
 def monitor_json():
     r = dkvm("vm", "monitor", "win11", "--json")
     expect(r, 0, stderr="")
