@@ -18,8 +18,8 @@ dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml, c
 	g_autoptr(virDomain) dom = NULL;
 	virConnectPtr conn;
 
-	fputs(text, stderr);
 	if (print_xml) {
+		fputs(text, stderr);
 		fputs(xml, stdout);
 		return TRUE;
 	}
@@ -29,6 +29,8 @@ dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml, c
 	dom = dkvm_virt_domain_define(conn, xml, error);
 	if (dom == NULL)
 		return FALSE;
+	/* the plan is shown once it is in force; a refusal stays one clean line */
+	fputs(text, stderr);
 	g_print("VM '%s' %s\n", name, verb);
 	return dkvm_cmd_vm_persist(app, error);
 }

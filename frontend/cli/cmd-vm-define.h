@@ -14,8 +14,8 @@
 G_BEGIN_DECLS
 
 /*
- * Prints the plan (with its warnings) to stderr, then either @xml to stdout
- * (@print_xml) or defines it with validation and persists it. @verb says
+ * With @print_xml prints the plan (with its warnings) to stderr and @xml to
+ * stdout; else defines @xml with validation, prints the plan, and persists. @verb says
  * what happened in the success line ("created", "changed").
  */
 gboolean dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml,
