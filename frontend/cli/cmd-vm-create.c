@@ -4,15 +4,17 @@
  * the plan (with its warnings) to stderr, like `virt-install --print-xml`,
  * so `dkvm vm create ... --print-xml > vm.xml` gives a clean file.
  *
- * Defining the domain through libvirt (without --print-xml) belongs to
- * frontend/virt and is wired by the lead; until then that path says so
- * instead of pretending.
+ * Without --print-xml the domain is defined through libvirt with validation
+ * and the change persisted. A name that is taken is refused before anything
+ * is planned: create never replaces an existing VM (that is `vm edit`).
  */
 #include <stdio.h>
 
 #include "cmd.h"
 #include "dkvm-error.h"
+#include "cmd-vm-define.h"
 #include "domain-xml.h"
+#include "virt-domain.h"
 #include "spec-options.h"
 
 static gboolean cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -23,6 +25,26 @@ const DkvmCmd dkvm_cmd_vm_create = {
 	.summary = "Create a VM from a preset, tuned for this host",
 	.run = cmd_vm_create_run,
 };
+
+/* DKVM_ERROR_INVALID when a VM of that name exists; connection errors pass up. */
+static gboolean
+refuse_existing(DkvmApp *app, const gchar *name, GError **error)
+{
+	virConnectPtr conn = dkvm_app_get_connection(app, error);
+	g_autoptr(virDomain) dom = NULL;
+
+	if (conn == NULL)
+		return FALSE;
+	dom = virDomainLookupByName(conn, name);
+	if (dom != NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "vm create: a VM named '%s' already exists\n"
+		            "hint: change it with `dkvm vm edit %s ...`",
+		            name, name);
+		return FALSE;
+	}
+	return TRUE;
+}
 
 static gboolean
 cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
@@ -38,7 +60,6 @@ cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autoptr(DkvmSpec) spec = NULL;
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *xml = NULL;
-	g_autofree gchar *text = NULL;
 	const DkvmHostFacts *host;
 	DkvmPreset preset;
 
@@ -51,6 +72,10 @@ cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	spec = dkvm_spec_new(argv[1], preset);
 	if (!dkvm_spec_options_apply(opts, spec, error))
 		return FALSE;
+	if (!dkvm_spec_validate(spec, error))
+		return FALSE;
+	if (!print_xml && !refuse_existing(app, spec->name, error))
+		return FALSE;
 	host = dkvm_spec_options_get_host(opts, app, error);
 	if (host == NULL)
 		return FALSE;
@@ -60,14 +85,5 @@ cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	xml = dkvm_domain_create_xml(spec, plan, host, error);
 	if (xml == NULL)
 		return FALSE;
-	if (!print_xml) {
-		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_FAILED,
-		                    "vm create: defining the domain through libvirt is not "
-		                    "available yet; use --print-xml and `virsh define`");
-		return FALSE;
-	}
-	text = dkvm_plan_to_text(plan);
-	fputs(text, stderr);
-	fputs(xml, stdout);
-	return TRUE;
+	return dkvm_cmd_vm_define_or_print(app, spec->name, xml, plan, print_xml, "created", error);
 }
