@@ -1,5 +1,5 @@
 /*
- * The VM options shared by `dkvm plan`, `dkvm vm create` and (later)
+ * The VM options shared by `dkvm plan`, `dkvm vm create` and
  * `dkvm vm edit`: one GOptionEntry set, applied onto a DkvmSpec. For create
  * the spec starts from the preset's defaults; for edit it is the spec read
  * back from the domain, and only what is given on the command line changes.
