@@ -708,8 +708,16 @@ def write_pci(tree, model, cpus):
     tree.attr("sys/bus/pci/drivers_autoprobe", 1)
     tree.attr("sys/bus/pci/uevent", "")
     if iommu:
-        kind = "AMD-Vi" if model["cpu"]["vendor"] == "AuthenticAMD" else "dmar0"
-        tree.attr("sys/class/iommu/%s/uevent" % ("ivhd0" if kind == "AMD-Vi" else kind), "")
+        # the IOMMU's own device: AMD's hangs off its PCI function, Intel's DMAR unit is
+        # a virtual device
+        amd = [d for d in devs if d["cls"] == 0x080600]
+        if amd:
+            unit = amd[0]["dir"] + "/iommu/ivhd0"
+        else:
+            unit = "sys/devices/virtual/iommu/dmar0"
+        tree.attr(unit + "/uevent", "")
+        tree.link(unit + "/subsystem", "sys/class/iommu")
+        tree.link("sys/class/iommu/" + posixpath.basename(unit), unit)
     return devs
 
 
