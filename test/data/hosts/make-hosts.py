@@ -970,7 +970,7 @@ def write_usb(tree, model, devs):
     if usb:
         for f in ("uevent", "drivers_autoprobe"):
             tree.attr("sys/bus/usb/" + f, 1 if f == "drivers_autoprobe" else "")
-    write_record(tree, model, usb, records, devs)
+    write_record(tree, model, records)
     return usb
 
 
@@ -989,7 +989,7 @@ def pci_record_section(d):
     return (d["dir"], None, props, attrs, links)
 
 
-def write_record(tree, model, usb, records, devs):
+def write_record(tree, model, records):
     """The host's USB devices in umockdev-record format: each device followed by the
     parents not yet listed (interfaces and block devices come before their device), so
     umockdev_testbed_add_from_file() can rebuild them in an empty testbed."""
