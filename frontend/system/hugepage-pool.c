@@ -177,16 +177,59 @@ check_pool_exists(const gchar *dir, guint64 size_kib, gint node, GError **error)
 	return FALSE;
 }
 
+/*
+ * Puts the pool back to @nr pages after a failed grow. The pages just added
+ * are free, so the kernel takes them back; if it cannot, what happened is
+ * added to @notes.
+ */
+static void
+restore_pool(const gchar *dir, guint64 nr, GPtrArray *notes)
+{
+	g_autoptr(GError) restore_error = NULL;
+	guint64 restored = 0;
+
+	if (!set_nr_hugepages(dir, nr, &restored, &restore_error)) {
+		g_ptr_array_add(notes, g_strdup_printf("the pool could not be put back to "
+		                                       "%" G_GUINT64_FORMAT " pages: %s",
+		                                       nr, restore_error->message));
+		return;
+	}
+	if (restored != nr)
+		g_ptr_array_add(notes, g_strdup_printf("the pool could not be put back to "
+		                                       "%" G_GUINT64_FORMAT " pages: the kernel "
+		                                       "kept %" G_GUINT64_FORMAT,
+		                                       nr, restored));
+}
+
+/* A write to nr_hugepages failed: put the pool back, say so if that fails too. */
+static gboolean
+grow_failed(const gchar *dir, guint64 nr, GError **error)
+{
+	g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+
+	restore_pool(dir, nr, notes);
+	if (notes->len > 0)
+		g_prefix_error(error, "%s, after: ", (const gchar *)g_ptr_array_index(notes, 0));
+	return FALSE;
+}
+
 static void
 set_shortfall_error(GError **error, guint64 size_kib, gint node, guint64 pages, guint64 available,
-                    guint64 gained, guint64 target, const gchar *compact_failure)
+                    guint64 gained, guint64 target, const gchar *const *notes)
 {
+	g_autofree gchar *extra = NULL;
 	g_autofree gchar *size = page_size_to_string(size_kib);
 	g_autofree gchar *where =
 	        node < 0 ? g_strdup("") : g_strdup_printf(" on NUMA node %d", node);
 	g_autofree gchar *boot = NULL;
 	guint64 missing = pages - available - gained;
 
+	if (notes[0] != NULL) {
+		g_autofree gchar *joined = g_strjoinv("; ", (gchar **)notes);
+		extra = g_strconcat("; ", joined, NULL);
+	} else {
+		extra = g_strdup("");
+	}
 	if (size_kib == 2048)
 		boot = g_strdup_printf("hugepages=%" G_GUINT64_FORMAT, target);
 	else if (size_kib == 1048576)
@@ -199,12 +242,11 @@ set_shortfall_error(GError **error, guint64 size_kib, gint node, guint64 pages, 
 	            "not enough hugepages: need %" G_GUINT64_FORMAT " free pages of %s%s "
 	            "(%" G_GUINT64_FORMAT " MiB), %" G_GUINT64_FORMAT " were free and the kernel "
 	            "could add only %" G_GUINT64_FORMAT "; %" G_GUINT64_FORMAT
-	            " pages (%" G_GUINT64_FORMAT " MiB) are missing%s%s\n"
+	            " pages (%" G_GUINT64_FORMAT " MiB) are missing%s\n"
 	            "hint: free memory (stop other VMs) or reserve the pages at boot: add `%s` "
 	            "to the kernel command line",
 	            pages, size, where, pages * size_kib / 1024, available, gained, missing,
-	            missing * size_kib / 1024, compact_failure != NULL ? "; " : "",
-	            compact_failure != NULL ? compact_failure : "", boot);
+	            missing * size_kib / 1024, extra, boot);
 }
 
 gboolean
@@ -213,7 +255,7 @@ dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages, guint64 *o
 {
 	g_autofree gchar *dir = pool_dir(size_kib, node);
 	g_autoptr(GError) compact_error = NULL;
-	g_autofree gchar *compact_failure = NULL;
+	g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
 	guint64 nr = 0, free_pages = 0, resv = 0, available, target, got = 0;
 
 	g_return_val_if_fail(out_added != NULL, FALSE);
@@ -230,31 +272,21 @@ dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages, guint64 *o
 
 	target = nr + (pages - available);
 	if (!set_nr_hugepages(dir, target, &got, error))
-		return FALSE;
+		return grow_failed(dir, nr, error);
 	if (got < target) {
 		/* fragmented memory: compact once and ask again */
 		if (!compact_memory(&compact_error))
-			compact_failure = g_strdup_printf("compacting memory failed: %s",
-			                                  compact_error->message);
+			g_ptr_array_add(notes, g_strdup_printf("compacting memory failed: %s",
+			                                       compact_error->message));
 		if (!set_nr_hugepages(dir, target, &got, error))
-			return FALSE;
+			return grow_failed(dir, nr, error);
 	}
 	if (got < target) {
-		g_autoptr(GError) restore_error = NULL;
-		guint64 restored = 0;
 		guint64 gained = got > nr ? got - nr : 0;
-
-		if (!set_nr_hugepages(dir, nr, &restored, &restore_error)) {
-			set_shortfall_error(error, size_kib, node, pages, available, gained, target,
-			                    compact_failure);
-			g_prefix_error(error,
-			               "(and the pool could not be put back to %" G_GUINT64_FORMAT
-			               " pages: %s) ",
-			               nr, restore_error->message);
-			return FALSE;
-		}
+		restore_pool(dir, nr, notes);
+		g_ptr_array_add(notes, NULL);
 		set_shortfall_error(error, size_kib, node, pages, available, gained, target,
-		                    compact_failure);
+		                    (const gchar *const *)notes->pdata);
 		return FALSE;
 	}
 	*out_added = got - nr;

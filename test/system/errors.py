@@ -122,6 +122,19 @@ def cases(tap, dkvm, base, small, scratch):
               r.describe())
     tap.check(systest.domain_exists(name), "a failing persist command after import: the VM "
               "is imported (the change is active)")
+    # `dkvm save` retries: it fails the same way while the command fails, and
+    # succeeds once the command works
+    r = run([dkvm, "--connect", systest.URI, "--config", bad_config, "save"])
+    tap.check(r.code == 6 and "the change is active but not saved: `false` failed" in r.err,
+              "dkvm save with the failing persist command: exit status 6, not saved",
+              r.describe())
+    fixed = os.path.join(failing, "fixed")
+    os.mkdir(fixed)
+    marker = os.path.join(fixed, "saved")
+    fixed_config = systest.write_config(fixed, f"touch {marker}")
+    r = run([dkvm, "--connect", systest.URI, "--config", fixed_config, "save"])
+    tap.check(r.code == 0 and os.path.exists(marker),
+              "dkvm save with a working persist command saves", r.describe())
     r = run(base + ["vm", "delete", name, "--yes"])
     diff = systest.state_diff(before, systest.host_state())
     tap.check(r.code == 0 and diff == "", "after deleting it the host is as before",

@@ -356,6 +356,32 @@ test_partial_grow_restores(Fixture *fx, gconstpointer data)
 }
 
 static void
+test_shortfall_compaction_fails(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *compact = g_build_filename(fx->root, "proc/sys/vm/compact_memory", NULL);
+	g_autofree gchar *expected = NULL;
+	Kernel k = { 0 };
+	guint64 added = 0;
+
+	/* no compact_memory (a kernel without CONFIG_COMPACTION): said, not hidden */
+	if (!kernel_start(&k, fx->root, 10, 50))
+		return;
+	g_assert_cmpint(g_remove(compact), ==, 0);
+	g_assert_false(dkvm_hugepage_pool_ensure(2048, -1, 100, &added, &error));
+	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 100);
+	kernel_stop(&k);
+
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
+	g_assert_cmpuint(k.compactions, ==, 0);
+	expected =
+	        g_strdup_printf("30 pages (60 MiB) are missing; compacting memory failed: cannot "
+	                        "open %s: No such file or directory\nhint: ",
+	                        compact);
+	g_assert_nonnull(strstr(error->message, expected));
+}
+
+static void
 test_grow_after_compaction(Fixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
@@ -387,6 +413,7 @@ main(int argc, char **argv)
 	ADD("/hugepage-pool/record-bad", test_record_bad);
 	ADD("/hugepage-pool/partial-grow-restores", test_partial_grow_restores);
 	ADD("/hugepage-pool/grow-after-compaction", test_grow_after_compaction);
+	ADD("/hugepage-pool/shortfall-compaction-fails", test_shortfall_compaction_fails);
 #undef ADD
 	return g_test_run();
 }

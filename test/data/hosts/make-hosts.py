@@ -28,7 +28,11 @@ import posixpath
 import shutil
 import struct
 import sys
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    sys.exit("make-hosts.py: needs Python 3.11 or newer (tomllib): install python3 >= 3.11")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL = "6.6.58-0-lts"  # Alpine's LTS kernel at the time the models were written
