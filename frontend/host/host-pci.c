@@ -220,10 +220,8 @@ dkvm_host_read_pci(DkvmHostFacts *facts)
 
 	read_iommu_groups(facts);
 	if (!facts->iommu_enabled)
-		dkvm_host_note(facts,
-		               "no IOMMU groups in " IOMMU_GROUPS ": the IOMMU is off or "
-		               "missing, so no device can be passed through (enable VT-d/AMD-Vi "
-		               "in the firmware and intel_iommu=on on Intel)");
+		dkvm_host_note(facts, "no IOMMU groups in " IOMMU_GROUPS ": the IOMMU is off or "
+		                      "missing, so no device can be passed through");
 
 	if (!g_file_test(PCI_DEVICES, G_FILE_TEST_IS_DIR)) {
 		dkvm_host_note(facts, PCI_DEVICES " is missing: no PCI devices are known");
