@@ -5,6 +5,9 @@
 #include "cmd.h"
 
 extern const DkvmCmd dkvm_cmd_host;
+extern const DkvmCmd dkvm_cmd_plan;
+extern const DkvmCmd dkvm_cmd_vm_create;
+extern const DkvmCmd dkvm_cmd_vm_edit;
 extern const DkvmCmd dkvm_cmd_vm_list;
 extern const DkvmCmd dkvm_cmd_vm_show;
 extern const DkvmCmd dkvm_cmd_vm_xml;
@@ -20,6 +23,9 @@ extern const DkvmCmd dkvm_cmd_save;
 
 const DkvmCmd *const dkvm_commands[] = {
 	&dkvm_cmd_host,
+	&dkvm_cmd_plan,
+	&dkvm_cmd_vm_create,
+	&dkvm_cmd_vm_edit,
 	&dkvm_cmd_vm_list,
 	&dkvm_cmd_vm_show,
 	&dkvm_cmd_vm_xml,

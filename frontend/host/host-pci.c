@@ -171,12 +171,22 @@ same_slot(const gchar *a, const gchar *b)
 static void
 link_functions(DkvmHostFacts *facts)
 {
-	/* sorted by address, so a slot's functions are neighbours */
+	/* sorted by address, so a slot's functions are neighbours: walk both ways */
 	for (guint i = 0; i < facts->pci->len; i++) {
 		DkvmPciDevice *d = g_ptr_array_index(facts->pci, i);
-		for (guint j = i > 8 ? i - 8 : 0; j < facts->pci->len && j < i + 9; j++) {
+		guint first = i, last = i;
+		while (first > 0 && same_slot(d->address, ((DkvmPciDevice *)g_ptr_array_index(
+		                                                   facts->pci, first - 1))
+		                                                  ->address))
+			first--;
+		while (last + 1 < facts->pci->len &&
+		       same_slot(
+		               d->address,
+		               ((DkvmPciDevice *)g_ptr_array_index(facts->pci, last + 1))->address))
+			last++;
+		for (guint j = first; j <= last; j++) {
 			const DkvmPciDevice *o = g_ptr_array_index(facts->pci, j);
-			if (j != i && same_slot(d->address, o->address))
+			if (j != i)
 				g_ptr_array_add(d->functions, g_strdup(o->address));
 		}
 	}

@@ -2,9 +2,13 @@
  * Opening the libvirt connection. libvirt prints every error to stderr by
  * default; DKVM reports errors itself (once, with context), so the default
  * handler is replaced by one that ignores them and the message is taken from
- * virGetLastErrorMessage() where the failure is reported.
+ * virGetLastErrorMessage() where the failure is reported. A failed connect
+ * gets a hint only where the user can act on it: a daemon that is not
+ * running, or a URI no driver knows.
  */
 #include "virt-connection.h"
+
+#include <libxml/xmlerror.h>
 
 #include "dkvm-error.h"
 
@@ -25,25 +29,39 @@ dkvm_virt_set_error(GError **error, gint code, const gchar *what)
 	g_set_error(error, DKVM_ERROR, code, "%s: %s", what, joined);
 }
 
+static void
+ignore_libxml_error(void *ctx, const char *msg, ...)
+{
+	/* libvirt's test driver parses its node file with libxml2, whose
+	 * default handler prints to stderr; libvirt's error says it once */
+}
+
 virConnectPtr
 dkvm_virt_connect(const gchar *uri, GError **error)
 {
 	virConnectPtr conn;
+	virErrorPtr err;
+	const gchar *hint = NULL;
 	g_autoptr(GError) local_error = NULL;
 	g_autofree gchar *what = NULL;
 
 	virSetErrorFunc(NULL, ignore_libvirt_error);
+	xmlSetGenericErrorFunc(NULL, ignore_libxml_error);
 	conn = virConnectOpen(uri);
 	if (conn != NULL)
 		return conn;
+	err = virGetLastError();
+	if (err != NULL && err->code == VIR_ERR_SYSTEM_ERROR && err->domain == VIR_FROM_RPC)
+		/* the daemon's socket is not there or does not answer */
+		hint = "hint: is libvirtd running? (Alpine: rc-service libvirtd start)";
+	else if (err != NULL && err->code == VIR_ERR_NO_CONNECT)
+		hint = "hint: check the URI given with --connect or in LIBVIRT_DEFAULT_URI";
 	what = g_strdup_printf("cannot connect to libvirt at %s", uri);
 	dkvm_virt_set_error(&local_error, DKVM_ERROR_NO_CONNECTION, what);
-	/* the test driver runs in-process: there is no daemon to start */
-	if (g_str_has_prefix(uri, "test:"))
-		g_propagate_error(error, g_steal_pointer(&local_error));
+	if (hint != NULL)
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NO_CONNECTION, "%s\n%s",
+		            local_error->message, hint);
 	else
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NO_CONNECTION,
-		            "%s\nhint: is libvirtd running? (Alpine: rc-service libvirtd start)",
-		            local_error->message);
+		g_propagate_error(error, g_steal_pointer(&local_error));
 	return NULL;
 }

@@ -381,6 +381,14 @@ undefine_with_flags(virDomainPtr dom, const DkvmDomainXml *parsed, DkvmVirtUndef
 
 	for (guint i = 0; i < G_N_ELEMENTS(attempts); i++) {
 		if (virDomainUndefineFlags(dom, attempts[i]) == 0) {
+			if ((attempts[i] & VIR_DOMAIN_UNDEFINE_NVRAM) != 0 && parsed->nvram != NULL)
+				g_ptr_array_add(report->removed,
+				                g_strdup_printf("%s (NVRAM)", parsed->nvram));
+			if ((attempts[i] & tpm_flag) != 0 && parsed->tpm && parsed->uuid != NULL)
+				g_ptr_array_add(
+				        report->removed,
+				        g_strdup_printf("/var/lib/libvirt/swtpm/%s (TPM state)",
+				                        parsed->uuid));
 			if ((attempts[i] & tpm_flag) == 0 && parsed->tpm)
 				g_ptr_array_add(report->notes,
 				                g_strdup("libvirt here cannot remove the TPM state "

@@ -59,7 +59,8 @@ gboolean dkvm_virt_domain_destroy(virDomainPtr dom, GError **error);
 
 /* What undefining did beyond removing the definition, in words for the user. */
 typedef struct {
-	GPtrArray *removed; /* gchar*: files deleted ("/var/lib/dkvm/win11.qcow2") */
+	GPtrArray *removed; /* gchar*: files deleted ("/var/lib/dkvm/win11.qcow2"), NVRAM
+	                     * and TPM state with what they were ("path (NVRAM)") */
 	GPtrArray *kept;    /* gchar*: "path (why it was kept)" */
 	GPtrArray *notes;   /* gchar*: e.g. TPM state libvirt could not remove */
 } DkvmVirtUndefineReport;

@@ -10,6 +10,18 @@
 #include "hugepage-pool.h"
 #include "virt-domain-xml.h"
 
+/* Host paths hang from DKVM_SYSFS_ROOT (default "/"), the root the hugepage
+ * pool code in frontend/system uses, so tests can point both at one tree. */
+static gchar *
+host_path(const gchar *relative)
+{
+	const gchar *root = g_getenv("DKVM_SYSFS_ROOT");
+
+	if (root == NULL || *root == '\0')
+		root = "/";
+	return g_build_filename(root, relative, NULL);
+}
+
 gboolean
 dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
                          GError **error)
@@ -17,6 +29,7 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
 	g_autoptr(DkvmDomainXml) parsed = NULL;
 	const gchar *name = virDomainGetName(dom);
+	g_autofree gchar *default_pci = host_path("sys/bus/pci/devices");
 
 	if (xml == NULL)
 		return FALSE;
@@ -26,7 +39,7 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 		return FALSE;
 	}
 	if (sysfs_pci == NULL)
-		sysfs_pci = "/sys/bus/pci/devices";
+		sysfs_pci = default_pci;
 	for (guint i = 0; i < parsed->pci_hostdevs->len; i++) {
 		const gchar *address = g_ptr_array_index(parsed->pci_hostdevs, i);
 		g_autofree gchar *path = g_build_filename(sysfs_pci, address, NULL);

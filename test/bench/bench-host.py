@@ -39,7 +39,7 @@ def run(cmd, env):
 def main():
     global LAUNCHER
     LAUNCHER, dkvm, make_hosts = sys.argv[1:4]
-    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 15
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 7
     wrapper = shutil.which("umockdev-wrapper")
     if wrapper is None:
         print("FAIL: umockdev-wrapper not found: install umockdev")

@@ -62,6 +62,8 @@ def check_cpus(name, model, gen, host):
         check(g["package"] == c["package"], "%s: cpu %d package" % (name, c["cpu"]))
         check(g["core"] == c["core_id"], "%s: cpu %d core" % (name, c["cpu"]))
         check(g["die"] == c["die"], "%s: cpu %d die" % (name, c["cpu"]))
+        check(g["cluster"] == c["cluster_id"], "%s: cpu %d cluster %s, model %s"
+              % (name, c["cpu"], g["cluster"], c["cluster_id"]))
         want_type = {"core": "performance", "atom": "efficiency"}.get(c["type"])
         check(g["type"] == want_type, "%s: cpu %d type %s, model %s"
               % (name, c["cpu"], g["type"], want_type))
@@ -139,6 +141,8 @@ def check_pci(name, model, gen, host):
           "%s: PCI addresses differ from the model" % name)
     iommu = model.get("iommu", True)
     check(host["iommu_enabled"] == bool(iommu), "%s: iommu_enabled" % name)
+    nodes = {c["node"] for c in gen.expand_cpus(model)}
+    root_nodes = model.get("root_bus_nodes", {})
     groups = {}
     for d in devs:
         g = got.get(d["addr"])
@@ -153,6 +157,13 @@ def check_pci(name, model, gen, host):
         check(g["is_bridge"] == (d["cls"] >> 16 == 0x06), what + " is_bridge")
         check(g["driver"] == d.get("driver"), what + " driver %s" % g["driver"])
         check(g["boot_vga"] == bool(d.get("boot_vga")), what + " boot_vga")
+        if not d.get("no_numa_node"):
+            want_node = d.get("numa_node", root_nodes.get(d["root"], 0)
+                              if len(nodes) > 1 else -1)
+            check(g["numa_node"] == (None if want_node < 0 else want_node),
+                  what + " numa_node %s, model %s" % (g["numa_node"], want_node))
+        else:
+            check(g["numa_node"] is None, what + " numa_node without the file")
         want_reset = d.get("reset")
         check(g["reset_method"] == want_reset or
               (want_reset is None and g["reset_method"] is None),

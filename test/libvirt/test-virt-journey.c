@@ -3,9 +3,10 @@
  * driver keeps its state only inside one connection (test:///default is
  * fresh in every process), so the whole journey runs in this one process on
  * one shared connection, and the cases run in order: define, look up, list,
- * start, monitor, stop, kill, autostart, device checks, import, export,
- * delete. Files (disks, import and export directories) live in a temporary
- * directory removed at the end.
+ * start, monitor, stop, kill, autostart, device checks, hugepages, import,
+ * export, delete. DKVM_SYSFS_ROOT points the hugepage pools and their
+ * records at a tree in the temporary directory, never at this machine's. Files (disks, import and
+ * export directories) live in a temporary directory removed at the end.
  */
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -650,6 +651,130 @@ test_parse_hugepages(void)
 	                "not a libvirt domain: the root element is not <domain>");
 }
 
+#define POOL_DIR "sys/kernel/mm/hugepages/hugepages-2048kB"
+
+static void
+write_pool(const gchar *file, guint64 value)
+{
+	g_autofree gchar *path = g_build_filename(tmpdir, "root", POOL_DIR, file, NULL);
+	g_autofree gchar *text = g_strdup_printf("%" G_GUINT64_FORMAT "\n", value);
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	write_file(path, text);
+}
+
+static guint64
+read_pool(const gchar *file)
+{
+	g_autofree gchar *path = g_build_filename(tmpdir, "root", POOL_DIR, file, NULL);
+	g_autofree gchar *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return g_ascii_strtoull(text, NULL, 10);
+}
+
+static const gchar *hugepages_xml =
+        "<domain type='test'>\n"
+        "  <name>huge</name>\n"
+        "  <memory unit='MiB'>1024</memory>\n"
+        "  <vcpu>2</vcpu>\n"
+        "  <memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages>"
+        "</memoryBacking>\n"
+        "  <os><type arch='x86_64'>hvm</type></os>\n"
+        "</domain>\n";
+
+/* start grows the pool (here a sysfs tree under DKVM_SYSFS_ROOT, which the
+ * kernel would be on a real host) by what the VM lacks and records it; stop
+ * gives exactly that back; monitor reports the pool's numbers */
+static void
+test_hugepages(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = dkvm_virt_domain_define(conn, hugepages_xml, &error);
+	g_autofree gchar *record =
+	        g_build_filename(tmpdir, "root", "run", "dkvm", "hugepages", "huge", NULL);
+	g_autoptr(DkvmVmMonitor) mon = NULL;
+	gboolean ok;
+
+	g_assert_no_error(error);
+	/* the host keeps 100 pages, 20 of them free */
+	write_pool("nr_hugepages", 100);
+	write_pool("free_hugepages", 20);
+	write_pool("resv_hugepages", 0);
+
+	ok = dkvm_virt_start_vm(dom, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_RUNNING);
+	/* 1 GiB in 2 MiB pages is 512; 20 were free, so the pool grew by 492 */
+	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 592);
+	g_assert_true(g_file_test(record, G_FILE_TEST_EXISTS));
+
+	/* QEMU took the pages: what the kernel would show now */
+	write_pool("free_hugepages", 0);
+	mon = dkvm_virt_monitor_read(conn, dom, &error);
+	g_assert_no_error(error);
+	g_assert_true(mon->hugepages);
+	g_assert_cmpuint(mon->hugepage_size_kib, ==, 2048);
+	g_assert_cmpuint(mon->hugepages_vm, ==, 512);
+	g_assert_cmpint(mon->pool_total, ==, 592);
+	g_assert_cmpint(mon->pool_free, ==, 0);
+
+	/* a second start changes nothing */
+	g_assert_false(dkvm_virt_start_vm(dom, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_clear_error(&error);
+	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 592);
+
+	/* when QEMU exits the kernel frees its pages (the test driver has no
+	 * QEMU: the tree says so in advance); stop gives back the 492 grown */
+	write_pool("free_hugepages", 512);
+	ok = dkvm_virt_stop_vm(dom, 10, FALSE, NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 100);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+
+	/* kill after start gives them back the same way */
+	write_pool("free_hugepages", 20);
+	ok = dkvm_virt_start_vm(dom, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 592);
+	write_pool("free_hugepages", 512);
+	ok = dkvm_virt_kill_vm(dom, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 100);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+
+	/* a host without a 1 GiB pool: refused before the VM starts */
+	{
+		g_autoptr(virDomain) gig = NULL;
+		g_auto(GStrv) parts = g_strsplit(hugepages_xml, "size='2048' unit='KiB'", 2);
+		g_autofree gchar *sized = g_strjoinv("size='1' unit='GiB'", parts);
+		g_auto(GStrv) named = g_strsplit(sized, "<name>huge</name>", 2);
+		g_autofree gchar *replaced = g_strjoinv("<name>huge1g</name>", named);
+		gig = dkvm_virt_domain_define(conn, replaced, &error);
+		g_assert_no_error(error);
+		g_assert_false(dkvm_virt_start_vm(gig, NULL, &error));
+		g_assert_nonnull(error);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+		{
+			g_autofree gchar *expected = g_strdup_printf(
+			        "cannot start VM 'huge1g': hugepage pool of 1 GiB pages: the "
+			        "kernel has none (%s/root/sys/kernel/mm/hugepages/"
+			        "hugepages-1048576kB missing)",
+			        tmpdir);
+			g_assert_cmpstr(error->message, ==, expected);
+		}
+		g_clear_error(&error);
+		g_assert_cmpint(state_of(gig), ==, VIR_DOMAIN_SHUTOFF);
+		g_assert_cmpint(virDomainUndefine(gig), ==, 0);
+	}
+	g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+}
+
 static gboolean
 remove_tree(const gchar *path)
 {
@@ -676,6 +801,12 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	tmpdir = g_dir_make_tmp("dkvm-virt-XXXXXX", &error);
 	g_assert_no_error(error);
+	/* the hugepage pools and their records live in a tree of our own: the
+	 * journey never touches this machine's pools */
+	{
+		g_autofree gchar *root = g_build_filename(tmpdir, "root", NULL);
+		g_setenv("DKVM_SYSFS_ROOT", root, TRUE);
+	}
 	conn = dkvm_virt_connect("test:///default", &error);
 	g_assert_no_error(error);
 
@@ -690,6 +821,7 @@ main(int argc, char **argv)
 	g_test_add_func("/virt/stop-and-kill", test_stop_and_kill);
 	g_test_add_func("/virt/autostart", test_autostart);
 	g_test_add_func("/virt/hostdev-checks", test_hostdev_checks);
+	g_test_add_func("/virt/hugepages", test_hugepages);
 	g_test_add_func("/virt/import", test_import);
 	g_test_add_func("/virt/export-round-trip", test_export_round_trip);
 	g_test_add_func("/virt/delete", test_delete);

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The `dkvm vm` commands end to end: the real dkvm binary on libvirt's test
 driver, opened on a node file (test/data/libvirt/node.xml) so that every
-process starts from the same three VMs: win11 (shut off), linux (running),
-passthrough (shut off, with a PCI device no host has). Asserts exact output,
-messages and exit codes. Prints TAP.
+process starts from the same four VMs: win11 (shut off), linux (running),
+passthrough (shut off, with a PCI device no host has), huge (shut off,
+hugepages). DKVM_SYSFS_ROOT points the hugepage pools, their records and
+/sys/bus/pci at a tree of the test's own. Asserts exact output, messages and
+exit codes. Prints TAP.
 
 Usage: test-vm-cli.py DKVM NODE_XML
 """
@@ -22,6 +24,10 @@ TMP = tempfile.mkdtemp(prefix="dkvm-cli-")
 # no daemon listens on this socket: "libvirtd not running", whatever runs here
 NO_DAEMON_SOCK = os.path.join(TMP, "no-libvirtd-sock")
 NO_DAEMON = "qemu+unix:///system?socket=" + NO_DAEMON_SOCK
+ROOT = os.path.join(TMP, "root")
+POOL = os.path.join(ROOT, "sys/kernel/mm/hugepages/hugepages-2048kB")
+os.makedirs(os.path.join(ROOT, "sys/bus/pci/devices"))
+ENV = dict(os.environ, DKVM_SYSFS_ROOT=ROOT)
 
 
 def config(persist_command=None, default_vm=None, name="dkvm.conf"):
@@ -41,7 +47,8 @@ def dkvm(*args, uri=URI, conf=None, stdin=subprocess.DEVNULL):
     if conf is None:
         conf = config(persist_command="true")
     cmd = [DKVM, "--connect", uri, "--config", conf] + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, stdin=stdin, timeout=60)
+    return subprocess.run(cmd, capture_output=True, text=True, stdin=stdin, timeout=60,
+                          env=ENV)
 
 
 def expect(result, rc, stdout=None, stderr=None):
@@ -65,6 +72,7 @@ def test(fn):
 def list_text():
     expect(dkvm("vm", "list"), 0,
            "NAME         STATE        VCPUS      MEMORY  AUTOSTART\n"
+           "huge         shutoff          1     1.0 GiB  no\n"
            "linux        running          2     2.0 GiB  no\n"
            "passthrough  shutoff          2     1.0 GiB  no\n"
            "win11        shutoff          4     8.0 GiB  no\n", "")
@@ -75,14 +83,14 @@ def list_json():
     r = dkvm("vm", "list", "--json")
     expect(r, 0, stderr="")
     vms = json.loads(r.stdout)["vms"]
-    assert [v["name"] for v in vms] == ["linux", "passthrough", "win11"]
-    win11 = vms[2]
+    assert [v["name"] for v in vms] == ["huge", "linux", "passthrough", "win11"]
+    win11 = vms[3]
     assert win11 == {
         "name": "win11", "uuid": "6695eb01-f6a4-8304-79aa-97f2502e193f",
         "state": "shutoff", "id": None, "vcpus": 4, "memory_kib": 8388608,
         "autostart": False, "persistent": True, "default": False,
     }, win11
-    assert vms[0]["state"] == "running" and vms[0]["id"] == 1
+    assert vms[1]["state"] == "running" and vms[1]["id"] == 1
 
 
 @test
@@ -92,7 +100,7 @@ def list_marks_default_vm():
     expect(r, 0, stderr="")
     assert "win11        shutoff          4     8.0 GiB  no (default VM)\n" in r.stdout
     vms = json.loads(dkvm("vm", "list", "--json", conf=conf).stdout)["vms"]
-    assert [v["default"] for v in vms] == [False, False, True]
+    assert [v["default"] for v in vms] == [False, False, False, True]
 
 
 @test
@@ -154,6 +162,47 @@ def start_with_a_missing_pci_device():
            "hint: remove it from the VM (dkvm vm edit) or check the card is seated\n")
 
 
+def pool(**values):
+    os.makedirs(POOL, exist_ok=True)
+    for name, value in values.items():
+        with open(os.path.join(POOL, name), "w") as f:
+            f.write(f"{value}\n")
+
+
+def pool_value(name):
+    with open(os.path.join(POOL, name)) as f:
+        return int(f.read())
+
+
+@test
+def start_grows_the_hugepage_pool():
+    # 1 GiB in 2 MiB pages: 512 pages; 12 are free, so the pool grows by 500
+    pool(nr_hugepages=40, free_hugepages=12, resv_hugepages=0)
+    expect(dkvm("vm", "start", "huge"), 0, "VM 'huge' started\n", "")
+    assert pool_value("nr_hugepages") == 540
+    record = os.path.join(ROOT, "run/dkvm/hugepages/huge")
+    assert os.path.exists(record)
+    # a later `vm stop` (another process) gives back what was recorded, once
+    # the pages are free again (QEMU gone)
+    pool(free_hugepages=512)
+    expect(dkvm("vm", "stop", "huge"), 0, "VM 'huge' is already shut off\n", "")
+    assert pool_value("nr_hugepages") == 40
+    assert not os.path.exists(record)
+    show = json.loads(dkvm("vm", "show", "huge", "--json").stdout)
+    assert show["hugepages"] == {"page_size_kib": 2048, "pages": 512, "node": None}
+
+
+@test
+def start_without_a_hugepage_pool():
+    os.rename(POOL, POOL + ".gone")
+    try:
+        expect(dkvm("vm", "start", "huge"), 3, "",
+               "dkvm: cannot start VM 'huge': hugepage pool of 2 MiB pages: the kernel has "
+               f"none ({POOL} missing)\n")
+    finally:
+        os.rename(POOL + ".gone", POOL)
+
+
 @test
 def stop_and_kill():
     expect(dkvm("vm", "stop", "linux"), 0, "VM 'linux' is shut down\n", "")
@@ -197,6 +246,18 @@ def libvirtd_not_running():
 
 
 @test
+def bad_uri():
+    expect(dkvm("vm", "list", uri="bogus:///x"), 5, "",
+           "dkvm: cannot connect to libvirt at bogus:///x: no connection driver available "
+           "for bogus:///x\n"
+           "hint: check the URI given with --connect or in LIBVIRT_DEFAULT_URI\n")
+    missing = os.path.join(TMP, "no-node.xml")
+    expect(dkvm("vm", "list", uri="test://" + missing), 5, "",
+           f"dkvm: cannot connect to libvirt at test://{missing}: XML error: failed to parse "
+           f"xml document '{missing}'\n")
+
+
+@test
 def monitor_json():
     r = dkvm("vm", "monitor", "win11", "--json")
     expect(r, 0, stderr="")
@@ -221,7 +282,7 @@ def monitor_json():
 def monitor_watch_until_interrupted():
     conf = config(persist_command="true")
     p = subprocess.Popen([DKVM, "--connect", URI, "--config", conf, "vm", "monitor", "linux",
-                          "--json", "--watch"], stdout=subprocess.PIPE, text=True)
+                          "--json", "--watch"], stdout=subprocess.PIPE, text=True, env=ENV)
     lines = [p.stdout.readline(), p.stdout.readline()]
     p.send_signal(signal.SIGINT)
     rest, _ = p.communicate(timeout=10)
@@ -269,10 +330,10 @@ def import_reports_a_corrupt_file_and_imports_the_rest():
 def export_writes_each_definition():
     d = os.path.join(TMP, "export")
     r = dkvm("vm", "export", d)
-    expect(r, 0, "".join(f"wrote {d}/{n}.xml\n" for n in ("linux", "passthrough", "win11")),
-           "")
-    assert sorted(os.listdir(d)) == ["linux.xml", "passthrough.xml", "win11.xml"]
-    for name in ("linux", "passthrough", "win11"):
+    names = ("huge", "linux", "passthrough", "win11")
+    expect(r, 0, "".join(f"wrote {d}/{n}.xml\n" for n in names), "")
+    assert sorted(os.listdir(d)) == [n + ".xml" for n in names]
+    for name in names:
         with open(os.path.join(d, name + ".xml")) as f:
             assert f.read() == dkvm("vm", "xml", name).stdout
 

@@ -16,7 +16,7 @@ Usage:
     make-hosts.py --large OUTDIR  write the large benchmark host (256 CPUs, 150 PCI
                                   devices, 40 USB devices) into OUTDIR; never committed
     make-hosts.py --out DIR NAME  write a host somewhere else
-    make-hosts.py --check [NAME]  regenerate in a temporary directory and compare with the
+    make-hosts.py --check [NAME]  regenerate in memory and compare with the
                                   committed trees (exit 1 when one is out of date)
 
 Python 3.11 standard library only (tomllib). The model format is described in README.md.
@@ -24,10 +24,15 @@ Python 3.11 standard library only (tomllib). The model format is described in RE
 
 import argparse
 import os
+import posixpath
 import shutil
 import struct
 import sys
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    sys.exit("make-hosts.py: needs Python 3.11 or newer (tomllib): install python3 >= 3.11")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL = "6.6.58-0-lts"  # Alpine's LTS kernel at the time the models were written
@@ -65,40 +70,54 @@ def cpumask(cpus, nbits):
     return ",".join(groups)
 
 
-def relpath(target, link_dir):
-    return os.path.relpath(target, link_dir)
-
-
 class Tree:
-    """Writes files and relative symlinks under one root, remembering what it wrote."""
+    """A tree of files and relative symlinks, built in memory and then written out (or
+    compared with a committed tree by --check). Paths are relative to the tree's root."""
 
-    def __init__(self, root):
-        self.root = root
-
-    def path(self, rel):
-        return os.path.join(self.root, rel)
+    def __init__(self):
+        self.entries = {}  # rel -> ("f", bytes) or ("l", link target)
+        self.dirs = set()  # directories asked for explicitly
 
     def write(self, rel, content):
-        p = self.path(rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        mode = "wb" if isinstance(content, (bytes, bytearray)) else "w"
-        with open(p, mode) as f:
-            f.write(content)
+        if isinstance(content, str):
+            content = content.encode()
+        self.entries[rel] = ("f", bytes(content))
 
     def attr(self, rel, value):
         """A sysfs attribute: its value and the kernel's trailing newline."""
         self.write(rel, "%s\n" % value)
 
     def mkdir(self, rel):
-        os.makedirs(self.path(rel), exist_ok=True)
+        self.dirs.add(rel)
 
     def link(self, rel, target_rel):
-        """Symlink rel -> target_rel (both relative to the root), written relative."""
-        p = self.path(rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        if os.path.lexists(p):
-            os.remove(p)
-        os.symlink(relpath(self.path(target_rel), os.path.dirname(p)), p)
+        """Symlink rel -> target_rel (both relative to the root), stored relative."""
+        self.entries[rel] = ("l", posixpath.relpath(target_rel, posixpath.dirname(rel)))
+
+    def raw_link(self, rel, target):
+        """Symlink with a literal target (e.g. a deliberately broken one)."""
+        self.entries[rel] = ("l", target)
+
+    def empty_dirs(self):
+        parents = set()
+        for rel in self.entries:
+            d = posixpath.dirname(rel)
+            while d and d not in parents:
+                parents.add(d)
+                d = posixpath.dirname(d)
+        return sorted(d for d in self.dirs if d not in parents)
+
+    def flush(self, root):
+        if os.path.lexists(root):
+            shutil.rmtree(root)
+        for rel, (kind, data) in sorted(self.entries.items()):
+            p = os.path.join(root, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            if kind == "l":
+                os.symlink(data, p)
+            else:
+                with open(p, "wb") as f:
+                    f.write(data)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1043,8 +1062,7 @@ def write_proc_misc(tree, model, usb):
     else:
         # umockdev falls through to the real /dev for paths missing in the tree; a broken
         # symlink hides the build machine's /dev/kvm
-        os.makedirs(tree.path("dev"), exist_ok=True)
-        os.symlink("no-kvm-on-this-host", tree.path("dev/kvm"))
+        tree.raw_link("dev/kvm", "no-kvm-on-this-host")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1150,10 +1168,10 @@ def large_model():
 # driver
 
 
-def build(model, outdir):
-    if os.path.exists(outdir):
-        shutil.rmtree(outdir)
-    tree = Tree(outdir)
+def build(model, outdir=None):
+    """Derives every file of a host from its model; writes them to outdir when given.
+    Returns the Tree."""
+    tree = Tree()
     cpus = expand_cpus(model)
     write_cpus(tree, model, cpus)
     write_cpuinfo(tree, model, cpus)
@@ -1161,14 +1179,16 @@ def build(model, outdir):
     devs = write_pci(tree, model, cpus)
     usb = write_usb(tree, model, devs)
     write_proc_misc(tree, model, usb)
-    empty = [os.path.relpath(d, outdir) for d, subdirs, files in os.walk(outdir)
-             if not subdirs and not files]
+    empty = tree.empty_dirs()
     if empty:
         raise SystemExit("%s: empty directories (git would drop them): %s"
                          % (model["name"], ", ".join(empty)))
     tree.write("README", "%s\n\n%s\nGenerated by make-hosts.py from models/%s.toml; do not "
                "edit by hand.\n" % (model["name"], model.get("description", "").strip() + "\n",
                                     model["name"]))
+    if outdir:
+        tree.flush(outdir)
+    return tree
 
 
 def load_model(name):
@@ -1209,27 +1229,26 @@ def snapshot(root):
             elif os.path.isfile(full):
                 with open(full, "rb") as f:
                     out[rel] = ("f", f.read())
+            elif not os.path.isdir(full):
+                out[rel] = ("?", None)
     return out
 
 
 def check(names):
-    """Regenerates the hosts in a temporary directory and compares them with the
+    """Regenerates the hosts in memory and compares them with the
     committed trees: a model changed without regenerating, or a tree edited by hand,
     is reported. Returns the number of hosts that differ."""
-    import tempfile
     bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in names:
-            fresh = os.path.join(tmp, name)
-            build(load_model(name), fresh)
-            want, have = snapshot(fresh), snapshot(os.path.join(HERE, name))
-            diff = sorted(k for k in set(want) | set(have) if want.get(k) != have.get(k))
-            if diff:
-                bad += 1
-                print("%s: differs from models/%s.toml in %d paths, e.g. %s"
-                      % (name, name, len(diff), ", ".join(diff[:3])))
-            else:
-                print("%s: up to date" % name)
+    for name in names:
+        want = build(load_model(name)).entries
+        have = snapshot(os.path.join(HERE, name))
+        diff = sorted(k for k in set(want) | set(have) if want.get(k) != have.get(k))
+        if diff:
+            bad += 1
+            print("%s: differs from models/%s.toml in %d paths, e.g. %s"
+                  % (name, name, len(diff), ", ".join(diff[:3])))
+        else:
+            print("%s: up to date" % name)
     return bad
 
 

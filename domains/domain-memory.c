@@ -1,0 +1,106 @@
+/*
+ * <memory>, <currentMemory> and <memoryBacking>: the VM's size and how it is
+ * backed. Hugepages come from the hugepage plan (page size chosen there);
+ * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (when the
+ * VM is pinned) keeps the host from swapping it, as a dedicated VM wants.
+ * Other memoryBacking children a person added (memfd source, shared access
+ * for virtiofs) stay.
+ */
+#include "domain-apply.h"
+#include "dkvm-error.h"
+#include "domain-tree.h"
+
+static void
+set_kib(xmlNode *root, const gchar *name, guint64 kib)
+{
+	xmlNode *n = dkvm_tree_ensure(root, name);
+	g_autofree gchar *text = g_strdup_printf("%" G_GUINT64_FORMAT, kib);
+
+	dkvm_tree_set_text(n, text);
+	/* DKVM writes KiB; other attributes (dumpCore) stay */
+	dkvm_tree_set(n, "unit", "KiB");
+}
+
+gboolean
+dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
+{
+	const DkvmHugepagePlan *hp = ctx->plan->hugepages;
+	xmlNode *backing;
+	/* with hugepages the guest gets whole pages (the plan rounds up) */
+	guint64 kib = ctx->spec->hugepages && hp != NULL && hp->memory_kib > 0
+	                      ? hp->memory_kib
+	                      : ctx->spec->memory_kib;
+
+	set_kib(ctx->root, "memory", kib);
+	set_kib(ctx->root, "currentMemory", kib);
+
+	backing = dkvm_tree_ensure(ctx->root, "memoryBacking");
+	dkvm_tree_remove_all(backing, "hugepages");
+	dkvm_tree_remove_all(backing, "nosharepages");
+	dkvm_tree_remove_all(backing, "locked");
+	if (ctx->spec->hugepages && hp != NULL) {
+		xmlNode *pages = dkvm_tree_add(backing, "hugepages");
+		xmlNode *page = dkvm_tree_add(pages, "page");
+		dkvm_tree_set_printf(page, "size", "%" G_GUINT64_FORMAT, hp->page_size_kib);
+		dkvm_tree_set(page, "unit", "KiB");
+		dkvm_tree_add(backing, "nosharepages");
+		if (ctx->spec->pinning)
+			dkvm_tree_add(backing, "locked");
+	}
+	dkvm_tree_remove_if_empty(backing);
+	return TRUE;
+}
+
+/* libvirt's units (virScaleInteger): b/bytes, KB = 1000, KiB/k = 1024, ... */
+static gboolean
+to_kib(guint64 value, const gchar *unit, guint64 *out)
+{
+	static const struct {
+		const gchar *unit;
+		guint64 num, den;
+	} units[] = {
+		{ "b", 1, 1024 },
+		{ "bytes", 1, 1024 },
+		{ "KB", 1000, 1024 },
+		{ "k", 1, 1 },
+		{ "KiB", 1, 1 },
+		{ "MB", 1000000, 1024 },
+		{ "M", 1024, 1 },
+		{ "MiB", 1024, 1 },
+		{ "GB", 1000000000, 1024 },
+		{ "G", 1048576, 1 },
+		{ "GiB", 1048576, 1 },
+		{ "TB", G_GUINT64_CONSTANT(1000000000000), 1024 },
+		{ "T", 1073741824, 1 },
+		{ "TiB", 1073741824, 1 },
+	};
+	if (unit == NULL)
+		unit = "KiB";
+	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (g_ascii_strcasecmp(unit, units[i].unit) != 0)
+			continue;
+		if (value > G_MAXUINT64 / units[i].num)
+			return FALSE;
+		*out = value * units[i].num / units[i].den;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+gboolean
+dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
+{
+	xmlNode *memory = dkvm_tree_child(root, "memory");
+	xmlNode *backing = dkvm_tree_child(root, "memoryBacking");
+	g_autofree gchar *unit = dkvm_tree_get(memory, "unit");
+	guint64 value = 0;
+
+	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value) ||
+	    !to_kib(value, unit, &spec->memory_kib)) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "invalid domain: <memory> is missing or not a size");
+		return FALSE;
+	}
+	spec->hugepages = backing != NULL && dkvm_tree_child(backing, "hugepages") != NULL;
+	return TRUE;
+}

@@ -1,0 +1,44 @@
+/*
+ * The public entry points of DKVM's libvirt domain XML: create a domain
+ * from a preset template, apply a spec and plan onto an existing domain
+ * (changing only what DKVM owns, see domain-owned.h), and read a spec back
+ * from a domain. Pure: strings in, strings out; no file system beyond the
+ * compiled-in templates, no libvirt calls.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "host-facts.h"
+#include "plan.h"
+#include "spec.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The domain XML for @spec on the host the plan was made for, starting from
+ * the spec's preset template. DKVM_ERROR_INVALID for a spec that fails
+ * dkvm_spec_validate() or a disk path DKVM refuses.
+ */
+gchar *dkvm_domain_create_xml(const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHostFacts *host,
+                              GError **error);
+
+/*
+ * @xml with @spec and @plan applied: the elements DKVM owns are rewritten,
+ * everything else (comments, <qemu:commandline>, devices a person added,
+ * unknown attributes) is kept. Applying the same spec twice gives the same
+ * text. On error nothing is returned and @xml is untouched;
+ * DKVM_ERROR_INVALID for XML that is not a QEMU/KVM domain, or a uuid
+ * that does not match the domain's.
+ */
+gchar *dkvm_domain_apply_xml(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
+                             const DkvmHostFacts *host, GError **error);
+
+/*
+ * The spec a domain says: DKVM's metadata for the switches and the PCI
+ * selection, libvirt's own elements for the rest. A domain DKVM never
+ * touched (no metadata) gives a best guess with no DKVM-managed devices.
+ */
+DkvmSpec *dkvm_domain_read_spec(const gchar *xml, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/*
+ * Print or define a domain DKVM built, then persist: the common tail of
+ * create and edit, so both report plans, warnings and unsaved changes with
+ * the same words.
+ */
+#include "cmd-vm-define.h"
+
+#include <stdio.h>
+
+#include "cmd-vm-common.h"
+#include "virt-domain.h"
+
+gboolean
+dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml, const DkvmPlan *plan,
+                            gboolean print_xml, const gchar *verb, GError **error)
+{
+	g_autofree gchar *text = dkvm_plan_to_text(plan);
+	g_autoptr(virDomain) dom = NULL;
+	virConnectPtr conn;
+
+	if (print_xml) {
+		fputs(text, stderr);
+		fputs(xml, stdout);
+		return TRUE;
+	}
+	conn = dkvm_app_get_connection(app, error);
+	if (conn == NULL)
+		return FALSE;
+	dom = dkvm_virt_domain_define(conn, xml, error);
+	if (dom == NULL)
+		return FALSE;
+	/* the plan is shown once it is in force; a refusal stays one clean line */
+	fputs(text, stderr);
+	g_print("VM '%s' %s\n", name, verb);
+	return dkvm_cmd_vm_persist(app, error);
+}

@@ -1,0 +1,64 @@
+/*
+ * The VM options shared by `dkvm plan`, `dkvm vm create` and (later)
+ * `dkvm vm edit`: one GOptionEntry set, applied onto a DkvmSpec. For create
+ * the spec starts from the preset's defaults; for edit it is the spec read
+ * back from the domain, and only what is given on the command line changes.
+ * A list option (--pci, --disk, --usb...) given at all replaces that list.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "app.h"
+#include "plan.h"
+#include "spec.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	gchar *preset;
+	gint vcpus; /* 0: not given */
+	gchar *memory;
+	gchar **pci;
+	gchar **rom;
+	gchar **usb;
+	gchar **usb_optional;
+	gchar **disk;
+	gchar **cdrom;
+	gchar **network;
+	gboolean tpm, no_tpm;
+	gboolean hugepages, no_hugepages;
+	gboolean pinning, no_pinning;
+	gboolean secure_boot, no_secure_boot;
+	gboolean uefi, bios;
+	gboolean realtime;
+	gboolean kvm_hidden;
+	gchar *hyperv_vendor_id;
+	gchar **evdev;
+	gchar *host_json;
+	DkvmHostFacts *loaded_host; /* from --host-json */
+} DkvmSpecOptions;
+
+DkvmSpecOptions *dkvm_spec_options_new(void);
+void dkvm_spec_options_free(DkvmSpecOptions *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmSpecOptions, dkvm_spec_options_free)
+
+/* The shared entries followed by a command's own @extra (may be NULL), in a
+ * new NULL-terminated array (g_free it; it points into @self). */
+GOptionEntry *dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra);
+
+/* --preset, else windows11. DKVM_ERROR_INVALID for an unknown name. */
+gboolean dkvm_spec_options_get_preset(const DkvmSpecOptions *self, DkvmPreset *out, GError **error);
+
+/* Applies what was given onto @spec; on error @spec is unchanged. */
+gboolean dkvm_spec_options_apply(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error);
+
+/* The host to plan on: --host-json FILE, else this machine (discovered). */
+const DkvmHostFacts *dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app,
+                                                GError **error);
+
+/* The plan for @spec on the host above with dkvm.conf's host settings. */
+DkvmPlan *dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec,
+                                 GError **error);
+
+G_END_DECLS

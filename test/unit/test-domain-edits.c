@@ -1,0 +1,262 @@
+/*
+ * What DKVM keeps: every row of the owned-XPath table is exercised by the
+ * test domains, and applying a spec onto a domain a person edited changes
+ * nothing outside those rows. The comparison strips the owned rows from the
+ * document before and after and requires the rest to be identical, so a
+ * row missing from the table (DKVM changing something it does not declare)
+ * fails here.
+ */
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+
+#include "domain-owned.h"
+#include "domain-tree.h"
+#include "domain-xml.h"
+#include "test-domain-cases.h"
+
+static xmlDoc *
+parse(const gchar *xml)
+{
+	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "t.xml", NULL,
+	                            XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+	g_assert_nonnull(doc);
+	return doc;
+}
+
+static void
+remove_empty(xmlNode *node)
+{
+	xmlNode *n = node->children;
+	while (n != NULL) {
+		xmlNode *next = n->next;
+		if (n->type == XML_ELEMENT_NODE) {
+			remove_empty(n);
+			if (n->children == NULL && n->properties == NULL && n->nsDef == NULL)
+				dkvm_tree_remove(n);
+		}
+		n = next;
+	}
+}
+
+/* The document without anything DKVM owns, as text. */
+static gchar *
+strip_owned(const gchar *xml)
+{
+	g_autoptr(xmlDoc) doc = parse(xml);
+	const DkvmOwnedXPath *rows = dkvm_domain_owned_xpaths();
+	xmlBufferPtr buf;
+	xmlSaveCtxtPtr save;
+	gchar *out;
+
+	for (guint i = 0; rows[i].xpath != NULL; i++) {
+		g_autoptr(GPtrArray) nodes = dkvm_tree_find(doc, rows[i].xpath);
+		for (guint j = 0; j < nodes->len; j++) {
+			xmlNode *n = g_ptr_array_index(nodes, j);
+			if (n->type == XML_ATTRIBUTE_NODE)
+				xmlRemoveProp((xmlAttr *)n);
+			else if (rows[i].kind == DKVM_OWNED_TEXT || n->type == XML_ELEMENT_NODE)
+				dkvm_tree_remove(n);
+		}
+	}
+	remove_empty(xmlDocGetRootElement(doc));
+	buf = xmlBufferCreate();
+	save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+	xmlSaveDoc(save, doc);
+	xmlSaveClose(save);
+	out = g_strdup((const gchar *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return out;
+}
+
+static guint
+count(const gchar *xml, const gchar *xpath)
+{
+	g_autoptr(xmlDoc) doc = parse(xml);
+	g_autoptr(GPtrArray) nodes = dkvm_tree_find(doc, xpath);
+	return nodes->len;
+}
+
+static gchar *
+read_fixture(const gchar *name)
+{
+	g_autofree gchar *path = dkvm_test_data_path("domains", "edited", name, NULL);
+	g_autoptr(GError) error = NULL;
+	gchar *xml = NULL;
+
+	g_assert_true(g_file_get_contents(path, &xml, NULL, &error));
+	return xml;
+}
+
+static void
+test_owned_rows_exercised(void)
+{
+	g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func(g_free);
+	const DkvmOwnedXPath *rows = dkvm_domain_owned_xpaths();
+
+	for (const DkvmDomainCase *c = dkvm_domain_cases; c->name != NULL; c++)
+		g_ptr_array_add(docs, dkvm_test_create(c, NULL, NULL, NULL));
+	/* the rows DKVM only ever removes show up in a hand-made domain */
+	g_ptr_array_add(docs, read_fixture("win10-handmade.xml"));
+	for (guint i = 0; rows[i].xpath != NULL; i++) {
+		guint hits = 0;
+		for (guint j = 0; j < docs->len; j++)
+			hits += count(g_ptr_array_index(docs, j), rows[i].xpath);
+		g_test_message("%s: %u", rows[i].xpath, hits);
+		g_assert_cmpuint(hits, >, 0);
+	}
+}
+
+/* A domain DKVM never saw: DKVM adds its GPU, disk and USB device, tunes
+ * the CPU, and leaves every hand edit in place. */
+static void
+test_preserve_handmade(void)
+{
+	g_autofree gchar *xml = read_fixture("win10-handmade.xml");
+	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(xml, &error);
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *again = NULL;
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	g_autofree gchar *expected_xml = NULL;
+	DkvmUsbSelection *usb = g_new0(DkvmUsbSelection, 1);
+
+	g_assert_no_error(error);
+	g_assert_cmpint(spec->preset, ==, DKVM_PRESET_WINDOWS10);
+	g_assert_cmpuint(spec->memory_kib, ==, 12 * 1024 * 1024);
+	spec->vcpus = 8;
+	spec->hugepages = FALSE; /* the fixture host has no pages reserved */
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:0b:00.0"));
+	g_ptr_array_add(spec->disks, dkvm_disk_new("/var/lib/libvirt/images/gaming-c.raw"));
+	usb->vendor_id = 0x046d;
+	usb->product_id = 0xc52b;
+	g_ptr_array_add(spec->usb, usb);
+	plan = dkvm_test_plan(host, spec);
+
+	out = dkvm_domain_apply_xml(xml, spec, plan, host, &error);
+	g_assert_no_error(error);
+	dkvm_test_assert_golden(out, "domains/edited/win10-handmade.applied.xml");
+	again = dkvm_domain_apply_xml(out, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(again, ==, out);
+
+	/* the person's own hostdev for the GPU is replaced by DKVM's (a device
+	 * cannot be passed twice); nothing else outside the owned rows moves */
+	expected_xml = g_strdup(xml);
+	{
+		g_autoptr(xmlDoc) doc = parse(expected_xml);
+		g_autoptr(GPtrArray) gpu =
+		        dkvm_tree_find(doc, "/domain/devices/hostdev[source/address/@bus='0x0b']");
+		xmlChar *mem = NULL;
+		int len = 0;
+		g_assert_cmpuint(gpu->len, ==, 1);
+		dkvm_tree_remove(g_ptr_array_index(gpu, 0));
+		xmlDocDumpMemory(doc, &mem, &len);
+		g_free(expected_xml);
+		expected_xml = g_strdup((const gchar *)mem);
+		xmlFree(mem);
+	}
+	before = strip_owned(expected_xml);
+	after = strip_owned(out);
+	g_assert_cmpstr(after, ==, before);
+
+	/* and the parts DKVM took on are there */
+	g_assert_cmpuint(count(out, "/domain/devices/hostdev[@type='pci']"), ==, 3);
+	g_assert_cmpuint(count(out, "/domain/devices/hostdev[source/address/@bus='0x0e']"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/devices/disk[alias/@name='ua-dkvm-disk0']"
+	                            "/target[@dev='vdb']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/iothreads[text()='2']"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/cputune/vcpupin"), ==, 8);
+	g_assert_cmpuint(count(out, "/domain/cputune/shares"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/cpu/model"), ==, 0);
+	g_assert_cmpuint(count(out, "/domain/devices/shmem[@name='looking-glass']"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/qemu:commandline/qemu:arg"), ==, 2);
+	g_assert_cmpuint(count(out, "/comment()"), ==, 2);
+	g_assert_cmpuint(count(out, "/domain/devices/video/model[@type='none']"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/devices/graphics[@type='spice']"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/devices/memballoon[@model='none']"), ==, 1);
+	/* firmware unchanged: the person's loader already is UEFI without SB */
+	g_assert_cmpuint(
+	        count(out, "/domain/os/loader[text()='/run/libvirt/nix-ovmf/OVMF_CODE.fd']"), ==,
+	        1);
+}
+
+/* A domain DKVM made, then edited with `virsh edit`: DKVM's next apply keeps
+ * the edits, also those inside DKVM's own devices (boot order, address). */
+static void
+test_preserve_after_edit(void)
+{
+	const DkvmDomainCase *c = &dkvm_domain_cases[0];
+	g_autoptr(DkvmSpec) spec = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmHostFacts) host = NULL;
+	g_autofree gchar *xml = dkvm_test_create(c, &spec, &plan, &host);
+	g_autoptr(GString) edited = g_string_new(xml);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *again = NULL;
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	g_autoptr(DkvmPlan) plan12 = NULL;
+
+	g_string_replace(edited, "<domain type=\"kvm\">",
+	                 "<domain type=\"kvm\" "
+	                 "xmlns:qemu=\"http://libvirt.org/schemas/domain/qemu/1.0\">",
+	                 1);
+	g_string_replace(edited, "<alias name=\"ua-dkvm-disk0\"/>",
+	                 "<boot order=\"1\"/><alias name=\"ua-dkvm-disk0\"/>"
+	                 "<address type=\"pci\" domain=\"0x0000\" bus=\"0x04\" slot=\"0x00\" "
+	                 "function=\"0x0\"/>",
+	                 1);
+	g_string_replace(edited, "<alias name=\"ua-dkvm-net0\"/>",
+	                 "<alias name=\"ua-dkvm-net0\"/><mac address=\"52:54:00:12:34:56\"/>", 1);
+	g_string_replace(edited, "</devices>",
+	                 "<!-- Looking Glass --><shmem name=\"looking-glass\"><model "
+	                 "type=\"ivshmem-plain\"/><size unit=\"M\">64</size></shmem>"
+	                 "<disk type=\"file\" device=\"disk\"><source file=\"/srv/extra.img\"/>"
+	                 "<target dev=\"vdb\" bus=\"virtio\"/></disk></devices>"
+	                 "<qemu:commandline><qemu:arg value=\"-no-hpet\"/></qemu:commandline>",
+	                 1);
+	g_string_replace(edited, "<cpu ",
+	                 "<sysinfo type=\"smbios\"><bios><entry name=\"vendor\">"
+	                 "AMI</entry></bios></sysinfo><cpu ",
+	                 1);
+
+	spec->vcpus = 12;
+	plan12 = dkvm_test_plan(host, spec);
+	out = dkvm_domain_apply_xml(edited->str, spec, plan12, host, &error);
+	g_assert_no_error(error);
+	again = dkvm_domain_apply_xml(out, spec, plan12, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(again, ==, out);
+
+	before = strip_owned(edited->str);
+	after = strip_owned(out);
+	g_assert_cmpstr(after, ==, before);
+	g_assert_cmpuint(count(out, "/domain/cputune/vcpupin"), ==, 12);
+	g_assert_cmpuint(count(out, "/domain/devices/disk[alias/@name='ua-dkvm-disk0']/boot"), ==,
+	                 1);
+	g_assert_cmpuint(
+	        count(out,
+	              "/domain/devices/disk[alias/@name='ua-dkvm-disk0']/address[@bus='0x04']"),
+	        ==, 1);
+	g_assert_cmpuint(count(out, "/domain/devices/interface/mac[@address='52:54:00:12:34:56']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/devices/disk[source/@file='/srv/extra.img']"), ==, 1);
+	g_assert_cmpuint(count(out, "/domain/qemu:commandline"), ==, 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/domain-edits/owned-rows-exercised", test_owned_rows_exercised);
+	g_test_add_func("/domain-edits/preserve-handmade", test_preserve_handmade);
+	g_test_add_func("/domain-edits/preserve-after-edit", test_preserve_after_edit);
+	return g_test_run();
+}

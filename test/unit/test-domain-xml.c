@@ -1,0 +1,253 @@
+/*
+ * Domain XML from specs and plans: golden files per preset and host,
+ * applying twice gives the same text, reading a domain back gives the
+ * spec, the templates parse, and refusals carry their exact messages with
+ * nothing returned.
+ */
+#include <string.h>
+
+#include "dkvm-error.h"
+#include "domain-template.h"
+#include "domain-xml.h"
+#include "test-domain-cases.h"
+
+static void
+test_golden(gconstpointer data)
+{
+	const DkvmDomainCase *c = data;
+	g_autofree gchar *xml = dkvm_test_create(c, NULL, NULL, NULL);
+	g_autofree gchar *rel = g_strdup_printf("domains/%s.xml", c->name);
+
+	dkvm_test_assert_golden(xml, rel);
+}
+
+static void
+test_idempotent(gconstpointer data)
+{
+	const DkvmDomainCase *c = data;
+	g_autoptr(DkvmSpec) spec = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmHostFacts) host = NULL;
+	g_autofree gchar *xml = dkvm_test_create(c, &spec, &plan, &host);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *again = dkvm_domain_apply_xml(xml, spec, plan, host, &error);
+	g_autofree gchar *third = NULL;
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(again, ==, xml);
+	third = dkvm_domain_apply_xml(again, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(third, ==, xml);
+}
+
+static void
+test_read_back(gconstpointer data)
+{
+	const DkvmDomainCase *c = data;
+	g_autoptr(DkvmSpec) spec = NULL;
+	g_autofree gchar *xml = dkvm_test_create(c, &spec, NULL, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmSpec) back = dkvm_domain_read_spec(xml, &error);
+	g_autofree gchar *want = NULL;
+	g_autofree gchar *got = NULL;
+
+	g_assert_no_error(error);
+	want = dkvm_test_spec_to_string(spec);
+	got = dkvm_test_spec_to_string(back);
+	g_assert_cmpstr(got, ==, want);
+}
+
+/* A change of spec on an existing DKVM domain gives exactly the domain a
+ * fresh create of the new spec gives (same uuid): edit == create. */
+static void
+test_edit_equals_create(void)
+{
+	const DkvmDomainCase *c = &dkvm_domain_cases[0];
+	g_autoptr(DkvmSpec) spec = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmHostFacts) host = NULL;
+	g_autofree gchar *xml = dkvm_test_create(c, &spec, &plan, &host);
+	g_autoptr(DkvmSpec) plain = dkvm_spec_copy(spec);
+	g_autoptr(DkvmPlan) plain_plan = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *edited = NULL;
+	g_autofree gchar *created = NULL;
+	g_autofree gchar *back_again = NULL;
+
+	/* drop the GPU, the USB devices and the evdev keyboard, 4 vCPUs */
+	g_ptr_array_set_size(plain->pci, 0);
+	g_ptr_array_set_size(plain->usb, 0);
+	g_ptr_array_set_size(plain->evdev, 0);
+	plain->vcpus = 4;
+	plain_plan = dkvm_test_plan(host, plain);
+	edited = dkvm_domain_apply_xml(xml, plain, plain_plan, host, &error);
+	g_assert_no_error(error);
+	created = dkvm_domain_create_xml(plain, plain_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(edited, ==, created);
+	g_assert_null(strstr(edited, "<hostdev"));
+	g_assert_nonnull(strstr(edited, "<graphics type=\"vnc\""));
+
+	/* and back: the GPU domain again, identical to the first create */
+	back_again = dkvm_domain_apply_xml(edited, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(back_again, ==, xml);
+}
+
+static void
+test_templates_parse(void)
+{
+	for (DkvmPreset p = DKVM_PRESET_WINDOWS11; p <= DKVM_PRESET_LINUX; p++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *xml = dkvm_domain_template(p, &error);
+		g_autoptr(DkvmSpec) spec = NULL;
+
+		g_assert_no_error(error);
+		spec = dkvm_domain_read_spec(xml, &error);
+		g_assert_no_error(error);
+		/* the template alone says what the preset is */
+		g_assert_cmpint(spec->preset, ==, p);
+		g_assert_cmpint(spec->tpm, ==, p == DKVM_PRESET_WINDOWS11);
+		g_assert_cmpint(spec->secure_boot, ==, p == DKVM_PRESET_WINDOWS11);
+		g_assert_true(spec->uefi);
+	}
+}
+
+typedef struct {
+	const gchar *what;
+	const gchar *xml;
+	const gchar *message;
+} Refusal;
+
+static void
+test_refusals(void)
+{
+	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("vm", DKVM_PRESET_LINUX);
+	g_autoptr(DkvmPlan) plan = dkvm_test_plan(host, spec);
+	const Refusal refusals[] = {
+		{ "empty", "", "invalid domain XML: the document is empty" },
+		{ "not xml", "hello",
+		  "invalid domain XML: line 1: Start tag expected, '<' not found" },
+		{ "unclosed", "<domain type='kvm'><name>x</name>",
+		  "invalid domain XML: line 1: Premature end of data in tag domain line 1" },
+		{ "network", "<network><name>default</name></network>",
+		  "invalid domain XML: the root element is <network>, not <domain>" },
+		{ "xen", "<domain type='xen'><name>x</name><memory>1</memory></domain>",
+		  "invalid domain XML: DKVM manages QEMU/KVM domains, this one is type 'xen'" },
+		{ "uuid",
+		  "<domain type='kvm'><name>vm</name>"
+		  "<uuid>00000000-0000-4000-8000-000000000001</uuid></domain>",
+		  NULL /* set below */ },
+		{ "metadata",
+		  "<domain type='kvm'><name>vm</name><metadata>"
+		  "<dkvm:vm xmlns:dkvm='urn:dkvm:domain:1'><dkvm:pinning>maybe"
+		  "</dkvm:pinning></dkvm:vm></metadata></domain>",
+		  "invalid DKVM metadata: <dkvm:pinning> must be yes or no, not 'maybe'" },
+	};
+
+	spec->uuid = g_strdup("00000000-0000-4000-8000-000000000002");
+	for (guint i = 0; i < G_N_ELEMENTS(refusals); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *out =
+		        dkvm_domain_apply_xml(refusals[i].xml, spec, plan, host, &error);
+		const gchar *want = refusals[i].message != NULL
+		                            ? refusals[i].message
+		                            : "uuid 00000000-0000-4000-8000-000000000002 does not "
+		                              "match the domain's uuid "
+		                              "00000000-0000-4000-8000-000000000001";
+		g_test_message("refusal: %s", refusals[i].what);
+		g_assert_null(out);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+		g_assert_cmpstr(error->message, ==, want);
+	}
+}
+
+static void
+test_refused_specs(void)
+{
+	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
+	struct {
+		const gchar *disk;
+		gboolean bios_with_secure_boot;
+		const gchar *message;
+	} cases[] = {
+		{ "/dev/sda", FALSE,
+		  "invalid disk '/dev/sda': kernel device names change between boots; use its "
+		  "/dev/disk/by-id/ link" },
+		{ "/dev/nvme0n1", FALSE,
+		  "invalid disk '/dev/nvme0n1': kernel device names change between boots; use its "
+		  "/dev/disk/by-id/ link" },
+		{ "images/win.img", FALSE,
+		  "invalid disk 'images/win.img': the path must be absolute" },
+		{ NULL, TRUE,
+		  "Secure Boot needs UEFI firmware (drop --no-uefi or add --no-secure-boot)" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(DkvmSpec) spec = dkvm_spec_new("vm", DKVM_PRESET_WINDOWS11);
+		g_autoptr(DkvmPlan) plan = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *xml = NULL;
+
+		plan = dkvm_test_plan(host, spec);
+		if (cases[i].disk != NULL)
+			g_ptr_array_add(spec->disks, dkvm_disk_new(cases[i].disk));
+		if (cases[i].bios_with_secure_boot)
+			spec->uefi = FALSE;
+		xml = dkvm_domain_create_xml(spec, plan, host, &error);
+		g_assert_null(xml);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+		g_assert_cmpstr(error->message, ==, cases[i].message);
+	}
+}
+
+/* A domain DKVM never saw: read back as a best guess, owning no devices. */
+static void
+test_read_foreign(void)
+{
+	const gchar *xml = "<domain type='kvm'><name>old</name>"
+	                   "<memory unit='GiB'>16</memory><vcpu>6</vcpu>"
+	                   "<cputune><vcpupin vcpu='0' cpuset='2'/></cputune>"
+	                   "<os><type>hvm</type><loader readonly='yes' secure='yes' "
+	                   "type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.ms.fd</loader></os>"
+	                   "<features><hyperv><relaxed state='on'/><vendor_id state='on' "
+	                   "value='none'/></hyperv><kvm><hidden state='on'/></kvm></features>"
+	                   "<devices><disk type='file' device='disk'><source "
+	                   "file='/a.img'/><target dev='vda'/></disk></devices></domain>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(xml, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(spec->name, ==, "old");
+	g_assert_cmpint(spec->preset, ==, DKVM_PRESET_WINDOWS10);
+	g_assert_cmpuint(spec->memory_kib, ==, 16 * 1024 * 1024);
+	g_assert_cmpuint(spec->vcpus, ==, 6);
+	g_assert_true(spec->pinning);
+	g_assert_false(spec->hugepages);
+	g_assert_true(spec->uefi);
+	g_assert_true(spec->secure_boot);
+	g_assert_true(spec->kvm_hidden);
+	g_assert_cmpstr(spec->hyperv_vendor_id, ==, "none");
+	g_assert_cmpuint(spec->disks->len, ==, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	for (const DkvmDomainCase *c = dkvm_domain_cases; c->name != NULL; c++) {
+		g_autofree gchar *golden = g_strdup_printf("/domain-xml/golden/%s", c->name);
+		g_autofree gchar *idem = g_strdup_printf("/domain-xml/idempotent/%s", c->name);
+		g_autofree gchar *back = g_strdup_printf("/domain-xml/read-back/%s", c->name);
+		g_test_add_data_func(golden, c, test_golden);
+		g_test_add_data_func(idem, c, test_idempotent);
+		g_test_add_data_func(back, c, test_read_back);
+	}
+	g_test_add_func("/domain-xml/edit-equals-create", test_edit_equals_create);
+	g_test_add_func("/domain-xml/templates", test_templates_parse);
+	g_test_add_func("/domain-xml/refusals", test_refusals);
+	g_test_add_func("/domain-xml/refused-specs", test_refused_specs);
+	g_test_add_func("/domain-xml/read-foreign", test_read_foreign);
+	return g_test_run();
+}
