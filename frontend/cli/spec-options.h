@@ -28,6 +28,7 @@ typedef struct {
 	gchar **network;
 	gboolean tpm, no_tpm;
 	gboolean hugepages, no_hugepages;
+	gboolean lock_memory, no_lock_memory;
 	gboolean pinning, no_pinning;
 	gboolean secure_boot, no_secure_boot;
 	gboolean uefi, bios;
