@@ -109,6 +109,12 @@ def journey(tap, base, request, vcpus, marker):
     state = virsh("domstate", NAME).out.strip()
     tap.check(state == "running", "the VM runs", f"domstate: {state}")
     uuid = systest.domain_uuid(NAME)
+    firmware = systest.qemu_firmware(NAME)
+    tap.check(firmware is not None and "secure-boot" in firmware["features"],
+              "QEMU runs an OVMF build with Secure Boot (chosen by libvirt)",
+              f"firmware descriptor: {firmware}")
+    tap.check(os.path.exists(os.path.join(systest.NVRAM_DIR, f"{NAME}_VARS.fd")),
+              "it has its own NVRAM (UEFI variables)", f"{systest.listing(systest.NVRAM_DIR)}")
 
     # pinning as planned
     pins, r = systest.virsh_vcpupin(NAME)
