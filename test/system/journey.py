@@ -105,6 +105,9 @@ def journey(tap, base, request, vcpus, marker):
               f"nr={nr0} free={free0}")
     r = run(base + ["vm", "start", NAME])
     if not tap.check(r.code == 0, f"dkvm vm start {NAME}", r.describe()):
+        if "cannot limit locked memory" in r.err:
+            tap.note("<memoryBacking><locked/> needs CAP_SYS_RESOURCE, which this machine's "
+                     "root lacks: see test/system/FINDINGS.md, 'Locked memory'")
         return
     state = virsh("domstate", NAME).out.strip()
     tap.check(state == "running", "the VM runs", f"domstate: {state}")
