@@ -19,6 +19,7 @@ usage: errors.py DKVM START_LIBVIRTD
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import systest  # noqa: E402
 from systest import run  # noqa: E402
