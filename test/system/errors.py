@@ -19,6 +19,7 @@ usage: errors.py DKVM START_LIBVIRTD
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import systest  # noqa: E402
 from systest import run  # noqa: E402
@@ -119,9 +120,11 @@ def cases(tap, dkvm, base, small, scratch):
     r = run([dkvm, "--connect", systest.URI, "--config", bad_config, "vm", "create", name,
              *small])
     tap.check(r.code == 6, "a failing persist command: exit status 6", r.describe())
-    tap.check(r.err.startswith("dkvm: ") and
-              "the change is active but not saved: `false` failed" in r.err and
-              "dkvm save" in r.err,
+    # create prints the plan on stderr first; the error is the last "dkvm: " line
+    errors = [line for line in r.err.splitlines() if line.startswith("dkvm: ")]
+    tap.check(len(errors) == 1 and
+              errors[0].startswith("dkvm: the change is active but not saved: `false` failed")
+              and "run `dkvm save` to retry" in r.err,
               "a failing persist command: the message says the change is active but not "
               "saved, and `dkvm save` retries", r.describe())
     tap.check(systest.domain_exists(name), "a failing persist command: the VM is defined "

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import systest  # noqa: E402
 from systest import run, virsh  # noqa: E402
@@ -108,10 +109,19 @@ def journey(tap, base, request, vcpus, marker):
               f"nr={nr0} free={free0}")
     r = run(base + ["vm", "start", NAME])
     if not tap.check(r.code == 0, f"dkvm vm start {NAME}", r.describe()):
+        if "cannot limit locked memory" in r.err:
+            tap.note("<memoryBacking><locked/> needs CAP_SYS_RESOURCE, which this machine's "
+                     "root lacks: see test/system/FINDINGS.md, 'Locked memory'")
         return
     state = virsh("domstate", NAME).out.strip()
     tap.check(state == "running", "the VM runs", f"domstate: {state}")
     uuid = systest.domain_uuid(NAME)
+    firmware = systest.qemu_firmware(NAME)
+    tap.check(firmware is not None and "secure-boot" in firmware["features"],
+              "QEMU runs an OVMF build with Secure Boot (chosen by libvirt)",
+              f"firmware descriptor: {firmware}")
+    tap.check(os.path.exists(os.path.join(systest.NVRAM_DIR, f"{NAME}_VARS.fd")),
+              "it has its own NVRAM (UEFI variables)", f"{systest.listing(systest.NVRAM_DIR)}")
 
     # pinning as planned
     pins, r = systest.virsh_vcpupin(NAME)

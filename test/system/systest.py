@@ -198,6 +198,35 @@ def virsh_emulatorpin(name):
     return None, r
 
 
+def qemu_pid(name):
+    try:
+        with open(f"/run/libvirt/qemu/{name}.pid") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def qemu_firmware(name):
+    """The QEMU firmware descriptor (/usr/share/qemu/firmware/*.json) of the
+    code file the running VM's QEMU was given, or None."""
+    pid = qemu_pid(name)
+    if pid is None:
+        return None
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        cmdline = f.read().decode(errors="replace")
+    for directory in ("/etc/qemu/firmware", "/usr/share/qemu/firmware"):
+        for entry in listing(directory):
+            try:
+                with open(os.path.join(directory, entry)) as f:
+                    desc = json.load(f)
+                code = desc["mapping"]["executable"]["filename"]
+            except (OSError, ValueError, KeyError):
+                continue
+            if f'"filename":"{code}"' in cmdline or f"file={code}" in cmdline:
+                return desc
+    return None
+
+
 def json_or_none(text):
     try:
         return json.loads(text)
