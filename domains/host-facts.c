@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "json-builder-util.h"
 
 static const gchar *const cpu_type_names[] = {
 	[DKVM_CPU_TYPE_UNKNOWN] = NULL,
@@ -306,37 +307,6 @@ dkvm_host_facts_count_cores(const DkvmHostFacts *self)
 /* ---- to JSON ---- */
 
 static void
-add_uint_array(JsonBuilder *b, const gchar *name, const GArray *arr)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_begin_array(b);
-	for (guint i = 0; arr != NULL && i < arr->len; i++)
-		json_builder_add_int_value(b, g_array_index(arr, guint, i));
-	json_builder_end_array(b);
-}
-
-static void
-add_str_array(JsonBuilder *b, const gchar *name, const GPtrArray *arr)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_begin_array(b);
-	for (guint i = 0; arr != NULL && i < arr->len; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(arr, i));
-	json_builder_end_array(b);
-}
-
-/* -1 ("not reported") becomes null, so scripts need no magic numbers. */
-static void
-add_opt_int(JsonBuilder *b, const gchar *name, gint64 value)
-{
-	json_builder_set_member_name(b, name);
-	if (value < 0)
-		json_builder_add_null_value(b);
-	else
-		json_builder_add_int_value(b, value);
-}
-
-static void
 add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value)
 {
 	json_builder_set_member_name(b, name);
@@ -344,13 +314,6 @@ add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value)
 		json_builder_add_null_value(b);
 	else
 		json_builder_add_string_value(b, value);
-}
-
-static void
-add_int(JsonBuilder *b, const gchar *name, gint64 value)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_add_int_value(b, value);
 }
 
 static void
@@ -376,14 +339,14 @@ build_cpus(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->cpus->len; i++) {
 		const DkvmHostCpu *c = g_ptr_array_index(self->cpus, i);
 		json_builder_begin_object(b);
-		add_int(b, "cpu", c->cpu);
-		add_opt_int(b, "package", c->package);
-		add_opt_int(b, "die", c->die);
-		add_opt_int(b, "core", c->core);
-		add_opt_int(b, "cluster", c->cluster);
-		add_opt_int(b, "l3", c->l3);
-		add_opt_int(b, "node", c->node);
-		add_uint_array(b, "siblings", c->siblings);
+		dkvm_json_add_int(b, "cpu", c->cpu);
+		dkvm_json_add_opt_int(b, "package", c->package);
+		dkvm_json_add_opt_int(b, "die", c->die);
+		dkvm_json_add_opt_int(b, "core", c->core);
+		dkvm_json_add_opt_int(b, "cluster", c->cluster);
+		dkvm_json_add_opt_int(b, "l3", c->l3);
+		dkvm_json_add_opt_int(b, "node", c->node);
+		dkvm_json_add_uint_array(b, "siblings", c->siblings);
 		add_opt_str(b, "type", dkvm_cpu_type_to_string(c->type));
 		json_builder_end_object(b);
 	}
@@ -394,9 +357,9 @@ build_cpus(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->l3_groups->len; i++) {
 		const DkvmL3Group *g = g_ptr_array_index(self->l3_groups, i);
 		json_builder_begin_object(b);
-		add_int(b, "id", g->id);
-		add_uint_array(b, "cpus", g->cpus);
-		add_int(b, "size_kib", (gint64)g->size_kib);
+		dkvm_json_add_int(b, "id", g->id);
+		dkvm_json_add_uint_array(b, "cpus", g->cpus);
+		dkvm_json_add_int(b, "size_kib", (gint64)g->size_kib);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -406,10 +369,10 @@ build_cpus(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->numa_nodes->len; i++) {
 		const DkvmNumaNode *n = g_ptr_array_index(self->numa_nodes, i);
 		json_builder_begin_object(b);
-		add_int(b, "id", n->id);
-		add_uint_array(b, "cpus", n->cpus);
-		add_int(b, "total_kib", (gint64)n->total_kib);
-		add_int(b, "free_kib", (gint64)n->free_kib);
+		dkvm_json_add_int(b, "id", n->id);
+		dkvm_json_add_uint_array(b, "cpus", n->cpus);
+		dkvm_json_add_int(b, "total_kib", (gint64)n->total_kib);
+		dkvm_json_add_int(b, "free_kib", (gint64)n->free_kib);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -420,8 +383,8 @@ build_memory(JsonBuilder *b, const DkvmHostFacts *self)
 {
 	json_builder_set_member_name(b, "memory");
 	json_builder_begin_object(b);
-	add_int(b, "total_kib", (gint64)self->mem_total_kib);
-	add_int(b, "available_kib", (gint64)self->mem_available_kib);
+	dkvm_json_add_int(b, "total_kib", (gint64)self->mem_total_kib);
+	dkvm_json_add_int(b, "available_kib", (gint64)self->mem_available_kib);
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "hugepages");
@@ -429,12 +392,12 @@ build_memory(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->hugepages->len; i++) {
 		const DkvmHugepagePool *p = g_ptr_array_index(self->hugepages, i);
 		json_builder_begin_object(b);
-		add_int(b, "size_kib", (gint64)p->size_kib);
-		add_opt_int(b, "node", p->node);
-		add_int(b, "total", (gint64)p->total);
-		add_int(b, "free", (gint64)p->free);
-		add_int(b, "reserved", (gint64)p->reserved);
-		add_int(b, "surplus", (gint64)p->surplus);
+		dkvm_json_add_int(b, "size_kib", (gint64)p->size_kib);
+		dkvm_json_add_opt_int(b, "node", p->node);
+		dkvm_json_add_int(b, "total", (gint64)p->total);
+		dkvm_json_add_int(b, "free", (gint64)p->free);
+		dkvm_json_add_int(b, "reserved", (gint64)p->reserved);
+		dkvm_json_add_int(b, "surplus", (gint64)p->surplus);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -478,13 +441,13 @@ build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 		add_opt_str(b, "name", d->device_name);
 		add_opt_str(b, "class_name", d->class_name);
 		add_opt_str(b, "driver", d->driver);
-		add_opt_int(b, "iommu_group", d->iommu_group);
+		dkvm_json_add_opt_int(b, "iommu_group", d->iommu_group);
 		add_bool(b, "is_gpu", d->is_gpu);
 		add_bool(b, "is_bridge", d->is_bridge);
 		add_bool(b, "boot_vga", d->boot_vga);
-		add_opt_int(b, "numa_node", d->numa_node);
+		dkvm_json_add_opt_int(b, "numa_node", d->numa_node);
 		add_opt_str(b, "reset_method", d->reset_method);
-		add_str_array(b, "functions", d->functions);
+		dkvm_json_add_str_array(b, "functions", d->functions);
 		add_bool(b, "host_needed", d->host_needed);
 		add_opt_str(b, "host_needed_reason", d->host_needed_reason);
 		json_builder_end_object(b);
@@ -496,8 +459,8 @@ build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->iommu_groups->len; i++) {
 		const DkvmIommuGroup *g = g_ptr_array_index(self->iommu_groups, i);
 		json_builder_begin_object(b);
-		add_int(b, "id", g->id);
-		add_str_array(b, "devices", g->devices);
+		dkvm_json_add_int(b, "id", g->id);
+		dkvm_json_add_str_array(b, "devices", g->devices);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -512,14 +475,14 @@ build_usb(JsonBuilder *b, const DkvmHostFacts *self)
 		const DkvmUsbDevice *u = g_ptr_array_index(self->usb, i);
 		json_builder_begin_object(b);
 		add_opt_str(b, "port_path", u->port_path);
-		add_int(b, "busnum", u->busnum);
-		add_int(b, "devnum", u->devnum);
+		dkvm_json_add_int(b, "busnum", u->busnum);
+		dkvm_json_add_int(b, "devnum", u->devnum);
 		add_hex(b, "vendor_id", u->vendor_id, 4);
 		add_hex(b, "product_id", u->product_id, 4);
 		add_opt_str(b, "vendor_name", u->vendor_name);
 		add_opt_str(b, "product_name", u->product_name);
 		add_opt_str(b, "serial", u->serial);
-		add_int(b, "speed_mbps", u->speed_mbps);
+		dkvm_json_add_int(b, "speed_mbps", u->speed_mbps);
 		add_bool(b, "is_hub", u->is_hub);
 		add_opt_str(b, "controller", u->controller);
 		add_bool(b, "host_needed", u->host_needed);
@@ -550,7 +513,7 @@ dkvm_host_facts_to_json(const DkvmHostFacts *self)
 	build_cmdline(b, &self->cmdline);
 	build_pci(b, self);
 	build_usb(b, self);
-	add_str_array(b, "notes", self->notes);
+	dkvm_json_add_str_array(b, "notes", self->notes);
 	json_builder_end_object(b);
 
 	root = json_builder_get_root(b);
@@ -642,7 +605,8 @@ foreach_object(JsonObject *o, const gchar *name, void (*fn)(JsonObject *, DkvmHo
 static void
 read_cpu(JsonObject *o, DkvmHostFacts *self)
 {
-	DkvmHostCpu *c = dkvm_host_cpu_new((guint)json_object_get_int_member_with_default(o, "cpu", 0));
+	DkvmHostCpu *c =
+	        dkvm_host_cpu_new((guint)json_object_get_int_member_with_default(o, "cpu", 0));
 	c->package = (gint)get_opt_int(o, "package");
 	c->die = (gint)get_opt_int(o, "die");
 	c->core = (gint)get_opt_int(o, "core");
@@ -650,14 +614,16 @@ read_cpu(JsonObject *o, DkvmHostFacts *self)
 	c->l3 = (gint)get_opt_int(o, "l3");
 	c->node = (gint)get_opt_int(o, "node");
 	read_uint_array(o, "siblings", c->siblings);
-	c->type = dkvm_cpu_type_from_string(json_object_get_string_member_with_default(o, "type", NULL));
+	c->type = dkvm_cpu_type_from_string(
+	        json_object_get_string_member_with_default(o, "type", NULL));
 	g_ptr_array_add(self->cpus, c);
 }
 
 static void
 read_l3(JsonObject *o, DkvmHostFacts *self)
 {
-	DkvmL3Group *g = dkvm_l3_group_new((guint)json_object_get_int_member_with_default(o, "id", 0));
+	DkvmL3Group *g =
+	        dkvm_l3_group_new((guint)json_object_get_int_member_with_default(o, "id", 0));
 	read_uint_array(o, "cpus", g->cpus);
 	g->size_kib = (guint64)json_object_get_int_member_with_default(o, "size_kib", 0);
 	g_ptr_array_add(self->l3_groups, g);
@@ -666,7 +632,8 @@ read_l3(JsonObject *o, DkvmHostFacts *self)
 static void
 read_node(JsonObject *o, DkvmHostFacts *self)
 {
-	DkvmNumaNode *n = dkvm_numa_node_new((guint)json_object_get_int_member_with_default(o, "id", 0));
+	DkvmNumaNode *n =
+	        dkvm_numa_node_new((guint)json_object_get_int_member_with_default(o, "id", 0));
 	read_uint_array(o, "cpus", n->cpus);
 	n->total_kib = (guint64)json_object_get_int_member_with_default(o, "total_kib", 0);
 	n->free_kib = (guint64)json_object_get_int_member_with_default(o, "free_kib", 0);
@@ -715,7 +682,8 @@ read_pci(JsonObject *o, DkvmHostFacts *self)
 static void
 read_group(JsonObject *o, DkvmHostFacts *self)
 {
-	DkvmIommuGroup *g = dkvm_iommu_group_new((guint)json_object_get_int_member_with_default(o, "id", 0));
+	DkvmIommuGroup *g =
+	        dkvm_iommu_group_new((guint)json_object_get_int_member_with_default(o, "id", 0));
 	read_str_array(o, "devices", g->devices);
 	g_ptr_array_add(self->iommu_groups, g);
 }
@@ -793,7 +761,8 @@ dkvm_host_facts_from_json(const gchar *json, GError **error)
 	mem = json_object_get_member(root, "memory");
 	if (mem != NULL && JSON_NODE_HOLDS_OBJECT(mem)) {
 		JsonObject *m = json_node_get_object(mem);
-		self->mem_total_kib = (guint64)json_object_get_int_member_with_default(m, "total_kib", 0);
+		self->mem_total_kib =
+		        (guint64)json_object_get_int_member_with_default(m, "total_kib", 0);
 		self->mem_available_kib =
 		        (guint64)json_object_get_int_member_with_default(m, "available_kib", 0);
 	}

@@ -7,6 +7,8 @@
  */
 #include "plan.h"
 
+#include "json-builder-util.h"
+
 #include <json-glib/json-glib.h>
 
 #include "dkvm-error.h"
@@ -188,44 +190,6 @@ dkvm_plan_to_text(const DkvmPlan *self)
 /* ---- JSON ---- */
 
 static void
-json_uint_array(JsonBuilder *b, const gchar *name, const GArray *arr)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_begin_array(b);
-	for (guint i = 0; arr != NULL && i < arr->len; i++)
-		json_builder_add_int_value(b, g_array_index(arr, guint, i));
-	json_builder_end_array(b);
-}
-
-static void
-json_lines(JsonBuilder *b, const gchar *name, const GPtrArray *lines)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_begin_array(b);
-	for (guint i = 0; lines != NULL && i < lines->len; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(lines, i));
-	json_builder_end_array(b);
-}
-
-static void
-json_int(JsonBuilder *b, const gchar *name, gint64 value)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_add_int_value(b, value);
-}
-
-/* -1 ("none") becomes null, as in `dkvm host --json` */
-static void
-json_opt_int(JsonBuilder *b, const gchar *name, gint64 value)
-{
-	json_builder_set_member_name(b, name);
-	if (value < 0)
-		json_builder_add_null_value(b);
-	else
-		json_builder_add_int_value(b, value);
-}
-
-static void
 json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 {
 	json_builder_set_member_name(b, "cpu");
@@ -234,33 +198,33 @@ json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 		return;
 	}
 	json_builder_begin_object(b);
-	json_int(b, "vcpus", cpu->vcpus);
+	dkvm_json_add_int(b, "vcpus", cpu->vcpus);
 	json_builder_set_member_name(b, "vcpu_pins");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < cpu->vcpu_pins->len; i++) {
 		json_builder_begin_object(b);
-		json_int(b, "vcpu", i);
-		json_int(b, "cpu", g_array_index(cpu->vcpu_pins, guint, i));
-		json_opt_int(b, "core", g_array_index(cpu->vcpu_cores, gint, i));
-		json_opt_int(b, "l3", g_array_index(cpu->vcpu_l3, gint, i));
+		dkvm_json_add_int(b, "vcpu", i);
+		dkvm_json_add_int(b, "cpu", g_array_index(cpu->vcpu_pins, guint, i));
+		dkvm_json_add_opt_int(b, "core", g_array_index(cpu->vcpu_cores, gint, i));
+		dkvm_json_add_opt_int(b, "l3", g_array_index(cpu->vcpu_l3, gint, i));
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	json_uint_array(b, "emulator_cpus", cpu->emulator_cpus);
-	json_uint_array(b, "iothread_cpus", cpu->iothread_cpus);
-	json_uint_array(b, "host_reserve", cpu->host_reserve);
+	dkvm_json_add_uint_array(b, "emulator_cpus", cpu->emulator_cpus);
+	dkvm_json_add_uint_array(b, "iothread_cpus", cpu->iothread_cpus);
+	dkvm_json_add_uint_array(b, "host_reserve", cpu->host_reserve);
 	json_builder_set_member_name(b, "topology");
 	json_builder_begin_object(b);
-	json_int(b, "sockets", cpu->sockets);
-	json_int(b, "dies", cpu->dies);
-	json_int(b, "cores", cpu->cores);
-	json_int(b, "threads", cpu->threads);
+	dkvm_json_add_int(b, "sockets", cpu->sockets);
+	dkvm_json_add_int(b, "dies", cpu->dies);
+	dkvm_json_add_int(b, "cores", cpu->cores);
+	dkvm_json_add_int(b, "threads", cpu->threads);
 	json_builder_end_object(b);
-	json_opt_int(b, "numa_node", cpu->numa_node);
+	dkvm_json_add_opt_int(b, "numa_node", cpu->numa_node);
 	json_builder_set_member_name(b, "isolation_hint");
 	json_builder_add_string_value(b, cpu->isolation_hint);
-	json_lines(b, "rationale", cpu->rationale);
-	json_lines(b, "warnings", cpu->warnings);
+	dkvm_json_add_str_array(b, "rationale", cpu->rationale);
+	dkvm_json_add_str_array(b, "warnings", cpu->warnings);
 	json_builder_end_object(b);
 }
 
@@ -273,15 +237,15 @@ json_hugepages(JsonBuilder *b, const DkvmHugepagePlan *hp)
 		return;
 	}
 	json_builder_begin_object(b);
-	json_int(b, "page_size_kib", (gint64)hp->page_size_kib);
-	json_int(b, "pages", (gint64)hp->pages);
-	json_int(b, "pages_to_add", (gint64)hp->pages_to_add);
-	json_int(b, "pool_free", (gint64)hp->pool_free);
-	json_int(b, "memory_kib", (gint64)hp->memory_kib);
-	json_int(b, "headroom_kib", (gint64)hp->headroom_kib);
-	json_opt_int(b, "node", hp->node);
-	json_lines(b, "rationale", hp->rationale);
-	json_lines(b, "warnings", hp->warnings);
+	dkvm_json_add_int(b, "page_size_kib", (gint64)hp->page_size_kib);
+	dkvm_json_add_int(b, "pages", (gint64)hp->pages);
+	dkvm_json_add_int(b, "pages_to_add", (gint64)hp->pages_to_add);
+	dkvm_json_add_int(b, "pool_free", (gint64)hp->pool_free);
+	dkvm_json_add_int(b, "memory_kib", (gint64)hp->memory_kib);
+	dkvm_json_add_int(b, "headroom_kib", (gint64)hp->headroom_kib);
+	dkvm_json_add_opt_int(b, "node", hp->node);
+	dkvm_json_add_str_array(b, "rationale", hp->rationale);
+	dkvm_json_add_str_array(b, "warnings", hp->warnings);
 	json_builder_end_object(b);
 }
 
@@ -300,12 +264,12 @@ json_passthrough(JsonBuilder *b, const DkvmPassthroughPlan *pt)
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "host_slot");
 		json_builder_add_string_value(b, s->host_slot);
-		json_lines(b, "functions", s->functions);
+		dkvm_json_add_str_array(b, "functions", s->functions);
 		json_builder_set_member_name(b, "name");
 		json_builder_add_string_value(b, s->name);
 		json_builder_set_member_name(b, "guest_slot");
 		json_builder_add_string_value(b, guest);
-		json_int(b, "guest_bus", s->guest_bus);
+		dkvm_json_add_int(b, "guest_bus", s->guest_bus);
 		json_builder_set_member_name(b, "multifunction");
 		json_builder_add_boolean_value(b, s->multifunction);
 		json_builder_set_member_name(b, "is_gpu");
@@ -318,9 +282,9 @@ json_passthrough(JsonBuilder *b, const DkvmPassthroughPlan *pt)
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	json_opt_int(b, "gpu_numa_node", pt != NULL ? pt->gpu_numa_node : -1);
-	json_lines(b, "rationale", pt != NULL ? pt->rationale : NULL);
-	json_lines(b, "warnings", pt != NULL ? pt->warnings : NULL);
+	dkvm_json_add_opt_int(b, "gpu_numa_node", pt != NULL ? pt->gpu_numa_node : -1);
+	dkvm_json_add_str_array(b, "rationale", pt != NULL ? pt->rationale : NULL);
+	dkvm_json_add_str_array(b, "warnings", pt != NULL ? pt->warnings : NULL);
 	json_builder_end_object(b);
 }
 
@@ -337,7 +301,7 @@ dkvm_plan_to_json(const DkvmPlan *self)
 	json_cpu(b, self->cpu);
 	json_hugepages(b, self->hugepages);
 	json_passthrough(b, self->passthrough);
-	json_lines(b, "warnings", self->warnings);
+	dkvm_json_add_str_array(b, "warnings", self->warnings);
 	json_builder_end_object(b);
 
 	root = json_builder_get_root(b);

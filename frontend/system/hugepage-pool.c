@@ -8,11 +8,12 @@
  * compaction and one retry before giving up, and a shortfall puts the old
  * count back so a failed start leaves the host as it was.
  *
- * All host paths (/sys, /proc, /run) are built by host_path(), which reads
+ * All host paths (/sys, /proc, /run) are built by dkvm_host_path(), which reads
  * DKVM_SYSFS_ROOT (default "/") in this one place, so the unit tests run the
  * same code against a directory tree laid out like the kernel's.
  */
 #include "hugepage-pool.h"
+#include "host-path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,16 +24,6 @@
 #include "dkvm-error.h"
 
 #define RECORD_DIR "run/dkvm/hugepages"
-
-/* The root every host path hangs from: "/" on a real host. */
-static gchar *
-host_path(const gchar *relative)
-{
-	const gchar *root = g_getenv("DKVM_SYSFS_ROOT");
-	if (root == NULL || *root == '\0')
-		root = "/";
-	return g_build_filename(root, relative, NULL);
-}
 
 /* "2 MiB", "1 GiB", "64 KiB": page sizes as people write them. */
 static gchar *
@@ -57,7 +48,7 @@ pool_dir(guint64 size_kib, gint node)
 		rel = g_strdup_printf("sys/devices/system/node/node%d/hugepages/"
 		                      "hugepages-%" G_GUINT64_FORMAT "kB",
 		                      node, size_kib);
-	return host_path(rel);
+	return dkvm_host_path(rel);
 }
 
 static gboolean
@@ -134,7 +125,7 @@ set_nr_hugepages(const gchar *dir, guint64 count, guint64 *out_count, GError **e
 static gboolean
 compact_memory(GError **error)
 {
-	g_autofree gchar *path = host_path("proc/sys/vm/compact_memory");
+	g_autofree gchar *path = dkvm_host_path("proc/sys/vm/compact_memory");
 	return write_value(path, "1\n", error);
 }
 
@@ -333,7 +324,7 @@ record_path(const gchar *vm_name, GError **error)
 		            vm_name != NULL ? vm_name : "");
 		return NULL;
 	}
-	dir = host_path(RECORD_DIR);
+	dir = dkvm_host_path(RECORD_DIR);
 	return g_build_filename(dir, vm_name, NULL);
 }
 

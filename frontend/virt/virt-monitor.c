@@ -6,6 +6,7 @@
  * says it. Each source that fails adds a note instead of failing the whole.
  */
 #include "virt-monitor.h"
+#include "host-path.h"
 
 #include <libvirt/libvirt-qemu.h>
 #include <json-glib/json-glib.h>
@@ -276,18 +277,6 @@ read_emulator_and_iothreads(DkvmVmMonitor *self, virConnectPtr conn, virDomainPt
 	free(info);
 }
 
-/* Host paths hang from DKVM_SYSFS_ROOT (default "/"), the root the hugepage
- * pool code in frontend/system uses, so tests can point both at one tree. */
-static gchar *
-host_path(const gchar *relative)
-{
-	const gchar *root = g_getenv("DKVM_SYSFS_ROOT");
-
-	if (root == NULL || *root == '\0')
-		root = "/";
-	return g_build_filename(root, relative, NULL);
-}
-
 static gint64
 read_pool_value(guint64 size_kib, gint node, const gchar *file)
 {
@@ -298,7 +287,7 @@ read_pool_value(guint64 size_kib, gint node, const gchar *file)
 	                  : g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT
 	                                    "kB/%s",
 	                                    size_kib, file);
-	g_autofree gchar *path = host_path(relative);
+	g_autofree gchar *path = dkvm_host_path(relative);
 	g_autofree gchar *contents = NULL;
 	guint64 value = 0;
 

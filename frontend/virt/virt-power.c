@@ -5,22 +5,11 @@
  * normal memory (QEMU would refuse anyway, with a less useful message).
  */
 #include "virt-power.h"
+#include "host-path.h"
 
 #include "dkvm-error.h"
 #include "hugepage-pool.h"
 #include "virt-domain-xml.h"
-
-/* Host paths hang from DKVM_SYSFS_ROOT (default "/"), the root the hugepage
- * pool code in frontend/system uses, so tests can point both at one tree. */
-static gchar *
-host_path(const gchar *relative)
-{
-	const gchar *root = g_getenv("DKVM_SYSFS_ROOT");
-
-	if (root == NULL || *root == '\0')
-		root = "/";
-	return g_build_filename(root, relative, NULL);
-}
 
 gboolean
 dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
@@ -29,7 +18,7 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
 	g_autoptr(DkvmDomainXml) parsed = NULL;
 	const gchar *name = virDomainGetName(dom);
-	g_autofree gchar *default_pci = host_path("sys/bus/pci/devices");
+	g_autofree gchar *default_pci = dkvm_host_path("sys/bus/pci/devices");
 
 	if (xml == NULL)
 		return FALSE;
