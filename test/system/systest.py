@@ -40,11 +40,16 @@ class Tap:
             if detail:
                 for line in str(detail).rstrip().splitlines():
                     print(f"#   {line}", flush=True)
+            # meson shows a failing test's stderr on the console (--print-errorlogs)
+            print(f"FAILED: {what}", file=sys.stderr, flush=True)
+            if detail:
+                print(str(detail).rstrip(), file=sys.stderr, flush=True)
         return ok
 
     def note(self, text):
         for line in str(text).rstrip().splitlines():
             print(f"# {line}", flush=True)
+        print(str(text).rstrip(), file=sys.stderr, flush=True)
 
     def bail(self, why):
         self.check(False, why)
