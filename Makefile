@@ -1,7 +1,7 @@
 # The README's commands. Each target installs what it needs first
 # (scripts/install-deps is idempotent and returns at once when all is there).
 #
-#   make run     the menu on the bundled demo host (nothing on this machine is touched)
+#   make run     the demo on the bundled demo host (nothing on this machine is touched)
 #   make test    build and run every test suite
 #   make bench   the benchmarks (ratios against reference tools in the same run)
 #   make image   the bootable usbdisk.img
@@ -46,7 +46,7 @@ build: deps $(BUILDDIR)/build.ninja
 # The demo host: a gaming desktop's sysfs under umockdev, VMs on libvirt's
 # in-process test driver. Nothing on this machine is read or changed.
 run: build
-	@UMOCKDEV_DIR=$(DEMO_HOST) umockdev-wrapper $(DKVM) --connect test:///default host
+	@scripts/demo $(DKVM) $(DEMO_HOST)
 
 test: build
 	meson test -C $(BUILDDIR) --print-errorlogs --no-rebuild $(TEST_ARGS)

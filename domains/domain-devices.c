@@ -19,10 +19,12 @@
 #include "dkvm-error.h"
 #include "domain-tree.h"
 
-/* Children DKVM writes itself inside its devices; everything else inside a
- * DKVM device is a person's (or libvirt's) and is carried over. */
+/* Children of DKVM's devices that are never carried over from the previous
+ * apply: DKVM always writes them or, for <rom>, drops them on purpose.
+ * Every other child a rebuilt device lacks (boot order, serial, mac, guest
+ * address, a NIC's <driver queues>) is a person's or libvirt's and stays. */
 static const gchar *const owned_children[] = {
-	"driver", "source", "target", "readonly", "rom", "model", "alias", NULL,
+	"source", "target", "rom", "alias", NULL,
 };
 
 typedef struct {

@@ -44,7 +44,7 @@ dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 		dkvm_tree_set_printf(page, "size", "%" G_GUINT64_FORMAT, hp->page_size_kib);
 		dkvm_tree_set(page, "unit", "KiB");
 		dkvm_tree_add(backing, "nosharepages");
-		if (ctx->spec->pinning)
+		if (ctx->spec->pinning && ctx->spec->lock_memory)
 			dkvm_tree_add(backing, "locked");
 	}
 	dkvm_tree_remove_if_empty(backing);
@@ -102,5 +102,8 @@ dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 		return FALSE;
 	}
 	spec->hugepages = backing != NULL && dkvm_tree_child(backing, "hugepages") != NULL;
+	/* <locked/> only exists with pinned hugepages; its absence there means
+	 * the person turned it off, anywhere else it says nothing */
+	spec->lock_memory = !spec->hugepages || dkvm_tree_child(backing, "locked") != NULL;
 	return TRUE;
 }

@@ -107,6 +107,7 @@ dkvm_spec_new(const gchar *name, DkvmPreset preset)
 	self->memory_kib = 8 * 1024 * 1024;
 	self->pinning = TRUE;
 	self->hugepages = TRUE;
+	self->lock_memory = TRUE;
 	self->uefi = TRUE;
 	self->tpm = preset == DKVM_PRESET_WINDOWS11;
 	self->secure_boot = preset == DKVM_PRESET_WINDOWS11;
@@ -204,14 +205,14 @@ dkvm_spec_copy(const DkvmSpec *self)
 	c->secure_boot = self->secure_boot;
 	c->uefi = self->uefi;
 	c->realtime = self->realtime;
+	c->lock_memory = self->lock_memory;
 	c->kvm_hidden = self->kvm_hidden;
 	c->hyperv_vendor_id = g_strdup(self->hyperv_vendor_id);
 	c->iothreads = self->iothreads;
 	replace_array(&c->disks, self->disks, copy_disk, (GDestroyNotify)dkvm_disk_free);
 	replace_array(&c->cdroms, self->cdroms, copy_str, g_free);
 	replace_array(&c->nics, self->nics, copy_nic, (GDestroyNotify)dkvm_nic_free);
-	replace_array(&c->pci, self->pci, copy_pci,
-	              (GDestroyNotify)dkvm_pci_selection_free);
+	replace_array(&c->pci, self->pci, copy_pci, (GDestroyNotify)dkvm_pci_selection_free);
 	replace_array(&c->usb, self->usb, copy_usb, g_free);
 	replace_array(&c->evdev, self->evdev, copy_str, g_free);
 	return c;
@@ -373,7 +374,8 @@ dkvm_parse_cpu_list(const gchar *str, GError **error)
 		guint first, last;
 		if (!parse_cpu_range(parts[i], &first, &last)) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "invalid CPU list '%s': expected the kernel's syntax, e.g. 0-3,8-11",
+			            "invalid CPU list '%s': expected the kernel's syntax, e.g. "
+			            "0-3,8-11",
 			            str);
 			return NULL;
 		}
@@ -399,7 +401,8 @@ dkvm_format_cpu_list(const GArray *cpus)
 	for (guint i = 0; i < cpus->len;) {
 		guint first = g_array_index(cpus, guint, i);
 		guint j = i;
-		while (j + 1 < cpus->len && g_array_index(cpus, guint, j + 1) == g_array_index(cpus, guint, j) + 1)
+		while (j + 1 < cpus->len &&
+		       g_array_index(cpus, guint, j + 1) == g_array_index(cpus, guint, j) + 1)
 			j++;
 		if (out->len > 0)
 			g_string_append_c(out, ',');

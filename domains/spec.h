@@ -28,20 +28,20 @@ typedef enum {
 
 typedef struct {
 	DkvmNetKind kind;
-	gchar *source;  /* network or bridge name; NULL = "default" / none */
-	gchar *mac;     /* NULL: libvirt chooses */
-	gchar *model;   /* NULL: virtio */
+	gchar *source; /* network or bridge name; NULL = "default" / none */
+	gchar *mac;    /* NULL: libvirt chooses */
+	gchar *model;  /* NULL: virtio */
 } DkvmNic;
 
 typedef struct {
-	gchar *path;      /* image file or block device (/dev/disk/by-id/...) */
-	gchar *target;    /* "vda"..., NULL: next free */
+	gchar *path;   /* image file or block device (/dev/disk/by-id/...) */
+	gchar *target; /* "vda"..., NULL: next free */
 	gboolean is_block;
 } DkvmDisk;
 
 typedef struct {
-	gchar *address;   /* host "0000:01:00.0" */
-	gchar *rom_file;  /* NULL: none */
+	gchar *address;  /* host "0000:01:00.0" */
+	gchar *rom_file; /* NULL: none */
 } DkvmPciSelection;
 
 typedef struct {
@@ -52,28 +52,30 @@ typedef struct {
 
 typedef struct {
 	gchar *name;
-	gchar *uuid;          /* NULL: generated when the domain is created */
+	gchar *uuid; /* NULL: generated when the domain is created */
 	DkvmPreset preset;
 	guint vcpus;
 	guint64 memory_kib;
 
 	/* tuning switches; defaults serve near-native speed */
-	gboolean pinning;     /* vcpupin/emulatorpin/iothreadpin from the CPU plan */
+	gboolean pinning; /* vcpupin/emulatorpin/iothreadpin from the CPU plan */
 	gboolean hugepages;
-	gboolean tpm;         /* swtpm 2.0 emulator */
-	gboolean secure_boot; /* OVMF with Secure Boot (windows11 default) */
-	gboolean uefi;        /* OVMF; FALSE = SeaBIOS */
-	gboolean realtime;    /* <vcpusched fifo>: off by default, can starve the host */
-	gboolean kvm_hidden;  /* <kvm><hidden state='on'/> */
+	gboolean tpm;            /* swtpm 2.0 emulator */
+	gboolean secure_boot;    /* OVMF with Secure Boot (windows11 default) */
+	gboolean uefi;           /* OVMF; FALSE = SeaBIOS */
+	gboolean realtime;       /* <vcpusched fifo>: off by default, can starve the host */
+	gboolean lock_memory;    /* <locked/> with pinned hugepages: on by default; needs
+	                          * libvirtd to lift the memlock limit (CAP_SYS_RESOURCE) */
+	gboolean kvm_hidden;     /* <kvm><hidden state='on'/> */
 	gchar *hyperv_vendor_id; /* NULL: not set */
-	guint iothreads;      /* 0: one per disk up to 1 */
+	guint iothreads;         /* 0: one per disk up to 1 */
 
-	GPtrArray *disks;     /* DkvmDisk* */
-	GPtrArray *cdroms;    /* gchar*: ISO paths */
-	GPtrArray *nics;      /* DkvmNic* */
-	GPtrArray *pci;       /* DkvmPciSelection*: what the user chose; the plan adds slot siblings */
-	GPtrArray *usb;       /* DkvmUsbSelection* */
-	GPtrArray *evdev;     /* gchar*: /dev/input/by-id/... */
+	GPtrArray *disks;  /* DkvmDisk* */
+	GPtrArray *cdroms; /* gchar*: ISO paths */
+	GPtrArray *nics;   /* DkvmNic* */
+	GPtrArray *pci;    /* DkvmPciSelection*: what the user chose; the plan adds slot siblings */
+	GPtrArray *usb;    /* DkvmUsbSelection* */
+	GPtrArray *evdev;  /* gchar*: /dev/input/by-id/... */
 } DkvmSpec;
 
 /* A spec with the preset's defaults (vcpus, memory, switches). */

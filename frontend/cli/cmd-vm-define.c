@@ -29,8 +29,9 @@ dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml, c
 	dom = dkvm_virt_domain_define(conn, xml, error);
 	if (dom == NULL)
 		return FALSE;
-	/* the plan is shown once it is in force; a refusal stays one clean line */
-	fputs(text, stderr);
+	/* the plan is shown once it is in force, as the command's output; stderr
+	 * keeps to errors so a refusal or an unsaved change is one clean message */
+	g_print("%s", text);
 	g_print("VM '%s' %s\n", name, verb);
 	return dkvm_cmd_vm_persist(app, error);
 }

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 
 /*
  * With @print_xml prints the plan (with its warnings) to stderr and @xml to
- * stdout; else defines @xml with validation, prints the plan, and persists. @verb says
+ * stdout; else defines @xml with validation, prints the plan to stdout, and
+ * persists. @verb says
  * what happened in the success line ("created", "changed").
  */
 gboolean dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml,

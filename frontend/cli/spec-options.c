@@ -65,6 +65,10 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 		{ "no-tpm", 0, 0, G_OPTION_ARG_NONE, &self->no_tpm, "No TPM", NULL },
 		{ "hugepages", 0, 0, G_OPTION_ARG_NONE, &self->hugepages,
 		  "Back memory by hugepages", NULL },
+		{ "lock-memory", 0, 0, G_OPTION_ARG_NONE, &self->lock_memory,
+		  "Lock pinned hugepage memory in RAM (default)", NULL },
+		{ "no-lock-memory", 0, 0, G_OPTION_ARG_NONE, &self->no_lock_memory,
+		  "Do not lock guest memory (libvirtd without CAP_SYS_RESOURCE)", NULL },
 		{ "no-hugepages", 0, 0, G_OPTION_ARG_NONE, &self->no_hugepages, "Ordinary pages",
 		  NULL },
 		{ "pinning", 0, 0, G_OPTION_ARG_NONE, &self->pinning,
@@ -265,6 +269,8 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 		return FALSE;
 	if (!pair(self->tpm, self->no_tpm, "tpm", &spec->tpm, error) ||
 	    !pair(self->hugepages, self->no_hugepages, "hugepages", &spec->hugepages, error) ||
+	    !pair(self->lock_memory, self->no_lock_memory, "lock-memory", &spec->lock_memory,
+	          error) ||
 	    !pair(self->pinning, self->no_pinning, "pinning", &spec->pinning, error) ||
 	    !pair(self->secure_boot, self->no_secure_boot, "secure-boot", &spec->secure_boot,
 	          error))

@@ -1,5 +1,5 @@
 /*
- * The VM options shared by `dkvm plan`, `dkvm vm create` and (later)
+ * The VM options shared by `dkvm plan`, `dkvm vm create` and
  * `dkvm vm edit`: one GOptionEntry set, applied onto a DkvmSpec. For create
  * the spec starts from the preset's defaults; for edit it is the spec read
  * back from the domain, and only what is given on the command line changes.
@@ -28,6 +28,7 @@ typedef struct {
 	gchar **network;
 	gboolean tpm, no_tpm;
 	gboolean hugepages, no_hugepages;
+	gboolean lock_memory, no_lock_memory;
 	gboolean pinning, no_pinning;
 	gboolean secure_boot, no_secure_boot;
 	gboolean uefi, bios;

@@ -42,13 +42,14 @@ read_cpuinfo(DkvmHostFacts *facts)
 	}
 	lines = g_strsplit(text, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
-		gchar *colon = strchr(lines[i], ':');
-		if (*g_strstrip(lines[i]) == '\0' && facts->cpu_vendor != NULL)
+		gchar *line = g_strstrip(lines[i]);
+		gchar *colon = strchr(line, ':');
+		if (*line == '\0' && facts->cpu_vendor != NULL)
 			break; /* end of the first processor */
 		if (colon == NULL)
 			continue;
 		*colon = '\0';
-		g_autofree gchar *key = g_strstrip(g_strdup(lines[i]));
+		g_autofree gchar *key = g_strstrip(g_strdup(line));
 		const gchar *value = g_strstrip(colon + 1);
 		if (g_str_equal(key, "vendor_id") && facts->cpu_vendor == NULL)
 			facts->cpu_vendor = g_strdup(value);

@@ -38,6 +38,30 @@ note_single_boot_gpu(DkvmHostFacts *facts)
 		               boot->address);
 }
 
+/* Without IOMMU groups, what the user can do about it, by CPU vendor and the
+ * kernel options already given. */
+static void
+note_iommu_hint(DkvmHostFacts *facts)
+{
+	const DkvmKernelCmdline *c = &facts->cmdline;
+
+	if (facts->iommu_enabled)
+		return;
+	if (g_strcmp0(facts->cpu_vendor, "GenuineIntel") == 0) {
+		if (c->intel_iommu == NULL || !g_str_has_prefix(c->intel_iommu, "on"))
+			dkvm_host_note(facts, "hint: enable VT-d in the firmware and add "
+			                      "intel_iommu=on to the kernel command line");
+		else
+			dkvm_host_note(facts, "hint: intel_iommu=on is set: enable VT-d in the "
+			                      "firmware");
+	} else if (g_strcmp0(facts->cpu_vendor, "AuthenticAMD") == 0) {
+		if (g_strcmp0(c->amd_iommu, "off") == 0)
+			dkvm_host_note(facts, "hint: remove amd_iommu=off from the kernel command "
+			                      "line");
+		dkvm_host_note(facts, "hint: enable the IOMMU (AMD-Vi) in the firmware");
+	}
+}
+
 DkvmHostFacts *
 dkvm_host_discover(GError **error)
 {
@@ -54,6 +78,7 @@ dkvm_host_discover(GError **error)
 		               facts->virt_support ? "; load kvm_intel or kvm_amd"
 		                                   : "; the CPU reports no vmx/svm");
 	dkvm_host_read_pci(facts);
+	note_iommu_hint(facts);
 	dkvm_host_read_usb(facts);
 	dkvm_host_mark_boot_device(facts);
 	note_single_boot_gpu(facts);

@@ -59,13 +59,15 @@ parse_address(const gchar *name, guint *dom, guint *bus, guint *dev, guint *func
 	       *func < 8;
 }
 
-/* A name from pci.ids (or udev's hwdb), NULL when the ids are not listed. */
+/* A name from pci.ids, NULL when the ids are not listed there. */
 static gchar *
 lookup_name(struct pci_access *a, int flags, int id1, int id2)
 {
 	char buf[256];
-	const char *name =
-	        pci_lookup_name(a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS, id1, id2);
+	/* pci.ids only: udev's hwdb is not on every host (Debian without udev, Alpine
+	 * without eudev-hwids), and names must not depend on it */
+	const char *name = pci_lookup_name(
+	        a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB, id1, id2);
 	return name != NULL ? g_strdup(name) : NULL;
 }
 
@@ -220,10 +222,8 @@ dkvm_host_read_pci(DkvmHostFacts *facts)
 
 	read_iommu_groups(facts);
 	if (!facts->iommu_enabled)
-		dkvm_host_note(facts,
-		               "no IOMMU groups in " IOMMU_GROUPS ": the IOMMU is off or "
-		               "missing, so no device can be passed through (enable VT-d/AMD-Vi "
-		               "in the firmware and intel_iommu=on on Intel)");
+		dkvm_host_note(facts, "no IOMMU groups in " IOMMU_GROUPS ": the IOMMU is off or "
+		                      "missing, so no device can be passed through");
 
 	if (!g_file_test(PCI_DEVICES, G_FILE_TEST_IS_DIR)) {
 		dkvm_host_note(facts, PCI_DEVICES " is missing: no PCI devices are known");

@@ -73,16 +73,20 @@ attr_str(struct udev_device *dev, const gchar *name)
 
 /* ID_VENDOR_FROM_DATABASE / ID_MODEL_FROM_DATABASE for these ids, NULL when unknown. */
 static gchar *
-hwdb_lookup(struct udev_hwdb *hwdb, guint16 vendor, guint16 product, const gchar *key)
+hwdb_lookup(struct udev *ctx, struct udev_hwdb **hwdb, guint16 vendor, guint16 product,
+            const gchar *key)
 {
 	g_autofree gchar *modalias = NULL;
 	struct udev_list_entry *entry;
 
-	if (hwdb == NULL)
+	/* opened on first need: most devices name themselves */
+	if (*hwdb == NULL)
+		*hwdb = udev_hwdb_new(ctx);
+	if (*hwdb == NULL)
 		return NULL;
 	/* a device's modalias matches both the vendor and the product entries */
 	modalias = g_strdup_printf("usb:v%04Xp%04X", vendor, product);
-	udev_list_entry_foreach(entry, udev_hwdb_get_properties_list_entry(hwdb, modalias, 0))
+	udev_list_entry_foreach(entry, udev_hwdb_get_properties_list_entry(*hwdb, modalias, 0))
 	{
 		if (g_strcmp0(udev_list_entry_get_name(entry), key) == 0)
 			return g_strdup(udev_list_entry_get_value(entry));
@@ -91,7 +95,7 @@ hwdb_lookup(struct udev_hwdb *hwdb, guint16 vendor, guint16 product, const gchar
 }
 
 static DkvmUsbDevice *
-read_device(struct udev_device *dev, struct udev_hwdb *hwdb)
+read_device(struct udev *ctx, struct udev_device *dev, struct udev_hwdb **hwdb)
 {
 	const gchar *speed = udev_device_get_sysattr_value(dev, "speed");
 	struct udev_device *parent;
@@ -104,11 +108,11 @@ read_device(struct udev_device *dev, struct udev_hwdb *hwdb)
 	u->vendor_name = attr_str(dev, "manufacturer");
 	u->product_name = attr_str(dev, "product");
 	if (u->vendor_name == NULL)
-		u->vendor_name =
-		        hwdb_lookup(hwdb, u->vendor_id, u->product_id, "ID_VENDOR_FROM_DATABASE");
+		u->vendor_name = hwdb_lookup(ctx, hwdb, u->vendor_id, u->product_id,
+		                             "ID_VENDOR_FROM_DATABASE");
 	if (u->product_name == NULL)
-		u->product_name =
-		        hwdb_lookup(hwdb, u->vendor_id, u->product_id, "ID_MODEL_FROM_DATABASE");
+		u->product_name = hwdb_lookup(ctx, hwdb, u->vendor_id, u->product_id,
+		                              "ID_MODEL_FROM_DATABASE");
 	u->serial = attr_str(dev, "serial");
 	/* "1.5" (low speed) is reported as 1 */
 	u->speed_mbps = speed != NULL ? (guint)g_ascii_strtod(speed, NULL) : 0;
@@ -131,7 +135,6 @@ dkvm_host_read_usb(DkvmHostFacts *facts)
 		dkvm_host_note(facts, "libudev is unavailable: USB devices are unknown");
 		return;
 	}
-	hwdb = udev_hwdb_new(ctx);
 	en = udev_enumerate_new(ctx);
 	udev_enumerate_add_match_subsystem(en, "usb");
 	if (udev_enumerate_scan_devices(en) < 0) {
@@ -152,7 +155,7 @@ dkvm_host_read_usb(DkvmHostFacts *facts)
 		    g_str_has_prefix(sysname, "usb") ||
 		    udev_device_get_sysattr_value(dev, "idVendor") == NULL)
 			continue;
-		g_ptr_array_add(facts->usb, read_device(dev, hwdb));
+		g_ptr_array_add(facts->usb, read_device(ctx, dev, &hwdb));
 	}
 	g_ptr_array_sort(facts->usb, compare_usb);
 }

@@ -32,6 +32,10 @@ def main():
         diff = difflib.unified_diff(want.splitlines(True), out.splitlines(True),
                                     "golden " + os.path.basename(golden), "dkvm host --json")
         sys.stdout.writelines(list(diff)[:300])
+        if not any(os.path.exists(p) for p in ("/usr/lib/udev/hwdb.bin", "/etc/udev/hwdb.bin",
+                                                "/lib/udev/hwdb.bin")):
+            print("udev's hardware database (hwdb.bin) is missing: USB devices without name "
+                  "strings get no names; install udev (scripts/install-deps)")
         hostlib.fail("dkvm host --json on %s differs from its golden" % fixture)
     print("ok: %s matches %s" % (os.path.basename(fixture), os.path.basename(golden)))
     return 0

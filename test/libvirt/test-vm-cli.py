@@ -11,6 +11,7 @@ Usage: test-vm-cli.py DKVM NODE_XML
 """
 import json
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -347,6 +348,28 @@ def delete_asks_first():
            "dkvm: cannot delete VM 'linux': it is running\n"
            "hint: stop it first: dkvm vm stop linux\n")
     expect(dkvm("vm", "delete", "win11", "--yes"), 0, "VM 'win11' deleted\n", "")
+
+
+def with_terminal_answer(answer, *args):
+    """Runs dkvm with a terminal on stdin that answers @answer."""
+    master, slave = pty.openpty()
+    try:
+        os.write(master, answer.encode() + b"\n")
+        return dkvm(*args, stdin=slave)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+@test
+def delete_asks_on_a_terminal():
+    expect(with_terminal_answer("n", "vm", "delete", "win11"), 0, "VM 'win11' kept\n",
+           "Delete VM 'win11'? [y/N] ")
+    expect(with_terminal_answer("y", "vm", "delete", "win11", "--remove-storage"), 0,
+           "VM 'win11' deleted\n"
+           "kept /var/lib/dkvm/images/win11.qcow2 (No such file or directory)\n"
+           "kept /var/lib/dkvm/iso/Win11.iso (cdrom image, not a disk)\n",
+           "Delete VM 'win11' and its disk images? [y/N] ")
 
 
 @test

@@ -45,8 +45,11 @@ def main():
         marker = os.path.join(scratch, "persisted")
         config = systest.write_config(scratch, f"sh -c 'echo saved >> {marker}'")
         base = [dkvm, "--connect", systest.URI, "--config", config]
+        # --no-lock-memory: <locked/> makes libvirtd lift QEMU's memlock limit,
+        # which needs CAP_SYS_RESOURCE; the CI containers do not grant it
+        # ("cannot limit locked memory ... Operation not permitted").
         request = ["--preset", "windows11", "--vcpus", str(vcpus), "--memory", MEMORY,
-                   "--network", "none", "--tpm", "--hugepages"]
+                   "--network", "none", "--tpm", "--hugepages", "--no-lock-memory"]
         nr_setup = systest.pool()[0]
         try:
             journey(tap, base, request, vcpus, marker)

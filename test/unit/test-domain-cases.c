@@ -237,12 +237,13 @@ dkvm_test_spec_to_string(const DkvmSpec *spec)
 	g_string_append_printf(
 	        s, "name=%s uuid=%s preset=%s vcpus=%u memory=%" G_GUINT64_FORMAT "\n", spec->name,
 	        spec->uuid, dkvm_preset_to_string(spec->preset), spec->vcpus, spec->memory_kib);
-	g_string_append_printf(s,
-	                       "pinning=%d hugepages=%d tpm=%d secure_boot=%d uefi=%d realtime=%d "
-	                       "kvm_hidden=%d vendor_id=%s iothreads=%u\n",
-	                       spec->pinning, spec->hugepages, spec->tpm, spec->secure_boot,
-	                       spec->uefi, spec->realtime, spec->kvm_hidden, spec->hyperv_vendor_id,
-	                       spec->iothreads);
+	g_string_append_printf(
+	        s,
+	        "pinning=%d hugepages=%d lock_memory=%d tpm=%d secure_boot=%d uefi=%d "
+	        "realtime=%d kvm_hidden=%d vendor_id=%s iothreads=%u\n",
+	        spec->pinning, spec->hugepages, spec->lock_memory, spec->tpm, spec->secure_boot,
+	        spec->uefi, spec->realtime, spec->kvm_hidden, spec->hyperv_vendor_id,
+	        spec->iothreads);
 	for (guint i = 0; i < spec->disks->len; i++) {
 		const DkvmDisk *d = g_ptr_array_index(spec->disks, i);
 		g_string_append_printf(s, "disk %s target=%s block=%d\n", d->path, d->target,

@@ -3,7 +3,7 @@
  * real binary (DKVM_BIN) against saved host JSONs. The XML printed must be
  * the library's golden domain for the same request (the goldens carry a
  * uuid; the CLI leaves it to libvirt), the plan the library's plan, and bad
- * input one `dkvm: ...` line with the documented exit code.
+ * input one `dkvm: ...` line (and a hint) with the documented exit code.
  */
 #include <string.h>
 #include <sys/wait.h>
@@ -264,10 +264,11 @@ test_refusals(void)
 		{ { "vm", "create", "bad name", "HOST:amd-16c-gpu", "--print-xml" },
 		  2,
 		  "dkvm: invalid VM name 'bad name': use letters, digits, '-', '_' and '.'\n" },
-		{ { "vm", "create", "x", "HOST:amd-16c-gpu" },
-		  1,
-		  "dkvm: vm create: defining the domain through libvirt is not available yet; use "
-		  "--print-xml and `virsh define`\n" },
+		/* create never replaces a VM: libvirt's test driver has one named "test" */
+		{ { "--connect=test:///default", "vm", "create", "test", "HOST:amd-16c-gpu" },
+		  2,
+		  "dkvm: vm create: a VM named 'test' already exists\n"
+		  "hint: change it with `dkvm vm edit test ...`\n" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(refusals); i++) {

@@ -214,7 +214,9 @@ test_preserve_after_edit(void)
 	                 "function=\"0x0\"/>",
 	                 1);
 	g_string_replace(edited, "<alias name=\"ua-dkvm-net0\"/>",
-	                 "<alias name=\"ua-dkvm-net0\"/><mac address=\"52:54:00:12:34:56\"/>", 1);
+	                 "<alias name=\"ua-dkvm-net0\"/><mac address=\"52:54:00:12:34:56\"/>"
+	                 "<driver queues=\"8\"/>",
+	                 1);
 	g_string_replace(edited, "</devices>",
 	                 "<!-- Looking Glass --><shmem name=\"looking-glass\"><model "
 	                 "type=\"ivshmem-plain\"/><size unit=\"M\">64</size></shmem>"
@@ -247,6 +249,7 @@ test_preserve_after_edit(void)
 	        ==, 1);
 	g_assert_cmpuint(count(out, "/domain/devices/interface/mac[@address='52:54:00:12:34:56']"),
 	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/devices/interface/driver[@queues='8']"), ==, 1);
 	g_assert_cmpuint(count(out, "/domain/devices/disk[source/@file='/srv/extra.img']"), ==, 1);
 	g_assert_cmpuint(count(out, "/domain/qemu:commandline"), ==, 1);
 }

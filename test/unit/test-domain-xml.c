@@ -232,6 +232,36 @@ test_read_foreign(void)
 	g_assert_cmpuint(spec->disks->len, ==, 0);
 }
 
+/* <locked/> comes with pinned hugepages unless turned off, and reads back. */
+static void
+test_lock_memory(void)
+{
+	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("locked", DKVM_PRESET_LINUX);
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *locked = NULL;
+	g_autofree gchar *unlocked = NULL;
+	g_autoptr(DkvmSpec) back = NULL;
+
+	spec->memory_kib = 4 * 1024 * 1024;
+	plan = dkvm_test_plan(host, spec);
+	locked = dkvm_domain_create_xml(spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(locked, "<locked/>"));
+
+	spec->lock_memory = FALSE;
+	unlocked = dkvm_domain_apply_xml(locked, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_null(strstr(unlocked, "<locked/>"));
+	g_assert_nonnull(strstr(unlocked, "<hugepages>"));
+	back = dkvm_domain_read_spec(unlocked, &error);
+	g_assert_no_error(error);
+	g_assert_false(back->lock_memory);
+	g_assert_true(back->hugepages);
+	g_assert_true(back->pinning);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,5 +279,6 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-xml/refusals", test_refusals);
 	g_test_add_func("/domain-xml/refused-specs", test_refused_specs);
 	g_test_add_func("/domain-xml/read-foreign", test_read_foreign);
+	g_test_add_func("/domain-xml/lock-memory", test_lock_memory);
 	return g_test_run();
 }

@@ -708,8 +708,16 @@ def write_pci(tree, model, cpus):
     tree.attr("sys/bus/pci/drivers_autoprobe", 1)
     tree.attr("sys/bus/pci/uevent", "")
     if iommu:
-        kind = "AMD-Vi" if model["cpu"]["vendor"] == "AuthenticAMD" else "dmar0"
-        tree.attr("sys/class/iommu/%s/uevent" % ("ivhd0" if kind == "AMD-Vi" else kind), "")
+        # the IOMMU's own device: AMD's hangs off its PCI function, Intel's DMAR unit is
+        # a virtual device
+        amd = [d for d in devs if d["cls"] == 0x080600]
+        if amd:
+            unit = amd[0]["dir"] + "/iommu/ivhd0"
+        else:
+            unit = "sys/devices/virtual/iommu/dmar0"
+        tree.attr(unit + "/uevent", "")
+        tree.link(unit + "/subsystem", "sys/class/iommu")
+        tree.link("sys/class/iommu/" + posixpath.basename(unit), unit)
     return devs
 
 
@@ -962,7 +970,7 @@ def write_usb(tree, model, devs):
     if usb:
         for f in ("uevent", "drivers_autoprobe"):
             tree.attr("sys/bus/usb/" + f, 1 if f == "drivers_autoprobe" else "")
-    write_record(tree, model, usb, records, devs)
+    write_record(tree, model, records)
     return usb
 
 
@@ -981,7 +989,7 @@ def pci_record_section(d):
     return (d["dir"], None, props, attrs, links)
 
 
-def write_record(tree, model, usb, records, devs):
+def write_record(tree, model, records):
     """The host's USB devices in umockdev-record format: each device followed by the
     parents not yet listed (interfaces and block devices come before their device), so
     umockdev_testbed_add_from_file() can rebuild them in an empty testbed."""
