@@ -203,6 +203,15 @@ def virsh_emulatorpin(name):
     return None, r
 
 
+def has_cap_sys_resource():
+    """Whether this process (root, like libvirtd here) may raise rlimits."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapEff:"):
+                return bool(int(line.split()[1], 16) & (1 << 24))
+    return False
+
+
 def qemu_pid(name):
     try:
         with open(f"/run/libvirt/qemu/{name}.pid") as f:
