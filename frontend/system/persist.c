@@ -82,7 +82,7 @@ dkvm_persist(const DkvmConfig *config, GError **error)
 		set_not_saved(error, cmd, local_error->message);
 		return FALSE;
 	}
-	if (g_spawn_check_wait_status(status, &local_error))
+	if (g_spawn_check_exit_status(status, &local_error))
 		return TRUE;
 	/* why, in the command's own words where it gave any */
 	reason = first_line(err);

@@ -40,11 +40,16 @@ class Tap:
             if detail:
                 for line in str(detail).rstrip().splitlines():
                     print(f"#   {line}", flush=True)
+            # meson shows a failing test's stderr on the console (--print-errorlogs)
+            print(f"FAILED: {what}", file=sys.stderr, flush=True)
+            if detail:
+                print(str(detail).rstrip(), file=sys.stderr, flush=True)
         return ok
 
     def note(self, text):
         for line in str(text).rstrip().splitlines():
             print(f"# {line}", flush=True)
+        print(str(text).rstrip(), file=sys.stderr, flush=True)
 
     def bail(self, why):
         self.check(False, why)
@@ -196,6 +201,15 @@ def virsh_emulatorpin(name):
         if m:
             return parse_cpu_list(m.group(1)), r
     return None, r
+
+
+def has_cap_sys_resource():
+    """Whether this process (root, like libvirtd here) may raise rlimits."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapEff:"):
+                return bool(int(line.split()[1], 16) & (1 << 24))
+    return False
 
 
 def qemu_pid(name):

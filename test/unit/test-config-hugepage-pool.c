@@ -308,9 +308,10 @@ kernel_start(Kernel *k, const gchar *root, guint64 available, guint64 after_comp
 	k->after_compaction = after_compaction;
 	k->fan = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDWR | O_CLOEXEC);
 	if (k->fan < 0) {
-		g_test_fail_printf("the kernel's part in this test needs fanotify permission "
-		                   "events: run the unit suite as root (fanotify_init: %s)",
-		                   g_strerror(errno));
+		g_test_message("the kernel's part in this test needs fanotify permission "
+		               "events: run the unit suite as root (fanotify_init: %s)",
+		               g_strerror(errno));
+		g_test_fail();
 		return FALSE;
 	}
 	g_assert_cmpint(fanotify_mark(k->fan, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, nr), ==, 0);
