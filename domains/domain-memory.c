@@ -107,3 +107,41 @@ dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 	spec->lock_memory = !spec->hugepages || dkvm_tree_child(backing, "locked") != NULL;
 	return TRUE;
 }
+
+gboolean
+dkvm_domain_check_guest_numa(xmlNode *root, const DkvmSpec *spec, GError **error)
+{
+	xmlNode *cpu = dkvm_tree_child(root, "cpu");
+	xmlNode *numa = cpu != NULL ? dkvm_tree_child(cpu, "numa") : NULL;
+	guint64 total_kib = 0;
+	guint cells = 0;
+
+	if (numa == NULL)
+		return TRUE;
+	for (xmlNode *cell = numa->children; cell != NULL; cell = cell->next) {
+		g_autofree gchar *unit = NULL;
+		guint64 value = 0, kib = 0;
+
+		if (cell->type != XML_ELEMENT_NODE ||
+		    g_strcmp0((const gchar *)cell->name, "cell") != 0)
+			continue;
+		unit = dkvm_tree_get(cell, "unit");
+		if (dkvm_tree_get_uint(cell, "memory", &value) && to_kib(value, unit, &kib))
+			total_kib += kib;
+		cells++;
+	}
+	/* libvirt takes the guest's memory from the cells: a new size that the
+	 * cells do not add up to would silently not apply */
+	if (cells > 0 && total_kib != spec->memory_kib) {
+		g_set_error(
+		        error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		        "this VM has a guest NUMA topology (<cpu><numa>, %u cell%s, "
+		        "%" G_GUINT64_FORMAT " MiB) that DKVM does not manage, so its memory "
+		                             "cannot change to %" G_GUINT64_FORMAT
+		        " MiB\nhint: change the cells with `virsh edit`, or remove <numa> and let "
+		        "DKVM size the VM",
+		        cells, cells == 1 ? "" : "s", total_kib / 1024, spec->memory_kib / 1024);
+		return FALSE;
+	}
+	return TRUE;
+}

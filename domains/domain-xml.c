@@ -151,14 +151,22 @@ dkvm_domain_read_identity(xmlNode *root, DkvmSpec *spec)
 
 static gchar *
 apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHostFacts *host,
-          GError **error)
+          DkvmDomainArea mask, GError **error)
 {
 	g_autoptr(DkvmMetadata) old_meta = NULL;
 	g_autoptr(DkvmMetadata) new_meta = dkvm_metadata_new();
 	DkvmApplyCtx ctx = { .doc = doc, .spec = spec, .plan = plan, .host = host };
-	gboolean (*const areas[])(DkvmApplyCtx *, GError **) = {
-		dkvm_domain_apply_identity, dkvm_domain_apply_devices,  dkvm_domain_apply_memory,
-		dkvm_domain_apply_cpu,      dkvm_domain_apply_features, dkvm_domain_apply_os,
+	/* identity first, then the areas in the order they depend on each other */
+	const struct {
+		DkvmDomainArea area;
+		gboolean (*apply)(DkvmApplyCtx *, GError **);
+	} areas[] = {
+		{ DKVM_DOMAIN_AREA_ALL, dkvm_domain_apply_identity },
+		{ DKVM_DOMAIN_AREA_DEVICES, dkvm_domain_apply_devices },
+		{ DKVM_DOMAIN_AREA_MEMORY, dkvm_domain_apply_memory },
+		{ DKVM_DOMAIN_AREA_CPU, dkvm_domain_apply_cpu },
+		{ DKVM_DOMAIN_AREA_FEATURES, dkvm_domain_apply_features },
+		{ DKVM_DOMAIN_AREA_OS, dkvm_domain_apply_os },
 	};
 
 	if (!dkvm_spec_validate(spec, error))
@@ -180,8 +188,20 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 		copy->rom_file = g_strdup(sel->rom_file);
 		g_ptr_array_add(new_meta->pci, copy);
 	}
+	if ((mask & DKVM_DOMAIN_AREA_DEVICES) == 0) {
+		/* the devices stay as they are, and so does the record of DKVM's */
+		for (guint i = 0; i < old_meta->aliases->len; i++)
+			g_ptr_array_add(new_meta->aliases,
+			                g_strdup(g_ptr_array_index(old_meta->aliases, i)));
+		for (guint i = 0; i < old_meta->siblings->len; i++)
+			g_ptr_array_add(new_meta->siblings,
+			                g_strdup(g_ptr_array_index(old_meta->siblings, i)));
+	}
+	if ((mask & DKVM_DOMAIN_AREA_MEMORY) != 0 &&
+	    !dkvm_domain_check_guest_numa(ctx.root, spec, error))
+		return NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(areas); i++) {
-		if (!areas[i](&ctx, error))
+		if ((areas[i].area & mask) != 0 && !areas[i].apply(&ctx, error))
 			return NULL;
 	}
 	dkvm_metadata_write(new_meta, ctx.root);
@@ -213,12 +233,19 @@ dkvm_domain_create_xml(const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 			dkvm_tree_remove(n);
 		n = next;
 	}
-	return apply_doc(doc, spec, plan, host, error);
+	return apply_doc(doc, spec, plan, host, DKVM_DOMAIN_AREA_ALL, error);
 }
 
 gchar *
 dkvm_domain_apply_xml(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
                       const DkvmHostFacts *host, GError **error)
+{
+	return dkvm_domain_apply_xml_areas(xml, spec, plan, host, DKVM_DOMAIN_AREA_ALL, error);
+}
+
+gchar *
+dkvm_domain_apply_xml_areas(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
+                            const DkvmHostFacts *host, DkvmDomainArea areas, GError **error)
 {
 	g_autoptr(xmlDoc) doc = NULL;
 
@@ -226,7 +253,7 @@ dkvm_domain_apply_xml(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *pl
 	doc = parse_domain(xml, error);
 	if (doc == NULL)
 		return NULL;
-	return apply_doc(doc, spec, plan, host, error);
+	return apply_doc(doc, spec, plan, host, areas, error);
 }
 
 /* A domain DKVM never managed: Windows when anything says so (Hyper-V

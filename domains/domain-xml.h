@@ -34,6 +34,27 @@ gchar *dkvm_domain_create_xml(const DkvmSpec *spec, const DkvmPlan *plan, const 
 gchar *dkvm_domain_apply_xml(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
                              const DkvmHostFacts *host, GError **error);
 
+/* The parts of a domain an edit can touch, each one apply function. */
+typedef enum {
+	DKVM_DOMAIN_AREA_DEVICES =
+	        1 << 0, /* disks, CD-ROMs, NICs, hostdevs, TPM, evdev, video, balloon */
+	DKVM_DOMAIN_AREA_MEMORY = 1 << 1,   /* memory, memoryBacking */
+	DKVM_DOMAIN_AREA_CPU = 1 << 2,      /* type, vcpu, iothreads, cputune, numatune, cpu */
+	DKVM_DOMAIN_AREA_FEATURES = 1 << 3, /* features, clock */
+	DKVM_DOMAIN_AREA_OS = 1 << 4,       /* os, firmware */
+	DKVM_DOMAIN_AREA_ALL = 0x1f,
+} DkvmDomainArea;
+
+/*
+ * Like dkvm_domain_apply_xml(), but only the @areas are rewritten (name,
+ * uuid and DKVM's metadata always are): `dkvm vm edit --memory 12G` on a
+ * domain DKVM never managed changes the memory, not the CPU model a person
+ * chose. DKVM's record of the devices it manages is carried over when the
+ * devices are left alone.
+ */
+gchar *dkvm_domain_apply_xml_areas(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
+                                   const DkvmHostFacts *host, DkvmDomainArea areas, GError **error);
+
 /*
  * The spec a domain says: DKVM's metadata for the switches and the PCI
  * selection, libvirt's own elements for the rest. A domain DKVM never

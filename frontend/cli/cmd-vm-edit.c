@@ -75,7 +75,10 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	plan = dkvm_spec_options_plan(opts, app, spec, error);
 	if (plan == NULL)
 		return FALSE;
-	new_xml = dkvm_domain_apply_xml(old_xml, spec, plan, host, error);
+	/* only the areas the options touch: a hand-made CPU model or Hyper-V set
+	 * stays when the person changes the memory */
+	new_xml = dkvm_domain_apply_xml_areas(old_xml, spec, plan, host,
+	                                      dkvm_spec_options_areas(opts), error);
 	if (new_xml == NULL)
 		return FALSE;
 	if (!dkvm_cmd_vm_define_or_print(app, spec->name, new_xml, plan, print_xml, "changed",

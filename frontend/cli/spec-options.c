@@ -371,3 +371,29 @@ dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec
 	settings = dkvm_config_get_host_settings(config);
 	return dkvm_plan_new(host, spec, settings, error);
 }
+
+DkvmDomainArea
+dkvm_spec_options_areas(const DkvmSpecOptions *self)
+{
+	DkvmDomainArea areas = 0;
+
+	/* a PCI device decides the NUMA node (pinning, hugepages) and the
+	 * display; a disk brings an I/O thread: those reach into other areas */
+	if (self->pci != NULL || self->rom != NULL)
+		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
+	if (self->disk != NULL)
+		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU;
+	if (self->usb != NULL || self->usb_optional != NULL || self->cdrom != NULL ||
+	    self->network != NULL || self->evdev != NULL || self->tpm || self->no_tpm)
+		areas |= DKVM_DOMAIN_AREA_DEVICES;
+	if (self->vcpus != 0 || self->pinning || self->no_pinning || self->realtime)
+		areas |= DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
+	if (self->memory != NULL || self->hugepages || self->no_hugepages || self->lock_memory ||
+	    self->no_lock_memory)
+		areas |= DKVM_DOMAIN_AREA_MEMORY;
+	if (self->kvm_hidden || self->hyperv_vendor_id != NULL)
+		areas |= DKVM_DOMAIN_AREA_FEATURES;
+	if (self->secure_boot || self->no_secure_boot || self->uefi || self->bios)
+		areas |= DKVM_DOMAIN_AREA_OS | DKVM_DOMAIN_AREA_FEATURES;
+	return areas;
+}

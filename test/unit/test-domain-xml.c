@@ -262,6 +262,49 @@ test_lock_memory(void)
 	g_assert_true(back->pinning);
 }
 
+/* vm edit --memory on a hand-made domain: the memory changes, the CPU model
+ * and Hyper-V set the person chose stay; a guest NUMA topology that would
+ * override the new size is refused with its message. */
+static void
+test_edit_areas(void)
+{
+	const gchar *handmade =
+	        "<domain type='kvm'><name>old</name><memory unit='GiB'>16</memory>"
+	        "<vcpu>4</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os>"
+	        "<features><acpi/><hyperv mode='custom'><relaxed state='on'/></hyperv></features>"
+	        "<cpu mode='custom' match='exact'><model fallback='forbid'>EPYC</model>%s</cpu>"
+	        "<devices/></domain>";
+	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
+	g_autofree gchar *plain = g_strdup_printf(handmade, "");
+	g_autofree gchar *numa = g_strdup_printf(
+	        handmade, "<numa><cell id='0' cpus='0-3' memory='16' unit='GiB'/></numa>");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(plain, &error);
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *refused = NULL;
+
+	g_assert_no_error(error);
+	spec->memory_kib = 12 * 1024 * 1024;
+	plan = dkvm_test_plan(host, spec);
+	out = dkvm_domain_apply_xml_areas(plain, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(out, "<memory unit=\"KiB\">12582912</memory>"));
+	g_assert_nonnull(strstr(out, "<model fallback=\"forbid\">EPYC</model>"));
+	g_assert_nonnull(strstr(out, "<hyperv mode=\"custom\">"));
+	g_assert_null(strstr(out, "vpindex"));
+
+	refused = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
+	                                      &error);
+	g_assert_null(refused);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==,
+	                "this VM has a guest NUMA topology (<cpu><numa>, 1 cell, 16384 MiB) that "
+	                "DKVM does not manage, so its memory cannot change to 12288 MiB\n"
+	                "hint: change the cells with `virsh edit`, or remove <numa> and let DKVM "
+	                "size the VM");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -280,5 +323,6 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-xml/refused-specs", test_refused_specs);
 	g_test_add_func("/domain-xml/read-foreign", test_read_foreign);
 	g_test_add_func("/domain-xml/lock-memory", test_lock_memory);
+	g_test_add_func("/domain-xml/edit-areas", test_edit_areas);
 	return g_test_run();
 }
