@@ -137,7 +137,7 @@ dkvm_domain_check_guest_numa(xmlNode *root, const DkvmSpec *spec, GError **error
 		        error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		        "this VM has a guest NUMA topology (<cpu><numa>, %u cell%s, "
 		        "%" G_GUINT64_FORMAT " MiB) that DKVM does not manage, so its memory "
-		                             "cannot change to %" G_GUINT64_FORMAT
+		        "cannot change to %" G_GUINT64_FORMAT
 		        " MiB\nhint: change the cells with `virsh edit`, or remove <numa> and let "
 		        "DKVM size the VM",
 		        cells, cells == 1 ? "" : "s", total_kib / 1024, spec->memory_kib / 1024);

@@ -28,24 +28,24 @@ typedef struct {
 	guint cpu;
 	gint package;
 	gint die;
-	gint core;     /* topology/core_id: only unique within a package */
-	gint cluster;  /* topology/cluster_id, -1 when absent */
-	gint l3;       /* id of its DkvmL3Group, -1 without cache info */
-	gint node;     /* NUMA node, -1 when unknown */
+	gint core;        /* topology/core_id: only unique within a package */
+	gint cluster;     /* topology/cluster_id, -1 when absent */
+	gint l3;          /* id of its DkvmL3Group, -1 without cache info */
+	gint node;        /* NUMA node, -1 when unknown */
 	GArray *siblings; /* guint: thread_siblings_list, itself included */
 	DkvmCpuType type;
 } DkvmHostCpu;
 
 /* CPUs sharing one last-level (L3) cache: a CCX/CCD on AMD, the ring on Intel. */
 typedef struct {
-	guint id;      /* cache/index3/id, or the lowest CPU when id is absent */
-	GArray *cpus;  /* guint, sorted */
+	guint id;     /* cache/index3/id, or the lowest CPU when id is absent */
+	GArray *cpus; /* guint, sorted */
 	guint64 size_kib;
 } DkvmL3Group;
 
 typedef struct {
 	guint id;
-	GArray *cpus;  /* guint, sorted */
+	GArray *cpus; /* guint, sorted */
 	guint64 total_kib;
 	guint64 free_kib;
 } DkvmNumaNode;
@@ -61,18 +61,18 @@ typedef struct {
 } DkvmHugepagePool;
 
 typedef struct {
-	gchar *address;   /* "0000:01:00.0" */
+	gchar *address; /* "0000:01:00.0" */
 	guint16 vendor_id;
 	guint16 device_id;
 	guint16 subsystem_vendor_id;
 	guint16 subsystem_device_id;
-	guint32 class_code;   /* 24 bits: class, subclass, prog-if */
-	gchar *vendor_name;   /* from pci.ids, NULL when unknown */
+	guint32 class_code; /* 24 bits: class, subclass, prog-if */
+	gchar *vendor_name; /* from pci.ids, NULL when unknown */
 	gchar *device_name;
 	gchar *class_name;
-	gchar *driver;        /* bound driver, NULL when none */
-	gboolean is_gpu;      /* class 0x03xx: VGA, 3D, display */
-	gboolean is_bridge;   /* class 0x06xx */
+	gchar *driver;      /* bound driver, NULL when none */
+	gboolean is_gpu;    /* class 0x03xx: VGA, 3D, display */
+	gboolean is_bridge; /* class 0x06xx */
 	gboolean boot_vga;
 	gint numa_node;       /* -1 when the platform has none */
 	gint iommu_group;     /* -1 without IOMMU */
@@ -88,7 +88,7 @@ typedef struct {
 } DkvmIommuGroup;
 
 typedef struct {
-	gchar *port_path;   /* "1-4.2": bus and port chain, stable across replugs */
+	gchar *port_path; /* "1-4.2": bus and port chain, stable across replugs */
 	guint busnum;
 	guint devnum;
 	guint16 vendor_id;
@@ -96,9 +96,9 @@ typedef struct {
 	gchar *vendor_name;
 	gchar *product_name;
 	gchar *serial;
-	guint speed_mbps;   /* 1.5 is reported as 1 */
+	guint speed_mbps; /* 1.5 is reported as 1 */
 	gboolean is_hub;
-	gchar *controller;  /* PCI address of its host controller, NULL if not PCI */
+	gchar *controller; /* PCI address of its host controller, NULL if not PCI */
 	gboolean host_needed;
 	gchar *host_needed_reason;
 } DkvmUsbDevice;
@@ -120,30 +120,30 @@ typedef struct {
 } DkvmKernelCmdline;
 
 typedef struct {
-	gchar *cpu_vendor;    /* "AuthenticAMD", "GenuineIntel" */
-	gchar *cpu_model;     /* model name */
-	gboolean virt_support;   /* vmx or svm in the flags */
-	gboolean kvm_available;  /* /dev/kvm exists */
-	gboolean pdpe1gb;        /* 1 GiB pages supported */
-	gboolean smt;            /* some core has more than one thread */
-	gboolean hybrid;         /* Intel P/E cores present */
+	gchar *cpu_vendor;      /* "AuthenticAMD", "GenuineIntel" */
+	gchar *cpu_model;       /* model name */
+	gboolean virt_support;  /* vmx or svm in the flags */
+	gboolean kvm_available; /* /dev/kvm exists */
+	gboolean pdpe1gb;       /* 1 GiB pages supported */
+	gboolean smt;           /* some core has more than one thread */
+	gboolean hybrid;        /* Intel P/E cores present */
 
-	GPtrArray *cpus;         /* DkvmHostCpu*, online only, sorted by cpu */
-	GPtrArray *l3_groups;    /* DkvmL3Group*, sorted by lowest cpu */
-	GPtrArray *numa_nodes;   /* DkvmNumaNode* */
+	GPtrArray *cpus;       /* DkvmHostCpu*, online only, sorted by cpu */
+	GPtrArray *l3_groups;  /* DkvmL3Group*, sorted by lowest cpu */
+	GPtrArray *numa_nodes; /* DkvmNumaNode* */
 
 	guint64 mem_total_kib;
 	guint64 mem_available_kib;
-	GPtrArray *hugepages;    /* DkvmHugepagePool*: global pools, then per node */
+	GPtrArray *hugepages; /* DkvmHugepagePool*: global pools, then per node */
 
-	gboolean iommu_enabled;  /* any /sys/kernel/iommu_groups entry */
+	gboolean iommu_enabled; /* any /sys/kernel/iommu_groups entry */
 	DkvmKernelCmdline cmdline;
 
 	GPtrArray *pci;          /* DkvmPciDevice*, sorted by address */
 	GPtrArray *iommu_groups; /* DkvmIommuGroup*, sorted by id */
 	GPtrArray *usb;          /* DkvmUsbDevice*, sorted by port path */
 
-	GPtrArray *notes;        /* gchar*: what could not be read (partial report) */
+	GPtrArray *notes; /* gchar*: what could not be read (partial report) */
 } DkvmHostFacts;
 
 DkvmHostFacts *dkvm_host_facts_new(void);

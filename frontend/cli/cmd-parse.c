@@ -10,8 +10,8 @@
 #include "dkvm-error.h"
 
 gboolean
-dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *argc,
-                       gchar ***argv, GError **error)
+dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *argc, gchar ***argv,
+                       GError **error)
 {
 	g_autofree gchar *param = g_strdup_printf("%s", cmd->args != NULL ? cmd->args : "");
 	g_autoptr(GOptionContext) ctx = g_option_context_new(param);

@@ -21,9 +21,9 @@ dkvm_commands_describe(void)
 		g_string_append_printf(out, "  %-34s %s\n", usage, cmd->summary);
 	}
 	g_string_append(out, "\nRun `dkvm COMMAND --help` for a command's options.\n"
-	                      "Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found,\n"
-	                      "4 refused or not enough resources, 5 libvirt error,\n"
-	                      "6 done but not saved (run `dkvm save`).");
+	                     "Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found,\n"
+	                     "4 refused or not enough resources, 5 libvirt error,\n"
+	                     "6 done but not saved (run `dkvm save`).");
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 

@@ -27,7 +27,7 @@ typedef struct {
 	guint64 headroom_kib;      /* 0 = auto */
 	gchar *default_vm;         /* NULL = none */
 	guint countdown;
-	gchar *persist_command;    /* NULL = "lbu commit" where lbu exists; "" = none */
+	gchar *persist_command; /* NULL = "lbu commit" where lbu exists; "" = none */
 	gchar *data_label;
 } DkvmConfig;
 

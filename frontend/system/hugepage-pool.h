@@ -19,16 +19,15 @@ G_BEGIN_DECLS
  * pool cannot grow enough, saying how much is missing; the pool is then put
  * back to its old size.
  */
-gboolean dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages,
-                                   guint64 *out_added, GError **error);
+gboolean dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages, guint64 *out_added,
+                                   GError **error);
 
 /* Shrinks the pool by @pages (never below the pages in use). */
-gboolean dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages,
-                                    GError **error);
+gboolean dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, GError **error);
 
 /* Remembers / recalls / forgets what was grown for @vm_name. */
-gboolean dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node,
-                                   guint64 pages, GError **error);
+gboolean dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node, guint64 pages,
+                                   GError **error);
 gboolean dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error);
 
 G_END_DECLS
