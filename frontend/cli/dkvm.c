@@ -18,7 +18,11 @@ dkvm_commands_describe(void)
 	for (guint i = 0; dkvm_commands[i] != NULL; i++) {
 		const DkvmCmd *cmd = dkvm_commands[i];
 		g_autofree gchar *usage = g_strdup_printf("%s %s", cmd->name, cmd->args);
-		g_string_append_printf(out, "  %-34s %s\n", usage, cmd->summary);
+		/* a long usage gets its own line, so the summaries stay in one column */
+		if (strlen(usage) > 34)
+			g_string_append_printf(out, "  %s\n  %-34s %s\n", usage, "", cmd->summary);
+		else
+			g_string_append_printf(out, "  %-34s %s\n", usage, cmd->summary);
 	}
 	g_string_append(out, "\nRun `dkvm COMMAND --help` for a command's options.\n"
 	                     "Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found,\n"
