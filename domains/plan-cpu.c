@@ -178,7 +178,19 @@ mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warn
 	g_autoptr(GArray) kept = NULL;
 	g_autofree gchar *kept_str = NULL;
 
-	if (settings != NULL && settings->host_reserve != NULL && settings->host_reserve->len > 0) {
+	if (settings != NULL && settings->host_reserve != NULL &&
+	    settings->host_reserve->len == 0) {
+		/* reserve=none: a host that is nothing but the VM's (or a 2-CPU test
+		 * machine); the host's threads then share the guest's CPUs */
+		if (warnings != NULL)
+			dkvm_plan_line(
+			        warnings,
+			        "no host reserve (reserve=none in dkvm.conf): the host's threads, "
+			        "interrupts and the emulator share the guest's CPUs");
+		if (rationale != NULL)
+			dkvm_plan_line(rationale, "host reserve: none, from dkvm.conf");
+		return TRUE;
+	} else if (settings != NULL && settings->host_reserve != NULL) {
 		const GArray *asked = settings->host_reserve;
 		gboolean widened = FALSE;
 		g_autofree gchar *asked_str = dkvm_format_cpu_list(asked);
@@ -569,6 +581,22 @@ set_helpers(const DkvmHostFacts *host, const GArray *guest, DkvmCpuPlan *plan)
 		        list);
 		return;
 	}
+	if (plan->host_reserve->len == 0) {
+		/* no reserve: the emulator may run on every CPU of the host */
+		g_autoptr(GArray) all = dkvm_plan_uint_array_new();
+		for (guint i = 0; i < host->cpus->len; i++) {
+			const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
+			dkvm_plan_uint_array_add_sorted(all, c->cpu);
+		}
+		plan->emulator_cpus = g_array_copy(all);
+		plan->iothread_cpus = g_array_copy(all);
+		list = dkvm_format_cpu_list(all);
+		dkvm_plan_line(plan->rationale,
+		               "emulator and I/O threads on CPUs %s: without a host reserve they "
+		               "share the vCPUs' CPUs",
+		               list);
+		return;
+	}
 	plan->emulator_cpus = g_array_copy(plan->host_reserve);
 	plan->iothread_cpus = g_array_copy(plan->host_reserve);
 	list = dkvm_format_cpu_list(plan->host_reserve);
@@ -672,6 +700,8 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	set_numa(host, guest, gpu_node, plan);
 
 	guest_str = dkvm_format_cpu_list(guest);
+	if (plan->host_reserve->len == 0)
+		return g_steal_pointer(&plan); /* isolating every CPU would starve the host */
 	plan->isolation_hint = g_strdup_printf("isolcpus=%s nohz_full=%s rcu_nocbs=%s", guest_str,
 	                                       guest_str, guest_str);
 	dkvm_plan_line(plan->rationale,

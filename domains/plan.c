@@ -75,7 +75,7 @@ static void
 append_cpu_list(GString *out, const gchar *label, const GArray *cpus)
 {
 	g_autofree gchar *list = dkvm_format_cpu_list(cpus);
-	g_string_append_printf(out, "  %-18s%s\n", label, list);
+	g_string_append_printf(out, "  %-18s%s\n", label, cpus->len > 0 ? list : "none");
 }
 
 static void
@@ -107,7 +107,9 @@ text_cpu(GString *out, const DkvmCpuPlan *cpu)
 		                       "NUMA:", cpu->numa_node);
 	else
 		g_string_append_printf(out, "  %-18snot bound\n", "NUMA:");
-	g_string_append_printf(out, "  %-18s%s\n", "isolation hint:", cpu->isolation_hint);
+	g_string_append_printf(out, "  %-18s%s\n", "isolation hint:",
+	                       cpu->isolation_hint != NULL ? cpu->isolation_hint
+	                                                   : "none (no host reserve)");
 }
 
 static void
@@ -222,7 +224,10 @@ json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 	json_builder_end_object(b);
 	dkvm_json_add_opt_int(b, "numa_node", cpu->numa_node);
 	json_builder_set_member_name(b, "isolation_hint");
-	json_builder_add_string_value(b, cpu->isolation_hint);
+	if (cpu->isolation_hint != NULL)
+		json_builder_add_string_value(b, cpu->isolation_hint);
+	else
+		json_builder_add_null_value(b);
 	dkvm_json_add_str_array(b, "rationale", cpu->rationale);
 	dkvm_json_add_str_array(b, "warnings", cpu->warnings);
 	json_builder_end_object(b);

@@ -19,7 +19,8 @@ G_BEGIN_DECLS
 
 /* Host-wide settings (from /etc/dkvm/dkvm.conf; see frontend/system/config). */
 typedef struct {
-	GArray *host_reserve;      /* guint CPUs kept for the host; NULL = default rule */
+	GArray *host_reserve;      /* guint CPUs kept for the host; NULL = default rule,
+	                            * empty = none (the host shares the guest's CPUs) */
 	guint64 headroom_kib;      /* memory the host keeps; 0 = max(1 GiB, 5 % of RAM) */
 	guint64 hugepage_size_kib; /* 0 = choose (1 GiB when reserved at boot, else 2 MiB) */
 } DkvmHostSettings;

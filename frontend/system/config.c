@@ -51,7 +51,10 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 	g_autofree gchar *countdown = g_key_file_get_string(kf, GROUP, "countdown", NULL);
 	g_autofree gchar *label = g_key_file_get_string(kf, GROUP, "data_label", NULL);
 
-	if (reserve != NULL && g_strcmp0(g_strstrip(reserve), "auto") != 0) {
+	if (reserve != NULL && g_strcmp0(g_strstrip(reserve), "none") == 0) {
+		/* an empty reserve, distinct from NULL (the planner's default rule) */
+		self->host_reserve = g_array_new(FALSE, FALSE, sizeof(guint));
+	} else if (reserve != NULL && g_strcmp0(g_strstrip(reserve), "auto") != 0) {
 		self->host_reserve = dkvm_parse_cpu_list(reserve, error);
 		if (self->host_reserve == NULL) {
 			g_prefix_error(error, "reserve: ");
@@ -128,7 +131,9 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 		path = DKVM_CONFIG_DEFAULT_PATH;
 	/* keep the person's comments and unknown keys */
 	g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
-	if (self->host_reserve != NULL) {
+	if (self->host_reserve != NULL && self->host_reserve->len == 0) {
+		g_key_file_set_string(kf, GROUP, "reserve", "none");
+	} else if (self->host_reserve != NULL) {
 		g_autofree gchar *list = dkvm_format_cpu_list(self->host_reserve);
 		g_key_file_set_string(kf, GROUP, "reserve", list);
 	} else {

@@ -3,7 +3,7 @@
  * defaults; a bad value is an error naming the key (never silently ignored).
  *
  *   [host]
- *   reserve=0,16             CPUs kept for the host (default: planner's rule)
+ *   reserve=0,16             CPUs kept for the host (auto: planner's rule; none: no reserve)
  *   hugepage_size=auto       auto, 2M or 1G
  *   headroom=auto            memory the host keeps (default max(1G, 5 % of RAM))
  *   default_vm=win11         VM started after the boot countdown

@@ -248,12 +248,14 @@ def json_or_none(text):
         return None
 
 
-def write_config(directory, persist_command):
+def write_config(directory, persist_command, reserve=None):
     """A dkvm.conf for the test (never the host's /etc/dkvm/dkvm.conf)."""
     path = os.path.join(directory, "dkvm.conf")
     with open(path, "w") as f:
         f.write("[host]\n")
         f.write(f"persist_command={persist_command}\n")
+        if reserve is not None:
+            f.write(f"reserve={reserve}\n")
     return path
 
 

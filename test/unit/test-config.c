@@ -109,6 +109,29 @@ test_persist_command_forms(Fixture *fx, gconstpointer data)
 	g_assert_cmpstr(disabled->persist_command, ==, "");
 }
 
+/* reserve=none is an empty reserve (not the default rule), and saves back as none */
+static void
+test_reserve_none(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmConfig) config = NULL;
+	g_autoptr(DkvmConfig) again = NULL;
+	g_autoptr(DkvmHostSettings) settings = NULL;
+
+	write_conf(fx, "[host]\nreserve=none\n");
+	config = dkvm_config_load(fx->path, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(config->host_reserve);
+	g_assert_cmpuint(config->host_reserve->len, ==, 0);
+	settings = dkvm_config_get_host_settings(config);
+	g_assert_nonnull(settings->host_reserve);
+	g_assert_cmpuint(settings->host_reserve->len, ==, 0);
+	g_assert_true(dkvm_config_save(config, fx->path, &error));
+	again = dkvm_config_load(fx->path, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(again->host_reserve->len, ==, 0);
+}
+
 static void
 test_bad_values(Fixture *fx, gconstpointer data)
 {
@@ -187,6 +210,7 @@ main(int argc, char **argv)
 	ADD("/config/missing-file", test_missing_file);
 	ADD("/config/all-keys", test_all_keys);
 	ADD("/config/persist-command-forms", test_persist_command_forms);
+	ADD("/config/reserve-none", test_reserve_none);
 	ADD("/config/bad-values", test_bad_values);
 	ADD("/config/save-round-trip", test_save_round_trip);
 #undef ADD

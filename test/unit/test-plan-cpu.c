@@ -454,6 +454,31 @@ test_settings_reserve(void)
 	g_assert_cmpuint(dkvm_plan_cpu_max_vcpus(host, settings), ==, 0);
 }
 
+/* reserve=none: every CPU for the guest, the emulator on all of them, no
+ * isolation hint (it would isolate the host from itself), and a warning. */
+static void
+test_settings_no_reserve(void)
+{
+	g_autoptr(DkvmHostSettings) settings = dkvm_host_settings_new();
+	g_autoptr(DkvmHostFacts) host = plan_test_host("amd-16c-2ccd");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(32, 4 << 20);
+	g_autoptr(DkvmCpuPlan) plan = NULL;
+	g_autoptr(GError) error = NULL;
+
+	settings->host_reserve = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_assert_cmpuint(dkvm_plan_cpu_max_vcpus(host, settings), ==, 32);
+	plan = dkvm_plan_cpu(host, spec, settings, -1, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(plan->host_reserve->len, ==, 0);
+	g_assert_cmpuint(plan->vcpu_pins->len, ==, 32);
+	assert_list(plan->emulator_cpus, "0-31");
+	assert_list(plan->iothread_cpus, "0-31");
+	g_assert_null(plan->isolation_hint);
+	g_assert_cmpstr(g_ptr_array_index(plan->warnings, 0), ==,
+	                "no host reserve (reserve=none in dkvm.conf): the host's threads, "
+	                "interrupts and the emulator share the guest's CPUs");
+}
+
 static void
 test_refusals(void)
 {
@@ -488,6 +513,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-cpu/numa", test_numa);
 	g_test_add_func("/plan-cpu/no-l3", test_no_l3);
 	g_test_add_func("/plan-cpu/settings-reserve", test_settings_reserve);
+	g_test_add_func("/plan-cpu/settings-no-reserve", test_settings_no_reserve);
 	g_test_add_func("/plan-cpu/refusals", test_refusals);
 	return g_test_run();
 }
