@@ -307,16 +307,6 @@ dkvm_host_facts_count_cores(const DkvmHostFacts *self)
 /* ---- to JSON ---- */
 
 static void
-add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value == NULL)
-		json_builder_add_null_value(b);
-	else
-		json_builder_add_string_value(b, value);
-}
-
-static void
 add_bool(JsonBuilder *b, const gchar *name, gboolean value)
 {
 	json_builder_set_member_name(b, name);
@@ -347,7 +337,7 @@ build_cpus(JsonBuilder *b, const DkvmHostFacts *self)
 		dkvm_json_add_opt_int(b, "l3", c->l3);
 		dkvm_json_add_opt_int(b, "node", c->node);
 		dkvm_json_add_uint_array(b, "siblings", c->siblings);
-		add_opt_str(b, "type", dkvm_cpu_type_to_string(c->type));
+		dkvm_json_add_opt_str(b, "type", dkvm_cpu_type_to_string(c->type));
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -408,18 +398,18 @@ build_cmdline(JsonBuilder *b, const DkvmKernelCmdline *c)
 {
 	json_builder_set_member_name(b, "cmdline");
 	json_builder_begin_object(b);
-	add_opt_str(b, "raw", c->raw);
-	add_opt_str(b, "intel_iommu", c->intel_iommu);
-	add_opt_str(b, "amd_iommu", c->amd_iommu);
-	add_opt_str(b, "iommu", c->iommu);
-	add_opt_str(b, "pcie_acs_override", c->pcie_acs_override);
-	add_opt_str(b, "isolcpus", c->isolcpus);
-	add_opt_str(b, "nohz_full", c->nohz_full);
-	add_opt_str(b, "rcu_nocbs", c->rcu_nocbs);
-	add_opt_str(b, "hugepagesz", c->hugepagesz);
-	add_opt_str(b, "hugepages", c->hugepages);
-	add_opt_str(b, "default_hugepagesz", c->default_hugepagesz);
-	add_opt_str(b, "vfio_pci_ids", c->vfio_pci_ids);
+	dkvm_json_add_opt_str(b, "raw", c->raw);
+	dkvm_json_add_opt_str(b, "intel_iommu", c->intel_iommu);
+	dkvm_json_add_opt_str(b, "amd_iommu", c->amd_iommu);
+	dkvm_json_add_opt_str(b, "iommu", c->iommu);
+	dkvm_json_add_opt_str(b, "pcie_acs_override", c->pcie_acs_override);
+	dkvm_json_add_opt_str(b, "isolcpus", c->isolcpus);
+	dkvm_json_add_opt_str(b, "nohz_full", c->nohz_full);
+	dkvm_json_add_opt_str(b, "rcu_nocbs", c->rcu_nocbs);
+	dkvm_json_add_opt_str(b, "hugepagesz", c->hugepagesz);
+	dkvm_json_add_opt_str(b, "hugepages", c->hugepages);
+	dkvm_json_add_opt_str(b, "default_hugepagesz", c->default_hugepagesz);
+	dkvm_json_add_opt_str(b, "vfio_pci_ids", c->vfio_pci_ids);
 	json_builder_end_object(b);
 }
 
@@ -431,25 +421,25 @@ build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->pci->len; i++) {
 		const DkvmPciDevice *d = g_ptr_array_index(self->pci, i);
 		json_builder_begin_object(b);
-		add_opt_str(b, "address", d->address);
+		dkvm_json_add_opt_str(b, "address", d->address);
 		add_hex(b, "vendor_id", d->vendor_id, 4);
 		add_hex(b, "device_id", d->device_id, 4);
 		add_hex(b, "subsystem_vendor_id", d->subsystem_vendor_id, 4);
 		add_hex(b, "subsystem_device_id", d->subsystem_device_id, 4);
 		add_hex(b, "class", d->class_code, 6);
-		add_opt_str(b, "vendor_name", d->vendor_name);
-		add_opt_str(b, "name", d->device_name);
-		add_opt_str(b, "class_name", d->class_name);
-		add_opt_str(b, "driver", d->driver);
+		dkvm_json_add_opt_str(b, "vendor_name", d->vendor_name);
+		dkvm_json_add_opt_str(b, "name", d->device_name);
+		dkvm_json_add_opt_str(b, "class_name", d->class_name);
+		dkvm_json_add_opt_str(b, "driver", d->driver);
 		dkvm_json_add_opt_int(b, "iommu_group", d->iommu_group);
 		add_bool(b, "is_gpu", d->is_gpu);
 		add_bool(b, "is_bridge", d->is_bridge);
 		add_bool(b, "boot_vga", d->boot_vga);
 		dkvm_json_add_opt_int(b, "numa_node", d->numa_node);
-		add_opt_str(b, "reset_method", d->reset_method);
+		dkvm_json_add_opt_str(b, "reset_method", d->reset_method);
 		dkvm_json_add_str_array(b, "functions", d->functions);
 		add_bool(b, "host_needed", d->host_needed);
-		add_opt_str(b, "host_needed_reason", d->host_needed_reason);
+		dkvm_json_add_opt_str(b, "host_needed_reason", d->host_needed_reason);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -474,19 +464,19 @@ build_usb(JsonBuilder *b, const DkvmHostFacts *self)
 	for (guint i = 0; i < self->usb->len; i++) {
 		const DkvmUsbDevice *u = g_ptr_array_index(self->usb, i);
 		json_builder_begin_object(b);
-		add_opt_str(b, "port_path", u->port_path);
+		dkvm_json_add_opt_str(b, "port_path", u->port_path);
 		dkvm_json_add_int(b, "busnum", u->busnum);
 		dkvm_json_add_int(b, "devnum", u->devnum);
 		add_hex(b, "vendor_id", u->vendor_id, 4);
 		add_hex(b, "product_id", u->product_id, 4);
-		add_opt_str(b, "vendor_name", u->vendor_name);
-		add_opt_str(b, "product_name", u->product_name);
-		add_opt_str(b, "serial", u->serial);
+		dkvm_json_add_opt_str(b, "vendor_name", u->vendor_name);
+		dkvm_json_add_opt_str(b, "product_name", u->product_name);
+		dkvm_json_add_opt_str(b, "serial", u->serial);
 		dkvm_json_add_int(b, "speed_mbps", u->speed_mbps);
 		add_bool(b, "is_hub", u->is_hub);
-		add_opt_str(b, "controller", u->controller);
+		dkvm_json_add_opt_str(b, "controller", u->controller);
 		add_bool(b, "host_needed", u->host_needed);
-		add_opt_str(b, "host_needed_reason", u->host_needed_reason);
+		dkvm_json_add_opt_str(b, "host_needed_reason", u->host_needed_reason);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -500,8 +490,8 @@ dkvm_host_facts_to_json(const DkvmHostFacts *self)
 	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_object(b);
-	add_opt_str(b, "cpu_vendor", self->cpu_vendor);
-	add_opt_str(b, "cpu_model", self->cpu_model);
+	dkvm_json_add_opt_str(b, "cpu_vendor", self->cpu_vendor);
+	dkvm_json_add_opt_str(b, "cpu_model", self->cpu_model);
 	add_bool(b, "virtualization", self->virt_support);
 	add_bool(b, "kvm", self->kvm_available);
 	add_bool(b, "pdpe1gb", self->pdpe1gb);

@@ -39,3 +39,13 @@ dkvm_json_add_opt_int(JsonBuilder *b, const gchar *name, gint64 value)
 	else
 		json_builder_add_int_value(b, value);
 }
+
+void
+dkvm_json_add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value != NULL)
+		json_builder_add_string_value(b, value);
+	else
+		json_builder_add_null_value(b);
+}

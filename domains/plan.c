@@ -223,11 +223,7 @@ json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 	dkvm_json_add_int(b, "threads", cpu->threads);
 	json_builder_end_object(b);
 	dkvm_json_add_opt_int(b, "numa_node", cpu->numa_node);
-	json_builder_set_member_name(b, "isolation_hint");
-	if (cpu->isolation_hint != NULL)
-		json_builder_add_string_value(b, cpu->isolation_hint);
-	else
-		json_builder_add_null_value(b);
+	dkvm_json_add_opt_str(b, "isolation_hint", cpu->isolation_hint);
 	dkvm_json_add_str_array(b, "rationale", cpu->rationale);
 	dkvm_json_add_str_array(b, "warnings", cpu->warnings);
 	json_builder_end_object(b);

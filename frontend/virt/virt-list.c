@@ -4,6 +4,7 @@
  * nothing here reads a domain's XML except `show`, which is about one VM.
  */
 #include "virt-list.h"
+#include "json-builder-util.h"
 
 #include "dkvm-error.h"
 #include "virt-connection.h"
@@ -82,16 +83,6 @@ dkvm_virt_list(virConnectPtr conn, GError **error)
 		return NULL;
 	g_ptr_array_sort(vms, summary_compare);
 	return g_steal_pointer(&vms);
-}
-
-static void
-add_string_or_null(JsonBuilder *b, const gchar *member, const gchar *value)
-{
-	json_builder_set_member_name(b, member);
-	if (value != NULL)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
 }
 
 static void
@@ -202,16 +193,16 @@ dkvm_virt_show_to_json(const DkvmVmSummary *summary, const DkvmDomainXml *xml,
 	for (guint i = 0; i < xml->disks->len; i++) {
 		const DkvmDomainDisk *disk = g_ptr_array_index(xml->disks, i);
 		json_builder_begin_object(b);
-		add_string_or_null(b, "target", disk->target);
+		dkvm_json_add_opt_str(b, "target", disk->target);
 		json_builder_set_member_name(b, "device");
 		json_builder_add_string_value(b, disk->device);
 		json_builder_set_member_name(b, "type");
 		json_builder_add_string_value(b, disk->type);
-		add_string_or_null(b, "source", disk->source);
+		dkvm_json_add_opt_str(b, "source", disk->source);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	add_string_or_null(b, "nvram", xml->nvram);
+	dkvm_json_add_opt_str(b, "nvram", xml->nvram);
 	json_builder_set_member_name(b, "tpm");
 	json_builder_add_boolean_value(b, xml->tpm);
 	json_builder_end_object(b);

@@ -6,6 +6,7 @@
  * says it. Each source that fails adds a note instead of failing the whole.
  */
 #include "virt-monitor.h"
+#include "json-builder-util.h"
 #include "host-path.h"
 
 #include <libvirt/libvirt-qemu.h>
@@ -374,26 +375,6 @@ add_int_or_null(JsonBuilder *b, const gchar *member, gint64 value)
 		json_builder_add_null_value(b);
 }
 
-static void
-add_string_or_null(JsonBuilder *b, const gchar *member, const gchar *value)
-{
-	json_builder_set_member_name(b, member);
-	if (value != NULL)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void
-add_strings(JsonBuilder *b, const gchar *member, GPtrArray *values)
-{
-	json_builder_set_member_name(b, member);
-	json_builder_begin_array(b);
-	for (guint i = 0; i < values->len; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(values, i));
-	json_builder_end_array(b);
-}
-
 static const gchar *
 vcpu_state_to_string(gint state)
 {
@@ -429,16 +410,16 @@ dkvm_virt_monitor_to_json(const DkvmVmMonitor *self, gboolean pretty)
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "vcpu");
 		json_builder_add_int_value(b, v->number);
-		add_string_or_null(b, "state", vcpu_state_to_string(v->state));
+		dkvm_json_add_opt_str(b, "state", vcpu_state_to_string(v->state));
 		add_int_or_null(b, "thread_id", v->thread_id);
 		add_int_or_null(b, "host_cpu", v->host_cpu);
-		add_string_or_null(b, "pinning", v->pinning);
+		dkvm_json_add_opt_str(b, "pinning", v->pinning);
 		json_builder_set_member_name(b, "cpu_time_ns");
 		json_builder_add_int_value(b, (gint64)v->cpu_time_ns);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	add_string_or_null(b, "emulator_pinning", self->emulator_pinning);
+	dkvm_json_add_opt_str(b, "emulator_pinning", self->emulator_pinning);
 	json_builder_set_member_name(b, "iothreads");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < self->iothreads->len; i++) {
@@ -446,7 +427,7 @@ dkvm_virt_monitor_to_json(const DkvmVmMonitor *self, gboolean pretty)
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "id");
 		json_builder_add_int_value(b, io->id);
-		add_string_or_null(b, "pinning", io->pinning);
+		dkvm_json_add_opt_str(b, "pinning", io->pinning);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -464,9 +445,9 @@ dkvm_virt_monitor_to_json(const DkvmVmMonitor *self, gboolean pretty)
 	} else {
 		json_builder_add_null_value(b);
 	}
-	add_strings(b, "pci_devices", self->pci_devices);
-	add_strings(b, "usb_devices", self->usb_devices);
-	add_strings(b, "notes", self->notes);
+	dkvm_json_add_str_array(b, "pci_devices", self->pci_devices);
+	dkvm_json_add_str_array(b, "usb_devices", self->usb_devices);
+	dkvm_json_add_str_array(b, "notes", self->notes);
 	json_builder_end_object(b);
 
 	root = json_builder_get_root(b);
