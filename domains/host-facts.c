@@ -773,3 +773,28 @@ dkvm_host_facts_from_json(const gchar *json, GError **error)
 	}
 	return g_steal_pointer(&self);
 }
+
+DkvmHostFacts *
+dkvm_host_facts_copy(const DkvmHostFacts *self)
+{
+	g_autofree gchar *json = dkvm_host_facts_to_json(self);
+	g_autoptr(GError) error = NULL;
+	DkvmHostFacts *copy = dkvm_host_facts_from_json(json, &error);
+
+	/* the JSON of a host with CPUs always reads back */
+	g_assert_no_error(error);
+	return copy;
+}
+
+void
+dkvm_host_facts_give_back_hugepages(DkvmHostFacts *self, guint64 size_kib, gint node, guint64 pages)
+{
+	for (guint i = 0; i < self->hugepages->len; i++) {
+		DkvmHugepagePool *p = g_ptr_array_index(self->hugepages, i);
+		if (p->size_kib != size_kib || (p->node >= 0 && p->node != node))
+			continue;
+		p->free = MIN(p->total, p->free + pages);
+	}
+	self->mem_available_kib =
+	        MIN(self->mem_total_kib, self->mem_available_kib + pages * size_kib);
+}

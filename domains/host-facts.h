@@ -176,6 +176,17 @@ const DkvmHugepagePool *dkvm_host_facts_get_hugepage_pool(const DkvmHostFacts *s
 /* Number of physical cores (distinct sibling sets). */
 guint dkvm_host_facts_count_cores(const DkvmHostFacts *self);
 
+/* A deep copy (through the JSON form, which holds every field). */
+DkvmHostFacts *dkvm_host_facts_copy(const DkvmHostFacts *self);
+
+/*
+ * Counts @pages hugepages of @size_kib (on @node, -1: any) as free again, and
+ * their memory as available: the pages a running VM holds are its own when
+ * that same VM is planned again (vm edit), not memory it would need twice.
+ */
+void dkvm_host_facts_give_back_hugepages(DkvmHostFacts *self, guint64 size_kib, gint node,
+                                         guint64 pages);
+
 /* `dkvm host --json`. Pretty-printed, fields in a fixed order. */
 gchar *dkvm_host_facts_to_json(const DkvmHostFacts *self);
 /* Inverse of dkvm_host_facts_to_json(); DKVM_ERROR_INVALID on bad input. */

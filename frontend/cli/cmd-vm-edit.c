@@ -14,6 +14,7 @@
 #include "dkvm-error.h"
 #include "domain-xml.h"
 #include "spec-options.h"
+#include "virt-domain-xml.h"
 #include "virt-domain.h"
 
 static gboolean cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -24,6 +25,30 @@ const DkvmCmd dkvm_cmd_vm_edit = {
 	.summary = "Change a VM's settings; everything not given stays as it is",
 	.run = cmd_vm_edit_run,
 };
+
+/*
+ * A running VM holds its hugepages: planning it again must count them as its
+ * own, or `vm edit` of a running 16 GiB VM would ask for 16 GiB more. Sets
+ * *out to an adjusted copy of @host, or NULL when the VM uses no hugepages.
+ */
+static gboolean
+own_pages_count_free(const gchar *xml, const DkvmHostFacts *host, DkvmHostFacts **out,
+                     GError **error)
+{
+	g_autoptr(DkvmDomainXml) parsed = dkvm_domain_xml_parse(xml, error);
+	g_autoptr(DkvmHostFacts) copy = NULL;
+
+	if (parsed == NULL)
+		return FALSE;
+	*out = NULL;
+	if (!parsed->hugepages)
+		return TRUE;
+	copy = dkvm_host_facts_copy(host);
+	dkvm_host_facts_give_back_hugepages(copy, parsed->hugepage_size_kib, parsed->hugepage_node,
+	                                    dkvm_domain_xml_hugepages_needed(parsed));
+	*out = g_steal_pointer(&copy);
+	return TRUE;
+}
 
 static gboolean
 cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
@@ -41,6 +66,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *old_xml = NULL;
 	g_autofree gchar *new_xml = NULL;
+	g_autoptr(DkvmHostFacts) running_host = NULL;
 	const DkvmHostFacts *host;
 	gint state = VIR_DOMAIN_NOSTATE;
 
@@ -72,7 +98,15 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	host = dkvm_spec_options_get_host(opts, app, error);
 	if (host == NULL)
 		return FALSE;
-	plan = dkvm_spec_options_plan(opts, app, spec, error);
+	if (!dkvm_virt_domain_get_state(dom, &state, error))
+		return FALSE;
+	if (state != VIR_DOMAIN_SHUTOFF) {
+		if (!own_pages_count_free(old_xml, host, &running_host, error))
+			return FALSE;
+		if (running_host != NULL)
+			host = running_host;
+	}
+	plan = dkvm_spec_options_plan_on(app, host, spec, error);
 	if (plan == NULL)
 		return FALSE;
 	/* only the areas the options touch: a hand-made CPU model or Hyper-V set
@@ -84,8 +118,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	if (!dkvm_cmd_vm_define_or_print(app, spec->name, new_xml, plan, print_xml, "changed",
 	                                 error))
 		return FALSE;
-	if (!print_xml && dkvm_virt_domain_get_state(dom, &state, NULL) &&
-	    state != VIR_DOMAIN_SHUTOFF)
+	if (!print_xml && state != VIR_DOMAIN_SHUTOFF)
 		g_print("The VM is running: the changes apply at its next start.\n");
 	return TRUE;
 }

@@ -360,11 +360,19 @@ DkvmPlan *
 dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec, GError **error)
 {
 	const DkvmHostFacts *host = dkvm_spec_options_get_host(self, app, error);
-	const DkvmConfig *config;
-	g_autoptr(DkvmHostSettings) settings = NULL;
 
 	if (host == NULL)
 		return NULL;
+	return dkvm_spec_options_plan_on(app, host, spec, error);
+}
+
+DkvmPlan *
+dkvm_spec_options_plan_on(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
+                          GError **error)
+{
+	const DkvmConfig *config;
+	g_autoptr(DkvmHostSettings) settings = NULL;
+
 	config = dkvm_app_get_config(app, error);
 	if (config == NULL)
 		return NULL;

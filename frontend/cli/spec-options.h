@@ -62,6 +62,10 @@ DkvmDomainArea dkvm_spec_options_areas(const DkvmSpecOptions *self);
 const DkvmHostFacts *dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app,
                                                 GError **error);
 
+/* The plan for @spec on @host with dkvm.conf's host settings. */
+DkvmPlan *dkvm_spec_options_plan_on(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
+                                    GError **error);
+
 /* The plan for @spec on the host above with dkvm.conf's host settings. */
 DkvmPlan *dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec,
                                  GError **error);

@@ -69,11 +69,47 @@ test_bad_json(void)
 	}
 }
 
+/* A running VM's own hugepages count as free when it is planned again. */
+static void
+test_give_back_hugepages(void)
+{
+	g_autoptr(DkvmHostFacts) host = make_host();
+	g_autoptr(DkvmHostFacts) copy = NULL;
+	DkvmHugepagePool *global = dkvm_hugepage_pool_new(2048, -1);
+	DkvmHugepagePool *node0 = dkvm_hugepage_pool_new(2048, 0);
+	DkvmHugepagePool *node1 = dkvm_hugepage_pool_new(2048, 1);
+	DkvmHugepagePool *gib = dkvm_hugepage_pool_new(1048576, -1);
+
+	global->total = 100;
+	global->free = 10;
+	node0->total = node1->total = 50;
+	node0->free = node1->free = 5;
+	gib->total = gib->free = 2;
+	g_ptr_array_add(host->hugepages, global);
+	g_ptr_array_add(host->hugepages, node0);
+	g_ptr_array_add(host->hugepages, node1);
+	g_ptr_array_add(host->hugepages, gib);
+	host->mem_available_kib = 1024 * 1024;
+
+	copy = dkvm_host_facts_copy(host);
+	dkvm_host_facts_give_back_hugepages(copy, 2048, 0, 40);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(copy, 2048)->free, ==, 50);
+	g_assert_cmpuint(((DkvmHugepagePool *)g_ptr_array_index(copy->hugepages, 1))->free, ==, 45);
+	g_assert_cmpuint(((DkvmHugepagePool *)g_ptr_array_index(copy->hugepages, 2))->free, ==, 5);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(copy, 1048576)->free, ==, 2);
+	g_assert_cmpuint(copy->mem_available_kib, ==, 1024 * 1024 + 40 * 2048);
+	/* never more free than the pool holds; the original is untouched */
+	dkvm_host_facts_give_back_hugepages(copy, 2048, -1, 1000);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(copy, 2048)->free, ==, 100);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(host, 2048)->free, ==, 10);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/host-facts/json-round-trip", test_round_trip);
 	g_test_add_func("/host-facts/bad-json", test_bad_json);
+	g_test_add_func("/host-facts/give-back-hugepages", test_give_back_hugepages);
 	return g_test_run();
 }
