@@ -5,7 +5,6 @@
 #include "app.h"
 
 #include "host-discover.h"
-#include "virt-connection.h"
 
 DkvmApp *
 dkvm_app_new(void)
@@ -22,7 +21,9 @@ dkvm_app_free(DkvmApp *self)
 	g_free(self->config_path);
 	g_clear_pointer(&self->host, dkvm_host_facts_free);
 	g_clear_pointer(&self->config, dkvm_config_free);
-	g_clear_pointer(&self->conn, virConnectClose);
+	/* set by the libvirt module, which owns the connection's type */
+	if (self->conn != NULL && self->conn_close != NULL)
+		self->conn_close(self->conn);
 	g_free(self);
 }
 
@@ -50,12 +51,4 @@ dkvm_app_get_config(DkvmApp *self, GError **error)
 	if (self->config == NULL)
 		self->config = dkvm_config_load(self->config_path, error);
 	return self->config;
-}
-
-virConnectPtr
-dkvm_app_get_connection(DkvmApp *self, GError **error)
-{
-	if (self->conn == NULL)
-		self->conn = dkvm_virt_connect(dkvm_app_get_connect_uri(self), error);
-	return self->conn;
 }

@@ -15,11 +15,12 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	gchar *connect_uri;  /* --connect, else $LIBVIRT_DEFAULT_URI, else qemu:///system */
-	gchar *config_path;  /* --config, else /etc/dkvm/dkvm.conf */
-	DkvmHostFacts *host; /* cached by dkvm_app_get_host() */
-	DkvmConfig *config;  /* cached by dkvm_app_get_config() */
-	virConnectPtr conn;  /* cached by dkvm_app_get_connection() */
+	gchar *connect_uri;        /* --connect, else $LIBVIRT_DEFAULT_URI, else qemu:///system */
+	gchar *config_path;        /* --config, else /etc/dkvm/dkvm.conf */
+	DkvmHostFacts *host;       /* cached by dkvm_app_get_host() */
+	DkvmConfig *config;        /* cached by dkvm_app_get_config() */
+	virConnectPtr conn;        /* cached by dkvm_app_get_connection() */
+	GDestroyNotify conn_close; /* set with conn: libvirt lives in the module */
 } DkvmApp;
 
 DkvmApp *dkvm_app_new(void);
@@ -35,7 +36,8 @@ const DkvmHostFacts *dkvm_app_get_host(DkvmApp *self, GError **error);
 /* Loads dkvm.conf on first call; owned by the app. */
 const DkvmConfig *dkvm_app_get_config(DkvmApp *self, GError **error);
 
-/* Opens the libvirt connection on first call; owned by the app. */
+/* Opens the libvirt connection on first call; owned by the app. Defined in
+ * the libvirt module (app-connection.c). */
 virConnectPtr dkvm_app_get_connection(DkvmApp *self, GError **error);
 
 G_END_DECLS

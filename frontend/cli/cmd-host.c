@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "host-capture.h"
+#include "modules.h"
 #include "spec.h"
 
 static gboolean cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -251,7 +252,12 @@ cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (capture != NULL) {
 		guint entries_written = 0;
-		if (!dkvm_host_capture(capture, &entries_written, error)) {
+		/* libarchive is loaded for --capture only (modules.h) */
+		DkvmHostCaptureFunc capture_host = (DkvmHostCaptureFunc)dkvm_module_symbol(
+		        "dkvm-capture.so", "dkvm_host_capture", error);
+		if (capture_host == NULL)
+			return FALSE;
+		if (!capture_host(capture, &entries_written, error)) {
 			g_prefix_error(error, "capturing the host: ");
 			return FALSE;
 		}

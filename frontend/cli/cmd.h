@@ -20,8 +20,11 @@ typedef struct {
 	gboolean (*run)(DkvmApp *app, gint argc, gchar **argv, GError **error);
 } DkvmCmd;
 
-/* NULL-terminated, in the order --help lists them. */
+/* The built-in commands (no libvirt), NULL-terminated, in --help order. */
 extern const DkvmCmd *const dkvm_commands[];
+
+/* The libvirt module's commands, loaded on first call (modules.c). */
+const DkvmCmd *const *dkvm_commands_load_module(GError **error);
 
 /*
  * Parses a command's own options with GOption; leaves the positional

@@ -12,6 +12,8 @@
  */
 #include "host-capture.h"
 
+#include <gmodule.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -258,7 +260,7 @@ add_boot_media(Capture *c)
 		write_entry(c, "/dev/kvm", AE_IFREG, NULL, 0, NULL);
 }
 
-gboolean
+G_MODULE_EXPORT gboolean
 dkvm_host_capture(const gchar *path, guint *out_entries, GError **error)
 {
 	g_autoptr(DkvmArchive) ar = archive_write_new();

@@ -16,4 +16,7 @@ G_BEGIN_DECLS
  */
 gboolean dkvm_host_capture(const gchar *path, guint *out_entries, GError **error);
 
+/* Its type, for the binary that loads it from dkvm-capture.so. */
+typedef gboolean (*DkvmHostCaptureFunc)(const gchar *path, guint *out_entries, GError **error);
+
 G_END_DECLS

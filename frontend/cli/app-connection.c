@@ -1,0 +1,24 @@
+/*
+ * The libvirt connection of a dkvm run (declared in app.h). It lives in the
+ * libvirt module (see virt-module.c) so that commands which never talk to
+ * libvirt do not load it.
+ */
+#include "app.h"
+
+#include "virt-connection.h"
+
+static void
+close_connection(gpointer conn)
+{
+	virConnectClose(conn);
+}
+
+virConnectPtr
+dkvm_app_get_connection(DkvmApp *self, GError **error)
+{
+	if (self->conn == NULL) {
+		self->conn = dkvm_virt_connect(dkvm_app_get_connect_uri(self), error);
+		self->conn_close = close_connection;
+	}
+	return self->conn;
+}
