@@ -9,6 +9,7 @@
 
 #include "cmd-vm-common.h"
 #include "virt-domain.h"
+#include "virt-preflight.h"
 
 gboolean
 dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml, const DkvmPlan *plan,
@@ -26,6 +27,12 @@ dkvm_cmd_vm_define_or_print(DkvmApp *app, const gchar *name, const gchar *xml, c
 	conn = dkvm_app_get_connection(app, error);
 	if (conn == NULL)
 		return FALSE;
+	/* the files it names must be there before it is defined (a preview with
+	 * --print-xml above does not check: an ISO may come later) */
+	if (!dkvm_virt_preflight_local_files(conn, xml, error)) {
+		g_prefix_error(error, "VM '%s' not %s: ", name, verb);
+		return FALSE;
+	}
 	dom = dkvm_virt_domain_define(conn, xml, error);
 	if (dom == NULL)
 		return FALSE;

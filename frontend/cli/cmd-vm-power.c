@@ -41,6 +41,13 @@ const DkvmCmd dkvm_cmd_vm_kill = {
 
 #define DEFAULT_STOP_TIMEOUT 120
 
+/* What a start did on the way (e.g. started libvirt's default network). */
+static void
+start_notice(const gchar *text, gpointer user_data)
+{
+	fprintf(stderr, "dkvm: %s\n", text);
+}
+
 static gboolean
 cmd_vm_start_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
@@ -69,7 +76,7 @@ cmd_vm_start_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 			        "devices: %s\n",
 			        host_error->message);
 	}
-	if (!dkvm_virt_start_vm(dom, host, error))
+	if (!dkvm_virt_start_vm_with_notices(dom, host, start_notice, NULL, error))
 		return FALSE;
 	g_print("VM '%s' started\n", virDomainGetName(dom));
 	return TRUE;

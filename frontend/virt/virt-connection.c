@@ -1,8 +1,10 @@
 /*
  * Opening the libvirt connection. libvirt prints every error to stderr by
  * default; DKVM reports errors itself (once, with context), so the default
- * handler is replaced by one that ignores them and the message is taken from
- * virGetLastErrorMessage() where the failure is reported. A failed connect
+ * handler is replaced by one that ignores them and the error is saved
+ * (virSaveLastError) right after the failing call: almost every libvirt call,
+ * even virDomainGetName, resets the thread's last error, so reading it later
+ * (after a cleanup call, or while building the message) yields "no error". A failed connect
  * gets a hint only where the user can act on it: a daemon that is not
  * running, or a URI no driver knows.
  */
@@ -18,15 +20,41 @@ ignore_libvirt_error(void *data, virErrorPtr err)
 	/* reported through GError by the caller */
 }
 
+virErrorPtr
+dkvm_virt_save_error(void)
+{
+	return virSaveLastError();
+}
+
+gchar *
+dkvm_virt_error_reason(const virError *err)
+{
+	/* libvirt's schema errors span lines; DKVM errors are one line */
+	g_autofree gchar *reason = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (err == NULL || err->code == VIR_ERR_OK || err->message == NULL)
+		/* never "no error": that hides that the reason was lost */
+		return g_strdup("libvirt gave no reason");
+	reason = g_strstrip(g_strdup(err->message));
+	lines = g_strsplit(reason, "\n", -1);
+	return g_strjoinv("; ", lines);
+}
+
+void
+dkvm_virt_set_saved_error(GError **error, gint code, const virError *err, const gchar *what)
+{
+	g_autofree gchar *reason = dkvm_virt_error_reason(err);
+
+	g_set_error(error, DKVM_ERROR, code, "%s: %s", what, reason);
+}
+
 void
 dkvm_virt_set_error(GError **error, gint code, const gchar *what)
 {
-	/* libvirt's schema errors span lines; DKVM errors are one line */
-	g_autofree gchar *reason = g_strstrip(g_strdup(virGetLastErrorMessage()));
-	g_auto(GStrv) lines = g_strsplit(reason, "\n", -1);
-	g_autofree gchar *joined = g_strjoinv("; ", lines);
+	g_autoptr(virError) err = dkvm_virt_save_error();
 
-	g_set_error(error, DKVM_ERROR, code, "%s: %s", what, joined);
+	dkvm_virt_set_saved_error(error, code, err, what);
 }
 
 static void
@@ -40,7 +68,7 @@ virConnectPtr
 dkvm_virt_connect(const gchar *uri, GError **error)
 {
 	virConnectPtr conn;
-	virErrorPtr err;
+	g_autoptr(virError) err = NULL;
 	const gchar *hint = NULL;
 	g_autoptr(GError) local_error = NULL;
 	g_autofree gchar *what = NULL;
@@ -50,14 +78,14 @@ dkvm_virt_connect(const gchar *uri, GError **error)
 	conn = virConnectOpen(uri);
 	if (conn != NULL)
 		return conn;
-	err = virGetLastError();
+	err = dkvm_virt_save_error();
 	if (err != NULL && err->code == VIR_ERR_SYSTEM_ERROR && err->domain == VIR_FROM_RPC)
 		/* the daemon's socket is not there or does not answer */
 		hint = "hint: is libvirtd running? (Alpine: rc-service libvirtd start)";
 	else if (err != NULL && err->code == VIR_ERR_NO_CONNECT)
 		hint = "hint: check the URI given with --connect or in LIBVIRT_DEFAULT_URI";
 	what = g_strdup_printf("cannot connect to libvirt at %s", uri);
-	dkvm_virt_set_error(&local_error, DKVM_ERROR_NO_CONNECTION, what);
+	dkvm_virt_set_saved_error(&local_error, DKVM_ERROR_NO_CONNECTION, err, what);
 	if (hint != NULL)
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NO_CONNECTION, "%s\n%s",
 		            local_error->message, hint);

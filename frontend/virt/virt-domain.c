@@ -16,6 +16,19 @@
 #include "spec.h"
 #include "virt-domain-xml.h"
 
+/*
+ * "<action> VM '<name>': <libvirt's reason>". libvirt's error is saved before
+ * the name is read: virDomainGetName resets the last error.
+ */
+static void
+set_domain_error(GError **error, gint code, virDomainPtr dom, const gchar *action)
+{
+	g_autoptr(virError) err = dkvm_virt_save_error();
+	g_autofree gchar *what = g_strdup_printf("%s VM '%s'", action, virDomainGetName(dom));
+
+	dkvm_virt_set_saved_error(error, code, err, what);
+}
+
 virDomainPtr
 dkvm_virt_domain_lookup(virConnectPtr conn, const gchar *name_or_uuid, GError **error)
 {
@@ -25,8 +38,9 @@ dkvm_virt_domain_lookup(virConnectPtr conn, const gchar *name_or_uuid, GError **
 	if (dom != NULL)
 		return dom;
 	if (virGetLastErrorCode() != VIR_ERR_NO_DOMAIN) {
+		g_autoptr(virError) err = dkvm_virt_save_error();
 		g_autofree gchar *what = g_strdup_printf("cannot look up VM '%s'", name_or_uuid);
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		dkvm_virt_set_saved_error(error, DKVM_ERROR_LIBVIRT, err, what);
 		return NULL;
 	}
 	if (g_uuid_string_is_valid(name_or_uuid)) {
@@ -71,7 +85,6 @@ dkvm_virt_domain_define(virConnectPtr conn, const gchar *xml, GError **error)
 gchar *
 dkvm_virt_domain_get_xml(virDomainPtr dom, GError **error)
 {
-	g_autofree gchar *what = NULL;
 	char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 
 	if (xml != NULL) {
@@ -80,8 +93,7 @@ dkvm_virt_domain_get_xml(virDomainPtr dom, GError **error)
 		free(xml);
 		return copy;
 	}
-	what = g_strdup_printf("cannot read the definition of VM '%s'", virDomainGetName(dom));
-	dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+	set_domain_error(error, DKVM_ERROR_LIBVIRT, dom, "cannot read the definition of");
 	return NULL;
 }
 
@@ -121,9 +133,7 @@ dkvm_virt_domain_get_state(virDomainPtr dom, gint *out_state, GError **error)
 	int reason = 0;
 
 	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
-		g_autofree gchar *what =
-		        g_strdup_printf("cannot read the state of VM '%s'", virDomainGetName(dom));
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		set_domain_error(error, DKVM_ERROR_LIBVIRT, dom, "cannot read the state of");
 		return FALSE;
 	}
 	*out_state = state;
@@ -157,25 +167,28 @@ gboolean
 dkvm_virt_domain_start(virDomainPtr dom, GError **error)
 {
 	const gchar *name = virDomainGetName(dom);
-	virErrorPtr err;
+	g_autoptr(virError) err = NULL;
 	g_autofree gchar *reason = NULL;
 
 	if (virDomainCreate(dom) == 0)
 		return TRUE;
-	err = virGetLastError();
-	if (err != NULL && err->code == VIR_ERR_OPERATION_INVALID && virDomainIsActive(dom) == 1) {
+	/* saved at once: virDomainIsActive below resets libvirt's last error,
+	 * which lost e.g. "network 'default' is not active" ("no error") */
+	err = dkvm_virt_save_error();
+	if (err->code == VIR_ERR_OPERATION_INVALID && virDomainIsActive(dom) == 1) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
 		            "cannot start VM '%s': it is already running", name);
 		return FALSE;
 	}
-	if (err != NULL && err->domain == VIR_FROM_QEMU && err->message != NULL) {
+	if (err->domain == VIR_FROM_QEMU && err->message != NULL) {
 		reason = plain_qemu_reason(err->message);
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
 		            "cannot start VM '%s': QEMU could not start: %s", name, reason);
 		return FALSE;
 	}
+	reason = dkvm_virt_error_reason(err);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT, "cannot start VM '%s': %s", name,
-	            virGetLastErrorMessage());
+	            reason);
 	return FALSE;
 }
 
@@ -259,9 +272,7 @@ dkvm_virt_domain_destroy(virDomainPtr dom, GError **error)
 	if (off)
 		return TRUE;
 	if (virDomainDestroy(dom) < 0) {
-		g_autofree gchar *what =
-		        g_strdup_printf("cannot power off VM '%s'", virDomainGetName(dom));
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		set_domain_error(error, DKVM_ERROR_LIBVIRT, dom, "cannot power off");
 		return FALSE;
 	}
 	return TRUE;
@@ -404,11 +415,7 @@ undefine_with_flags(virDomainPtr dom, const DkvmDomainXml *parsed, DkvmVirtUndef
 		    virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
 			break;
 	}
-	{
-		g_autofree gchar *what =
-		        g_strdup_printf("cannot delete VM '%s'", virDomainGetName(dom));
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
-	}
+	set_domain_error(error, DKVM_ERROR_LIBVIRT, dom, "cannot delete");
 	return FALSE;
 }
 
@@ -458,10 +465,9 @@ gboolean
 dkvm_virt_domain_set_autostart(virDomainPtr dom, gboolean enabled, GError **error)
 {
 	if (virDomainSetAutostart(dom, enabled ? 1 : 0) < 0) {
-		g_autofree gchar *what =
-		        g_strdup_printf("cannot %s autostart of VM '%s'",
-		                        enabled ? "enable" : "disable", virDomainGetName(dom));
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		set_domain_error(error, DKVM_ERROR_LIBVIRT, dom,
+		                 enabled ? "cannot enable autostart of"
+		                         : "cannot disable autostart of");
 		return FALSE;
 	}
 	return TRUE;
@@ -473,9 +479,7 @@ dkvm_virt_domain_get_autostart(virDomainPtr dom, gboolean *out_enabled, GError *
 	int autostart = 0;
 
 	if (virDomainGetAutostart(dom, &autostart) < 0) {
-		g_autofree gchar *what =
-		        g_strdup_printf("cannot read autostart of VM '%s'", virDomainGetName(dom));
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		set_domain_error(error, DKVM_ERROR_LIBVIRT, dom, "cannot read autostart of");
 		return FALSE;
 	}
 	*out_enabled = autostart != 0;

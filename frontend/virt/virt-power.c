@@ -10,6 +10,7 @@
 #include "dkvm-error.h"
 #include "hugepage-pool.h"
 #include "virt-domain-xml.h"
+#include "virt-qemu-log.h"
 
 gboolean
 dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
@@ -95,10 +96,128 @@ release_after_failure(const gchar *name, GError **error)
 	append_reason(*error, "its hugepages could not be given back", release_error);
 }
 
+/* How long a started QEMU guest is watched: KVM's "emulation failure" pauses
+ * it within some 20 ms of the start (measured); a start that is fine costs
+ * this much more than the bare virDomainCreate. */
+#define START_WATCH_MS 500
+#define START_POLL_MS  20
+
+/* Pauses nobody asked for: QEMU stopped the guest (KVM internal error gives
+ * VIR_DOMAIN_PAUSED_UNKNOWN, measured), an I/O error, a panic, a watchdog. */
+static gboolean
+is_failure_pause(gint reason)
+{
+	switch (reason) {
+	case VIR_DOMAIN_PAUSED_UNKNOWN:
+	case VIR_DOMAIN_PAUSED_IOERROR:
+	case VIR_DOMAIN_PAUSED_WATCHDOG:
+	case VIR_DOMAIN_PAUSED_CRASHED:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+static const gchar *
+shutoff_reason_words(gint reason)
+{
+	switch (reason) {
+	case VIR_DOMAIN_SHUTOFF_CRASHED:
+		return "QEMU crashed at once";
+	case VIR_DOMAIN_SHUTOFF_FAILED:
+		return "QEMU failed at once";
+	case VIR_DOMAIN_SHUTOFF_SHUTDOWN:
+		return "the guest powered off at once";
+	case VIR_DOMAIN_SHUTOFF_DESTROYED:
+		return "it was powered off at once by someone else";
+	default:
+		return "QEMU stopped at once";
+	}
+}
+
+/* QEMU's own words for what went wrong, from its log on this host. */
+static gchar *
+qemu_log_reason(virDomainPtr dom, gchar **out_log)
+{
+	g_autofree gchar *path =
+	        dkvm_qemu_log_path(virDomainGetConnect(dom), virDomainGetName(dom));
+	g_autofree gchar *text = NULL;
+
+	*out_log = NULL;
+	if (path == NULL)
+		return NULL;
+	*out_log = g_strdup(path);
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	return dkvm_qemu_log_last_error(text);
+}
+
+/*
+ * After virDomainCreate: libvirt reports success as soon as QEMU runs the
+ * guest's first instruction, yet QEMU may pause it a moment later (KVM
+ * internal error) or exit. Watch the state briefly; on such a failure the
+ * guest is powered off (it stays defined) and the error quotes QEMU's log.
+ * Only QEMU's driver has these failures (libvirt's test driver has none).
+ */
+static gboolean
+watch_start(virDomainPtr dom, GError **error)
+{
+	const gchar *name = virDomainGetName(dom);
+	const char *type = virConnectGetType(virDomainGetConnect(dom));
+	const gint64 deadline = g_get_monotonic_time() + START_WATCH_MS * G_TIME_SPAN_MILLISECOND;
+	const gchar *what = NULL;
+	g_autofree gchar *log = NULL;
+	g_autofree gchar *reason = NULL;
+	g_autoptr(GError) destroy_error = NULL;
+
+	if (g_strcmp0(type, "QEMU") != 0)
+		return TRUE;
+	for (;;) {
+		int state = VIR_DOMAIN_NOSTATE;
+		int why = 0;
+
+		if (virDomainGetState(dom, &state, &why, 0) < 0) {
+			g_autoptr(virError) err = dkvm_virt_save_error();
+			g_autofree gchar *msg = g_strdup_printf(
+			        "VM '%s' started, but its state cannot be read", name);
+			dkvm_virt_set_saved_error(error, DKVM_ERROR_LIBVIRT, err, msg);
+			return FALSE;
+		}
+		if (state == VIR_DOMAIN_PAUSED && is_failure_pause(why)) {
+			what = "QEMU paused it at once";
+			break;
+		}
+		if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED) {
+			what = shutoff_reason_words(why);
+			break;
+		}
+		if (g_get_monotonic_time() >= deadline)
+			return TRUE;
+		g_usleep(START_POLL_MS * G_TIME_SPAN_MILLISECOND);
+	}
+	/* off first: QEMU's last words reach the log before it exits */
+	dkvm_virt_domain_destroy(dom, &destroy_error);
+	reason = qemu_log_reason(dom, &log);
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT, "cannot start VM '%s': %s: %s%s%s%s",
+	            name, what, reason != NULL ? reason : "QEMU gave no reason in its log",
+	            log != NULL ? " (log: " : "", log != NULL ? log : "", log != NULL ? ")" : "");
+	if (destroy_error != NULL)
+		append_reason(*error, "it could not be powered off", destroy_error);
+	return FALSE;
+}
+
 gboolean
 dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError **error)
 {
+	return dkvm_virt_start_vm_with_notices(dom, host, NULL, NULL, error);
+}
+
+gboolean
+dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
+                                DkvmVirtNoticeFunc notice, gpointer user_data, GError **error)
+{
 	const gchar *name = virDomainGetName(dom);
+	virConnectPtr conn = virDomainGetConnect(dom);
 	g_autofree gchar *xml = NULL;
 	g_autoptr(DkvmDomainXml) parsed = NULL;
 	guint64 pages = 0;
@@ -121,11 +240,18 @@ dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError **error)
 		g_prefix_error(error, "VM '%s': ", name);
 		return FALSE;
 	}
-	/* the device check first: it changes nothing */
+	/* the checks first: they change nothing (but for starting libvirt's
+	 * default network, last of them, once the others passed) */
 	if (!dkvm_virt_check_hostdevs(dom, host, NULL, error))
 		return FALSE;
-
 	pages = dkvm_domain_xml_hugepages_needed(parsed);
+	if ((pages > 0 && !dkvm_virt_preflight_hugetlbfs(conn, parsed->hugepage_size_kib, error)) ||
+	    !dkvm_virt_preflight_local_files(conn, xml, error) ||
+	    !dkvm_virt_preflight_networks(conn, xml, notice, user_data, error)) {
+		g_prefix_error(error, "cannot start VM '%s': ", name);
+		return FALSE;
+	}
+
 	if (pages > 0) {
 		/* pages recorded by an earlier run that ended without `vm stop`
 		 * (guest powered itself off) are given back before taking new ones */
@@ -150,7 +276,7 @@ dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError **error)
 			return FALSE;
 		}
 	}
-	if (!dkvm_virt_domain_start(dom, error)) {
+	if (!dkvm_virt_domain_start(dom, error) || !watch_start(dom, error)) {
 		if (pages > 0)
 			release_after_failure(name, error);
 		return FALSE;

@@ -12,6 +12,7 @@
 
 #include "host-facts.h"
 #include "virt-domain.h"
+#include "virt-preflight.h"
 
 G_BEGIN_DECLS
 
@@ -27,12 +28,23 @@ gboolean dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host,
 gboolean dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error);
 
 /*
- * Starts @dom: hugepages first (dkvm_hugepage_pool_ensure, recorded with
- * dkvm_hugepage_pool_record), then the device check, then virDomainCreate.
- * @host may be NULL when host discovery is not available (no host-needs
- * check then). On any failure what was grown is given back.
+ * Starts @dom: the checks that change nothing first (PCI devices, a
+ * hugetlbfs mount for its page size, the files it names, its networks: see
+ * virt-preflight.h), then its hugepages (dkvm_hugepage_pool_ensure, recorded
+ * with dkvm_hugepage_pool_record), then virDomainCreate, then a short watch
+ * that QEMU really runs it: a guest QEMU pauses with an error or that dies
+ * at once is powered off and the start fails (DKVM_ERROR_LIBVIRT quoting
+ * QEMU's log). @host may be NULL when host discovery is not available (no
+ * host-needs check then). On any failure what was grown is given back; the
+ * domain stays defined.
  */
 gboolean dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError **error);
+
+/* As dkvm_virt_start_vm; @notice hears what a check did on the way
+ * (libvirt's inactive default network started). */
+gboolean dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
+                                         DkvmVirtNoticeFunc notice, gpointer user_data,
+                                         GError **error);
 
 /*
  * Stops @dom: ACPI shutdown with @timeout_s and @progress; with @force, a

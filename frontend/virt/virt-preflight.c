@@ -1,0 +1,312 @@
+/*
+ * The domain is read with libxml2 and XPath (never libvirt's parser: these
+ * checks also run before a document is defined). Every error names what is
+ * missing and what the domain wanted it for, so the user knows which option
+ * or element to fix.
+ */
+#include "virt-preflight.h"
+
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "dkvm-error.h"
+#include "host-path.h"
+#include "hugetlbfs-mounts.h"
+#include "virt-connection.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetwork, virNetworkFree)
+
+DkvmVirtLocal
+dkvm_virt_connection_local_qemu(virConnectPtr conn)
+{
+	char *uri = virConnectGetURI(conn);
+	g_autoptr(GUri) parsed = NULL;
+	DkvmVirtLocal local = DKVM_VIRT_NOT_LOCAL;
+
+	if (uri == NULL)
+		return DKVM_VIRT_NOT_LOCAL;
+	parsed = g_uri_parse(uri, G_URI_FLAGS_NONE, NULL);
+	free(uri);
+	if (parsed == NULL)
+		return DKVM_VIRT_NOT_LOCAL;
+	/* qemu:///system, qemu+unix:///system; qemu+ssh://host/system is remote */
+	if (g_strcmp0(g_uri_get_scheme(parsed), "qemu") != 0 &&
+	    g_strcmp0(g_uri_get_scheme(parsed), "qemu+unix") != 0)
+		return DKVM_VIRT_NOT_LOCAL;
+	if (g_uri_get_host(parsed) != NULL && *g_uri_get_host(parsed) != '\0')
+		return DKVM_VIRT_NOT_LOCAL;
+	if (g_strcmp0(g_uri_get_path(parsed), "/system") == 0)
+		local = DKVM_VIRT_LOCAL_SYSTEM;
+	else if (g_strcmp0(g_uri_get_path(parsed), "/session") == 0)
+		local = DKVM_VIRT_LOCAL_SESSION;
+	return local;
+}
+
+static xmlDoc *
+read_domain(const gchar *xml, GError **error)
+{
+	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+	                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+
+	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"domain") != 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "not a libvirt domain document");
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static gchar *
+attribute(xmlNode *node, const gchar *name)
+{
+	xmlChar *value = node != NULL ? xmlGetProp(node, (const xmlChar *)name) : NULL;
+	gchar *copy = value != NULL && value[0] != '\0' ? g_strdup((const gchar *)value) : NULL;
+
+	xmlFree(value);
+	return copy;
+}
+
+static xmlNode *
+first_child(xmlNode *node, const gchar *name)
+{
+	for (xmlNode *c = node->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, (const xmlChar *)name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Every node of @expr in @doc, in document order. */
+static xmlXPathObject *
+nodes(xmlDoc *doc, const gchar *expr)
+{
+	g_autoptr(xmlXPathContext) ctx = xmlXPathNewContext(doc);
+
+	return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+}
+
+#define FOR_EACH_NODE(obj, i, node)                                                            \
+	for (gint i = 0; (obj) != NULL && (obj)->nodesetval != NULL &&                         \
+	                 i < (obj)->nodesetval->nodeNr && ((node) = (obj)->nodesetval->nodeTab[i]); \
+	     i++)
+
+static gboolean
+require_file(const gchar *path, const gchar *what, GError **error)
+{
+	if (g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND, "%s does not exist (%s)", path, what);
+	return FALSE;
+}
+
+static gboolean
+check_disks(xmlDoc *doc, GError **error)
+{
+	g_autoptr(xmlXPathObject) disks = nodes(doc, "/domain/devices/disk");
+	xmlNode *disk = NULL;
+
+	FOR_EACH_NODE (disks, i, disk) {
+		xmlNode *source = first_child(disk, "source");
+		xmlNode *target = first_child(disk, "target");
+		g_autofree gchar *type = attribute(disk, "type");
+		g_autofree gchar *device = attribute(disk, "device");
+		g_autofree gchar *policy = attribute(source, "startupPolicy");
+		g_autofree gchar *dev = attribute(target, "dev");
+		g_autofree gchar *path = NULL;
+		g_autofree gchar *what = NULL;
+
+		if (g_strcmp0(type, "file") == 0)
+			path = attribute(source, "file");
+		else if (g_strcmp0(type, "block") == 0)
+			path = attribute(source, "dev");
+		/* an empty CD-ROM drive, or one libvirt may start without */
+		if (path == NULL || g_strcmp0(policy, "optional") == 0)
+			continue;
+		what = g_strdup_printf("%s %s%s", g_strcmp0(device, "cdrom") == 0 ? "CD-ROM" : "disk",
+		                       dev != NULL ? dev : "",
+		                       g_strcmp0(type, "block") == 0 ? ", a block device" : "");
+		if (!require_file(path, what, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+check_roms(xmlDoc *doc, GError **error)
+{
+	g_autoptr(xmlXPathObject) roms = nodes(doc, "/domain/devices/hostdev/rom[@file]");
+	xmlNode *rom = NULL;
+
+	FOR_EACH_NODE (roms, i, rom) {
+		g_autofree gchar *path = attribute(rom, "file");
+		if (path != NULL && !require_file(path, "ROM file of a passed-through device",
+		                                  error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+check_evdev(xmlDoc *doc, GError **error)
+{
+	g_autoptr(xmlXPathObject) sources =
+	        nodes(doc, "/domain/devices/input[@type='evdev']/source[@dev]");
+	xmlNode *source = NULL;
+
+	FOR_EACH_NODE (sources, i, source) {
+		g_autofree gchar *path = attribute(source, "dev");
+		if (path != NULL && !require_file(path, "evdev input device", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+dkvm_virt_preflight_files(const gchar *xml, GError **error)
+{
+	g_autoptr(xmlDoc) doc = read_domain(xml, error);
+
+	if (doc == NULL)
+		return FALSE;
+	return check_disks(doc, error) && check_roms(doc, error) && check_evdev(doc, error);
+}
+
+gboolean
+dkvm_virt_preflight_local_files(virConnectPtr conn, const gchar *xml, GError **error)
+{
+	if (dkvm_virt_connection_local_qemu(conn) == DKVM_VIRT_NOT_LOCAL)
+		return TRUE;
+	return dkvm_virt_preflight_files(xml, error);
+}
+
+static gchar *
+page_size_words(guint64 page_kib)
+{
+	if (page_kib % (1024 * 1024) == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", page_kib / (1024 * 1024));
+	if (page_kib % 1024 == 0)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", page_kib / 1024);
+	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", page_kib);
+}
+
+gboolean
+dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GError **error)
+{
+	g_autofree gchar *mount_point = NULL;
+	g_autofree gchar *pool_rel = NULL;
+	g_autofree gchar *pool = NULL;
+	g_autofree gchar *size = NULL;
+	g_autofree gchar *hint = NULL;
+
+	if (dkvm_virt_connection_local_qemu(conn) == DKVM_VIRT_NOT_LOCAL)
+		return TRUE;
+	pool_rel = g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB",
+	                           page_kib);
+	pool = dkvm_host_path(pool_rel);
+	if (!g_file_test(pool, G_FILE_TEST_IS_DIR))
+		return TRUE;
+	if (!dkvm_hugetlbfs_find_mount(page_kib, &mount_point, error))
+		return FALSE;
+	if (mount_point != NULL)
+		return TRUE;
+	size = page_size_words(page_kib);
+	hint = dkvm_hugetlbfs_mount_hint(page_kib);
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+	            "no hugetlbfs is mounted for %s pages, and QEMU maps the VM's memory from "
+	            "one (the hugepage pool was left as it is)\n"
+	            "hint: %s, then restart libvirtd (it reads the mounts when it starts)",
+	            size, hint);
+	return FALSE;
+}
+
+/* libvirt's reason for a failed `default` start, plus what usually causes it. */
+static void
+set_default_network_error(GError **error, const virError *err)
+{
+	g_autofree gchar *reason = dkvm_virt_error_reason(err);
+
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
+	            "libvirt's network 'default' is inactive and cannot start: %s%s", reason,
+	            strstr(reason, "dnsmasq") != NULL
+	                    ? "\nhint: its NAT needs dnsmasq (Debian: dnsmasq-base, Alpine: dnsmasq)"
+	                    : "");
+}
+
+static gboolean
+check_network(virConnectPtr conn, const gchar *name, DkvmVirtNoticeFunc notice,
+              gpointer user_data, GError **error)
+{
+	g_autoptr(virNetwork) net = virNetworkLookupByName(conn, name);
+	gint active;
+
+	if (net == NULL) {
+		g_autoptr(virError) err = dkvm_virt_save_error();
+		g_autofree gchar *what = NULL;
+		if (err->code == VIR_ERR_NO_NETWORK) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+			            "its network '%s' does not exist in libvirt\n"
+			            "hint: virsh net-list --all shows the networks; dkvm vm edit "
+			            "--network changes the VM's",
+			            name);
+			return FALSE;
+		}
+		what = g_strdup_printf("cannot look up network '%s'", name);
+		dkvm_virt_set_saved_error(error, DKVM_ERROR_LIBVIRT, err, what);
+		return FALSE;
+	}
+	active = virNetworkIsActive(net);
+	if (active < 0) {
+		g_autofree gchar *what = g_strdup_printf("cannot read network '%s'", name);
+		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		return FALSE;
+	}
+	if (active == 1)
+		return TRUE;
+	if (g_strcmp0(name, "default") != 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+		            "its network '%s' is not active\nhint: virsh net-start %s", name, name);
+		return FALSE;
+	}
+	/* libvirt's own NAT network, which virt-install starts too: a VM on it
+	 * is what the user asked for, and nothing else depends on it being off */
+	if (virNetworkCreate(net) < 0) {
+		g_autoptr(virError) err = dkvm_virt_save_error();
+		set_default_network_error(error, err);
+		return FALSE;
+	}
+	if (notice != NULL)
+		notice("libvirt's network 'default' was inactive: started it", user_data);
+	return TRUE;
+}
+
+gboolean
+dkvm_virt_preflight_networks(virConnectPtr conn, const gchar *xml, DkvmVirtNoticeFunc notice,
+                             gpointer user_data, GError **error)
+{
+	g_autoptr(xmlDoc) doc = read_domain(xml, error);
+	g_autoptr(xmlXPathObject) sources = NULL;
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	xmlNode *source = NULL;
+
+	if (doc == NULL)
+		return FALSE;
+	sources = nodes(doc, "/domain/devices/interface[@type='network']/source[@network]");
+	FOR_EACH_NODE (sources, i, source) {
+		g_autofree gchar *name = attribute(source, "network");
+		if (name == NULL || g_hash_table_contains(seen, name))
+			continue;
+		if (!check_network(conn, name, notice, user_data, error))
+			return FALSE;
+		g_hash_table_add(seen, g_steal_pointer(&name));
+	}
+	return TRUE;
+}
