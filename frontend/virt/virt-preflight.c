@@ -94,9 +94,10 @@ nodes(xmlDoc *doc, const gchar *expr)
 	return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
 }
 
-#define FOR_EACH_NODE(obj, i, node)                                                            \
-	for (gint i = 0; (obj) != NULL && (obj)->nodesetval != NULL &&                         \
-	                 i < (obj)->nodesetval->nodeNr && ((node) = (obj)->nodesetval->nodeTab[i]); \
+#define FOR_EACH_NODE(obj, i, node)                                                                \
+	for (gint i = 0;                                                                           \
+	     (obj) != NULL && (obj)->nodesetval != NULL && i < (obj)->nodesetval->nodeNr &&        \
+	     ((node) = (obj)->nodesetval->nodeTab[i]);                                             \
 	     i++)
 
 static gboolean
@@ -114,7 +115,8 @@ check_disks(xmlDoc *doc, GError **error)
 	g_autoptr(xmlXPathObject) disks = nodes(doc, "/domain/devices/disk");
 	xmlNode *disk = NULL;
 
-	FOR_EACH_NODE (disks, i, disk) {
+	FOR_EACH_NODE(disks, i, disk)
+	{
 		xmlNode *source = first_child(disk, "source");
 		xmlNode *target = first_child(disk, "target");
 		g_autofree gchar *type = attribute(disk, "type");
@@ -131,7 +133,8 @@ check_disks(xmlDoc *doc, GError **error)
 		/* an empty CD-ROM drive, or one libvirt may start without */
 		if (path == NULL || g_strcmp0(policy, "optional") == 0)
 			continue;
-		what = g_strdup_printf("%s %s%s", g_strcmp0(device, "cdrom") == 0 ? "CD-ROM" : "disk",
+		what = g_strdup_printf("%s %s%s",
+		                       g_strcmp0(device, "cdrom") == 0 ? "CD-ROM" : "disk",
 		                       dev != NULL ? dev : "",
 		                       g_strcmp0(type, "block") == 0 ? ", a block device" : "");
 		if (!require_file(path, what, error))
@@ -146,10 +149,11 @@ check_roms(xmlDoc *doc, GError **error)
 	g_autoptr(xmlXPathObject) roms = nodes(doc, "/domain/devices/hostdev/rom[@file]");
 	xmlNode *rom = NULL;
 
-	FOR_EACH_NODE (roms, i, rom) {
+	FOR_EACH_NODE(roms, i, rom)
+	{
 		g_autofree gchar *path = attribute(rom, "file");
-		if (path != NULL && !require_file(path, "ROM file of a passed-through device",
-		                                  error))
+		if (path != NULL &&
+		    !require_file(path, "ROM file of a passed-through device", error))
 			return FALSE;
 	}
 	return TRUE;
@@ -162,7 +166,8 @@ check_evdev(xmlDoc *doc, GError **error)
 	        nodes(doc, "/domain/devices/input[@type='evdev']/source[@dev]");
 	xmlNode *source = NULL;
 
-	FOR_EACH_NODE (sources, i, source) {
+	FOR_EACH_NODE(sources, i, source)
+	{
 		g_autofree gchar *path = attribute(source, "dev");
 		if (path != NULL && !require_file(path, "evdev input device", error))
 			return FALSE;
@@ -234,16 +239,17 @@ set_default_network_error(GError **error, const virError *err)
 {
 	g_autofree gchar *reason = dkvm_virt_error_reason(err);
 
-	g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
-	            "libvirt's network 'default' is inactive and cannot start: %s%s", reason,
-	            strstr(reason, "dnsmasq") != NULL
-	                    ? "\nhint: its NAT needs dnsmasq (Debian: dnsmasq-base, Alpine: dnsmasq)"
-	                    : "");
+	g_set_error(
+	        error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
+	        "libvirt's network 'default' is inactive and cannot start: %s%s", reason,
+	        strstr(reason, "dnsmasq") != NULL
+	                ? "\nhint: its NAT needs dnsmasq (Debian: dnsmasq-base, Alpine: dnsmasq)"
+	                : "");
 }
 
 static gboolean
-check_network(virConnectPtr conn, const gchar *name, DkvmVirtNoticeFunc notice,
-              gpointer user_data, GError **error)
+check_network(virConnectPtr conn, const gchar *name, DkvmVirtNoticeFunc notice, gpointer user_data,
+              GError **error)
 {
 	g_autoptr(virNetwork) net = virNetworkLookupByName(conn, name);
 	gint active;
@@ -300,7 +306,8 @@ dkvm_virt_preflight_networks(virConnectPtr conn, const gchar *xml, DkvmVirtNotic
 	if (doc == NULL)
 		return FALSE;
 	sources = nodes(doc, "/domain/devices/interface[@type='network']/source[@network]");
-	FOR_EACH_NODE (sources, i, source) {
+	FOR_EACH_NODE(sources, i, source)
+	{
 		g_autofree gchar *name = attribute(source, "network");
 		if (name == NULL || g_hash_table_contains(seen, name))
 			continue;

@@ -18,6 +18,7 @@ import tempfile
 
 URI = "qemu:///system"
 POOL = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+POOL_1G = "/sys/kernel/mm/hugepages/hugepages-1048576kB"
 NVRAM_DIR = "/var/lib/libvirt/qemu/nvram"
 SWTPM_DIR = "/var/lib/libvirt/swtpm"
 RECORD_DIR = "/run/dkvm/hugepages"
@@ -45,6 +46,11 @@ class Tap:
             if detail:
                 print(str(detail).rstrip(), file=sys.stderr, flush=True)
         return ok
+
+    def skip(self, what):
+        """A check whose fact does not exist on this machine: `what` says why."""
+        self.count += 1
+        print(f"ok {self.count} # SKIP {what}", flush=True)
 
     def note(self, text):
         for line in str(text).rstrip().splitlines():
@@ -100,6 +106,39 @@ def pool():
     return tuple(values)
 
 
+def pool_1g():
+    """nr_hugepages of the global 1 GiB pool, None when the kernel has none."""
+    try:
+        with open(os.path.join(POOL_1G, "nr_hugepages")) as f:
+            return int(f.read().strip())
+    except FileNotFoundError:
+        return None
+
+
+def hugetlbfs_page_sizes():
+    """{page size in KiB: mount point} of the hugetlbfs mounts (no pagesize=:
+    the default size from /proc/meminfo), as QEMU and DKVM find them."""
+    default_kib = None
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("Hugepagesize:"):
+                default_kib = int(line.split()[1])
+    units = {"K": 1, "M": 1024, "G": 1024 * 1024}
+    found = {}
+    with open("/proc/mounts") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) < 4 or fields[2] != "hugetlbfs":
+                continue
+            size = default_kib
+            for opt in fields[3].split(","):
+                if opt.startswith("pagesize="):
+                    value = opt[len("pagesize="):]
+                    size = int(value[:-1]) * units[value[-1].upper()]
+            found.setdefault(size, fields[1].replace("\\040", " "))
+    return found
+
+
 def set_pool(nr):
     with open(os.path.join(POOL, "nr_hugepages"), "w") as f:
         f.write(f"{nr}\n")
@@ -153,6 +192,7 @@ def host_state():
     return {
         "domains": [d for d in domains() if d.startswith(SUITE_PREFIX)],
         "pool": {"nr": nr, "free": free, "resv": resv},
+        "1 GiB pool": pool_1g(),
         "nvram": [f for f in listing(NVRAM_DIR) if f.startswith(SUITE_PREFIX)],
         "swtpm state": listing(SWTPM_DIR),
         "swtpm processes": sorted(c for c in swtpm_processes().values()

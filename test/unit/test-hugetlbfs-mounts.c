@@ -44,7 +44,8 @@ test_default_size(void)
 	g_autofree gchar *gig = NULL;
 
 	put("proc/meminfo", MEMINFO_2M);
-	put("proc/mounts", ROOTFS "hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\n");
+	put("proc/mounts",
+	    ROOTFS "hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\n");
 	two = find(2048);
 	g_assert_cmpstr(two, ==, "/dev/hugepages");
 	g_free(two);
@@ -64,8 +65,9 @@ test_one_gig(void)
 	g_autofree gchar *two = NULL;
 
 	put("proc/meminfo", MEMINFO_2M);
-	put("proc/mounts", ROOTFS "hugetlbfs /dev/hugepages hugetlbfs rw,relatime 0 0\n"
-	                          "none /dev/hugepages\\0401G hugetlbfs rw,relatime,pagesize=1024M 0 0\n");
+	put("proc/mounts",
+	    ROOTFS "hugetlbfs /dev/hugepages hugetlbfs rw,relatime 0 0\n"
+	           "none /dev/hugepages\\0401G hugetlbfs rw,relatime,pagesize=1024M 0 0\n");
 	gig = find(1048576);
 	g_assert_cmpstr(gig, ==, "/dev/hugepages 1G");
 	two = find(2048);

@@ -146,18 +146,19 @@ test_networks(void)
 
 	g_assert_false(dkvm_virt_preflight_networks(conn, on_missing, remember, notices, &error));
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
-	g_assert_true(g_str_has_prefix(error->message,
-	                               "its network 'dkvm-nonet' does not exist in libvirt\nhint: "));
+	g_assert_true(g_str_has_prefix(
+	        error->message, "its network 'dkvm-nonet' does not exist in libvirt\nhint: "));
 	g_clear_error(&error);
 
 	/* another inactive network: refused, naming the command that starts it */
 	lab = virNetworkDefineXML(conn, "<network><name>lab</name><bridge name='virbr9'/>"
-	                                 "<ip address='192.168.199.1' netmask='255.255.255.0'/>"
-	                                 "</network>");
+	                                "<ip address='192.168.199.1' netmask='255.255.255.0'/>"
+	                                "</network>");
 	g_assert_nonnull(lab);
 	g_assert_false(dkvm_virt_preflight_networks(conn, on_lab, remember, notices, &error));
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
-	g_assert_cmpstr(error->message, ==, "its network 'lab' is not active\nhint: virsh net-start lab");
+	g_assert_cmpstr(error->message, ==,
+	                "its network 'lab' is not active\nhint: virsh net-start lab");
 	g_clear_error(&error);
 	g_assert_cmpint(virNetworkIsActive(lab), ==, 0);
 	virNetworkUndefine(lab);
