@@ -1,8 +1,10 @@
 /*
- * The order of a start matters: pages are taken before the device check and
+ * The order of a start matters: first the checks that change nothing (PCI
+ * devices, a hugetlbfs mount for the page size, the files, the networks), so
+ * a VM that cannot start never grows the pool; then the pages, taken before
  * the start so that a start that fails for any reason gives back exactly what
  * it took, and a VM whose pages cannot be found never starts half-backed by
- * normal memory (QEMU would refuse anyway, with a less useful message).
+ * normal memory; then the start, and a short watch that QEMU really runs it.
  */
 #include "virt-power.h"
 #include "host-path.h"
