@@ -11,6 +11,7 @@
 
 #include "dkvm-error.h"
 #include "virt-connection.h"
+#include "virt-domain.h"
 #include "virt-preflight.h"
 #include "virt-qemu-log.h"
 
@@ -201,6 +202,36 @@ test_error_kept(void)
 	g_assert_nonnull(strstr(error->message, "dkvm-nonet"));
 	g_assert_true(g_str_has_prefix(error->message, "cannot look up: "));
 	g_clear_error(&error);
+	/* each lifecycle call on a domain that is gone keeps libvirt's reason,
+	 * although the message names the VM (virDomainGetName resets the error) */
+	{
+		g_autoptr(virDomain) dom = virDomainDefineXML(
+		        conn, "<domain type='test'><name>gone</name><memory>65536</memory>"
+		              "<os><type>hvm</type></os></domain>");
+		gint state = 0;
+		gboolean autostart = FALSE;
+		g_autofree gchar *xml = NULL;
+
+		g_assert_nonnull(dom);
+		g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+		g_assert_false(dkvm_virt_domain_get_state(dom, &state, &error));
+		g_assert_true(
+		        g_str_has_prefix(error->message, "cannot read the state of VM 'gone': "));
+		g_assert_nonnull(strstr(error->message, "gone"));
+		g_assert_null(strstr(error->message, "no error"));
+		g_assert_nonnull(strstr(error->message, "not found"));
+		g_clear_error(&error);
+		xml = dkvm_virt_domain_get_xml(dom, &error);
+		g_assert_null(xml);
+		g_assert_nonnull(strstr(error->message, "not found"));
+		g_clear_error(&error);
+		g_assert_false(dkvm_virt_domain_get_autostart(dom, &autostart, &error));
+		g_assert_nonnull(strstr(error->message, "not found"));
+		g_clear_error(&error);
+		g_assert_false(dkvm_virt_domain_set_autostart(dom, TRUE, &error));
+		g_assert_nonnull(strstr(error->message, "not found"));
+		g_clear_error(&error);
+	}
 	/* with nothing saved the message says so, never libvirt's "no error" */
 	reason = dkvm_virt_error_reason(NULL);
 	g_assert_cmpstr(reason, ==, "libvirt gave no reason");
