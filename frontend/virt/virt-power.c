@@ -200,9 +200,15 @@ watch_start(virDomainPtr dom, GError **error)
 	/* off first: QEMU's last words reach the log before it exits */
 	dkvm_virt_domain_destroy(dom, &destroy_error);
 	reason = qemu_log_reason(dom, &log);
-	g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT, "cannot start VM '%s': %s: %s%s%s%s",
-	            name, what, reason != NULL ? reason : "QEMU gave no reason in its log",
-	            log != NULL ? " (log: " : "", log != NULL ? log : "", log != NULL ? ")" : "");
+	if (log == NULL)
+		/* a remote host or another driver: its log is not ours to read */
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
+		            "cannot start VM '%s': %s (QEMU's log is on the VM's host)", name,
+		            what);
+	else
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
+		            "cannot start VM '%s': %s: %s (log: %s)", name, what,
+		            reason != NULL ? reason : "QEMU wrote no error in its log", log);
 	if (destroy_error != NULL)
 		append_reason(*error, "it could not be powered off", destroy_error);
 	return FALSE;
