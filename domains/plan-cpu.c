@@ -13,8 +13,12 @@
  *   loop) need CPUs the guest does not fight for, or the guest stutters. The
  *   default keeps the whole core of CPU 0 (CPU 0 takes interrupts nobody can
  *   move) on hosts with up to 8 cores, and also the next core above 8 cores,
- *   where two cores cost little. A reserve from dkvm.conf is widened to whole
- *   cores (with a warning), since the guest gets whole cores only.
+ *   where two cores cost little. On Intel hybrid parts that second core is
+ *   the lowest E-core, not a P-core: the host's threads need no P-core, and
+ *   the guest gets every P-core but CPU 0's. CPU 0's core stays reserved
+ *   even when it is a P-core: the kernel keeps the boot CPU for housekeeping
+ *   under nohz_full, so it cannot be isolated for a guest anyway. A reserve from dkvm.conf is
+ * widened to whole cores (with a warning), since the guest gets whole cores only.
  * - Whole cores: vCPUs 2k and 2k+1 are the two threads of one host core, and
  *   the guest topology says threads=2, so the guest's scheduler knows which of
  *   its CPUs share a core exactly as the host's does. Without SMT, threads=1.
@@ -170,6 +174,20 @@ reserved_cpus(GPtrArray *cores)
 	return out;
 }
 
+/* An Intel hybrid part: P-cores and E-cores side by side. */
+static gboolean
+has_both_core_types(GPtrArray *cores)
+{
+	gboolean p = FALSE, e = FALSE;
+
+	for (guint i = 0; i < cores->len; i++) {
+		const Core *core = g_ptr_array_index(cores, i);
+		p |= core->type == DKVM_CPU_TYPE_PERFORMANCE;
+		e |= core->type == DKVM_CPU_TYPE_EFFICIENCY;
+	}
+	return p && e;
+}
+
 /* Marks the reserved cores; adds the rationale line and any warning. */
 static gboolean
 mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warnings,
@@ -227,10 +245,20 @@ mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warn
 		Core *first = core_of(cores, 0);
 		if (first == NULL)
 			first = g_ptr_array_index(cores, 0);
+		gboolean hybrid = has_both_core_types(cores);
+
 		first->reserved = TRUE;
-		for (guint i = 0; cores->len > 8 && i < cores->len; i++) {
-			Core *next = g_ptr_array_index(cores, i);
-			if (!next->reserved) {
+		/* the second core: on a hybrid part the lowest E-core (a P-core is
+		 * worth more to the guest than to the host), elsewhere the next core */
+		for (guint pass = hybrid ? 0 : 1; cores->len > 8 && pass < 2; pass++) {
+			Core *next = NULL;
+			for (guint i = 0; i < cores->len && next == NULL; i++) {
+				Core *c = g_ptr_array_index(cores, i);
+				if (!c->reserved &&
+				    (pass == 1 || c->type == DKVM_CPU_TYPE_EFFICIENCY))
+					next = c;
+			}
+			if (next != NULL) {
 				next->reserved = TRUE;
 				break;
 			}
@@ -238,16 +266,20 @@ mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warn
 		kept = reserved_cpus(cores);
 		kept_str = dkvm_format_cpu_list(kept);
 		if (rationale != NULL)
-			dkvm_plan_line(rationale,
-			               "host reserve: CPUs %s, %s: the host's own threads and "
-			               "interrupts (CPU 0 takes those nobody can move) need CPUs "
-			               "the guest does not compete for",
-			               kept_str,
-			               cores->len > 8
-			                       ? "the cores of CPU 0 and the next core (more "
-			                         "than 8 cores: two are kept)"
-			                       : "the whole core of CPU 0 (up to 8 cores: one "
-			                         "is kept)");
+			dkvm_plan_line(
+			        rationale,
+			        "host reserve: CPUs %s, %s: the host's own threads and "
+			        "interrupts (CPU 0 takes those nobody can move) need CPUs "
+			        "the guest does not compete for",
+			        kept_str,
+			        cores->len <= 8 ? "the whole core of CPU 0 (up to 8 cores: one "
+			                          "is kept)"
+			        : hybrid ? "the core of CPU 0 (the kernel keeps the boot CPU "
+			                   "for housekeeping under nohz_full) and the "
+			                   "lowest E-core (more than 8 cores: two are kept; "
+			                   "the P-cores go to the guest)"
+			                 : "the cores of CPU 0 and the next core (more "
+			                   "than 8 cores: two are kept)");
 	}
 	for (guint i = 0; i < cores->len; i++) {
 		Core *core = g_ptr_array_index(cores, i);

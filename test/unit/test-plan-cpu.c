@@ -7,9 +7,9 @@
 
 #include "test-plan-common.h"
 
-/* The default reserve, computed from the facts: the siblings of CPU 0, and
- * the siblings of the lowest CPU outside them when the host has more than 8
- * cores. */
+/* The default reserve, computed from the facts: the siblings of CPU 0, and,
+ * when the host has more than 8 cores, the siblings of the lowest CPU outside
+ * them, which on a hybrid host (P- and E-cores) is the lowest E-core. */
 static GArray *
 expected_default_reserve(const DkvmHostFacts *host)
 {
@@ -21,11 +21,19 @@ expected_default_reserve(const DkvmHostFacts *host)
 	if (c0->siblings->len == 0) /* a partial report: the CPU alone is its core */
 		g_array_append_val(out, c0->cpu);
 	if (dkvm_host_facts_count_cores(host) > 8) {
+		gboolean has_p = FALSE, has_e = FALSE;
+		for (guint i = 0; i < host->cpus->len; i++) {
+			const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
+			has_p |= c->type == DKVM_CPU_TYPE_PERFORMANCE;
+			has_e |= c->type == DKVM_CPU_TYPE_EFFICIENCY;
+		}
 		for (guint i = 0; i < host->cpus->len; i++) {
 			const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
 			gboolean in = FALSE;
 			for (guint j = 0; j < out->len; j++)
 				in |= plan_test_uint(out, j) == c->cpu;
+			if (has_p && has_e && c->type != DKVM_CPU_TYPE_EFFICIENCY)
+				continue;
 			if (!in) {
 				g_array_append_vals(out, c->siblings->data, c->siblings->len);
 				if (c->siblings->len == 0)
@@ -332,32 +340,75 @@ test_x3d(void)
 	assert_pins(p16, "8,24,9,25,10,26,11,27,12,28,13,29,14,30,15,31", 1, 8, 2);
 }
 
-/* Intel hybrid: P-cores (adjacent threads) first, helpers on free E-cores. */
+/* Intel hybrid (Alder Lake, 8 P-cores with SMT, 8 E-cores): the reserve is
+ * CPU 0's core and the lowest E-core, so the guest gets 7 whole P-cores;
+ * P-cores first, helpers on the E-cores the guest does not use. */
 static void
 test_hybrid(void)
 {
 	g_autoptr(DkvmCpuPlan) p4 = plan_on("intel-hybrid", 4, -1, NULL);
 	g_autoptr(DkvmCpuPlan) p14 = plan_on("intel-hybrid", 14, -1, NULL);
-	g_autoptr(DkvmCpuPlan) p20 = plan_on("intel-hybrid", 20, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p16 = plan_on("intel-hybrid", 16, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p21 = plan_on("intel-hybrid", 21, -1, NULL);
 
-	assert_pins(p4, "4,5,6,7", 1, 2, 2);
-	assert_list(p4->host_reserve, "0-3");
+	assert_pins(p4, "2,3,4,5", 1, 2, 2);
+	assert_list(p4->host_reserve, "0-1,16");
 	assert_list(p4->emulator_cpus, "16-23");
 	assert_list(p4->iothread_cpus, "16-23");
 	g_assert_cmpuint(p4->warnings->len, ==, 0);
 
-	assert_pins(p14, "4,5,6,7,8,9,10,11,12,13,14,15,16,17", 1, 14, 1);
-	assert_list(p14->emulator_cpus, "18-23");
-	g_assert_cmpuint(p14->warnings->len, ==, 1);
-	g_assert_cmpstr(g_ptr_array_index(p14->warnings, 0), ==,
-	                "the guest gets P-cores and E-cores: it sees 14 single-thread cores of "
+	/* 14 vCPUs: all 7 free P-cores as SMT pairs */
+	assert_pins(p14, "2,3,4,5,6,7,8,9,10,11,12,13,14,15", 1, 7, 2);
+	assert_list(p14->emulator_cpus, "16-23");
+	g_assert_cmpuint(p14->warnings->len, ==, 0);
+
+	assert_pins(p16, "2,3,4,5,6,7,8,9,10,11,12,13,14,15,17,18", 1, 16, 1);
+	assert_list(p16->emulator_cpus, "16,19-23");
+	g_assert_cmpuint(p16->warnings->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(p16->warnings, 0), ==,
+	                "the guest gets P-cores and E-cores: it sees 16 single-thread cores of "
 	                "unequal speed");
 
-	/* every E-core given: the helpers fall back to the reserve */
-	assert_list(p20->emulator_cpus, "0-3");
-	g_assert_cmpstr(g_ptr_array_index(p20->warnings, 1), ==,
-	                "the guest uses every E-core: emulator and I/O threads share the host "
-	                "reserve (CPUs 0-3)");
+	/* every free E-core given: the helpers share the reserve's E-core */
+	assert_list(p21->host_reserve, "0-1,16");
+	assert_list(p21->emulator_cpus, "16");
+	assert_list(p21->iothread_cpus, "16");
+}
+
+/* Core Ultra 9 285K (Arrow Lake-S: 8 P-cores without SMT, 16 E-cores): the
+ * reserve is P-core 0 (the boot CPU) and E-core 8, so a 7-vCPU guest gets
+ * the other 7 P-cores, one vCPU each; the emulator and I/O threads run on
+ * the E-cores, away from the vCPUs. */
+static void
+test_arrow_lake(void)
+{
+	g_autoptr(DkvmCpuPlan) p7 = plan_on("intel-arrowlake-285k", 7, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p8 = plan_on("intel-arrowlake-285k", 8, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p22 = plan_on("intel-arrowlake-285k", 22, -1, NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host("intel-arrowlake-285k");
+
+	assert_pins(p7, "1,2,3,4,5,6,7", 1, 7, 1);
+	assert_list(p7->host_reserve, "0,8");
+	assert_list(p7->emulator_cpus, "8-23");
+	assert_list(p7->iothread_cpus, "8-23");
+	g_assert_cmpstr(p7->isolation_hint, ==, "isolcpus=1-7 nohz_full=1-7 rcu_nocbs=1-7");
+	g_assert_cmpuint(p7->warnings->len, ==, 0);
+	g_assert_cmpstr(g_ptr_array_index(p7->rationale, 0), ==,
+	                "host reserve: CPUs 0,8, the core of CPU 0 (the kernel keeps the boot "
+	                "CPU for housekeeping under nohz_full) and the lowest E-core (more "
+	                "than 8 cores: two are kept; the P-cores go to the guest): the host's "
+	                "own threads and interrupts (CPU 0 takes those nobody can move) need "
+	                "CPUs the guest does not compete for");
+
+	/* one more: the first free E-core joins, with the mixed-speed warning */
+	assert_pins(p8, "1,2,3,4,5,6,7,9", 1, 8, 1);
+	assert_list(p8->emulator_cpus, "8,10-23");
+	g_assert_cmpuint(p8->warnings->len, ==, 1);
+
+	/* the most it gives: 22 vCPUs, the helpers on the reserve's E-core */
+	g_assert_cmpuint(p22->vcpu_pins->len, ==, 22);
+	assert_list(p22->emulator_cpus, "8");
+	g_assert_cmpuint(dkvm_plan_cpu_max_vcpus(host, NULL), ==, 22);
 }
 
 static void
@@ -508,6 +559,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-cpu/two-ccds", test_two_ccds);
 	g_test_add_func("/plan-cpu/x3d", test_x3d);
 	g_test_add_func("/plan-cpu/hybrid", test_hybrid);
+	g_test_add_func("/plan-cpu/arrow-lake", test_arrow_lake);
 	g_test_add_func("/plan-cpu/no-smt", test_no_smt);
 	g_test_add_func("/plan-cpu/adjacent-odd", test_adjacent_odd);
 	g_test_add_func("/plan-cpu/numa", test_numa);
