@@ -43,6 +43,13 @@
  * - NUMA: the GPU's DMA and the guest's memory should sit on the node the
  *   GPU is wired to, so the vCPUs go there first and memory is bound there
  *   (numatune) when all vCPUs are on one node of a multi-node host.
+ * - A guest whose vCPUs span host nodes sees them: one guest NUMA cell per
+ *   host node used, holding the vCPUs pinned there, its memory a share in
+ *   proportion to its vCPUs (whole hugepages), bound strictly to that node.
+ *   Without cells the guest would spread its memory over nodes it cannot
+ *   see and pay remote-memory latency at random. The topology says one
+ *   socket per cell (the L3 dies split among them) when the cells hold
+ *   equal consecutive vCPU shares; else one socket and a warning.
  * - Hosts without L3 information are one group, with a warning.
  */
 #include "plan.h"
@@ -96,10 +103,76 @@ dkvm_cpu_plan_free(DkvmCpuPlan *self)
 	g_clear_pointer(&self->emulator_cpus, g_array_unref);
 	g_clear_pointer(&self->iothread_cpus, g_array_unref);
 	g_clear_pointer(&self->host_reserve, g_array_unref);
+	g_clear_pointer(&self->numa_cells, g_ptr_array_unref);
 	g_free(self->isolation_hint);
 	g_clear_pointer(&self->warnings, g_ptr_array_unref);
 	g_clear_pointer(&self->rationale, g_ptr_array_unref);
 	g_free(self);
+}
+
+static void
+numa_cell_free(DkvmNumaCell *self)
+{
+	g_array_unref(self->vcpus);
+	g_free(self);
+}
+
+GArray *
+dkvm_numa_cells_split(const GPtrArray *cells, guint64 units)
+{
+	GArray *out = g_array_sized_new(FALSE, TRUE, sizeof(guint64), cells->len);
+	g_autoptr(GArray) rest = g_array_sized_new(FALSE, TRUE, sizeof(guint64), cells->len);
+	guint64 vcpus = 0, given = 0;
+
+	for (guint i = 0; i < cells->len; i++)
+		vcpus += ((const DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus->len;
+	for (guint i = 0; i < cells->len; i++) {
+		guint64 n = ((const DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus->len;
+		/* units * n fits: units are pages or MiB, n a vCPU count */
+		guint64 share = vcpus > 0 ? units * n / vcpus : 0;
+		guint64 remainder = vcpus > 0 ? units * n % vcpus : 0;
+		g_array_append_val(out, share);
+		g_array_append_val(rest, remainder);
+		given += share;
+	}
+	/* what rounding down left: one unit each, largest remainder first */
+	while (given < units && cells->len > 0) {
+		guint best = 0;
+		for (guint i = 1; i < cells->len; i++) {
+			if (g_array_index(rest, guint64, i) > g_array_index(rest, guint64, best))
+				best = i;
+		}
+		g_array_index(out, guint64, best)++;
+		g_array_index(rest, guint64, best) = 0;
+		given++;
+	}
+	return out;
+}
+
+void
+dkvm_cpu_plan_set_cell_memory(DkvmCpuPlan *self, const DkvmHugepagePlan *hugepages,
+                              guint64 memory_kib)
+{
+	g_autoptr(GArray) mib = NULL;
+
+	if (self == NULL || self->numa_cells->len == 0)
+		return;
+	if (hugepages != NULL && hugepages->cells->len == self->numa_cells->len) {
+		for (guint i = 0; i < self->numa_cells->len; i++) {
+			DkvmNumaCell *cell = g_ptr_array_index(self->numa_cells, i);
+			cell->memory_kib =
+			        g_array_index(hugepages->cells, DkvmHugepageCell, i).pages *
+			        hugepages->page_size_kib;
+		}
+		return;
+	}
+	/* whole MiB per cell; the KiB beyond the last whole MiB go to cell 0 */
+	mib = dkvm_numa_cells_split(self->numa_cells, memory_kib / 1024);
+	for (guint i = 0; i < self->numa_cells->len; i++) {
+		DkvmNumaCell *cell = g_ptr_array_index(self->numa_cells, i);
+		cell->memory_kib =
+		        g_array_index(mib, guint64, i) * 1024 + (i == 0 ? memory_kib % 1024 : 0);
+	}
 }
 
 static gboolean
@@ -642,6 +715,80 @@ set_helpers(const DkvmHostFacts *host, const GArray *guest, DkvmCpuPlan *plan)
 		               list);
 }
 
+/* The vCPUs of each cell are consecutive and equally many: the guest can
+ * be told one socket per cell. */
+static gboolean
+cells_are_sockets(const DkvmCpuPlan *plan)
+{
+	guint per = plan->vcpus / plan->numa_cells->len, next = 0;
+
+	if (plan->vcpus % plan->numa_cells->len != 0)
+		return FALSE;
+	for (guint i = 0; i < plan->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, i);
+		if (cell->vcpus->len != per)
+			return FALSE;
+		for (guint v = 0; v < per; v++) {
+			if (g_array_index(cell->vcpus, guint, v) != next++)
+				return FALSE;
+		}
+	}
+	/* a socket must hold whole guest cores */
+	return per % plan->threads == 0;
+}
+
+/* One guest NUMA cell per host node the vCPUs use, in the order the vCPUs
+ * reach them, and the guest topology told so (see the top of the file). */
+static void
+set_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
+{
+	g_autoptr(GString) list = g_string_new(NULL);
+
+	for (guint i = 0; i < plan->vcpu_pins->len; i++) {
+		const DkvmHostCpu *c =
+		        dkvm_host_facts_get_cpu(host, g_array_index(plan->vcpu_pins, guint, i));
+		DkvmNumaCell *cell = NULL;
+
+		for (guint j = 0; j < plan->numa_cells->len && cell == NULL; j++) {
+			DkvmNumaCell *cand = g_ptr_array_index(plan->numa_cells, j);
+			if (cand->host_node == c->node)
+				cell = cand;
+		}
+		if (cell == NULL) {
+			cell = g_new0(DkvmNumaCell, 1);
+			cell->host_node = c->node;
+			cell->vcpus = dkvm_plan_uint_array_new();
+			g_ptr_array_add(plan->numa_cells, cell);
+		}
+		g_array_append_val(cell->vcpus, i);
+	}
+	for (guint i = 0; i < plan->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, i);
+		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
+		g_string_append_printf(list, "%scell %u on node %d (vCPUs %s)", i > 0 ? ", " : "",
+		                       i, cell->host_node, vcpus);
+	}
+	dkvm_plan_line(plan->rationale,
+	               "the vCPUs span %u NUMA nodes: the guest sees %u NUMA cells, %s; each "
+	               "cell's memory is bound to its node (strict), in proportion to its vCPUs",
+	               plan->numa_cells->len, plan->numa_cells->len, list->str);
+	if (cells_are_sockets(plan)) {
+		guint sockets = plan->numa_cells->len;
+		plan->dies = plan->dies % sockets == 0 ? plan->dies / sockets : 1;
+		plan->sockets = sockets;
+		plan->cores = plan->vcpus / plan->sockets / plan->dies / plan->threads;
+		dkvm_plan_line(plan->rationale,
+		               "guest topology: sockets=%u dies=%u cores=%u threads=%u, one socket "
+		               "per NUMA cell",
+		               plan->sockets, plan->dies, plan->cores, plan->threads);
+	} else {
+		dkvm_plan_line(plan->warnings,
+		               "the guest's NUMA cells hold unequal vCPU shares: its topology "
+		               "says one socket, so its scheduler sees the cells but not as "
+		               "sockets");
+	}
+}
+
 static void
 set_numa(const DkvmHostFacts *host, const GArray *guest, gint gpu_node, DkvmCpuPlan *plan)
 {
@@ -662,9 +809,7 @@ set_numa(const DkvmHostFacts *host, const GArray *guest, gint gpu_node, DkvmCpuP
 		               "memory bound to NUMA node %d, where all vCPUs run%s", node,
 		               node == gpu_node ? " and the GPU is wired" : "");
 	} else if (host->numa_nodes->len > 1) {
-		dkvm_plan_line(
-		        plan->warnings,
-		        "the guest's CPUs span NUMA nodes: its memory is not bound to one node");
+		set_numa_cells(host, plan);
 	}
 	if (gpu_node >= 0 && host->numa_nodes->len > 1 && plan->numa_node != gpu_node)
 		dkvm_plan_line(plan->warnings,
@@ -692,6 +837,7 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
 	plan->numa_node = -1;
+	plan->numa_cells = g_ptr_array_new_with_free_func((GDestroyNotify)numa_cell_free);
 
 	if (spec->vcpus == 0) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
@@ -730,6 +876,7 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	set_topology(host, used_cores, plan);
 	set_helpers(host, guest, plan);
 	set_numa(host, guest, gpu_node, plan);
+	dkvm_cpu_plan_set_cell_memory(plan, NULL, spec->memory_kib);
 
 	guest_str = dkvm_format_cpu_list(guest);
 	if (plan->host_reserve->len == 0)

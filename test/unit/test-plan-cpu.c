@@ -139,6 +139,41 @@ check_plan(const gchar *path, const DkvmHostFacts *host, const DkvmCpuPlan *plan
 	for (guint i = 0; plan->threads == 2 && i + 1 < vcpus; i += 2)
 		g_assert_true(are_siblings(host, plan_test_uint(plan->vcpu_pins, i),
 		                           plan_test_uint(plan->vcpu_pins, i + 1)));
+	/* guest NUMA cells: on a multi-node host whose vCPUs span nodes, one cell
+	 * per node used, each vCPU in exactly the cell of its CPU's node; none
+	 * otherwise; the topology then is one socket per cell or one socket */
+	{
+		g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(guint));
+		guint in_cells = 0;
+		for (guint i = 0; i < vcpus; i++) {
+			gint node =
+			        dkvm_host_facts_get_cpu(host, plan_test_uint(plan->vcpu_pins, i))
+			                ->node;
+			if (node >= 0 && !contains(nodes, (guint)node))
+				g_array_append_val(nodes, node);
+		}
+		if (host->numa_nodes->len > 1 && nodes->len > 1) {
+			g_assert_cmpuint(plan->numa_cells->len, ==, nodes->len);
+			g_assert_cmpint(plan->numa_node, ==, -1);
+			g_assert_true(plan->sockets == 1 || plan->sockets == nodes->len);
+		} else {
+			g_assert_cmpuint(plan->numa_cells->len, ==, 0);
+			g_assert_cmpuint(plan->sockets, ==, 1);
+		}
+		for (guint c = 0; c < plan->numa_cells->len; c++) {
+			const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, c);
+			for (guint j = 0; j < cell->vcpus->len; j++) {
+				guint v = plan_test_uint(cell->vcpus, j);
+				g_assert_cmpuint(v, <, vcpus);
+				g_assert_cmpint(dkvm_host_facts_get_cpu(
+				                        host, plan_test_uint(plan->vcpu_pins, v))
+				                        ->node,
+				                ==, cell->host_node);
+				in_cells++;
+			}
+		}
+		g_assert_cmpuint(in_cells, ==, plan->numa_cells->len > 0 ? vcpus : 0);
+	}
 	/* helpers never on guest CPUs */
 	g_assert_cmpuint(plan->emulator_cpus->len, >, 0);
 	g_assert_cmpuint(plan->iothread_cpus->len, >, 0);
@@ -453,13 +488,99 @@ test_numa(void)
 	g_assert_cmpint(gpu1->numa_node, ==, 1);
 	assert_pins(gpu0, "2,18,3,19,4,20,5,21", 1, 4, 2);
 	g_assert_cmpint(gpu0->numa_node, ==, 0);
-	/* 20 vCPUs: 10 per node as two dies; memory cannot be bound to one node */
-	assert_pins(big, "8,24,9,25,10,26,11,27,12,28,2,18,3,19,4,20,5,21,6,22", 2, 5, 2);
+	/* 20 vCPUs: 10 per node; the guest sees two NUMA cells, one socket each
+	 * (was: two dies and unbound memory, with a warning) */
+	{
+		g_autofree gchar *pins = plan_test_join(big->vcpu_pins);
+		g_assert_cmpstr(pins, ==, "8,24,9,25,10,26,11,27,12,28,2,18,3,19,4,20,5,21,6,22");
+	}
+	g_assert_cmpuint(big->sockets, ==, 2);
+	g_assert_cmpuint(big->dies, ==, 1);
+	g_assert_cmpuint(big->cores, ==, 5);
+	g_assert_cmpuint(big->threads, ==, 2);
 	g_assert_cmpint(big->numa_node, ==, -1);
+	g_assert_cmpuint(big->numa_cells->len, ==, 2);
+	g_assert_cmpuint(big->warnings->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(big->warnings, 0), ==,
-	                "the guest's CPUs span NUMA nodes: its memory is not bound to one node");
-	g_assert_cmpstr(g_ptr_array_index(big->warnings, 1), ==,
 	                "the GPU sits on NUMA node 1, but the vCPUs could not all go there");
+}
+
+static const DkvmNumaCell *
+cell_of(const DkvmCpuPlan *plan, guint i)
+{
+	g_assert_cmpuint(i, <, plan->numa_cells->len);
+	return g_ptr_array_index(plan->numa_cells, i);
+}
+
+/* A two-node host (2 x 8 cores x 2 threads, 64 GiB per node) and a 24-vCPU
+ * guest, larger than either node's 16 free threads: 12 vCPUs per node, one
+ * guest NUMA cell per node holding the vCPUs pinned there, one socket per
+ * cell, the memory split in proportion. */
+static void
+test_numa_cells(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 48 * 1024 * 1024);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmCpuPlan) plan = dkvm_plan_cpu(host, spec, NULL, -1, &error);
+	g_autoptr(DkvmCpuPlan) small = plan_on("epyc-2node", 16, -1, NULL);
+	g_autofree gchar *pins = NULL;
+	g_autofree gchar *c0 = NULL;
+	g_autofree gchar *c1 = NULL;
+
+	g_assert_no_error(error);
+	pins = plan_test_join(plan->vcpu_pins);
+	g_assert_cmpstr(pins, ==,
+	                "8,24,9,25,10,26,11,27,12,28,13,29,2,18,3,19,4,20,5,21,6,22,7,23");
+	g_assert_cmpuint(plan->sockets, ==, 2);
+	g_assert_cmpuint(plan->dies, ==, 1);
+	g_assert_cmpuint(plan->cores, ==, 6);
+	g_assert_cmpuint(plan->threads, ==, 2);
+	g_assert_cmpint(plan->numa_node, ==, -1);
+	g_assert_cmpuint(plan->numa_cells->len, ==, 2);
+	c0 = dkvm_format_cpu_list(cell_of(plan, 0)->vcpus);
+	c1 = dkvm_format_cpu_list(cell_of(plan, 1)->vcpus);
+	g_assert_cmpint(cell_of(plan, 0)->host_node, ==, 1);
+	g_assert_cmpstr(c0, ==, "0-11");
+	g_assert_cmpint(cell_of(plan, 1)->host_node, ==, 0);
+	g_assert_cmpstr(c1, ==, "12-23");
+	g_assert_cmpuint(cell_of(plan, 0)->memory_kib, ==, 24 * 1024 * 1024);
+	g_assert_cmpuint(cell_of(plan, 1)->memory_kib, ==, 24 * 1024 * 1024);
+	g_assert_cmpuint(plan->warnings->len, ==, 0);
+	g_assert_cmpstr(g_ptr_array_index(plan->rationale, plan->rationale->len - 3), ==,
+	                "the vCPUs span 2 NUMA nodes: the guest sees 2 NUMA cells, cell 0 on "
+	                "node 1 (vCPUs 0-11), cell 1 on node 0 (vCPUs 12-23); each cell's "
+	                "memory is bound to its node (strict), in proportion to its vCPUs");
+	/* 16 vCPUs fit node 1: no cells, memory bound there */
+	g_assert_cmpuint(small->numa_cells->len, ==, 0);
+	g_assert_cmpint(small->numa_node, ==, 1);
+	g_assert_cmpuint(small->sockets, ==, 1);
+}
+
+/* The split: in proportion, largest remainder first, summing exactly. */
+static void
+test_numa_split(void)
+{
+	g_autoptr(GPtrArray) cells = g_ptr_array_new();
+	DkvmNumaCell a = { .host_node = 0, .vcpus = g_array_new(FALSE, FALSE, sizeof(guint)) };
+	DkvmNumaCell b = { .host_node = 1, .vcpus = g_array_new(FALSE, FALSE, sizeof(guint)) };
+	g_autoptr(GArray) split = NULL;
+
+	for (guint i = 0; i < 10; i++)
+		g_array_append_val(i < 7 ? a.vcpus : b.vcpus, i);
+	g_ptr_array_add(cells, &a);
+	g_ptr_array_add(cells, &b);
+	/* 7:3 of 11 pages: 7.7 and 3.3 -> 8 and 3 */
+	split = dkvm_numa_cells_split(cells, 11);
+	g_assert_cmpuint(g_array_index(split, guint64, 0), ==, 8);
+	g_assert_cmpuint(g_array_index(split, guint64, 1), ==, 3);
+	g_clear_pointer(&split, g_array_unref);
+	/* 7:3 of 12: 8.4 and 3.6 -> 8 and 4 */
+	split = dkvm_numa_cells_split(cells, 12);
+	g_assert_cmpuint(g_array_index(split, guint64, 0), ==, 8);
+	g_assert_cmpuint(g_array_index(split, guint64, 1), ==, 4);
+	g_array_unref(a.vcpus);
+	g_array_unref(b.vcpus);
 }
 
 static void
@@ -563,6 +684,8 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-cpu/no-smt", test_no_smt);
 	g_test_add_func("/plan-cpu/adjacent-odd", test_adjacent_odd);
 	g_test_add_func("/plan-cpu/numa", test_numa);
+	g_test_add_func("/plan-cpu/numa-cells", test_numa_cells);
+	g_test_add_func("/plan-cpu/numa-split", test_numa_split);
 	g_test_add_func("/plan-cpu/no-l3", test_no_l3);
 	g_test_add_func("/plan-cpu/settings-reserve", test_settings_reserve);
 	g_test_add_func("/plan-cpu/settings-no-reserve", test_settings_no_reserve);
