@@ -41,10 +41,10 @@ gboolean dkvm_plan_has_pci(const DkvmPlan *plan);
 gboolean dkvm_domain_apply_identity(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_devices(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error);
-/* DKVM_ERROR_INVALID when a hand-made guest NUMA topology would override
- * the spec's memory size. */
-gboolean dkvm_domain_check_guest_numa(xmlNode *root, const DkvmSpec *spec, GError **error);
 gboolean dkvm_domain_apply_cpu(DkvmApplyCtx *ctx, GError **error);
+/* <numatune> and the guest NUMA cells (<cpu><numa>), which hold both the
+ * vCPUs and the memory: the memory and the CPU areas both write them. */
+void dkvm_domain_apply_numa(DkvmApplyCtx *ctx);
 gboolean dkvm_domain_apply_features(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_os(DkvmApplyCtx *ctx, GError **error);
 

@@ -66,6 +66,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *old_xml = NULL;
 	g_autofree gchar *new_xml = NULL;
+	g_autofree gchar *numa_note = NULL;
 	g_autoptr(DkvmHostFacts) running_host = NULL;
 	const DkvmHostFacts *host;
 	gint state = VIR_DOMAIN_NOSTATE;
@@ -115,6 +116,9 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	                                      dkvm_spec_options_areas(opts), error);
 	if (new_xml == NULL)
 		return FALSE;
+	numa_note = dkvm_domain_numa_note(old_xml, new_xml);
+	if (numa_note != NULL)
+		g_printerr("note: %s\n", numa_note);
 	if (!dkvm_cmd_vm_define_or_print(app, spec->name, new_xml, plan, print_xml, "changed",
 	                                 error))
 		return FALSE;

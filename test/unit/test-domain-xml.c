@@ -263,8 +263,9 @@ test_lock_memory(void)
 }
 
 /* vm edit --memory on a hand-made domain: the memory changes, the CPU model
- * and Hyper-V set the person chose stay; a guest NUMA topology that would
- * override the new size is refused with its message. */
+ * and Hyper-V set the person chose stay; a hand-made guest NUMA topology is
+ * rewritten from the plan (here: none, the guest fits one node), and the
+ * note says what it was. */
 static void
 test_edit_areas(void)
 {
@@ -282,7 +283,8 @@ test_edit_areas(void)
 	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(plain, &error);
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *out = NULL;
-	g_autofree gchar *refused = NULL;
+	g_autofree gchar *rewritten = NULL;
+	g_autofree gchar *note = NULL;
 
 	g_assert_no_error(error);
 	spec->memory_kib = 12 * 1024 * 1024;
@@ -293,16 +295,19 @@ test_edit_areas(void)
 	g_assert_nonnull(strstr(out, "<model fallback=\"forbid\">EPYC</model>"));
 	g_assert_nonnull(strstr(out, "<hyperv mode=\"custom\">"));
 	g_assert_null(strstr(out, "vpindex"));
+	g_assert_null(dkvm_domain_numa_note(plain, out));
 
-	refused = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
-	                                      &error);
-	g_assert_null(refused);
-	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
-	g_assert_cmpstr(error->message, ==,
-	                "this VM has a guest NUMA topology (<cpu><numa>, 1 cell, 16384 MiB) that "
-	                "DKVM does not manage, so its memory cannot change to 12288 MiB\n"
-	                "hint: change the cells with `virsh edit`, or remove <numa> and let DKVM "
-	                "size the VM");
+	rewritten = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
+	                                        &error);
+	g_assert_no_error(error);
+	g_assert_null(strstr(rewritten, "<numa>"));
+	g_assert_nonnull(strstr(rewritten, "<memory unit=\"KiB\">12582912</memory>"));
+	g_assert_nonnull(strstr(rewritten, "<model fallback=\"forbid\">EPYC</model>"));
+	note = dkvm_domain_numa_note(numa, rewritten);
+	g_assert_cmpstr(note, ==,
+	                "the guest NUMA cells (<cpu><numa>) are rewritten from the plan: were "
+	                "cell 0: vCPUs 0-3, 16384 MiB; now none (the vCPUs run on one host node, "
+	                "or are not pinned)");
 }
 
 int
