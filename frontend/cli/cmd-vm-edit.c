@@ -44,8 +44,13 @@ own_pages_count_free(const gchar *xml, const DkvmHostFacts *host, DkvmHostFacts 
 	if (!parsed->hugepages)
 		return TRUE;
 	copy = dkvm_host_facts_copy(host);
-	dkvm_host_facts_give_back_hugepages(copy, parsed->hugepage_size_kib, parsed->hugepage_node,
-	                                    dkvm_domain_xml_hugepages_needed(parsed));
+	/* per host node: a VM with NUMA cells holds pages on each cell's node */
+	for (guint i = 0; i < parsed->hugepage_needs->len; i++) {
+		const DkvmHugepageNeed *need =
+		        &g_array_index(parsed->hugepage_needs, DkvmHugepageNeed, i);
+		dkvm_host_facts_give_back_hugepages(copy, parsed->hugepage_size_kib, need->node,
+		                                    need->pages);
+	}
 	*out = g_steal_pointer(&copy);
 	return TRUE;
 }
