@@ -600,6 +600,8 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 	}
 }
 
+static void build_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan);
+
 /* threads per guest core, and the warnings for half-used cores and P/E mixes */
 static void
 set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan)
@@ -658,8 +660,10 @@ set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan
 	else
 		dkvm_plan_line(plan->rationale,
 		               "no SMT on this host: one vCPU per host core, threads=1");
-	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u",
-	               plan->sockets, plan->dies, plan->cores, plan->threads);
+	build_numa_cells(host, plan);
+	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u%s",
+	               plan->sockets, plan->dies, plan->cores, plan->threads,
+	               plan->sockets > 1 ? ", one socket per NUMA cell" : "");
 }
 
 /* Emulator and I/O threads: E-cores the guest does not use, else the reserve. */
@@ -737,13 +741,14 @@ cells_are_sockets(const DkvmCpuPlan *plan)
 	return per % plan->threads == 0;
 }
 
-/* One guest NUMA cell per host node the vCPUs use, in the order the vCPUs
- * reach them, and the guest topology told so (see the top of the file). */
+/* One guest NUMA cell per host node the vCPUs use (on a multi-node host), in
+ * the order the vCPUs reach them, and one socket per cell when the cells are
+ * equal (see the top of the file). The rationale comes with set_numa(). */
 static void
-set_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
+build_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
 {
-	g_autoptr(GString) list = g_string_new(NULL);
-
+	if (host->numa_nodes->len <= 1)
+		return;
 	for (guint i = 0; i < plan->vcpu_pins->len; i++) {
 		const DkvmHostCpu *c =
 		        dkvm_host_facts_get_cpu(host, g_array_index(plan->vcpu_pins, guint, i));
@@ -762,6 +767,23 @@ set_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
 		}
 		g_array_append_val(cell->vcpus, i);
 	}
+	if (plan->numa_cells->len == 1) {
+		g_ptr_array_set_size(plan->numa_cells, 0); /* one node: bound, no cells */
+		return;
+	}
+	if (cells_are_sockets(plan)) {
+		guint sockets = plan->numa_cells->len;
+		plan->dies = plan->dies % sockets == 0 ? plan->dies / sockets : 1;
+		plan->sockets = sockets;
+		plan->cores = plan->vcpus / plan->sockets / plan->dies / plan->threads;
+	}
+}
+
+static void
+explain_numa_cells(DkvmCpuPlan *plan)
+{
+	g_autoptr(GString) list = g_string_new(NULL);
+
 	for (guint i = 0; i < plan->numa_cells->len; i++) {
 		const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, i);
 		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
@@ -772,16 +794,7 @@ set_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
 	               "the vCPUs span %u NUMA nodes: the guest sees %u NUMA cells, %s; each "
 	               "cell's memory is bound to its node (strict), in proportion to its vCPUs",
 	               plan->numa_cells->len, plan->numa_cells->len, list->str);
-	if (cells_are_sockets(plan)) {
-		guint sockets = plan->numa_cells->len;
-		plan->dies = plan->dies % sockets == 0 ? plan->dies / sockets : 1;
-		plan->sockets = sockets;
-		plan->cores = plan->vcpus / plan->sockets / plan->dies / plan->threads;
-		dkvm_plan_line(plan->rationale,
-		               "guest topology: sockets=%u dies=%u cores=%u threads=%u, one socket "
-		               "per NUMA cell",
-		               plan->sockets, plan->dies, plan->cores, plan->threads);
-	} else {
+	if (plan->sockets == 1) {
 		dkvm_plan_line(plan->warnings,
 		               "the guest's NUMA cells hold unequal vCPU shares: its topology "
 		               "says one socket, so its scheduler sees the cells but not as "
@@ -808,8 +821,8 @@ set_numa(const DkvmHostFacts *host, const GArray *guest, gint gpu_node, DkvmCpuP
 		dkvm_plan_line(plan->rationale,
 		               "memory bound to NUMA node %d, where all vCPUs run%s", node,
 		               node == gpu_node ? " and the GPU is wired" : "");
-	} else if (host->numa_nodes->len > 1) {
-		set_numa_cells(host, plan);
+	} else if (plan->numa_cells->len > 1) {
+		explain_numa_cells(plan);
 	}
 	if (gpu_node >= 0 && host->numa_nodes->len > 1 && plan->numa_node != gpu_node)
 		dkvm_plan_line(plan->warnings,
