@@ -24,6 +24,7 @@ typedef struct {
 	const DkvmPlan *plan;
 	const DkvmHostFacts *host;
 	const DkvmMetadata *old_meta; /* what the document said before */
+	guint areas;                  /* DkvmDomainArea: the areas being applied */
 	DkvmMetadata *new_meta;       /* filled while applying, written last */
 } DkvmApplyCtx;
 

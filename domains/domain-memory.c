@@ -26,6 +26,52 @@ set_kib(xmlNode *root, const gchar *name, guint64 kib)
 	dkvm_tree_set(n, "unit", "KiB");
 }
 
+/*
+ * A memory change that leaves the CPUs alone (`vm edit --memory`): the guest
+ * NUMA cells keep their vCPUs (the vCPU pins and node bindings they go with
+ * stay too) and share the new memory in proportion to their vCPUs, in whole
+ * hugepages when hugepages are on, so libvirt (which sizes the guest from the
+ * cells) gives the guest the new size.
+ */
+static void
+resize_cells(DkvmApplyCtx *ctx, guint64 memory_kib)
+{
+	const DkvmHugepagePlan *hp = ctx->spec->hugepages ? ctx->plan->hugepages : NULL;
+	xmlNode *cpu = dkvm_tree_child(ctx->root, "cpu");
+	xmlNode *numa = cpu != NULL ? dkvm_tree_child(cpu, "numa") : NULL;
+	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+	g_autoptr(GPtrArray) cells = NULL;
+	g_autoptr(GArray) shares = NULL;
+	guint64 unit_kib = hp != NULL && hp->page_size_kib > 0 ? hp->page_size_kib : 1024;
+
+	for (xmlNode *n = numa != NULL ? numa->children : NULL; n != NULL; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE && g_strcmp0((const gchar *)n->name, "cell") == 0)
+			g_ptr_array_add(nodes, n);
+	}
+	if (nodes->len == 0)
+		return;
+	cells = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < nodes->len; i++) {
+		g_autofree gchar *list = dkvm_tree_get(g_ptr_array_index(nodes, i), "cpus");
+		DkvmNumaCell *cell = g_new0(DkvmNumaCell, 1);
+		/* a cell without (valid) cpus weighs nothing */
+		cell->vcpus = list != NULL ? dkvm_parse_cpu_list(list, NULL) : NULL;
+		if (cell->vcpus == NULL)
+			cell->vcpus = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_ptr_array_add(cells, cell);
+	}
+	shares = dkvm_numa_cells_split(cells, memory_kib / unit_kib);
+	for (guint i = 0; i < nodes->len; i++) {
+		xmlNode *node = g_ptr_array_index(nodes, i);
+		/* what is not a whole unit (memory without hugepages) goes to cell 0 */
+		guint64 kib = g_array_index(shares, guint64, i) * unit_kib +
+		              (i == 0 ? memory_kib % unit_kib : 0);
+		dkvm_tree_set_printf(node, "memory", "%" G_GUINT64_FORMAT, kib);
+		dkvm_tree_set(node, "unit", "KiB");
+		g_array_unref(((DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus);
+	}
+}
+
 gboolean
 dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 {
@@ -53,8 +99,10 @@ dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 			dkvm_tree_add(backing, "locked");
 	}
 	dkvm_tree_remove_if_empty(backing);
-	/* the guest NUMA cells carry the memory too */
-	dkvm_domain_apply_numa(ctx);
+	/* the guest NUMA cells carry the memory too: with the CPUs, the CPU area
+	 * writes them from the plan; without, they keep their vCPUs and nodes */
+	if ((ctx->areas & DKVM_DOMAIN_AREA_CPU) == 0)
+		resize_cells(ctx, kib);
 	return TRUE;
 }
 
@@ -163,10 +211,9 @@ dkvm_domain_numa_note(const gchar *old_xml, const gchar *new_xml)
 	after = describe_cells(xmlDocGetRootElement(new_doc));
 	if (before == NULL || g_strcmp0(before, after) == 0)
 		return NULL;
-	return g_strdup_printf("the guest NUMA cells (<cpu><numa>) are rewritten from the plan: "
-	                       "were %s; now %s",
+	return g_strdup_printf("DKVM rewrote the guest NUMA cells (<cpu><numa>): were %s; now %s",
 	                       before,
 	                       after != NULL ? after
-	                                     : "none (the vCPUs run on one host node, or are "
+	                                     : "none (one host node holds the vCPUs, or they are "
 	                                       "not pinned)");
 }

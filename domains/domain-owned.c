@@ -30,7 +30,7 @@ static const DkvmOwnedXPath owned[] = {
 	{ "/domain/numatune/memnode", DKVM_OWNED_ELEMENT,
 	  "plan.cpu.numa_cells: one strict per cell, on its host node" },
 	{ "/domain/cpu/numa", DKVM_OWNED_ELEMENT,
-	  "plan.cpu.numa_cells: cpus, memory (hugepages: whole pages) per cell" },
+	  "plan.cpu.numa_cells: cpus, memory (whole pages); memory alone: resized" },
 	{ "/domain/os/@firmware", DKVM_OWNED_ATTR, "spec.uefi" },
 	{ "/domain/os/firmware", DKVM_OWNED_ELEMENT, "spec.secure_boot" },
 	{ "/domain/features/acpi", DKVM_OWNED_ELEMENT, "always" },

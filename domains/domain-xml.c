@@ -155,7 +155,7 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 {
 	g_autoptr(DkvmMetadata) old_meta = NULL;
 	g_autoptr(DkvmMetadata) new_meta = dkvm_metadata_new();
-	DkvmApplyCtx ctx = { .doc = doc, .spec = spec, .plan = plan, .host = host };
+	DkvmApplyCtx ctx = { .doc = doc, .spec = spec, .plan = plan, .host = host, .areas = mask };
 	/* identity first, then the areas in the order they depend on each other */
 	const struct {
 		DkvmDomainArea area;

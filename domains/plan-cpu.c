@@ -126,6 +126,12 @@ dkvm_numa_cells_split(const GPtrArray *cells, guint64 units)
 
 	for (guint i = 0; i < cells->len; i++)
 		vcpus += ((const DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus->len;
+	if (vcpus == 0 && cells->len > 0) {
+		/* no vCPU to weigh by: everything in the first cell */
+		g_array_set_size(out, cells->len);
+		g_array_index(out, guint64, 0) = units;
+		return out;
+	}
 	for (guint i = 0; i < cells->len; i++) {
 		guint64 n = ((const DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus->len;
 		/* units * n fits: units are pages or MiB, n a vCPU count */

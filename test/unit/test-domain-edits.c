@@ -244,14 +244,43 @@ test_rewrite_handmade_numa(void)
 	g_assert_cmpuint(count(out, "/domain/memory[text()='15360000']"), ==, 1);
 	note = dkvm_domain_numa_note(xml, out);
 	g_assert_cmpstr(note, ==,
-	                "the guest NUMA cells (<cpu><numa>) are rewritten from the plan: were "
-	                "cell 0: vCPUs 0-15, 15000 MiB; now cell 0: vCPUs 0-11, 7500 MiB; cell 1: "
-	                "vCPUs 12-23, 7500 MiB");
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-15, "
+	                "15000 MiB; now cell 0: vCPUs 0-11, 7500 MiB; cell 1: vCPUs 12-23, 7500 "
+	                "MiB");
 	g_assert_null(dkvm_domain_numa_note(out, again));
 	/* everything outside the owned rows stays */
 	before = strip_owned(xml);
 	after = strip_owned(out);
 	g_assert_cmpstr(after, ==, before);
+
+	/* memory alone (`vm edit --memory 20G`): the cells keep their vCPUs and
+	 * nodes and share the new size, in whole 2 MiB pages */
+	{
+		g_autoptr(DkvmPlan) bigger_plan = NULL;
+		g_autofree gchar *bigger = NULL;
+		g_autofree gchar *bigger_note = NULL;
+		spec->memory_kib = 20 * 1024 * 1024;
+		bigger_plan = dkvm_test_plan(host, spec);
+		bigger = dkvm_domain_apply_xml_areas(out, spec, bigger_plan, host,
+		                                     DKVM_DOMAIN_AREA_MEMORY, &error);
+		g_assert_no_error(error);
+		g_assert_cmpuint(count(bigger, "/domain/cpu/numa/cell[@id='0' and @cpus='0-11' and "
+		                               "@memory='10485760']"),
+		                 ==, 1);
+		g_assert_cmpuint(count(bigger,
+		                       "/domain/cpu/numa/cell[@id='1' and @cpus='12-23' and "
+		                       "@memory='10485760']"),
+		                 ==, 1);
+		g_assert_cmpuint(count(bigger, "/domain/numatune/memnode"), ==, 2);
+		g_assert_cmpuint(count(bigger, "/domain/memory[text()='20971520']"), ==, 1);
+		bigger_note = dkvm_domain_numa_note(out, bigger);
+		g_assert_cmpstr(
+		        bigger_note, ==,
+		        "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs "
+		        "0-11, 7500 MiB; cell 1: vCPUs 12-23, 7500 MiB; now cell 0: vCPUs "
+		        "0-11, 10240 MiB; cell 1: vCPUs 12-23, 10240 MiB");
+		spec->memory_kib = 15360000;
+	}
 
 	spec->vcpus = 16;
 	small_plan = dkvm_test_plan(host, spec);

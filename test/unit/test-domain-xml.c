@@ -263,9 +263,10 @@ test_lock_memory(void)
 }
 
 /* vm edit --memory on a hand-made domain: the memory changes, the CPU model
- * and Hyper-V set the person chose stay; a hand-made guest NUMA topology is
- * rewritten from the plan (here: none, the guest fits one node), and the
- * note says what it was. */
+ * and Hyper-V set the person chose stay; a hand-made guest NUMA cell keeps
+ * its vCPUs and takes the new size (libvirt sizes the guest from the cells),
+ * and the note says so. With the CPUs too, the cells come from the plan
+ * (here: none, one host node holds the 4 vCPUs). */
 static void
 test_edit_areas(void)
 {
@@ -300,14 +301,26 @@ test_edit_areas(void)
 	rewritten = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
 	                                        &error);
 	g_assert_no_error(error);
-	g_assert_null(strstr(rewritten, "<numa>"));
+	g_assert_nonnull(strstr(rewritten, "<cell id=\"0\" cpus=\"0-3\" memory=\"12582912\" "
+	                                   "unit=\"KiB\"/>"));
 	g_assert_nonnull(strstr(rewritten, "<memory unit=\"KiB\">12582912</memory>"));
 	g_assert_nonnull(strstr(rewritten, "<model fallback=\"forbid\">EPYC</model>"));
 	note = dkvm_domain_numa_note(numa, rewritten);
 	g_assert_cmpstr(note, ==,
-	                "the guest NUMA cells (<cpu><numa>) are rewritten from the plan: were "
-	                "cell 0: vCPUs 0-3, 16384 MiB; now none (the vCPUs run on one host node, "
-	                "or are not pinned)");
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-3, "
+	                "16384 MiB; now cell 0: vCPUs 0-3, 12288 MiB");
+	g_clear_pointer(&note, g_free);
+	g_clear_pointer(&rewritten, g_free);
+
+	rewritten = dkvm_domain_apply_xml_areas(
+	        numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY | DKVM_DOMAIN_AREA_CPU, &error);
+	g_assert_no_error(error);
+	g_assert_null(strstr(rewritten, "<numa>"));
+	note = dkvm_domain_numa_note(numa, rewritten);
+	g_assert_cmpstr(note, ==,
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-3, "
+	                "16384 MiB; now none (one host node holds the vCPUs, or they are not "
+	                "pinned)");
 }
 
 int
