@@ -760,6 +760,11 @@ build_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
 		        dkvm_host_facts_get_cpu(host, g_array_index(plan->vcpu_pins, guint, i));
 		DkvmNumaCell *cell = NULL;
 
+		if (c->node < 0) {
+			/* a CPU of no known node: no cell can be bound (set_numa warns) */
+			g_ptr_array_set_size(plan->numa_cells, 0);
+			return;
+		}
 		for (guint j = 0; j < plan->numa_cells->len && cell == NULL; j++) {
 			DkvmNumaCell *cand = g_ptr_array_index(plan->numa_cells, j);
 			if (cand->host_node == c->node)
@@ -829,6 +834,9 @@ set_numa(const DkvmHostFacts *host, const GArray *guest, gint gpu_node, DkvmCpuP
 		               node == gpu_node ? " and the GPU is wired" : "");
 	} else if (plan->numa_cells->len > 1) {
 		explain_numa_cells(plan);
+	} else if (host->numa_nodes->len > 1) {
+		dkvm_plan_line(plan->warnings, "the guest's CPUs span NUMA nodes, some of no known "
+		                               "node: its memory is not bound to any node");
 	}
 	if (gpu_node >= 0 && host->numa_nodes->len > 1 && plan->numa_node != gpu_node)
 		dkvm_plan_line(plan->warnings,
