@@ -4,9 +4,9 @@
  * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (when the
  * VM is pinned) keeps the host from swapping it, as a dedicated VM wants.
  * Other memoryBacking children a person added (memfd source, shared access
- * for virtiofs) stay. The guest NUMA cells (domain-cpu.c) hold part of the
- * memory, so applying the memory writes them too; a hand-made <numa> is
- * rewritten from the plan and dkvm_domain_numa_note() says so.
+ * for virtiofs) stay. The guest NUMA cells (<cpu><numa>) hold the memory too:
+ * with the CPUs, domain-cpu.c writes them from the plan; a memory change
+ * alone resizes them here. dkvm_domain_numa_note() says what changed.
  */
 #include <string.h>
 
