@@ -54,7 +54,10 @@
  */
 #include "plan.h"
 
+#include <json-glib/json-glib.h>
+
 #include "dkvm-error.h"
+#include "json-builder-util.h"
 #include "plan-util.h"
 
 typedef struct {
@@ -915,4 +918,37 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	               "scheduler, timer ticks and RCU callbacks off the guest's CPUs",
 	               plan->isolation_hint);
 	return g_steal_pointer(&plan);
+}
+
+/* ---- the cells in words and JSON (plan.c shows them with the plan) ---- */
+
+void
+dkvm_plan_text_numa_cells(GString *out, const GPtrArray *cells)
+{
+	g_string_append_printf(out, "  %-18s%u guest cells, each bound to its host node\n",
+	                       "NUMA:", cells->len);
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
+		g_autofree gchar *mem = dkvm_plan_format_kib(cell->memory_kib);
+		g_string_append_printf(out, "    cell %u: node %d, vCPUs %s, %s\n", i,
+		                       cell->host_node, vcpus, mem);
+	}
+}
+
+void
+dkvm_plan_json_numa_cells(JsonBuilder *b, const GPtrArray *cells)
+{
+	json_builder_set_member_name(b, "numa_cells");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		json_builder_begin_object(b);
+		dkvm_json_add_int(b, "id", i);
+		dkvm_json_add_int(b, "host_node", cell->host_node);
+		dkvm_json_add_uint_array(b, "vcpus", cell->vcpus);
+		dkvm_json_add_int(b, "memory_kib", (gint64)cell->memory_kib);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }

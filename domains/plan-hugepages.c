@@ -28,7 +28,10 @@
  */
 #include "plan.h"
 
+#include <json-glib/json-glib.h>
+
 #include "dkvm-error.h"
+#include "json-builder-util.h"
 #include "plan-util.h"
 
 #define KIB_2M G_GUINT64_CONSTANT(2048)
@@ -296,4 +299,40 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		               "(hugepagesz=1G hugepages=N)",
 		               plan->pages_to_add);
 	return g_steal_pointer(&plan);
+}
+
+/* ---- where the pages come from, in words and JSON (for plan.c) ---- */
+
+gchar *
+dkvm_plan_hugepage_source(const DkvmHugepagePlan *hp)
+{
+	g_autoptr(GString) nodes = NULL;
+
+	if (hp->cells->len == 0)
+		return hp->node >= 0 ? g_strdup_printf("node %d", hp->node) : g_strdup("any node");
+	nodes = g_string_new("nodes");
+	for (guint i = 0; i < hp->cells->len; i++) {
+		const DkvmHugepageCell *c = &g_array_index(hp->cells, DkvmHugepageCell, i);
+		g_string_append_printf(nodes, "%s %d: %" G_GUINT64_FORMAT, i > 0 ? "," : "",
+		                       c->node, c->pages);
+	}
+	return g_string_free(g_steal_pointer(&nodes), FALSE);
+}
+
+void
+dkvm_plan_json_hugepage_cells(JsonBuilder *b, const GArray *cells)
+{
+	json_builder_set_member_name(b, "cells");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmHugepageCell *c = &g_array_index(cells, DkvmHugepageCell, i);
+		json_builder_begin_object(b);
+		dkvm_json_add_int(b, "cell", i);
+		dkvm_json_add_int(b, "node", c->node);
+		dkvm_json_add_int(b, "pages", (gint64)c->pages);
+		dkvm_json_add_int(b, "pool_free", (gint64)c->pool_free);
+		dkvm_json_add_int(b, "pages_to_add", (gint64)c->pages_to_add);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }

@@ -78,20 +78,6 @@ append_cpu_list(GString *out, const gchar *label, const GArray *cpus)
 }
 
 static void
-text_numa_cells(GString *out, const GPtrArray *cells)
-{
-	g_string_append_printf(out, "  %-18s%u guest cells, each bound to its host node\n",
-	                       "NUMA:", cells->len);
-	for (guint i = 0; i < cells->len; i++) {
-		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
-		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
-		g_autofree gchar *mem = dkvm_plan_format_kib(cell->memory_kib);
-		g_string_append_printf(out, "    cell %u: node %d, vCPUs %s, %s\n", i,
-		                       cell->host_node, vcpus, mem);
-	}
-}
-
-static void
 text_cpu(GString *out, const DkvmCpuPlan *cpu)
 {
 	if (cpu == NULL) {
@@ -119,7 +105,7 @@ text_cpu(GString *out, const DkvmCpuPlan *cpu)
 		g_string_append_printf(out, "  %-18snode %d (memory bound there)\n",
 		                       "NUMA:", cpu->numa_node);
 	else if (cpu->numa_cells->len > 0)
-		text_numa_cells(out, cpu->numa_cells);
+		dkvm_plan_text_numa_cells(out, cpu->numa_cells);
 	else
 		g_string_append_printf(out, "  %-18snot bound\n", "NUMA:");
 	g_string_append_printf(out, "  %-18s%s\n", "isolation hint:",
@@ -142,17 +128,7 @@ text_hugepages(GString *out, const DkvmHugepagePlan *hp)
 	page = dkvm_plan_format_kib(hp->page_size_kib);
 	mem = dkvm_plan_format_kib(hp->memory_kib);
 	keep = dkvm_plan_format_kib(hp->headroom_kib);
-	if (hp->cells->len > 0) {
-		g_autoptr(GString) nodes = g_string_new("nodes");
-		for (guint i = 0; i < hp->cells->len; i++) {
-			const DkvmHugepageCell *c = &g_array_index(hp->cells, DkvmHugepageCell, i);
-			g_string_append_printf(nodes, "%s %d: %" G_GUINT64_FORMAT, i > 0 ? "," : "",
-			                       c->node, c->pages);
-		}
-		node = g_string_free(g_steal_pointer(&nodes), FALSE);
-	} else {
-		node = hp->node >= 0 ? g_strdup_printf("node %d", hp->node) : g_strdup("any node");
-	}
+	node = dkvm_plan_hugepage_source(hp);
 	g_string_append_printf(out,
 	                       "Hugepages: %" G_GUINT64_FORMAT " pages of %s (%s) from %s; "
 	                       "%" G_GUINT64_FORMAT " free in the pool, %" G_GUINT64_FORMAT
@@ -217,41 +193,6 @@ dkvm_plan_to_text(const DkvmPlan *self)
 /* ---- JSON ---- */
 
 static void
-json_numa_cells(JsonBuilder *b, const GPtrArray *cells)
-{
-	json_builder_set_member_name(b, "numa_cells");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < cells->len; i++) {
-		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
-		json_builder_begin_object(b);
-		dkvm_json_add_int(b, "id", i);
-		dkvm_json_add_int(b, "host_node", cell->host_node);
-		dkvm_json_add_uint_array(b, "vcpus", cell->vcpus);
-		dkvm_json_add_int(b, "memory_kib", (gint64)cell->memory_kib);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-}
-
-static void
-json_hugepage_cells(JsonBuilder *b, const GArray *cells)
-{
-	json_builder_set_member_name(b, "cells");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < cells->len; i++) {
-		const DkvmHugepageCell *c = &g_array_index(cells, DkvmHugepageCell, i);
-		json_builder_begin_object(b);
-		dkvm_json_add_int(b, "cell", i);
-		dkvm_json_add_int(b, "node", c->node);
-		dkvm_json_add_int(b, "pages", (gint64)c->pages);
-		dkvm_json_add_int(b, "pool_free", (gint64)c->pool_free);
-		dkvm_json_add_int(b, "pages_to_add", (gint64)c->pages_to_add);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-}
-
-static void
 json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 {
 	json_builder_set_member_name(b, "cpu");
@@ -283,7 +224,7 @@ json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 	dkvm_json_add_int(b, "threads", cpu->threads);
 	json_builder_end_object(b);
 	dkvm_json_add_opt_int(b, "numa_node", cpu->numa_node);
-	json_numa_cells(b, cpu->numa_cells);
+	dkvm_plan_json_numa_cells(b, cpu->numa_cells);
 	dkvm_json_add_opt_str(b, "isolation_hint", cpu->isolation_hint);
 	dkvm_json_add_str_array(b, "rationale", cpu->rationale);
 	dkvm_json_add_str_array(b, "warnings", cpu->warnings);
@@ -306,7 +247,7 @@ json_hugepages(JsonBuilder *b, const DkvmHugepagePlan *hp)
 	dkvm_json_add_int(b, "memory_kib", (gint64)hp->memory_kib);
 	dkvm_json_add_int(b, "headroom_kib", (gint64)hp->headroom_kib);
 	dkvm_json_add_opt_int(b, "node", hp->node);
-	json_hugepage_cells(b, hp->cells);
+	dkvm_plan_json_hugepage_cells(b, hp->cells);
 	dkvm_json_add_str_array(b, "rationale", hp->rationale);
 	dkvm_json_add_str_array(b, "warnings", hp->warnings);
 	json_builder_end_object(b);
