@@ -21,7 +21,8 @@
  *   RAM-disk root file system, libvirtd and QEMU's own memory.
  * - A guest with NUMA cells (its vCPUs span host nodes) takes each cell's
  *   pages from that cell's node: the pages split in proportion to the
- *   cells' vCPUs, each node's pool and free memory checked for its part.
+ *   cells' vCPUs, each node's pool and free memory checked for its part;
+ *   1 GiB pages only when each node's pool holds its cell's share.
  * - A request that cannot be met fails before anything is changed, saying
  *   how much is missing and what to do: lower the VM's memory or reserve the
  *   pages at boot, when memory is not yet fragmented.
@@ -74,9 +75,25 @@ usable_free(const DkvmHugepagePool *pool)
 	return pool->free;
 }
 
+/* With guest NUMA cells: does each cell's node hold its share of 1 GiB pages
+ * reserved at boot? */
+static gboolean
+cells_have_1g(const DkvmHostFacts *host, const GPtrArray *cells, guint64 pages_1g)
+{
+	g_autoptr(GArray) shares = dkvm_numa_cells_split(cells, pages_1g);
+
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		const DkvmHugepagePool *pool = find_pool(host, KIB_1G, cell->host_node);
+		if (pool == NULL || pool->total < g_array_index(shares, guint64, i))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSettings *settings,
-            gint node, DkvmHugepagePlan *plan, GError **error)
+            gint node, const GPtrArray *cells, DkvmHugepagePlan *plan, GError **error)
 {
 	guint64 want = settings != NULL ? settings->hugepage_size_kib : 0;
 	guint64 pages_1g = (spec->memory_kib + KIB_1G - 1) / KIB_1G;
@@ -98,6 +115,21 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
 		plan->page_size_kib = want;
 		dkvm_plan_line(plan->rationale, "page size %s, set in dkvm.conf",
 		               want == KIB_1G ? "1 GiB" : "2 MiB");
+		return TRUE;
+	}
+	if (host->pdpe1gb && cells != NULL) {
+		gboolean enough = cells_have_1g(host, cells, pages_1g);
+		plan->page_size_kib = enough ? KIB_1G : KIB_2M;
+		dkvm_plan_line(
+		        plan->rationale,
+		        enough ? "1 GiB pages: the CPU has pdpe1gb and the 1 GiB pool of each "
+		                 "guest NUMA cell's node holds the cell's share of "
+		                 "%" G_GUINT64_FORMAT " pages, reserved at boot"
+		               : "2 MiB pages: the 1 GiB pools of the guest NUMA cells' nodes do "
+		                 "not each hold the cell's share of %" G_GUINT64_FORMAT
+		                 " pages reserved at boot (1 GiB pages can rarely be added at "
+		                 "run time)",
+		        pages_1g);
 		return TRUE;
 	}
 	if (host->pdpe1gb && pool_1g != NULL && pool_1g->total >= pages_1g) {
@@ -236,7 +268,7 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		                    "cannot plan hugepages for 0 bytes of memory");
 		return NULL;
 	}
-	if (!choose_size(host, spec, settings, numa_node, plan, error))
+	if (!choose_size(host, spec, settings, numa_node, cells, plan, error))
 		return NULL;
 
 	plan->pages = (spec->memory_kib + plan->page_size_kib - 1) / plan->page_size_kib;

@@ -272,6 +272,54 @@ test_cells(void)
 	g_assert_cmpuint(sum, ==, hp->memory_kib);
 }
 
+/* Sets the 1 GiB pool of @node (-1: global) to @total pages, all free. */
+static void
+set_1g_pool(DkvmHostFacts *host, gint node, guint64 total)
+{
+	for (guint i = 0; i < host->hugepages->len; i++) {
+		DkvmHugepagePool *p = g_ptr_array_index(host->hugepages, i);
+		if (p->size_kib == GIB && p->node == node) {
+			p->total = p->free = total;
+			return;
+		}
+	}
+	g_assert_not_reached();
+}
+
+/* 1 GiB pages for a guest with NUMA cells only when each cell's node holds
+ * the cell's share reserved at boot (they cannot be added later). */
+static void
+test_cells_one_gib(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 48 * GIB);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmPlan) short_plan = NULL;
+
+	set_1g_pool(host, -1, 48);
+	set_1g_pool(host, 0, 24);
+	set_1g_pool(host, 1, 24);
+	plan = dkvm_plan_new(host, spec, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(plan->hugepages->page_size_kib, ==, GIB);
+	g_assert_cmpuint(g_array_index(plan->hugepages->cells, DkvmHugepageCell, 0).pages, ==, 24);
+	g_assert_cmpuint(plan->hugepages->pages_to_add, ==, 0);
+	g_assert_cmpuint(((DkvmNumaCell *)g_ptr_array_index(plan->cpu->numa_cells, 0))->memory_kib,
+	                 ==, 24 * GIB);
+
+	/* node 1 holds 20 of its 24: 2 MiB pages, and the plan says why */
+	set_1g_pool(host, -1, 44);
+	set_1g_pool(host, 1, 20);
+	short_plan = dkvm_plan_new(host, spec, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(short_plan->hugepages->page_size_kib, ==, 2 * MIB);
+	g_assert_cmpstr(g_ptr_array_index(short_plan->hugepages->rationale, 0), ==,
+	                "2 MiB pages: the 1 GiB pools of the guest NUMA cells' nodes do not each "
+	                "hold the cell's share of 48 pages reserved at boot (1 GiB pages can "
+	                "rarely be added at run time)");
+}
+
 /* A cell's node without the free memory for its part: the refusal names the
  * cell and the node, before anything changes. */
 static void
@@ -305,6 +353,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-hugepages/one-gib-in-use", test_one_gib_in_use);
 	g_test_add_func("/plan-hugepages/zero", test_zero);
 	g_test_add_func("/plan-hugepages/cells", test_cells);
+	g_test_add_func("/plan-hugepages/cells-one-gib", test_cells_one_gib);
 	g_test_add_func("/plan-hugepages/cells-node-short", test_cells_node_short);
 	return g_test_run();
 }
