@@ -43,9 +43,6 @@ gboolean dkvm_domain_apply_identity(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_devices(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_cpu(DkvmApplyCtx *ctx, GError **error);
-/* <numatune> and the guest NUMA cells (<cpu><numa>), which hold both the
- * vCPUs and the memory: the memory and the CPU areas both write them. */
-void dkvm_domain_apply_numa(DkvmApplyCtx *ctx);
 gboolean dkvm_domain_apply_features(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_os(DkvmApplyCtx *ctx, GError **error);
 

@@ -152,8 +152,10 @@ apply_guest_numa_cells(DkvmApplyCtx *ctx, const DkvmCpuPlan *cpu)
 	}
 }
 
-void
-dkvm_domain_apply_numa(DkvmApplyCtx *ctx)
+/* <numatune> and the guest NUMA cells from the plan (a memory change alone
+ * resizes the cells in domain-memory.c instead) */
+static void
+apply_numa(DkvmApplyCtx *ctx)
 {
 	const DkvmCpuPlan *cpu = ctx->spec->pinning ? ctx->plan->cpu : NULL;
 
@@ -234,7 +236,7 @@ dkvm_domain_apply_cpu(DkvmApplyCtx *ctx, GError **error)
 
 	apply_cputune(ctx, iothreads);
 	apply_guest_cpu(ctx);
-	dkvm_domain_apply_numa(ctx);
+	apply_numa(ctx);
 	return TRUE;
 }
 
