@@ -1,8 +1,9 @@
 /*
  * <memory>, <currentMemory> and <memoryBacking>: the VM's size and how it is
  * backed. Hugepages come from the hugepage plan (page size chosen there);
- * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (when the
- * VM is pinned) keeps the host from swapping it, as a dedicated VM wants.
+ * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (only with
+ * --lock-memory, on a pinned VM) keeps the host from swapping it; hugepages
+ * are never swapped anyway, so it is off by default.
  * Other memoryBacking children a person added (memfd source, shared access
  * for virtiofs) stay.
  */
@@ -102,9 +103,8 @@ dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 		return FALSE;
 	}
 	spec->hugepages = backing != NULL && dkvm_tree_child(backing, "hugepages") != NULL;
-	/* <locked/> only exists with pinned hugepages; its absence there means
-	 * the person turned it off, anywhere else it says nothing */
-	spec->lock_memory = !spec->hugepages || dkvm_tree_child(backing, "locked") != NULL;
+	/* <locked/> is off unless asked for, so the element says it all */
+	spec->lock_memory = backing != NULL && dkvm_tree_child(backing, "locked") != NULL;
 	return TRUE;
 }
 

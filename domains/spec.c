@@ -107,7 +107,10 @@ dkvm_spec_new(const gchar *name, DkvmPreset preset)
 	self->memory_kib = 8 * 1024 * 1024;
 	self->pinning = TRUE;
 	self->hugepages = TRUE;
-	self->lock_memory = TRUE;
+	/* <locked/> stays off: hugepages are never swapped (and the DKVM host has
+	 * no swap), libvirt raises the memlock limit itself for VFIO devices, and
+	 * locking needs a libvirtd with CAP_SYS_RESOURCE or the VM cannot start */
+	self->lock_memory = FALSE;
 	self->uefi = TRUE;
 	self->tpm = preset == DKVM_PRESET_WINDOWS11;
 	self->secure_boot = preset == DKVM_PRESET_WINDOWS11;

@@ -64,7 +64,7 @@ typedef struct {
 	gboolean secure_boot;    /* OVMF with Secure Boot (windows11 default) */
 	gboolean uefi;           /* OVMF; FALSE = SeaBIOS */
 	gboolean realtime;       /* <vcpusched fifo>: off by default, can starve the host */
-	gboolean lock_memory;    /* <locked/> with pinned hugepages: on by default; needs
+	gboolean lock_memory;    /* <locked/> with pinned hugepages: off by default; needs
 	                          * libvirtd to lift the memlock limit (CAP_SYS_RESOURCE) */
 	gboolean kvm_hidden;     /* <kvm><hidden state='on'/> */
 	gchar *hyperv_vendor_id; /* NULL: not set */
