@@ -13,7 +13,10 @@
  *   too, or be a PCI bridge (class 0x0604: vfio leaves bridges alone).
  *   Otherwise the host would lose a device it did not agree to give.
  * - Devices discovery flagged as host_needed (the boot stick's controller,
- *   the host's only NIC...) are refused with discovery's reason.
+ *   the host's only NIC...) are refused with discovery's reason. The same
+ *   holds for USB devices (the boot stick itself): a USB selection is by
+ *   vendor:product and libvirt takes whichever device has those ids, so any
+ *   host-needed device with the ids refuses the selection.
  * - Without an IOMMU nothing can be isolated: any PCI selection is refused,
  *   with how to turn the IOMMU on.
  * - The boot GPU works, but the host console goes dark, and many cards need
@@ -351,6 +354,35 @@ lay_out_slots(const DkvmHostFacts *host, const DkvmSpec *spec, GPtrArray *select
 	}
 }
 
+static gboolean
+check_usb(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
+{
+	for (guint i = 0; i < spec->usb->len; i++) {
+		const DkvmUsbSelection *sel = g_ptr_array_index(spec->usb, i);
+
+		for (guint j = 0; host->usb != NULL && j < host->usb->len; j++) {
+			const DkvmUsbDevice *d = g_ptr_array_index(host->usb, j);
+			g_autofree gchar *name = NULL;
+
+			if (!d->host_needed || d->vendor_id != sel->vendor_id ||
+			    d->product_id != sel->product_id)
+				continue;
+			name = g_strjoin(" ", d->vendor_name != NULL ? d->vendor_name : "",
+			                 d->product_name != NULL ? d->product_name : "", NULL);
+			g_strstrip(name);
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+			            "cannot pass through USB device %04x:%04x (%s, port %s): the "
+			            "host needs it: %s",
+			            d->vendor_id, d->product_id,
+			            *name != '\0' ? name : "unknown device", d->port_path,
+			            d->host_needed_reason != NULL ? d->host_needed_reason
+			                                          : "flagged by host discovery");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 DkvmPassthroughPlan *
 dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
 {
@@ -361,6 +393,8 @@ dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
 	plan->gpu_numa_node = -1;
+	if (!check_usb(host, spec, error))
+		return NULL;
 	if (spec->pci->len == 0)
 		return g_steal_pointer(&plan);
 

@@ -251,6 +251,28 @@ validate_name(const gchar *name, GError **error)
 	return TRUE;
 }
 
+/* Kernel names (/dev/sda, /dev/nvme0n1) change between boots; DKVM wants the
+ * stable /dev/disk/by-id links (LVM and device-mapper names are stable too).
+ * A relative path would be taken relative to libvirtd's directory. */
+gboolean
+dkvm_disk_validate(const DkvmDisk *disk, GError **error)
+{
+	if (!g_path_is_absolute(disk->path)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid disk '%s': the path must be absolute", disk->path);
+		return FALSE;
+	}
+	if (disk->is_block && g_str_has_prefix(disk->path, "/dev/") &&
+	    strchr(disk->path + 5, '/') == NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid disk '%s': kernel device names change between boots; use "
+		            "its /dev/disk/by-id/ link",
+		            disk->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 dkvm_spec_validate(const DkvmSpec *self, GError **error)
 {
@@ -283,6 +305,10 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 			}
 		}
 	}
+	/* here, so that plan, create and edit refuse the same disks */
+	for (guint i = 0; i < self->disks->len; i++)
+		if (!dkvm_disk_validate(g_ptr_array_index(self->disks, i), error))
+			return FALSE;
 	return TRUE;
 }
 

@@ -91,8 +91,12 @@ void dkvm_nic_free(DkvmNic *self);
 DkvmPciSelection *dkvm_pci_selection_new(const gchar *address);
 void dkvm_pci_selection_free(DkvmPciSelection *self);
 
-/* Checks a spec on its own (name syntax, sizes, duplicates). */
+/* Checks a spec on its own (name syntax, sizes, duplicates, disk paths). */
 gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
+
+/* Checks a disk path alone (absolute; no kernel name like /dev/sda):
+ * DKVM_ERROR_INVALID. dkvm_spec_validate applies it to every disk. */
+gboolean dkvm_disk_validate(const DkvmDisk *disk, GError **error);
 
 /* Checks a VM name alone (the rule dkvm_spec_validate applies): DKVM_ERROR_INVALID. */
 gboolean dkvm_spec_validate_name(const gchar *name, GError **error);

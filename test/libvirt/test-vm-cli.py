@@ -422,6 +422,75 @@ def failing_persist_command():
     expect(dkvm("save"), 0, "saved\n", "")
 
 
+# The reviewed host JSON of the ryzen-5950x fixture: its boot stick (0781:5567,
+# port 1-2) is a USB device the host needs.
+HOST_5950X = os.path.join(os.path.dirname(NODE), "..", "hosts-json", "ryzen-5950x.json")
+STICK_REFUSED = ("dkvm: cannot pass through USB device 0781:5567 (SanDisk Cruzer Blade, "
+                 "port 1-2): the host needs it: DKVM boot medium (/dev/sdb1)\n")
+# (options, exit status, stderr) that plan, create and edit must all refuse alike
+BAD_OPTIONS = [
+    (["--vcpus", "0"], 2, "dkvm: --vcpus '0': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "-3"], 2, "dkvm: --vcpus '-3': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "two"], 2, "dkvm: --vcpus 'two': expected a whole number from 1 to 4096\n"),
+    (["--disk", "/dev/sda"], 2,
+     "dkvm: invalid disk '/dev/sda': kernel device names change between boots; use its "
+     "/dev/disk/by-id/ link\n"),
+    (["--disk", "images/win.qcow2"], 2,
+     "dkvm: invalid disk 'images/win.qcow2': the path must be absolute\n"),
+    (["--usb", "0781:5567"], 4, STICK_REFUSED),
+    (["--usb-optional", "0781:5567"], 4, STICK_REFUSED),
+]
+VM_OPTIONS = ["--preset", "linux", "--vcpus", "2", "--memory", "1G", "--network", "none",
+              "--host-json", HOST_5950X]
+
+
+def kvm_node():
+    """A test-driver node file holding one DKVM-made KVM domain, 'made', so
+    that `vm edit` has a domain it manages (node.xml's VMs are type 'test')."""
+    path = os.path.join(TMP, "kvm-node.xml")
+    if not os.path.exists(path):
+        r = dkvm("vm", "create", "made", *VM_OPTIONS, "--print-xml")
+        expect(r, 0)
+        with open(NODE) as f:
+            node = f.read()
+        cpu = node[node.index("<cpu>"):node.index("</memory>") + len("</memory>")]
+        with open(path, "w") as f:
+            f.write(f"<node>{cpu}{r.stdout}</node>\n")
+    return "test://" + path
+
+
+@test
+def bad_options_are_refused_alike_by_plan_create_and_edit():
+    uri = kvm_node()
+    expect(dkvm("vm", "edit", "made", "--vcpus", "3", "--host-json", HOST_5950X,
+                "--print-xml", uri=uri), 0)
+    for options, rc, err in BAD_OPTIONS:
+        expect(dkvm("plan", *VM_OPTIONS, *options), rc, "", err)
+        expect(dkvm("vm", "create", "new", *VM_OPTIONS, *options, "--print-xml"), rc, "", err)
+        expect(dkvm("vm", "create", "new", *VM_OPTIONS, *options), rc, "", err)
+        # refused before anything is defined: no "VM 'made' changed", nothing printed
+        expect(dkvm("vm", "edit", "made", "--host-json", HOST_5950X, *options, uri=uri),
+               rc, "", err)
+        expect(dkvm("vm", "edit", "made", "--host-json", HOST_5950X, *options,
+                    "--print-xml", uri=uri), rc, "", err)
+
+
+@test
+def lock_memory_is_off_by_default_and_warned_about_when_given():
+    r = dkvm("vm", "create", "new", *VM_OPTIONS, "--print-xml")
+    expect(r, 0)
+    assert "<locked/>" not in r.stdout and "<hugepages>" in r.stdout, r.stdout
+    assert "CAP_SYS_RESOURCE" not in r.stderr, r.stderr
+    r = dkvm("vm", "create", "new", *VM_OPTIONS, "--lock-memory", "--print-xml")
+    expect(r, 0)
+    assert "<locked/>" in r.stdout, r.stdout
+    assert ("--lock-memory: libvirtd needs CAP_SYS_RESOURCE to lift QEMU's memlock limit"
+            in r.stderr), r.stderr
+    r = dkvm("plan", *VM_OPTIONS, "--lock-memory", "--json")
+    expect(r, 0)
+    assert any("CAP_SYS_RESOURCE" in w for w in json.loads(r.stdout)["warnings"]), r.stdout
+
+
 def main():
     print(f"1..{len(TESTS)}")
     failed = 0
