@@ -52,42 +52,6 @@ dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 	return TRUE;
 }
 
-/* libvirt's units (virScaleInteger): b/bytes, KB = 1000, KiB/k = 1024, ... */
-static gboolean
-to_kib(guint64 value, const gchar *unit, guint64 *out)
-{
-	static const struct {
-		const gchar *unit;
-		guint64 num, den;
-	} units[] = {
-		{ "b", 1, 1024 },
-		{ "bytes", 1, 1024 },
-		{ "KB", 1000, 1024 },
-		{ "k", 1, 1 },
-		{ "KiB", 1, 1 },
-		{ "MB", 1000000, 1024 },
-		{ "M", 1024, 1 },
-		{ "MiB", 1024, 1 },
-		{ "GB", 1000000000, 1024 },
-		{ "G", 1048576, 1 },
-		{ "GiB", 1048576, 1 },
-		{ "TB", G_GUINT64_CONSTANT(1000000000000), 1024 },
-		{ "T", 1073741824, 1 },
-		{ "TiB", 1073741824, 1 },
-	};
-	if (unit == NULL)
-		unit = "KiB";
-	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (g_ascii_strcasecmp(unit, units[i].unit) != 0)
-			continue;
-		if (value > G_MAXUINT64 / units[i].num)
-			return FALSE;
-		*out = value * units[i].num / units[i].den;
-		return TRUE;
-	}
-	return FALSE;
-}
-
 gboolean
 dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 {
@@ -96,10 +60,13 @@ dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 	g_autofree gchar *unit = dkvm_tree_get(memory, "unit");
 	guint64 value = 0;
 
-	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value) ||
-	    !to_kib(value, unit, &spec->memory_kib)) {
+	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value)) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "invalid domain: <memory> is missing or not a size");
+		return FALSE;
+	}
+	if (!dkvm_scale_to_kib(value, unit, &spec->memory_kib, error)) {
+		g_prefix_error(error, "invalid domain: <memory>: ");
 		return FALSE;
 	}
 	spec->hugepages = backing != NULL && dkvm_tree_child(backing, "hugepages") != NULL;
@@ -126,7 +93,8 @@ dkvm_domain_check_guest_numa(xmlNode *root, const DkvmSpec *spec, GError **error
 		    g_strcmp0((const gchar *)cell->name, "cell") != 0)
 			continue;
 		unit = dkvm_tree_get(cell, "unit");
-		if (dkvm_tree_get_uint(cell, "memory", &value) && to_kib(value, unit, &kib))
+		if (dkvm_tree_get_uint(cell, "memory", &value) &&
+		    dkvm_scale_to_kib(value, unit, &kib, NULL))
 			total_kib += kib;
 		cells++;
 	}

@@ -313,6 +313,64 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 }
 
 gboolean
+dkvm_scale_to_kib(guint64 value, const gchar *unit, guint64 *out_kib, GError **error)
+{
+	/* libvirt's bound for memory sizes (virMemoryMaxValue): LLONG_MAX bytes */
+	const guint64 limit = G_MAXINT64;
+	static const gchar prefixes[] = "kmgtpe";
+	guint64 scale = 1024;
+
+	if (unit != NULL && *unit != '\0') {
+		if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
+		    g_ascii_strcasecmp(unit, "bytes") == 0) {
+			scale = 1;
+		} else {
+			const gchar *prefix = strchr(prefixes, g_ascii_tolower(unit[0]));
+			guint64 base = 0;
+
+			/* "k", "KiB", "kib": powers of 1024; "KB", "kb": powers of 1000 */
+			if (unit[1] == '\0' || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+				base = 1024;
+			else if (g_ascii_tolower(unit[1]) == 'b' && unit[2] == '\0')
+				base = 1000;
+			if (prefix == NULL || base == 0) {
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+				            "unknown unit '%s' (libvirt takes b, bytes, k/KiB, KB, "
+				            "M/MiB, MB, G/GiB, GB, T/TiB, TB, P, E, in any case)",
+				            unit);
+				return FALSE;
+			}
+			scale = 1;
+			for (const gchar *p = prefixes; p <= prefix; p++)
+				scale *= base;
+		}
+	}
+	/* refuse rather than wrap: libvirt refuses these too ("numerical overflow") */
+	if (value > limit / scale || (value * scale + 1023) / 1024 >= limit / 1024 + 1) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "%" G_GUINT64_FORMAT " %s is too large (libvirt takes at most 8 EiB)",
+		            value, unit != NULL && *unit != '\0' ? unit : "KiB");
+		return FALSE;
+	}
+	/* libvirt keeps KiB and rounds a size in bytes up to whole KiB */
+	*out_kib = (value * scale + 1023) / 1024;
+	return TRUE;
+}
+
+gboolean
+dkvm_parse_scaled_kib(const gchar *value, const gchar *unit, guint64 *out_kib, GError **error)
+{
+	g_autofree gchar *text = g_strstrip(g_strdup(value != NULL ? value : ""));
+	guint64 number = 0;
+
+	if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &number, NULL)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", text);
+		return FALSE;
+	}
+	return dkvm_scale_to_kib(number, unit, out_kib, error);
+}
+
+gboolean
 dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error)
 {
 	gchar *end = NULL;

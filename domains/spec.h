@@ -104,6 +104,16 @@ gboolean dkvm_spec_validate_name(const gchar *name, GError **error);
 /* Parsers shared by the CLI and the menu. */
 /* "16G", "512M", "1048576K", "2T"; binary units; bare number = MiB. */
 gboolean dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error);
+/*
+ * libvirt's scaled integers as its domain XML reads them (virScaleInteger):
+ * @value in @unit (NULL or "": KiB) into KiB, rounded up to whole KiB. Units in
+ * any case: b, byte, bytes; k, M, G, T, P, E and KiB, MiB... (powers of 1024);
+ * KB, MB... (powers of 1000). DKVM_ERROR_INVALID for an unknown unit, a value
+ * that is not a number, or more than libvirt takes (8 EiB): never a wrap.
+ */
+gboolean dkvm_scale_to_kib(guint64 value, const gchar *unit, guint64 *out_kib, GError **error);
+gboolean dkvm_parse_scaled_kib(const gchar *value, const gchar *unit, guint64 *out_kib,
+                               GError **error);
 /* The kernel's list syntax "0-3,8-11" into a sorted GArray of guint. */
 GArray *dkvm_parse_cpu_list(const gchar *str, GError **error);
 /* A sorted guint array back into the shortest list syntax. */

@@ -328,6 +328,50 @@ def import_reports_a_corrupt_file_and_imports_the_rest():
 
 
 @test
+def import_what_libvirt_accepts():
+    d = os.path.join(TMP, "import-accepts")
+    os.makedirs(d)
+    files = {
+        # written by a newer libvirt: 9.0's schema has no clusters attribute
+        "newer.xml": domain_file("newer", "<vcpu>8</vcpu><cpu><topology sockets='1' dies='1' "
+                                          "clusters='1' cores='4' threads='2'/></cpu>"),
+        # libvirt takes units in any case
+        "kib.xml": domain_file("kib").replace("<memory unit='MiB'>512</memory>",
+                                              "<memory unit='kib'>524288</memory>"),
+        # refused by libvirt's parser itself, not only by its schema
+        "itco.xml": domain_file("itco", "<devices><watchdog model='itco' action='reset'/>"
+                                        "</devices>"),
+        "huge.xml": domain_file("huge2").replace("<memory unit='MiB'>512</memory>",
+                                                 "<memory unit='TiB'>17179869184</memory>"),
+    }
+    for name, text in files.items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    path = os.path.join(d, "newer.xml")
+    r = dkvm("vm", "import", path)
+    expect(r, 0, f"imported VM 'newer' from {path}\n")
+    assert r.stderr.startswith(f"dkvm: warning: {path}: libvirt "), r.stderr
+    assert r.stderr.endswith("'s schema refuses it (Extra element cpu in interleave; Element "
+                             "domain failed to validate content); defined as libvirt reads "
+                             "it, without what this libvirt does not know\n"), r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+
+    path = os.path.join(d, "kib.xml")
+    expect(dkvm("vm", "import", path), 0, f"imported VM 'kib' from {path}\n", "")
+
+    path = os.path.join(d, "itco.xml")
+    r = dkvm("vm", "import", path)
+    expect(r, 2, "", f"dkvm: skipped {path}: libvirt refused the domain: unsupported "
+                     "configuration: unknown watchdog model 'itco'\n"
+                     "dkvm: import: 1 of 1 file skipped\n")
+
+    path = os.path.join(d, "huge.xml")
+    expect(dkvm("vm", "import", path), 2, "",
+           f"dkvm: skipped {path}: memory: 17179869184 TiB is too large (libvirt takes at "
+           "most 8 EiB)\ndkvm: import: 1 of 1 file skipped\n")
+
+
+@test
 def export_writes_each_definition():
     d = os.path.join(TMP, "export")
     r = dkvm("vm", "export", d)
