@@ -205,6 +205,36 @@ test_usb_host_needed(void)
 	g_assert_nonnull(absent);
 }
 
+/* A hub on the boot stick's path goes with the stick: refused. The fixture's
+ * stick is plugged into the GenesysLogic hub (port 3-3) for this case. */
+static void
+test_usb_hub_of_the_stick(void)
+{
+	g_autofree gchar *path = plan_test_data("hosts-json", "ryzen-5950x.json", NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host_from_file(path);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPassthroughPlan) hub = NULL;
+	g_autoptr(DkvmPassthroughPlan) before = plan_usb(host, 0x05e3, 0x0610, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(before);
+	for (guint i = 0; i < host->usb->len; i++) {
+		DkvmUsbDevice *d = g_ptr_array_index(host->usb, i);
+		if (d->host_needed) {
+			g_free(d->port_path);
+			d->port_path = g_strdup("3-3.4");
+			d->busnum = 3;
+		}
+	}
+	hub = plan_usb(host, 0x05e3, 0x0610, &error);
+	g_assert_null(hub);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot pass through USB device 05e3:0610 (GenesysLogic USB2.1 Hub, port "
+	                "3-3): the host needs it: it holds SanDisk Cruzer Blade (port 3-3.4), "
+	                "DKVM boot medium (/dev/sdb1)");
+}
+
 static void
 test_unknown_and_invalid(void)
 {
@@ -284,6 +314,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-passthrough/layout", test_layout);
 	g_test_add_func("/plan-passthrough/host-needed", test_host_needed);
 	g_test_add_func("/plan-passthrough/usb-host-needed", test_usb_host_needed);
+	g_test_add_func("/plan-passthrough/usb-hub-of-the-stick", test_usb_hub_of_the_stick);
 	g_test_add_func("/plan-passthrough/unknown-and-invalid", test_unknown_and_invalid);
 	g_test_add_func("/plan-passthrough/no-iommu", test_no_iommu);
 	g_test_add_func("/plan-passthrough/nothing", test_nothing);
