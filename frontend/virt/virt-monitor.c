@@ -192,7 +192,7 @@ local_qemu_state_dir(virConnectPtr conn)
 	    (host != NULL && *host != '\0'))
 		return NULL;
 	if (g_strcmp0(g_uri_get_path(uri), "/system") == 0)
-		return g_strdup("/run/libvirt/qemu");
+		return dkvm_host_path("run/libvirt/qemu");
 	if (g_strcmp0(g_uri_get_path(uri), "/session") == 0)
 		return g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu", "run", NULL);
 	return NULL;
