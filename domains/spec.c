@@ -305,10 +305,30 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 			}
 		}
 	}
-	/* here, so that plan, create and edit refuse the same disks */
+	/* here, so that plan, create and edit refuse the same paths */
 	for (guint i = 0; i < self->disks->len; i++)
 		if (!dkvm_disk_validate(g_ptr_array_index(self->disks, i), error))
 			return FALSE;
+	/* libvirt hands a relative path to QEMU, which opens it from its own
+	 * working directory: never the file the person meant */
+	for (guint i = 0; i < self->cdroms->len; i++) {
+		const gchar *path = g_ptr_array_index(self->cdroms, i);
+		if (!g_path_is_absolute(path)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "invalid CD-ROM image '%s': the path must be absolute", path);
+			return FALSE;
+		}
+	}
+	for (guint i = 0; i < self->evdev->len; i++) {
+		const gchar *path = g_ptr_array_index(self->evdev, i);
+		if (!g_path_is_absolute(path)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "invalid input device '%s': the path must be absolute "
+			            "(/dev/input/by-id/...)",
+			            path);
+			return FALSE;
+		}
+	}
 	return TRUE;
 }
 

@@ -91,7 +91,8 @@ void dkvm_nic_free(DkvmNic *self);
 DkvmPciSelection *dkvm_pci_selection_new(const gchar *address);
 void dkvm_pci_selection_free(DkvmPciSelection *self);
 
-/* Checks a spec on its own (name syntax, sizes, duplicates, disk paths). */
+/* Checks a spec on its own (name syntax, sizes, duplicates, disk, CD-ROM and
+ * evdev paths). */
 gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
 
 /* Checks a disk path alone (absolute; no kernel name like /dev/sda):

@@ -489,6 +489,10 @@ BAD_OPTIONS = [
      "/dev/disk/by-id/ link\n"),
     (["--disk", "images/win.qcow2"], 2,
      "dkvm: invalid disk 'images/win.qcow2': the path must be absolute\n"),
+    (["--cdrom", "Win11.iso"], 2,
+     "dkvm: invalid CD-ROM image 'Win11.iso': the path must be absolute\n"),
+    (["--evdev", "kbd"], 2,
+     "dkvm: invalid input device 'kbd': the path must be absolute (/dev/input/by-id/...)\n"),
     (["--usb", "0781:5567"], 4, STICK_REFUSED),
     (["--usb-optional", "0781:5567"], 4, STICK_REFUSED),
 ]

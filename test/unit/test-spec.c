@@ -145,6 +145,30 @@ test_validate_disks(void)
 	}
 }
 
+/* CD-ROM images and evdev devices: absolute paths only. */
+static void
+test_validate_cdrom_evdev(void)
+{
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("win11", DKVM_PRESET_WINDOWS11);
+	g_autoptr(GError) error = NULL;
+
+	g_ptr_array_add(spec->cdroms, g_strdup("/var/lib/dkvm/iso/Win11.iso"));
+	g_ptr_array_add(spec->evdev, g_strdup("/dev/input/by-id/usb-Logitech_G502-event-mouse"));
+	g_assert_true(dkvm_spec_validate(spec, &error));
+	g_ptr_array_add(spec->cdroms, g_strdup("Win11.iso"));
+	g_assert_false(dkvm_spec_validate(spec, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==,
+	                "invalid CD-ROM image 'Win11.iso': the path must be absolute");
+	g_clear_error(&error);
+	g_ptr_array_set_size(spec->cdroms, 1);
+	g_ptr_array_add(spec->evdev, g_strdup(""));
+	g_assert_false(dkvm_spec_validate(spec, &error));
+	g_assert_cmpstr(error->message, ==,
+	                "invalid input device '': the path must be absolute "
+	                "(/dev/input/by-id/...)");
+}
+
 /* libvirt's units, in any case (virScaleInteger), and no wrap on overflow. */
 static void
 test_scaled_units(void)
@@ -245,5 +269,6 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/copy", test_copy);
 	g_test_add_func("/spec/validate-disks", test_validate_disks);
 	g_test_add_func("/spec/scaled-units", test_scaled_units);
+	g_test_add_func("/spec/validate-cdrom-evdev", test_validate_cdrom_evdev);
 	return g_test_run();
 }
