@@ -1,8 +1,9 @@
 /*
  * <memory>, <currentMemory> and <memoryBacking>: the VM's size and how it is
  * backed. Hugepages come from the hugepage plan (page size chosen there);
- * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (when the
- * VM is pinned) keeps the host from swapping it, as a dedicated VM wants.
+ * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (only with
+ * --lock-memory, on a pinned VM) keeps the host from swapping it; hugepages
+ * are never swapped anyway, so it is off by default.
  * Other memoryBacking children a person added (memfd source, shared access
  * for virtiofs) stay. The guest NUMA cells (<cpu><numa>) hold the memory too:
  * with the CPUs, domain-cpu.c writes them from the plan; a memory change
@@ -106,42 +107,6 @@ dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 	return TRUE;
 }
 
-/* libvirt's units (virScaleInteger): b/bytes, KB = 1000, KiB/k = 1024, ... */
-static gboolean
-to_kib(guint64 value, const gchar *unit, guint64 *out)
-{
-	static const struct {
-		const gchar *unit;
-		guint64 num, den;
-	} units[] = {
-		{ "b", 1, 1024 },
-		{ "bytes", 1, 1024 },
-		{ "KB", 1000, 1024 },
-		{ "k", 1, 1 },
-		{ "KiB", 1, 1 },
-		{ "MB", 1000000, 1024 },
-		{ "M", 1024, 1 },
-		{ "MiB", 1024, 1 },
-		{ "GB", 1000000000, 1024 },
-		{ "G", 1048576, 1 },
-		{ "GiB", 1048576, 1 },
-		{ "TB", G_GUINT64_CONSTANT(1000000000000), 1024 },
-		{ "T", 1073741824, 1 },
-		{ "TiB", 1073741824, 1 },
-	};
-	if (unit == NULL)
-		unit = "KiB";
-	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (g_ascii_strcasecmp(unit, units[i].unit) != 0)
-			continue;
-		if (value > G_MAXUINT64 / units[i].num)
-			return FALSE;
-		*out = value * units[i].num / units[i].den;
-		return TRUE;
-	}
-	return FALSE;
-}
-
 gboolean
 dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 {
@@ -150,16 +115,18 @@ dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 	g_autofree gchar *unit = dkvm_tree_get(memory, "unit");
 	guint64 value = 0;
 
-	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value) ||
-	    !to_kib(value, unit, &spec->memory_kib)) {
+	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value)) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "invalid domain: <memory> is missing or not a size");
 		return FALSE;
 	}
+	if (!dkvm_scale_to_kib(value, unit, &spec->memory_kib, error)) {
+		g_prefix_error(error, "invalid domain: <memory>: ");
+		return FALSE;
+	}
 	spec->hugepages = backing != NULL && dkvm_tree_child(backing, "hugepages") != NULL;
-	/* <locked/> only exists with pinned hugepages; its absence there means
-	 * the person turned it off, anywhere else it says nothing */
-	spec->lock_memory = !spec->hugepages || dkvm_tree_child(backing, "locked") != NULL;
+	/* <locked/> is off unless asked for, so the element says it all */
+	spec->lock_memory = backing != NULL && dkvm_tree_child(backing, "locked") != NULL;
 	return TRUE;
 }
 
@@ -185,7 +152,8 @@ describe_cells(xmlNode *root)
 		id = dkvm_tree_get(cell, "id");
 		cpus = dkvm_tree_get(cell, "cpus");
 		unit = dkvm_tree_get(cell, "unit");
-		if (!dkvm_tree_get_uint(cell, "memory", &value) || !to_kib(value, unit, &kib))
+		if (!dkvm_tree_get_uint(cell, "memory", &value) ||
+		    !dkvm_scale_to_kib(value, unit, &kib, NULL))
 			kib = 0;
 		g_string_append_printf(out, "%scell %s: vCPUs %s, %" G_GUINT64_FORMAT " MiB",
 		                       out->len > 0 ? "; " : "", id != NULL ? id : "?",

@@ -304,8 +304,6 @@ dkvm_domain_read_spec(const gchar *xml, GError **error)
 		spec->pinning = meta->pinning;
 		spec->hugepages = meta->hugepages;
 		spec->iothreads = meta->iothreads;
-		if (!spec->pinning)
-			spec->lock_memory = TRUE;
 	} else {
 		g_autoptr(GPtrArray) pins = dkvm_tree_find(doc, "/domain/cputune/vcpupin");
 		guint64 iothreads = 0;

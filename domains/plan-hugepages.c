@@ -330,6 +330,11 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		               "fails once memory is fragmented: reserve them at boot "
 		               "(hugepagesz=1G hugepages=N)",
 		               plan->pages_to_add);
+	if (spec->pinning && spec->lock_memory)
+		dkvm_plan_line(plan->warnings,
+		               "--lock-memory: libvirtd needs CAP_SYS_RESOURCE to lift QEMU's "
+		               "memlock limit, or the VM cannot start (\"cannot limit locked "
+		               "memory\")");
 	return g_steal_pointer(&plan);
 }
 

@@ -24,6 +24,7 @@ dkvm_spec_options_free(DkvmSpecOptions *self)
 	if (self == NULL)
 		return;
 	g_free(self->preset);
+	g_free(self->vcpus);
 	g_free(self->memory);
 	g_strfreev(self->pci);
 	g_strfreev(self->rom);
@@ -45,7 +46,8 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 	const GOptionEntry shared[] = {
 		{ "preset", 0, 0, G_OPTION_ARG_STRING, &self->preset,
 		  "windows11 (default), windows10 or linux", "NAME" },
-		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &self->vcpus, "Number of vCPUs", "N" },
+		/* a string, so that a given 0 is told from "not given" and refused */
+		{ "vcpus", 0, 0, G_OPTION_ARG_STRING, &self->vcpus, "Number of vCPUs", "N" },
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &self->memory, "Memory, e.g. 16G", "SIZE" },
 		{ "pci", 0, 0, G_OPTION_ARG_STRING_ARRAY, &self->pci,
 		  "Pass a PCI device through (its slot's functions come along; repeat)", "ADDR" },
@@ -66,9 +68,9 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 		{ "hugepages", 0, 0, G_OPTION_ARG_NONE, &self->hugepages,
 		  "Back memory by hugepages", NULL },
 		{ "lock-memory", 0, 0, G_OPTION_ARG_NONE, &self->lock_memory,
-		  "Lock pinned hugepage memory in RAM (default)", NULL },
+		  "Lock pinned hugepage memory in RAM (libvirtd needs CAP_SYS_RESOURCE)", NULL },
 		{ "no-lock-memory", 0, 0, G_OPTION_ARG_NONE, &self->no_lock_memory,
-		  "Do not lock guest memory (libvirtd without CAP_SYS_RESOURCE)", NULL },
+		  "Do not lock guest memory (default)", NULL },
 		{ "no-hugepages", 0, 0, G_OPTION_ARG_NONE, &self->no_hugepages, "Ordinary pages",
 		  NULL },
 		{ "pinning", 0, 0, G_OPTION_ARG_NONE, &self->pinning,
@@ -239,13 +241,18 @@ replace_strings(GPtrArray *array, gchar **values)
 static gboolean
 apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 {
-	if (self->vcpus < 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "--vcpus %d: expected 1 or more",
-		            self->vcpus);
-		return FALSE;
+	if (self->vcpus != NULL) {
+		guint64 vcpus = 0;
+		/* libvirt's own limit on a domain's vCPUs is far below G_MAXUINT; the
+		 * planner refuses more than the host has */
+		if (!g_ascii_string_to_unsigned(self->vcpus, 10, 1, 4096, &vcpus, NULL)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "--vcpus '%s': expected a whole number from 1 to 4096",
+			            self->vcpus);
+			return FALSE;
+		}
+		spec->vcpus = (guint)vcpus;
 	}
-	if (self->vcpus > 0)
-		spec->vcpus = (guint)self->vcpus;
 	if (self->memory != NULL && !dkvm_parse_size_kib(self->memory, &spec->memory_kib, error)) {
 		g_prefix_error(error, "--memory: ");
 		return FALSE;
@@ -394,7 +401,7 @@ dkvm_spec_options_areas(const DkvmSpecOptions *self)
 	if (self->usb != NULL || self->usb_optional != NULL || self->cdrom != NULL ||
 	    self->network != NULL || self->evdev != NULL || self->tpm || self->no_tpm)
 		areas |= DKVM_DOMAIN_AREA_DEVICES;
-	if (self->vcpus != 0 || self->pinning || self->no_pinning || self->realtime)
+	if (self->vcpus != NULL || self->pinning || self->no_pinning || self->realtime)
 		areas |= DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
 	if (self->memory != NULL || self->hugepages || self->no_hugepages || self->lock_memory ||
 	    self->no_lock_memory)

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 
 typedef struct {
 	gchar *preset;
-	gint vcpus; /* 0: not given */
+	gchar *vcpus; /* NULL: not given; parsed (and refused when not 1 or more) on apply */
 	gchar *memory;
 	gchar **pci;
 	gchar **rom;

@@ -1,7 +1,8 @@
 /*
  * Reading a domain document with libxml2 and XPath. Units follow libvirt's
- * rules (unit attribute, KiB by default; KB/MB/... are powers of 1000), so a
- * file written by hand or by virt-manager reads the same as one from DKVM.
+ * rules (unit attribute in any case, KiB by default; KB/MB/... are powers of
+ * 1000), so a file written by hand or by virt-manager reads the same as one
+ * from DKVM.
  */
 #include "virt-domain-xml.h"
 
@@ -12,6 +13,7 @@
 #include <libxml/xpath.h>
 
 #include "dkvm-error.h"
+#include "spec.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
@@ -72,56 +74,12 @@ xpath_count(xmlXPathObject *obj)
 	return (guint)obj->nodesetval->nodeNr;
 }
 
-/* libvirt's scaled integers: value with unit into KiB. */
+/* libvirt's scaled integers: value with unit into KiB (one reader for all
+ * of DKVM, in domains/spec.c). */
 static gboolean
 scale_to_kib(const gchar *value, const gchar *unit, guint64 *out, GError **error)
 {
-	static const struct {
-		const gchar *unit;
-		guint64 bytes;
-	} units[] = {
-		{ "b", 1ULL },
-		{ "bytes", 1ULL },
-		{ "KB", 1000ULL },
-		{ "k", 1024ULL },
-		{ "KiB", 1024ULL },
-		{ "MB", 1000ULL * 1000 },
-		{ "m", 1024ULL * 1024 },
-		{ "MiB", 1024ULL * 1024 },
-		{ "GB", 1000ULL * 1000 * 1000 },
-		{ "g", 1024ULL * 1024 * 1024 },
-		{ "GiB", 1024ULL * 1024 * 1024 },
-		{ "TB", 1000ULL * 1000 * 1000 * 1000 },
-		{ "t", 1024ULL * 1024 * 1024 * 1024 },
-		{ "TiB", 1024ULL * 1024 * 1024 * 1024 },
-	};
-	guint64 number = 0;
-	guint64 bytes = 1024;
-
-	if (!g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT64 / 1024, &number, NULL)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", value);
-		return FALSE;
-	}
-	if (unit != NULL) {
-		gboolean found = FALSE;
-		for (guint i = 0; i < G_N_ELEMENTS(units) && !found; i++) {
-			/* libvirt takes the one-letter units in either case */
-			gboolean match = strlen(units[i].unit) == 1
-			                         ? g_ascii_strcasecmp(unit, units[i].unit) == 0
-			                         : g_strcmp0(unit, units[i].unit) == 0;
-			if (match) {
-				bytes = units[i].bytes;
-				found = TRUE;
-			}
-		}
-		if (!found) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "unknown unit '%s'",
-			            unit);
-			return FALSE;
-		}
-	}
-	*out = bytes >= 1024 ? number * (bytes / 1024) : (number * bytes + 1023) / 1024;
-	return TRUE;
+	return dkvm_parse_scaled_kib(value, unit, out, error);
 }
 
 static gboolean

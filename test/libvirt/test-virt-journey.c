@@ -301,6 +301,66 @@ test_thread_last_cpu(void)
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
 }
 
+/* vCPU threads as QEMU with debug-threads=on names them, read from a /proc
+ * tree under DKVM_SYSFS_ROOT (the monitor on a local connection; no QMP). */
+static void
+test_vcpu_threads_from_proc(void)
+{
+	const struct {
+		const gchar *tid, *comm;
+	} tasks[] = {
+		{ "4242", "qemu-system-x86\n" }, { "4250", "CPU 0/TCG\n" },
+		{ "4251", "CPU 1/KVM\n" },       { "4252", "IO iothread1\n" },
+		{ "4253", "CPU 12/KVM\n" },      { "4260", "vnc_worker\n" },
+	};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) threads = NULL;
+	guint vcpu = 99;
+
+	g_assert_true(dkvm_virt_parse_vcpu_thread_name("CPU 3/KVM\n", &vcpu));
+	g_assert_cmpuint(vcpu, ==, 3);
+	g_assert_true(dkvm_virt_parse_vcpu_thread_name("CPU 1234/TCG", &vcpu));
+	g_assert_cmpuint(vcpu, ==, 1234);
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("CPU x/KVM", &vcpu));
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("CPU 3", &vcpu));
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("CPU 3/", &vcpu));
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("qemu-system-x86", &vcpu));
+
+	for (guint i = 0; i < G_N_ELEMENTS(tasks); i++) {
+		g_autofree gchar *dir = g_build_filename(g_getenv("DKVM_SYSFS_ROOT"), "proc",
+		                                         "4242", "task", tasks[i].tid, NULL);
+		g_autofree gchar *comm = g_build_filename(dir, "comm", NULL);
+		g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+		g_assert_true(g_file_set_contents(comm, tasks[i].comm, -1, &error));
+	}
+	threads = dkvm_virt_vcpu_threads_from_proc(4242, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_hash_table_size(threads), ==, 3);
+	g_assert_cmpuint(GPOINTER_TO_SIZE(g_hash_table_lookup(threads, GUINT_TO_POINTER(0))), ==,
+	                 4250);
+	g_assert_cmpuint(GPOINTER_TO_SIZE(g_hash_table_lookup(threads, GUINT_TO_POINTER(1))), ==,
+	                 4251);
+	g_assert_cmpuint(GPOINTER_TO_SIZE(g_hash_table_lookup(threads, GUINT_TO_POINTER(12))), ==,
+	                 4253);
+
+	/* QEMU without debug-threads: said, not guessed */
+	g_assert_null(dkvm_virt_vcpu_threads_from_proc(4260, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
+	g_clear_error(&error);
+	{
+		g_autofree gchar *dir = g_build_filename(g_getenv("DKVM_SYSFS_ROOT"), "proc",
+		                                         "4300", "task", "4300", NULL);
+		g_autofree gchar *comm = g_build_filename(dir, "comm", NULL);
+		g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+		g_assert_true(g_file_set_contents(comm, "qemu-system-x86\n", -1, &error));
+	}
+	g_assert_null(dkvm_virt_vcpu_threads_from_proc(4300, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
+	g_assert_cmpstr(error->message, ==,
+	                "no thread of QEMU (pid 4300) is named \"CPU n/...\" (QEMU runs without "
+	                "debug-threads=on)");
+}
+
 static void
 progress_count(guint elapsed_ms, guint timeout_ms, gpointer user_data)
 {
@@ -947,6 +1007,7 @@ main(int argc, char **argv)
 	g_test_add_func("/virt/start", test_start);
 	g_test_add_func("/virt/monitor", test_monitor);
 	g_test_add_func("/virt/thread-last-cpu", test_thread_last_cpu);
+	g_test_add_func("/virt/vcpu-threads-from-proc", test_vcpu_threads_from_proc);
 	g_test_add_func("/virt/stop-and-kill", test_stop_and_kill);
 	g_test_add_func("/virt/autostart", test_autostart);
 	g_test_add_func("/virt/hostdev-checks", test_hostdev_checks);

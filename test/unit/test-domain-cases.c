@@ -102,7 +102,8 @@ build_win11_plain(void)
 }
 
 /* Windows 11 on the reviewed ryzen-5950x host (hosts-json golden): 1 GiB
- * pages reserved at boot, the RTX 3080 with its audio function, 12 vCPUs. */
+ * pages reserved at boot, the RTX 3080 with its audio function, 12 vCPUs,
+ * and --lock-memory (off by default) for <locked/>. */
 static DkvmSpec *
 build_win11_5950x(void)
 {
@@ -111,6 +112,7 @@ build_win11_5950x(void)
 	spec->uuid = g_strdup("c0ffee00-5950-4a00-8000-000000003080");
 	spec->vcpus = 12;
 	spec->memory_kib = 8 * 1024 * 1024;
+	spec->lock_memory = TRUE;
 	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
 	g_ptr_array_add(
 	        spec->disks,

@@ -176,6 +176,7 @@ test_create_5950x(void)
 		"046d:c52b",
 		"--usb-optional",
 		"045e:02ea",
+		"--lock-memory",
 		"HOSTS-JSON:ryzen-5950x",
 		"--print-xml",
 		NULL,

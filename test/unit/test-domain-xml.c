@@ -232,34 +232,49 @@ test_read_foreign(void)
 	g_assert_cmpuint(spec->disks->len, ==, 0);
 }
 
-/* <locked/> comes with pinned hugepages unless turned off, and reads back. */
+/* <locked/> is off by default; --lock-memory adds it to pinned hugepage
+ * memory with a warning about CAP_SYS_RESOURCE, and both read back. */
 static void
 test_lock_memory(void)
 {
 	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
 	g_autoptr(DkvmSpec) spec = dkvm_spec_new("locked", DKVM_PRESET_LINUX);
 	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmPlan) locked_plan = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *locked = NULL;
 	g_autofree gchar *unlocked = NULL;
-	g_autoptr(DkvmSpec) back = NULL;
+	g_autofree gchar *locked = NULL;
+	g_autoptr(DkvmSpec) back_unlocked = NULL;
+	g_autoptr(DkvmSpec) back_locked = NULL;
+	gboolean warned = FALSE;
 
+	g_assert_false(spec->lock_memory);
 	spec->memory_kib = 4 * 1024 * 1024;
 	plan = dkvm_test_plan(host, spec);
-	locked = dkvm_domain_create_xml(spec, plan, host, &error);
-	g_assert_no_error(error);
-	g_assert_nonnull(strstr(locked, "<locked/>"));
-
-	spec->lock_memory = FALSE;
-	unlocked = dkvm_domain_apply_xml(locked, spec, plan, host, &error);
+	for (guint i = 0; i < plan->warnings->len; i++)
+		g_assert_null(strstr(g_ptr_array_index(plan->warnings, i), "CAP_SYS_RESOURCE"));
+	unlocked = dkvm_domain_create_xml(spec, plan, host, &error);
 	g_assert_no_error(error);
 	g_assert_null(strstr(unlocked, "<locked/>"));
 	g_assert_nonnull(strstr(unlocked, "<hugepages>"));
-	back = dkvm_domain_read_spec(unlocked, &error);
+	back_unlocked = dkvm_domain_read_spec(unlocked, &error);
 	g_assert_no_error(error);
-	g_assert_false(back->lock_memory);
-	g_assert_true(back->hugepages);
-	g_assert_true(back->pinning);
+	g_assert_false(back_unlocked->lock_memory);
+	g_assert_true(back_unlocked->hugepages);
+	g_assert_true(back_unlocked->pinning);
+
+	spec->lock_memory = TRUE;
+	locked_plan = dkvm_test_plan(host, spec);
+	for (guint i = 0; i < locked_plan->warnings->len; i++)
+		warned |= strstr(g_ptr_array_index(locked_plan->warnings, i),
+		                 "libvirtd needs CAP_SYS_RESOURCE") != NULL;
+	g_assert_true(warned);
+	locked = dkvm_domain_apply_xml(unlocked, spec, locked_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(locked, "<locked/>"));
+	back_locked = dkvm_domain_read_spec(locked, &error);
+	g_assert_no_error(error);
+	g_assert_true(back_locked->lock_memory);
 }
 
 /* vm edit --memory on a hand-made domain: the memory changes, the CPU model
