@@ -103,9 +103,14 @@ dkvm_domain_apply_features(DkvmApplyCtx *ctx, GError **error)
 	dkvm_tree_ensure(features, "apic");
 	apply_hyperv(ctx, features, windows);
 	apply_kvm_hidden(ctx, features);
-	/* Secure Boot firmware needs SMM; libvirt would add it, say it here */
+	/* Secure Boot firmware needs SMM; libvirt would add it, say it here.
+	 * Without Secure Boot it goes (the windows11 template has it): nested
+	 * KVM refuses SMM ("System Management Mode not supported by this
+	 * hypervisor"), measured here, and nothing else needs it. */
 	if (ctx->spec->uefi && ctx->spec->secure_boot)
 		dkvm_tree_set(dkvm_tree_ensure(features, "smm"), "state", "on");
+	else
+		dkvm_tree_remove_all(features, "smm");
 	apply_clock(ctx, windows);
 	return TRUE;
 }

@@ -21,16 +21,16 @@ typedef enum {
 } DkvmCapability;
 
 typedef struct {
-	gchar *domain_type;   /* <domain>: "kvm" or "qemu"; NULL = not reported */
-	gchar *machine;       /* <machine>, e.g. "pc-q35-7.2"; NULL = not reported */
-	GPtrArray *cpu_modes; /* gchar*: modes with supported='yes' */
-	GPtrArray *hyperv;    /* gchar*: <hyperv> features enum; empty when
-	                       * hyperv supported='no' */
-	DkvmCapability efi;   /* <os><enum name='firmware'> lists efi (or an EFI loader) */
-	DkvmCapability secure_boot; /* <loader><enum name='secure'> lists yes */
-	GPtrArray *tpm_models;      /* gchar*: <tpm><enum name='model'>; empty when
-	                             * tpm supported='no' */
-	GPtrArray *tpm_backend_models;   /* gchar*: emulator, passthrough, ... */
+	gchar *domain_type;            /* <domain>: "kvm" or "qemu"; NULL = not reported */
+	gchar *machine;                /* <machine>, e.g. "pc-q35-7.2"; NULL = not reported */
+	GPtrArray *cpu_modes;          /* gchar*: modes with supported='yes' */
+	GPtrArray *hyperv;             /* gchar*: <hyperv> features enum; empty when
+	                                * hyperv supported='no' */
+	DkvmCapability efi;            /* <os><enum name='firmware'> lists efi (or an EFI loader) */
+	DkvmCapability secure_boot;    /* <loader><enum name='secure'> lists yes */
+	GPtrArray *tpm_models;         /* gchar*: <tpm><enum name='model'>; empty when
+	                                * tpm supported='no' */
+	GPtrArray *tpm_backend_models; /* gchar*: emulator, passthrough, ... */
 	GPtrArray *tpm_backend_versions; /* gchar*: "1.2", "2.0" */
 } DkvmHypervisor;
 

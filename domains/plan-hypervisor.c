@@ -16,8 +16,12 @@
  *   can stop QEMU. Under KVM, DKVM's set reduced to the features libvirt
  *   reports supported, then to those whose QEMU dependencies remain (synic,
  *   ipi and tlbflush need vpindex; stimer needs synic). One warning names
- *   everything left out and why. hypervclock is a timer, not in libvirt's
- *   list: written for Windows under KVM only (it needs KVM's clock).
+ *   everything left out and why. hypervclock (QEMU's hv-time) is a timer,
+ *   not in libvirt's list: KVM offers its MSRs together with vpindex's, so
+ *   it is written under KVM when vpindex is supported (or nothing is
+ *   reported). Measured on nested KVM that lists only spinlocks and
+ *   vendor_id: QEMU aborts at start with hypervclock ("failed to set MSR
+ *   0x40000021").
  * - Firmware: UEFI asked but no EFI firmware reported, or Secure Boot
  *   asked but no Secure Boot firmware reported, is an error (refused,
  *   exit 4), never a silent downgrade: a Windows 11 guest installed
@@ -32,9 +36,8 @@
 #include "plan-util.h"
 
 const gchar *const dkvm_hyperv_enlightenments[] = {
-	"relaxed", "vapic", "spinlocks",   "vpindex",         "runtime",  "synic",
-	"stimer",  "reset", "frequencies", "reenlightenment", "tlbflush", "ipi",
-	NULL,
+	"relaxed", "vapic",       "spinlocks",       "vpindex",  "runtime", "synic", "stimer",
+	"reset",   "frequencies", "reenlightenment", "tlbflush", "ipi",     NULL,
 };
 
 /* QEMU's dependencies between enlightenments (target/i386/kvm/kvm.c,
@@ -108,8 +111,10 @@ plan_domain_type(DkvmPlan *plan, const DkvmHostFacts *host, const DkvmHypervisor
 			return FALSE;
 		}
 		plan->kvm = TRUE;
-		dkvm_plan_line(plan->rationale, "type='kvm': accelerator=kvm in dkvm.conf, and %s "
-		                                "offers KVM", source);
+		dkvm_plan_line(plan->rationale,
+		               "type='kvm': accelerator=kvm in dkvm.conf, and %s "
+		               "offers KVM",
+		               source);
 		return TRUE;
 	case DKVM_ACCELERATOR_AUTO:
 	default:
@@ -188,7 +193,6 @@ plan_hyperv(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec)
 
 	if (!is_windows(spec))
 		return;
-	plan->hypervclock = plan->kvm;
 	if (!plan->kvm) {
 		if (hv != NULL || plan->rationale->len > 0)
 			dkvm_plan_line(plan->rationale,
@@ -213,9 +217,16 @@ plan_hyperv(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec)
 		g_ptr_array_add(plan->hyperv, (gpointer)feature);
 		g_string_append_printf(kept, "%s%s", kept->len ? ", " : "", feature);
 	}
+	plan->hypervclock = dkvm_hypervisor_lists(supported, "vpindex") != DKVM_CAPABILITY_NO;
+	if (!plan->hypervclock)
+		g_string_append_printf(dependent,
+		                       "%sthe hypervclock timer (KVM offers it with "
+		                       "vpindex)",
+		                       dependent->len ? ", " : "");
 	if (spec->hyperv_vendor_id != NULL) {
 		if (dkvm_hypervisor_lists(supported, "vendor_id") == DKVM_CAPABILITY_NO) {
-			g_string_append_printf(unsupported, "%svendor_id", unsupported->len ? ", " : "");
+			g_string_append_printf(unsupported, "%svendor_id",
+			                       unsupported->len ? ", " : "");
 		} else {
 			plan->hyperv_vendor_id = TRUE;
 			g_string_append_printf(kept, "%svendor_id", kept->len ? ", " : "");
@@ -251,11 +262,12 @@ plan_firmware(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec, GE
 		return FALSE;
 	}
 	if (spec->secure_boot && hv->secure_boot == DKVM_CAPABILITY_NO) {
-		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
-		                    "Secure Boot asked, but libvirt reports no Secure Boot firmware "
-		                    "for this hypervisor\n"
-		                    "hint: install OVMF with Secure Boot (Debian: ovmf), or use "
-		                    "--no-secure-boot");
+		g_set_error_literal(
+		        error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+		        "Secure Boot asked, but libvirt reports no Secure Boot firmware "
+		        "for this hypervisor\n"
+		        "hint: install OVMF with Secure Boot (Debian: ovmf), or use "
+		        "--no-secure-boot");
 		return FALSE;
 	}
 	if (spec->secure_boot && hv->secure_boot == DKVM_CAPABILITY_YES)
@@ -295,9 +307,8 @@ plan_tpm(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec, GError 
 		return FALSE;
 	}
 	dkvm_plan_line(plan->rationale, "TPM: %s with an emulated TPM 2.0 (%s)", plan->tpm_model,
-	               g_strcmp0(plan->tpm_model, "tpm-crb") == 0
-	                       ? "the model Windows 11 prefers"
-	                       : "libvirt reports no tpm-crb");
+	               g_strcmp0(plan->tpm_model, "tpm-crb") == 0 ? "the model Windows 11 prefers"
+	                                                          : "libvirt reports no tpm-crb");
 	return TRUE;
 }
 
@@ -305,8 +316,8 @@ gboolean
 dkvm_plan_hypervisor(DkvmPlan *plan, const DkvmHostFacts *host, const DkvmHypervisor *hv,
                      const DkvmSpec *spec, const DkvmHostSettings *settings, GError **error)
 {
-	DkvmAccelerator accelerator = settings != NULL ? settings->accelerator
-	                                               : DKVM_ACCELERATOR_AUTO;
+	DkvmAccelerator accelerator =
+	        settings != NULL ? settings->accelerator : DKVM_ACCELERATOR_AUTO;
 
 	plan->from_capabilities = hv != NULL;
 	plan->hyperv = g_ptr_array_new();

@@ -389,8 +389,13 @@ get_hypervisor(DkvmSpecOptions *self, DkvmApp *app, DkvmAccelerator accelerator,
 	if (self->host_json != NULL)
 		return TRUE;
 	get = dkvm_module_symbol("dkvm-libvirt.so", "dkvm_module_get_hypervisor", &local_error);
-	if (get != NULL && get(app, accelerator, out, &local_error))
+	if (get != NULL && get(app, accelerator, out, &local_error)) {
+		if (*out == NULL)
+			*note = g_strdup("libvirt reports no domain capabilities for this "
+			                 "connection: planned from this host's facts (/dev/kvm) "
+			                 "and DKVM's defaults");
 		return TRUE;
+	}
 	if (!self->hypervisor_optional) {
 		g_propagate_error(error, g_steal_pointer(&local_error));
 		return FALSE;

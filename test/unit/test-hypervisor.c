@@ -143,8 +143,7 @@ test_parse_not_reported(void)
 	g_assert_null(hv->tpm_models);
 	g_assert_cmpint(hv->efi, ==, DKVM_CAPABILITY_UNKNOWN);
 	g_assert_cmpint(hv->secure_boot, ==, DKVM_CAPABILITY_UNKNOWN);
-	g_assert_cmpint(dkvm_hypervisor_lists(hv->hyperv, "relaxed"), ==,
-	                DKVM_CAPABILITY_UNKNOWN);
+	g_assert_cmpint(dkvm_hypervisor_lists(hv->hyperv, "relaxed"), ==, DKVM_CAPABILITY_UNKNOWN);
 }
 
 static void
@@ -205,14 +204,15 @@ test_plan_kvm_reduced_hyperv(void)
 	g_assert_cmpstr(plan->cpu_mode, ==, "host-passthrough");
 	g_assert_cmpstr(hyperv, ==, "spinlocks");
 	g_assert_true(plan->hyperv_vendor_id);
-	g_assert_true(plan->hypervclock);
+	g_assert_false(plan->hypervclock);
 	g_assert_cmpstr(plan->tpm_model, ==, "tpm-crb");
 	g_assert_cmpuint(count_warnings(plan, "Hyper-V"), ==, 1);
 	warning = warning_with(plan, "Hyper-V");
 	g_assert_cmpstr(warning, ==,
 	                "Hyper-V enlightenments left out: relaxed, vapic, vpindex, runtime, "
 	                "synic, stimer, reset, frequencies, reenlightenment, tlbflush, ipi "
-	                "(not supported by this hypervisor)");
+	                "(not supported by this hypervisor); the hypervclock timer (KVM offers "
+	                "it with vpindex)");
 
 	/* the domain holds exactly that */
 	xml = dkvm_domain_create_xml(spec, plan, host, &error);
@@ -224,13 +224,14 @@ test_plan_kvm_reduced_hyperv(void)
 	g_assert_null(strstr(xml, "<relaxed"));
 	g_assert_null(strstr(xml, "<vpindex"));
 	g_assert_null(strstr(xml, "<synic"));
-	g_assert_nonnull(strstr(xml, "hypervclock"));
+	g_assert_null(strstr(xml, "hypervclock"));
 	g_assert_nonnull(strstr(xml, "model=\"tpm-crb\""));
 
 	/* the words and the JSON say what was decided and why */
 	text = dkvm_plan_to_text(plan);
-	g_assert_nonnull(strstr(text, "Virtualization: KVM (type='kvm'), CPU mode host-passthrough\n"));
-	g_assert_nonnull(strstr(text, "Hyper-V: spinlocks, vendor_id; hypervclock timer\n"));
+	g_assert_nonnull(
+	        strstr(text, "Virtualization: KVM (type='kvm'), CPU mode host-passthrough\n"));
+	g_assert_nonnull(strstr(text, "Hyper-V: spinlocks, vendor_id\n"));
 	g_assert_nonnull(strstr(text, "  - type='kvm': libvirt offers KVM for q35\n"));
 	g_assert_nonnull(strstr(text, "  - Hyper-V enlightenments: spinlocks, vendor_id (those of "
 	                              "DKVM's set libvirt reports supported)\n"));
@@ -307,7 +308,8 @@ test_plan_not_reported(void)
 		g_autoptr(DkvmPlan) plan = plan_ok(cases[i], spec, DKVM_ACCELERATOR_AUTO);
 		g_assert_true(plan->kvm);
 		g_assert_cmpstr(plan->cpu_mode, ==, "host-passthrough");
-		g_assert_cmpuint(plan->hyperv->len, ==, g_strv_length((gchar **)dkvm_hyperv_enlightenments));
+		g_assert_cmpuint(plan->hyperv->len, ==,
+		                 g_strv_length((gchar **)dkvm_hyperv_enlightenments));
 		g_assert_true(plan->hypervclock);
 		g_assert_cmpstr(plan->tpm_model, ==, "tpm-crb");
 		g_assert_cmpuint(count_warnings(plan, "Hyper-V"), ==, 0);
@@ -318,13 +320,13 @@ test_plan_not_reported(void)
 static void
 test_plan_hyperv_dependencies(void)
 {
-	g_autoptr(DkvmHypervisor) hv = parse(
-	        "<domainCapabilities><domain>kvm</domain><features><hyperv supported='yes'>"
-	        "<enum name='features'><value>relaxed</value><value>vapic</value>"
-	        "<value>spinlocks</value><value>runtime</value><value>synic</value>"
-	        "<value>stimer</value><value>reset</value><value>frequencies</value>"
-	        "<value>reenlightenment</value><value>tlbflush</value><value>ipi</value>"
-	        "<value>vendor_id</value></enum></hyperv></features></domainCapabilities>");
+	g_autoptr(DkvmHypervisor) hv =
+	        parse("<domainCapabilities><domain>kvm</domain><features><hyperv supported='yes'>"
+	              "<enum name='features'><value>relaxed</value><value>vapic</value>"
+	              "<value>spinlocks</value><value>runtime</value><value>synic</value>"
+	              "<value>stimer</value><value>reset</value><value>frequencies</value>"
+	              "<value>reenlightenment</value><value>tlbflush</value><value>ipi</value>"
+	              "<value>vendor_id</value></enum></hyperv></features></domainCapabilities>");
 	g_autoptr(DkvmHypervisor) none = parse("<domainCapabilities><domain>kvm</domain>"
 	                                       "<features><hyperv supported='no'/></features>"
 	                                       "</domainCapabilities>");
@@ -335,11 +337,14 @@ test_plan_hyperv_dependencies(void)
 	g_autoptr(DkvmPlan) linux_plan = plan_ok(none, linux_spec, DKVM_ACCELERATOR_AUTO);
 	g_autofree gchar *kept = join(plan->hyperv);
 
-	g_assert_cmpstr(kept, ==, "relaxed,vapic,spinlocks,runtime,reset,frequencies,reenlightenment");
+	g_assert_cmpstr(kept, ==,
+	                "relaxed,vapic,spinlocks,runtime,reset,frequencies,reenlightenment");
 	g_assert_cmpstr(warning_with(plan, "Hyper-V"), ==,
 	                "Hyper-V enlightenments left out: vpindex (not supported by this "
 	                "hypervisor); synic (needs vpindex), stimer (needs synic), tlbflush "
-	                "(needs vpindex), ipi (needs vpindex)");
+	                "(needs vpindex), ipi (needs vpindex), the hypervclock timer (KVM "
+	                "offers it with vpindex)");
+	g_assert_false(plan->hypervclock);
 	/* hyperv supported='no': none at all, all named once */
 	g_assert_cmpuint(bare->hyperv->len, ==, 0);
 	g_assert_cmpuint(count_warnings(bare, "Hyper-V"), ==, 1);
