@@ -27,8 +27,9 @@ apply_hyperv(DkvmApplyCtx *ctx, xmlNode *features, gboolean want)
 
 	/* DKVM's whole set goes first: the plan may hold only part of it */
 	if (hyperv != NULL) {
-		for (guint i = 0; dkvm_hyperv_enlightenments[i] != NULL; i++)
-			dkvm_tree_remove_all(hyperv, dkvm_hyperv_enlightenments[i]);
+		const gchar *const *all = dkvm_hyperv_enlightenments();
+		for (guint i = 0; all[i] != NULL; i++)
+			dkvm_tree_remove_all(hyperv, all[i]);
 	}
 	if (on == NULL || (on->len == 0 && !vendor_id))
 		want = FALSE;

@@ -35,10 +35,18 @@
 #include "dkvm-error.h"
 #include "plan-util.h"
 
-const gchar *const dkvm_hyperv_enlightenments[] = {
+static const gchar *const hyperv_enlightenments[] = {
 	"relaxed", "vapic",       "spinlocks",       "vpindex",  "runtime", "synic", "stimer",
 	"reset",   "frequencies", "reenlightenment", "tlbflush", "ipi",     NULL,
 };
+
+/* A function, not an exported array: the libvirt module links its own copy
+ * of domains/, and two copies of one global are an ODR violation (ASan). */
+const gchar *const *
+dkvm_hyperv_enlightenments(void)
+{
+	return hyperv_enlightenments;
+}
 
 /* QEMU's dependencies between enlightenments (target/i386/kvm/kvm.c,
  * kvm_hyperv_properties): one without what it needs stops QEMU. */
@@ -200,8 +208,8 @@ plan_hyperv(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec)
 			               "to the guest only with KVM)");
 		return;
 	}
-	for (guint i = 0; dkvm_hyperv_enlightenments[i] != NULL; i++) {
-		const gchar *feature = dkvm_hyperv_enlightenments[i];
+	for (guint i = 0; hyperv_enlightenments[i] != NULL; i++) {
+		const gchar *feature = hyperv_enlightenments[i];
 		const gchar *needs = needs_of(feature);
 
 		if (dkvm_hypervisor_lists(supported, feature) == DKVM_CAPABILITY_NO) {

@@ -137,7 +137,7 @@ DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const Dkvm
 
 /* DKVM's Hyper-V enlightenments for Windows guests, NULL-terminated, in the
  * order they are written (domain-features.c). */
-extern const gchar *const dkvm_hyperv_enlightenments[];
+const gchar *const *dkvm_hyperv_enlightenments(void);
 
 /* ---- All of them, in the order they depend on each other ---- */
 typedef struct {

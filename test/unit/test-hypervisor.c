@@ -309,7 +309,7 @@ test_plan_not_reported(void)
 		g_assert_true(plan->kvm);
 		g_assert_cmpstr(plan->cpu_mode, ==, "host-passthrough");
 		g_assert_cmpuint(plan->hyperv->len, ==,
-		                 g_strv_length((gchar **)dkvm_hyperv_enlightenments));
+		                 g_strv_length((gchar **)dkvm_hyperv_enlightenments()));
 		g_assert_true(plan->hypervclock);
 		g_assert_cmpstr(plan->tpm_model, ==, "tpm-crb");
 		g_assert_cmpuint(count_warnings(plan, "Hyper-V"), ==, 0);
