@@ -267,6 +267,14 @@ test_plan_qemu_only(void)
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
 	g_assert_cmpint(dkvm_error_exit_code(error), ==, 4);
 	g_assert_nonnull(strstr(error->message, "accelerator=kvm"));
+	g_clear_error(&error);
+
+	/* without capabilities (--host-json), a saved host without /dev/kvm */
+	g_clear_pointer(&refused, dkvm_plan_free);
+	refused = plan_with(NULL, spec, DKVM_ACCELERATOR_KVM, "intel-6c-nosmt", &error);
+	g_assert_null(refused);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "this host (/dev/kvm) offers no KVM"));
 }
 
 /* accelerator=tcg on a KVM hypervisor: type='qemu', maximum, no Hyper-V. */
