@@ -41,7 +41,6 @@ dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpe
               const DkvmHostSettings *settings, GError **error)
 {
 	g_autoptr(DkvmPlan) plan = g_new0(DkvmPlan, 1);
-	gint node = -1;
 
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
@@ -53,13 +52,13 @@ dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpe
 		                          error);
 		if (plan->cpu == NULL)
 			return NULL;
-		node = plan->cpu->numa_node;
 	}
 	if (spec->hugepages) {
-		plan->hugepages = dkvm_plan_hugepages(host, spec, settings, node, error);
+		plan->hugepages = dkvm_plan_hugepages(host, spec, settings, plan->cpu, error);
 		if (plan->hugepages == NULL)
 			return NULL;
 	}
+	dkvm_cpu_plan_set_cell_memory(plan->cpu, plan->hugepages, spec->memory_kib);
 	if (!dkvm_plan_hypervisor(plan, host, hv, spec, settings, error))
 		return NULL;
 	collect(plan->warnings, plan->passthrough->warnings);
@@ -106,6 +105,8 @@ text_cpu(GString *out, const DkvmCpuPlan *cpu)
 	if (cpu->numa_node >= 0)
 		g_string_append_printf(out, "  %-18snode %d (memory bound there)\n",
 		                       "NUMA:", cpu->numa_node);
+	else if (cpu->numa_cells->len > 0)
+		dkvm_plan_text_numa_cells(out, cpu->numa_cells);
 	else
 		g_string_append_printf(out, "  %-18snot bound\n", "NUMA:");
 	g_string_append_printf(out, "  %-18s%s\n", "isolation hint:",
@@ -128,7 +129,7 @@ text_hugepages(GString *out, const DkvmHugepagePlan *hp)
 	page = dkvm_plan_format_kib(hp->page_size_kib);
 	mem = dkvm_plan_format_kib(hp->memory_kib);
 	keep = dkvm_plan_format_kib(hp->headroom_kib);
-	node = hp->node >= 0 ? g_strdup_printf("node %d", hp->node) : g_strdup("any node");
+	node = dkvm_plan_hugepage_source(hp);
 	g_string_append_printf(out,
 	                       "Hugepages: %" G_GUINT64_FORMAT " pages of %s (%s) from %s; "
 	                       "%" G_GUINT64_FORMAT " free in the pool, %" G_GUINT64_FORMAT
@@ -247,6 +248,7 @@ json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 	dkvm_json_add_int(b, "threads", cpu->threads);
 	json_builder_end_object(b);
 	dkvm_json_add_opt_int(b, "numa_node", cpu->numa_node);
+	dkvm_plan_json_numa_cells(b, cpu->numa_cells);
 	dkvm_json_add_opt_str(b, "isolation_hint", cpu->isolation_hint);
 	dkvm_json_add_str_array(b, "rationale", cpu->rationale);
 	dkvm_json_add_str_array(b, "warnings", cpu->warnings);
@@ -269,6 +271,7 @@ json_hugepages(JsonBuilder *b, const DkvmHugepagePlan *hp)
 	dkvm_json_add_int(b, "memory_kib", (gint64)hp->memory_kib);
 	dkvm_json_add_int(b, "headroom_kib", (gint64)hp->headroom_kib);
 	dkvm_json_add_opt_int(b, "node", hp->node);
+	dkvm_plan_json_hugepage_cells(b, hp->cells);
 	dkvm_json_add_str_array(b, "rationale", hp->rationale);
 	dkvm_json_add_str_array(b, "warnings", hp->warnings);
 	json_builder_end_object(b);

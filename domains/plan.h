@@ -42,6 +42,18 @@ DkvmHostSettings *dkvm_host_settings_new(void);
 void dkvm_host_settings_free(DkvmHostSettings *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHostSettings, dkvm_host_settings_free)
 
+/* ---- Guest NUMA cells (a guest spanning host nodes sees them) ---- */
+typedef struct {
+	gint host_node;     /* where its vCPUs are pinned and its memory is bound */
+	GArray *vcpus;      /* guint: its vCPUs, ascending */
+	guint64 memory_kib; /* its share of the guest memory, in proportion to its
+	                     * vCPUs; whole hugepages when hugepages are on */
+} DkvmNumaCell;
+
+/* Splits @units in proportion to the cells' vCPUs (largest remainder first,
+ * lowest cell on ties): guint64 per cell, summing exactly to @units. */
+GArray *dkvm_numa_cells_split(const GPtrArray *cells, guint64 units);
+
 /* ---- CPU pinning ---- */
 typedef struct {
 	guint vcpus;
@@ -53,9 +65,11 @@ typedef struct {
 	GArray *host_reserve;  /* guint, sorted: what the host keeps (whole cores) */
 	guint sockets, dies, cores, threads; /* guest topology; product == vcpus */
 	gint numa_node;                      /* node to bind memory to (numatune), -1 = none */
-	gchar *isolation_hint;               /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
-	GPtrArray *warnings;                 /* gchar* */
-	GPtrArray *rationale;                /* gchar* */
+	GPtrArray *numa_cells; /* DkvmNumaCell*, cell id = index: one per host node when the
+	                        * vCPUs span several nodes, else empty */
+	gchar *isolation_hint; /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
+	GPtrArray *warnings;   /* gchar* */
+	GPtrArray *rationale;  /* gchar* */
 } DkvmCpuPlan;
 
 void dkvm_cpu_plan_free(DkvmCpuPlan *self);
@@ -69,22 +83,37 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmCpuPlan, dkvm_cpu_plan_free)
 DkvmCpuPlan *dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec,
                            const DkvmHostSettings *settings, gint gpu_node, GError **error);
 
+/* Sets each guest cell's memory: whole pages of @hugepages' cells when given
+ * (NULL: hugepages off), else @memory_kib split in MiB. dkvm_plan_new() calls it. */
+typedef struct _DkvmHugepagePlan DkvmHugepagePlan;
+void dkvm_cpu_plan_set_cell_memory(DkvmCpuPlan *self, const DkvmHugepagePlan *hugepages,
+                                   guint64 memory_kib);
+
 /* The most vCPUs dkvm_plan_cpu() can give on @host: all online CPUs minus the
  * host reserve (default or @settings). 0 when the reserve is invalid. */
 guint dkvm_plan_cpu_max_vcpus(const DkvmHostFacts *host, const DkvmHostSettings *settings);
 
 /* ---- Hugepages ---- */
 typedef struct {
+	gint node;            /* host node of the guest cell */
+	guint64 pages;        /* pages the cell needs there */
+	guint64 pool_free;    /* free pages of the node's pool */
+	guint64 pages_to_add; /* beyond them */
+} DkvmHugepageCell;
+
+struct _DkvmHugepagePlan {
 	guint64 page_size_kib;
 	guint64 pages;        /* pages the VM needs */
 	guint64 pages_to_add; /* beyond the pool's free pages today */
 	guint64 pool_free;    /* free pages in that pool (on the node when bound) */
 	guint64 memory_kib;   /* pages * page_size: the guest memory the domain declares */
 	guint64 headroom_kib; /* what the host keeps */
-	gint node;            /* node to take them from, -1 = any */
+	gint node;            /* node to take them from, -1 = any (or per cell) */
+	GArray *cells;        /* DkvmHugepageCell per guest NUMA cell (same order as
+	                       * the CPU plan's numa_cells); empty without cells */
 	GPtrArray *warnings;
 	GPtrArray *rationale;
-} DkvmHugepagePlan;
+};
 
 void dkvm_hugepage_plan_free(DkvmHugepagePlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHugepagePlan, dkvm_hugepage_plan_free)
@@ -92,8 +121,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHugepagePlan, dkvm_hugepage_plan_free)
 /* DKVM_ERROR_INSUFFICIENT when memory + headroom exceed what the host has; the
  * message says how much is missing and what to do. DKVM_ERROR_INVALID for a
  * page size the host cannot give (settings->hugepage_size_kib). */
+/* @cpu: the CPU plan (NULL without pinning): its node, or one part per guest
+ * NUMA cell from each cell's node. */
 DkvmHugepagePlan *dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
-                                      const DkvmHostSettings *settings, gint numa_node,
+                                      const DkvmHostSettings *settings, const DkvmCpuPlan *cpu,
                                       GError **error);
 
 /* ---- PCI passthrough ---- */

@@ -37,6 +37,7 @@ dkvm_domain_xml_free(DkvmDomainXml *self)
 	g_clear_pointer(&self->pci_hostdevs, g_ptr_array_unref);
 	g_clear_pointer(&self->usb_hostdevs, g_ptr_array_unref);
 	g_clear_pointer(&self->disks, g_ptr_array_unref);
+	g_clear_pointer(&self->hugepage_needs, g_array_unref);
 	g_free(self->nvram);
 	g_free(self);
 }
@@ -175,6 +176,90 @@ read_hugepages(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError 
 	return TRUE;
 }
 
+/* The one host node of a strict binding (mode absent means strict), else -1:
+ * pages bound elsewhere or spread over nodes come from the global pool. */
+static gint
+strict_single_node(xmlXPathContext *ctx, xmlNode *binding)
+{
+	g_autofree gchar *mode = xpath_string(ctx, binding, "@mode");
+	g_autofree gchar *nodeset = xpath_string(ctx, binding, "@nodeset");
+	guint64 node = 0;
+
+	if ((mode != NULL && g_strcmp0(mode, "strict") != 0) || nodeset == NULL ||
+	    !g_ascii_string_to_unsigned(nodeset, 10, 0, 1023, &node, NULL))
+		return -1;
+	return (gint)node;
+}
+
+static void
+add_need(GArray *needs, gint node, guint64 pages)
+{
+	DkvmHugepageNeed need = { .node = node, .pages = pages };
+	guint at = 0;
+
+	for (; at < needs->len; at++) {
+		DkvmHugepageNeed *have = &g_array_index(needs, DkvmHugepageNeed, at);
+		if (have->node == node) {
+			have->pages += pages;
+			return;
+		}
+		if (have->node > node)
+			break;
+	}
+	g_array_insert_val(needs, at, need);
+}
+
+/* Where the pages come from: each guest NUMA cell's pages from the node its
+ * <memnode> binds it to strictly; everything else from the node of
+ * <numatune><memory> (or the page's nodeset) when that is one node, else
+ * from the global pool. */
+static gboolean
+read_hugepage_needs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError **error)
+{
+	g_autoptr(xmlXPathObject) memory = xpath_nodes(ctx, root, "numatune/memory");
+	g_autoptr(xmlXPathObject) cells = xpath_nodes(ctx, root, "cpu/numa/cell");
+
+	self->hugepage_needs = g_array_new(FALSE, FALSE, sizeof(DkvmHugepageNeed));
+	if (!self->hugepages || self->hugepage_size_kib == 0)
+		return TRUE;
+	if (self->hugepage_node < 0 && xpath_count(memory) > 0)
+		self->hugepage_node = strict_single_node(ctx, memory->nodesetval->nodeTab[0]);
+	for (guint i = 0; i < xpath_count(cells); i++) {
+		xmlNode *cell = cells->nodesetval->nodeTab[i];
+		g_autofree gchar *id = xpath_string(ctx, cell, "@id");
+		g_autofree gchar *expr = NULL;
+		g_autoptr(xmlXPathObject) memnode = NULL;
+		g_autofree gchar *size = xpath_string(ctx, cell, "@memory");
+		g_autofree gchar *unit = xpath_string(ctx, cell, "@unit");
+		guint64 kib = 0;
+		gint node = self->hugepage_node;
+
+		if (size == NULL || !scale_to_kib(size, unit, &kib, error)) {
+			if (error != NULL && *error == NULL)
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+				            "cpu/numa/cell %s: no memory", id != NULL ? id : "?");
+			else
+				g_prefix_error(error, "cpu/numa/cell %s: ", id != NULL ? id : "?");
+			return FALSE;
+		}
+		if (id != NULL && strspn(id, "0123456789") == strlen(id)) {
+			expr = g_strdup_printf("numatune/memnode[@cellid='%s']", id);
+			memnode = xpath_nodes(ctx, root, expr);
+			if (xpath_count(memnode) > 0)
+				node = strict_single_node(ctx, memnode->nodesetval->nodeTab[0]);
+		}
+		add_need(self->hugepage_needs, node,
+		         (kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib);
+	}
+	if (xpath_count(cells) == 0)
+		add_need(self->hugepage_needs, self->hugepage_node,
+		         dkvm_domain_xml_hugepages_needed(self));
+	/* the cells' pages come from several nodes: no one node holds them all */
+	if (self->hugepage_needs->len > 1)
+		self->hugepage_node = -1;
+	return TRUE;
+}
+
 static void
 read_hostdevs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
 {
@@ -281,7 +366,7 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 	vcpus = xpath_string(ctx, root, "vcpu");
 	if (vcpus != NULL)
 		self->vcpus = (guint)g_ascii_strtoull(vcpus, NULL, 10);
-	if (!read_hugepages(self, ctx, root, error))
+	if (!read_hugepages(self, ctx, root, error) || !read_hugepage_needs(self, ctx, root, error))
 		return NULL;
 	read_hostdevs(self, ctx, root);
 	read_disks(self, ctx, root);
@@ -294,7 +379,13 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 guint64
 dkvm_domain_xml_hugepages_needed(const DkvmDomainXml *self)
 {
+	guint64 sum = 0;
+
 	if (!self->hugepages || self->hugepage_size_kib == 0)
 		return 0;
+	for (guint i = 0; self->hugepage_needs != NULL && i < self->hugepage_needs->len; i++)
+		sum += g_array_index(self->hugepage_needs, DkvmHugepageNeed, i).pages;
+	if (sum > 0)
+		return sum; /* the cells' pages, each cell rounded up */
 	return (self->memory_kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib;
 }

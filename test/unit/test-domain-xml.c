@@ -263,8 +263,10 @@ test_lock_memory(void)
 }
 
 /* vm edit --memory on a hand-made domain: the memory changes, the CPU model
- * and Hyper-V set the person chose stay; a guest NUMA topology that would
- * override the new size is refused with its message. */
+ * and Hyper-V set the person chose stay; a hand-made guest NUMA cell keeps
+ * its vCPUs and takes the new size (libvirt sizes the guest from the cells),
+ * and the note says so. With the CPUs too, the cells come from the plan
+ * (here: none, one host node holds the 4 vCPUs). */
 static void
 test_edit_areas(void)
 {
@@ -282,7 +284,8 @@ test_edit_areas(void)
 	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(plain, &error);
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *out = NULL;
-	g_autofree gchar *refused = NULL;
+	g_autofree gchar *rewritten = NULL;
+	g_autofree gchar *note = NULL;
 
 	g_assert_no_error(error);
 	spec->memory_kib = 12 * 1024 * 1024;
@@ -293,16 +296,31 @@ test_edit_areas(void)
 	g_assert_nonnull(strstr(out, "<model fallback=\"forbid\">EPYC</model>"));
 	g_assert_nonnull(strstr(out, "<hyperv mode=\"custom\">"));
 	g_assert_null(strstr(out, "vpindex"));
+	g_assert_null(dkvm_domain_numa_note(plain, out));
 
-	refused = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
-	                                      &error);
-	g_assert_null(refused);
-	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
-	g_assert_cmpstr(error->message, ==,
-	                "this VM has a guest NUMA topology (<cpu><numa>, 1 cell, 16384 MiB) that "
-	                "DKVM does not manage, so its memory cannot change to 12288 MiB\n"
-	                "hint: change the cells with `virsh edit`, or remove <numa> and let DKVM "
-	                "size the VM");
+	rewritten = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
+	                                        &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(rewritten, "<cell id=\"0\" cpus=\"0-3\" memory=\"12582912\" "
+	                                   "unit=\"KiB\"/>"));
+	g_assert_nonnull(strstr(rewritten, "<memory unit=\"KiB\">12582912</memory>"));
+	g_assert_nonnull(strstr(rewritten, "<model fallback=\"forbid\">EPYC</model>"));
+	note = dkvm_domain_numa_note(numa, rewritten);
+	g_assert_cmpstr(note, ==,
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-3, "
+	                "16384 MiB; now cell 0: vCPUs 0-3, 12288 MiB");
+	g_clear_pointer(&note, g_free);
+	g_clear_pointer(&rewritten, g_free);
+
+	rewritten = dkvm_domain_apply_xml_areas(
+	        numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY | DKVM_DOMAIN_AREA_CPU, &error);
+	g_assert_no_error(error);
+	g_assert_null(strstr(rewritten, "<numa>"));
+	note = dkvm_domain_numa_note(numa, rewritten);
+	g_assert_cmpstr(note, ==,
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-3, "
+	                "16384 MiB; now none (one host node holds the vCPUs, or they are not "
+	                "pinned)");
 }
 
 int
