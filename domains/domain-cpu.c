@@ -4,9 +4,11 @@
  * <cpu> with its guest NUMA cells (<numa>). The numbers come from the CPU
  * plan; this file only writes them.
  *
- * Without KVM (plan->kvm FALSE) the domain type is 'qemu' and the CPU mode
- * 'maximum': libvirt refuses type='kvm' and host-passthrough under TCG, and
- * the rest of the domain stays the one a KVM host gets.
+ * The domain type and the CPU mode are the plan's (plan-hypervisor.c): under
+ * TCG type='qemu' and mode 'maximum' (libvirt refuses type='kvm' and
+ * host-passthrough there); the rest of the domain stays the one a KVM host
+ * gets. A plan without a CPU mode (the hypervisor supports neither) leaves
+ * the mode out: QEMU's default model.
  */
 #include "domain-apply.h"
 #include "dkvm-error.h"
@@ -171,10 +173,11 @@ apply_guest_cpu(DkvmApplyCtx *ctx)
 	xmlNode *topology, *cache, *topoext;
 	gboolean amd = g_strcmp0(ctx->host->cpu_vendor, "AuthenticAMD") == 0;
 
-	dkvm_tree_set(cpu, "mode", ctx->plan->kvm ? "host-passthrough" : "maximum");
+	dkvm_tree_set(cpu, "mode", ctx->plan->cpu_mode);
 	dkvm_tree_set(cpu, "match", NULL);
 	dkvm_tree_set(cpu, "check", "none");
-	dkvm_tree_set(cpu, "migratable", "off");
+	/* migratable is an attribute of host-passthrough and maximum only */
+	dkvm_tree_set(cpu, "migratable", ctx->plan->cpu_mode != NULL ? "off" : NULL);
 	/* a named model or vendor contradicts host-passthrough/maximum */
 	dkvm_tree_remove_all(cpu, "model");
 	dkvm_tree_remove_all(cpu, "vendor");

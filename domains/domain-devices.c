@@ -430,13 +430,22 @@ apply_singletons(DevicesCtx *dc)
 
 	scan_pci_hostdevs(dc, &any_pci, &foreign_gpu);
 
-	/* TPM 2.0 through swtpm; an existing TPM a person tuned is kept */
+	/* TPM 2.0 through swtpm; an existing TPM a person tuned is kept, except
+	 * a tpm-crb the hypervisor does not offer (the plan chose tpm-tis) */
 	if (!spec->tpm) {
 		dkvm_tree_remove_all(dc->devices, "tpm");
-	} else if (tpm == NULL) {
+	} else if (tpm != NULL) {
+		g_autofree gchar *model = dkvm_tree_get(tpm, "model");
+		if (g_strcmp0(model, "tpm-crb") == 0 &&
+		    g_strcmp0(dc->ctx->plan->tpm_model, "tpm-tis") == 0)
+			dkvm_tree_set(tpm, "model", "tpm-tis");
+	} else {
 		xmlNode *backend;
 		tpm = dkvm_tree_add(dc->devices, "tpm");
-		dkvm_tree_set(tpm, "model", "tpm-crb");
+		/* tpm-crb unless the hypervisor offers only tpm-tis (the plan's) */
+		dkvm_tree_set(tpm, "model",
+		              dc->ctx->plan->tpm_model != NULL ? dc->ctx->plan->tpm_model
+		                                               : "tpm-crb");
 		backend = add_child(tpm, "backend");
 		dkvm_tree_set(backend, "type", "emulator");
 		dkvm_tree_set(backend, "version", "2.0");

@@ -13,9 +13,21 @@
 #include <glib.h>
 
 #include "host-facts.h"
+#include "hypervisor.h"
 #include "spec.h"
 
 G_BEGIN_DECLS
+
+/* dkvm.conf's accelerator: which of libvirt's domain types a VM gets. */
+typedef enum {
+	DKVM_ACCELERATOR_AUTO = 0, /* kvm when the hypervisor offers it, else qemu (TCG) */
+	DKVM_ACCELERATOR_KVM,      /* kvm, or refuse to plan (DKVM_ERROR_REFUSED) */
+	DKVM_ACCELERATOR_TCG,      /* qemu (TCG emulation) even where KVM works */
+} DkvmAccelerator;
+
+const gchar *dkvm_accelerator_to_string(DkvmAccelerator accelerator);
+/* "auto", "kvm" or "tcg"; DKVM_ERROR_INVALID otherwise. */
+gboolean dkvm_accelerator_from_string(const gchar *str, DkvmAccelerator *out, GError **error);
 
 /* Host-wide settings (from /etc/dkvm/dkvm.conf; see frontend/system/config). */
 typedef struct {
@@ -23,6 +35,7 @@ typedef struct {
 	                            * empty = none (the host shares the guest's CPUs) */
 	guint64 headroom_kib;      /* memory the host keeps; 0 = max(1 GiB, 5 % of RAM) */
 	guint64 hugepage_size_kib; /* 0 = choose (1 GiB when reserved at boot, else 2 MiB) */
+	DkvmAccelerator accelerator;
 } DkvmHostSettings;
 
 DkvmHostSettings *dkvm_host_settings_new(void);
@@ -151,22 +164,40 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPassthroughPlan, dkvm_passthrough_plan_free)
 DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec,
                                            GError **error);
 
-/* ---- All three, in the order they depend on each other ---- */
+/* ---- Hypervisor: domain type, CPU mode, Hyper-V, firmware, TPM ---- */
+
+/* DKVM's Hyper-V enlightenments for Windows guests, NULL-terminated, in the
+ * order they are written (domain-features.c). */
+const gchar *const *dkvm_hyperv_enlightenments(void);
+
+/* ---- All of them, in the order they depend on each other ---- */
 typedef struct {
 	DkvmPassthroughPlan *passthrough;
 	DkvmCpuPlan *cpu;            /* NULL when spec->pinning is off */
 	DkvmHugepagePlan *hugepages; /* NULL when spec->hugepages is off */
-	gboolean kvm;                /* FALSE: type='qemu', cpu mode='maximum' (no /dev/kvm) */
+	gboolean kvm;                /* TRUE: type='kvm'; FALSE: type='qemu' (TCG) */
+	const gchar *cpu_mode;       /* host-passthrough, maximum; NULL: no mode */
+	GPtrArray *hyperv;           /* const gchar*: enlightenments to write (Windows) */
+	gboolean hyperv_vendor_id;   /* the spec's vendor_id may be written */
+	gboolean hypervclock;        /* <timer name='hypervclock'> (Windows under KVM) */
+	const gchar *tpm_model;      /* tpm-crb or tpm-tis, for a new TPM */
+	gboolean from_capabilities;  /* decided from libvirt's domain capabilities */
+	GPtrArray *rationale;        /* the plan's own Why lines (type, mode, Hyper-V...) */
 	GPtrArray *warnings;         /* all warnings of the parts, plus the plan's own */
 } DkvmPlan;
 
 void dkvm_plan_free(DkvmPlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPlan, dkvm_plan_free)
 
-/* Passthrough, then CPU pinning near the GPU, then hugepages on that node.
- * Fails with the first part's error, prefixed with nothing: each message
- * already says what failed. */
-DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmSpec *spec,
+/* Passthrough, then CPU pinning near the GPU, then hugepages on that node,
+ * then what the hypervisor @hv offers (domain type, CPU mode, Hyper-V set,
+ * firmware, TPM model; NULL = not known: KVM from host->kvm_available and
+ * DKVM's defaults, as when planning from a saved host). @settings may be
+ * NULL (defaults). Fails with the first part's error, prefixed with
+ * nothing: each message already says what failed. DKVM_ERROR_REFUSED when
+ * the hypervisor lacks what the spec or accelerator=kvm requires (KVM,
+ * EFI or Secure Boot firmware, a TPM). */
+DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpec *spec,
                         const DkvmHostSettings *settings, GError **error);
 
 /* For `dkvm plan` and `--print-xml`'s stderr. */

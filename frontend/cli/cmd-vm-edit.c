@@ -112,7 +112,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		if (running_host != NULL)
 			host = running_host;
 	}
-	plan = dkvm_spec_options_plan_on(app, host, spec, error);
+	plan = dkvm_spec_options_plan_on(opts, app, host, spec, error);
 	if (plan == NULL)
 		return FALSE;
 	/* only the areas the options touch: a hand-made CPU model or Hyper-V set

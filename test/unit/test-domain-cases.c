@@ -220,7 +220,7 @@ dkvm_test_plan(const DkvmHostFacts *host, const DkvmSpec *spec)
 {
 	g_autoptr(DkvmHostSettings) settings = dkvm_host_settings_new();
 	g_autoptr(GError) error = NULL;
-	DkvmPlan *plan = dkvm_plan_new(host, spec, settings, &error);
+	DkvmPlan *plan = dkvm_plan_new(host, NULL, spec, settings, &error);
 
 	g_assert_no_error(error);
 	return plan;

@@ -240,7 +240,7 @@ test_cells(void)
 	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
 	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 48 * GIB + 3 * MIB);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, spec, NULL, &error);
+	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	const DkvmHugepagePlan *hp;
 	const DkvmHugepageCell *c0, *c1;
 	guint64 sum = 0;
@@ -300,7 +300,7 @@ test_cells_one_gib(void)
 	set_1g_pool(host, -1, 48);
 	set_1g_pool(host, 0, 24);
 	set_1g_pool(host, 1, 24);
-	plan = dkvm_plan_new(host, spec, NULL, &error);
+	plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(plan->hugepages->page_size_kib, ==, GIB);
 	g_assert_cmpuint(g_array_index(plan->hugepages->cells, DkvmHugepageCell, 0).pages, ==, 24);
@@ -311,7 +311,7 @@ test_cells_one_gib(void)
 	/* node 1 holds 20 of its 24: 2 MiB pages, and the plan says why */
 	set_1g_pool(host, -1, 44);
 	set_1g_pool(host, 1, 20);
-	short_plan = dkvm_plan_new(host, spec, NULL, &error);
+	short_plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(short_plan->hugepages->page_size_kib, ==, 2 * MIB);
 	g_assert_cmpstr(g_ptr_array_index(short_plan->hugepages->rationale, 0), ==,
@@ -328,7 +328,7 @@ test_cells_node_short(void)
 	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
 	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 124 * GIB);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, spec, NULL, &error);
+	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 
 	g_assert_null(plan);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
