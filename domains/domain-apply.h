@@ -24,6 +24,7 @@ typedef struct {
 	const DkvmPlan *plan;
 	const DkvmHostFacts *host;
 	const DkvmMetadata *old_meta; /* what the document said before */
+	guint areas;                  /* DkvmDomainArea: the areas being applied */
 	DkvmMetadata *new_meta;       /* filled while applying, written last */
 } DkvmApplyCtx;
 
@@ -41,9 +42,6 @@ gboolean dkvm_plan_has_pci(const DkvmPlan *plan);
 gboolean dkvm_domain_apply_identity(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_devices(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error);
-/* DKVM_ERROR_INVALID when a hand-made guest NUMA topology would override
- * the spec's memory size. */
-gboolean dkvm_domain_check_guest_numa(xmlNode *root, const DkvmSpec *spec, GError **error);
 gboolean dkvm_domain_apply_cpu(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_features(DkvmApplyCtx *ctx, GError **error);
 gboolean dkvm_domain_apply_os(DkvmApplyCtx *ctx, GError **error);

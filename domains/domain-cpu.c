@@ -1,11 +1,14 @@
 /*
  * Everything about the VM's CPUs: <domain type>, <vcpu>, <iothreads>,
  * <cputune> (vcpupin, emulatorpin, iothreadpin, vcpusched), <numatune> and
- * <cpu>. The numbers come from the CPU plan; this file only writes them.
+ * <cpu> with its guest NUMA cells (<numa>). The numbers come from the CPU
+ * plan; this file only writes them.
  *
- * Without KVM (plan->kvm FALSE) the domain type is 'qemu' and the CPU mode
- * 'maximum': libvirt refuses type='kvm' and host-passthrough under TCG, and
- * the rest of the domain stays the one a KVM host gets.
+ * The domain type and the CPU mode are the plan's (plan-hypervisor.c): under
+ * TCG type='qemu' and mode 'maximum' (libvirt refuses type='kvm' and
+ * host-passthrough there); the rest of the domain stays the one a KVM host
+ * gets. A plan without a CPU mode (the hypervisor supports neither) leaves
+ * the mode out: QEMU's default model.
  */
 #include "domain-apply.h"
 #include "dkvm-error.h"
@@ -75,24 +78,91 @@ apply_cputune(DkvmApplyCtx *ctx, guint iothreads)
 	dkvm_tree_remove_if_empty(cputune);
 }
 
-static void
-apply_numatune(DkvmApplyCtx *ctx)
+static gint
+uint_cmp(gconstpointer a, gconstpointer b)
 {
-	const DkvmCpuPlan *cpu = ctx->spec->pinning ? ctx->plan->cpu : NULL;
+	guint x = *(const guint *)a, y = *(const guint *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* <numatune>: the one node all vCPUs run on, or with guest NUMA cells every
+ * node used and one strict <memnode> per cell. */
+static void
+apply_numatune(DkvmApplyCtx *ctx, const DkvmCpuPlan *cpu)
+{
 	xmlNode *numatune = dkvm_tree_ensure(ctx->root, "numatune");
+	g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autofree gchar *nodeset = NULL;
+	xmlNode *memory;
 
 	dkvm_tree_remove_all(numatune, "memory");
+	dkvm_tree_remove_all(numatune, "memnode");
 	if (cpu != NULL && cpu->numa_node >= 0) {
-		xmlNode *memory = xmlNewDocNode(ctx->doc, NULL, (const xmlChar *)"memory", NULL);
+		guint node = (guint)cpu->numa_node;
+		g_array_append_val(nodes, node);
+	}
+	for (guint i = 0; cpu != NULL && cpu->numa_node < 0 && i < cpu->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cpu->numa_cells, i);
+		guint node = (guint)cell->host_node;
+		g_array_append_val(nodes, node);
+	}
+	if (nodes->len > 0) {
+		g_array_sort(nodes, uint_cmp);
+		nodeset = dkvm_format_cpu_list(nodes);
+		memory = xmlNewDocNode(ctx->doc, NULL, (const xmlChar *)"memory", NULL);
 		/* <memory> comes before <memnode>s */
 		if (numatune->children != NULL)
 			xmlAddPrevSibling(numatune->children, memory);
 		else
 			xmlAddChild(numatune, memory);
 		dkvm_tree_set(memory, "mode", "strict");
-		dkvm_tree_set_printf(memory, "nodeset", "%d", cpu->numa_node);
+		dkvm_tree_set(memory, "nodeset", nodeset);
+	}
+	for (guint i = 0; cpu != NULL && cpu->numa_node < 0 && i < cpu->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cpu->numa_cells, i);
+		xmlNode *memnode = dkvm_tree_add(numatune, "memnode");
+		dkvm_tree_set_printf(memnode, "cellid", "%u", i);
+		dkvm_tree_set(memnode, "mode", "strict");
+		dkvm_tree_set_printf(memnode, "nodeset", "%d", cell->host_node);
 	}
 	dkvm_tree_remove_if_empty(numatune);
+}
+
+/* <cpu><numa>: one cell per host node the vCPUs use, none otherwise (a
+ * hand-made <numa> is replaced: libvirt sizes the guest from the cells). */
+static void
+apply_guest_numa_cells(DkvmApplyCtx *ctx, const DkvmCpuPlan *cpu)
+{
+	xmlNode *cpu_node = dkvm_tree_child(ctx->root, "cpu");
+	xmlNode *numa;
+
+	if (cpu_node != NULL)
+		dkvm_tree_remove_all(cpu_node, "numa");
+	if (cpu == NULL || cpu->numa_cells->len == 0)
+		return;
+	if (cpu_node == NULL)
+		cpu_node = dkvm_tree_ensure(ctx->root, "cpu");
+	numa = dkvm_tree_add(cpu_node, "numa");
+	for (guint i = 0; i < cpu->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cpu->numa_cells, i);
+		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
+		xmlNode *node = dkvm_tree_add(numa, "cell");
+		dkvm_tree_set_printf(node, "id", "%u", i);
+		dkvm_tree_set(node, "cpus", vcpus);
+		dkvm_tree_set_printf(node, "memory", "%" G_GUINT64_FORMAT, cell->memory_kib);
+		dkvm_tree_set(node, "unit", "KiB");
+	}
+}
+
+/* <numatune> and the guest NUMA cells from the plan (a memory change alone
+ * resizes the cells in domain-memory.c instead) */
+static void
+apply_numa(DkvmApplyCtx *ctx)
+{
+	const DkvmCpuPlan *cpu = ctx->spec->pinning ? ctx->plan->cpu : NULL;
+
+	apply_numatune(ctx, cpu);
+	apply_guest_numa_cells(ctx, cpu);
 }
 
 static void
@@ -103,10 +173,11 @@ apply_guest_cpu(DkvmApplyCtx *ctx)
 	xmlNode *topology, *cache, *topoext;
 	gboolean amd = g_strcmp0(ctx->host->cpu_vendor, "AuthenticAMD") == 0;
 
-	dkvm_tree_set(cpu, "mode", ctx->plan->kvm ? "host-passthrough" : "maximum");
+	dkvm_tree_set(cpu, "mode", ctx->plan->cpu_mode);
 	dkvm_tree_set(cpu, "match", NULL);
 	dkvm_tree_set(cpu, "check", "none");
-	dkvm_tree_set(cpu, "migratable", "off");
+	/* migratable is an attribute of host-passthrough and maximum only */
+	dkvm_tree_set(cpu, "migratable", ctx->plan->cpu_mode != NULL ? "off" : NULL);
 	/* a named model or vendor contradicts host-passthrough/maximum */
 	dkvm_tree_remove_all(cpu, "model");
 	dkvm_tree_remove_all(cpu, "vendor");
@@ -167,8 +238,8 @@ dkvm_domain_apply_cpu(DkvmApplyCtx *ctx, GError **error)
 	}
 
 	apply_cputune(ctx, iothreads);
-	apply_numatune(ctx);
 	apply_guest_cpu(ctx);
+	apply_numa(ctx);
 	return TRUE;
 }
 

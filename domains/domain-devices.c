@@ -104,27 +104,6 @@ add_child(xmlNode *parent, const gchar *name)
 	return xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
 }
 
-/* Kernel names (/dev/sda, /dev/nvme0n1) change between boots; DKVM wants the
- * stable /dev/disk/by-id links (LVM and device-mapper names are stable too). */
-static gboolean
-check_disk_path(const DkvmDisk *disk, GError **error)
-{
-	if (!g_path_is_absolute(disk->path)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid disk '%s': the path must be absolute", disk->path);
-		return FALSE;
-	}
-	if (disk->is_block && g_str_has_prefix(disk->path, "/dev/") &&
-	    strchr(disk->path + 5, '/') == NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid disk '%s': kernel device names change between boots; use "
-		            "its /dev/disk/by-id/ link",
-		            disk->path);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 static gboolean
 add_disks(DevicesCtx *dc, GError **error)
 {
@@ -137,7 +116,7 @@ add_disks(DevicesCtx *dc, GError **error)
 		g_autofree gchar *target = NULL;
 		xmlNode *node, *driver, *source, *tgt;
 
-		if (!check_disk_path(disk, error))
+		if (!dkvm_disk_validate(disk, error))
 			return FALSE;
 		if (disk->target != NULL) {
 			if (g_hash_table_contains(dc->used_targets, disk->target)) {
@@ -451,13 +430,22 @@ apply_singletons(DevicesCtx *dc)
 
 	scan_pci_hostdevs(dc, &any_pci, &foreign_gpu);
 
-	/* TPM 2.0 through swtpm; an existing TPM a person tuned is kept */
+	/* TPM 2.0 through swtpm; an existing TPM a person tuned is kept, except
+	 * a tpm-crb the hypervisor does not offer (the plan chose tpm-tis) */
 	if (!spec->tpm) {
 		dkvm_tree_remove_all(dc->devices, "tpm");
-	} else if (tpm == NULL) {
+	} else if (tpm != NULL) {
+		g_autofree gchar *model = dkvm_tree_get(tpm, "model");
+		if (g_strcmp0(model, "tpm-crb") == 0 &&
+		    g_strcmp0(dc->ctx->plan->tpm_model, "tpm-tis") == 0)
+			dkvm_tree_set(tpm, "model", "tpm-tis");
+	} else {
 		xmlNode *backend;
 		tpm = dkvm_tree_add(dc->devices, "tpm");
-		dkvm_tree_set(tpm, "model", "tpm-crb");
+		/* tpm-crb unless the hypervisor offers only tpm-tis (the plan's) */
+		dkvm_tree_set(tpm, "model",
+		              dc->ctx->plan->tpm_model != NULL ? dc->ctx->plan->tpm_model
+		                                               : "tpm-crb");
 		backend = add_child(tpm, "backend");
 		dkvm_tree_set(backend, "type", "emulator");
 		dkvm_tree_set(backend, "version", "2.0");

@@ -6,8 +6,11 @@
  * Hyper-V vendor_id and <kvm><hidden> hide the hypervisor from drivers that
  * look for it.
  *
- * Without KVM the enlightenments are left out: QEMU under TCG refuses them
- * ("kernel doesn't allow setting HyperV VP_INDEX"), measured here.
+ * Which enlightenments are written is the plan's (plan-hypervisor.c): the
+ * ones libvirt reports supported whose QEMU dependencies remain, none under
+ * TCG, and hypervclock only under KVM. Under KVM on a host whose kernel
+ * lacks some (nested KVM), writing the whole set stops QEMU ("kernel
+ * doesn't allow setting HyperV VP_INDEX"), measured here.
  *
  * Only the enlightenments listed below are DKVM's; others a person added
  * (evmcs, avic) stay.
@@ -15,21 +18,24 @@
 #include "domain-apply.h"
 #include "domain-tree.h"
 
-static const gchar *const hyperv_on[] = {
-	"relaxed", "vapic", "spinlocks",   "vpindex",         "runtime",  "synic",
-	"stimer",  "reset", "frequencies", "reenlightenment", "tlbflush", "ipi",
-};
-
 static void
 apply_hyperv(DkvmApplyCtx *ctx, xmlNode *features, gboolean want)
 {
 	xmlNode *hyperv = dkvm_tree_child(features, "hyperv");
+	const GPtrArray *on = ctx->plan->hyperv;
+	gboolean vendor_id = ctx->plan->hyperv_vendor_id && ctx->spec->hyperv_vendor_id != NULL;
 
+	/* DKVM's whole set goes first: the plan may hold only part of it */
+	if (hyperv != NULL) {
+		const gchar *const *all = dkvm_hyperv_enlightenments();
+		for (guint i = 0; all[i] != NULL; i++)
+			dkvm_tree_remove_all(hyperv, all[i]);
+	}
+	if (on == NULL || (on->len == 0 && !vendor_id))
+		want = FALSE;
 	if (!want) {
 		if (hyperv == NULL)
 			return;
-		for (guint i = 0; i < G_N_ELEMENTS(hyperv_on); i++)
-			dkvm_tree_remove_all(hyperv, hyperv_on[i]);
 		dkvm_tree_remove_all(hyperv, "vendor_id");
 		/* a person's own enlightenments keep the element */
 		for (xmlNode *n = hyperv->children; n != NULL; n = n->next) {
@@ -42,18 +48,17 @@ apply_hyperv(DkvmApplyCtx *ctx, xmlNode *features, gboolean want)
 	if (hyperv == NULL)
 		hyperv = dkvm_tree_add(features, "hyperv");
 	dkvm_tree_set(hyperv, "mode", "custom");
-	for (guint i = 0; i < G_N_ELEMENTS(hyperv_on); i++) {
-		xmlNode *n;
-		dkvm_tree_remove_all(hyperv, hyperv_on[i]);
-		n = dkvm_tree_add(hyperv, hyperv_on[i]);
+	for (guint i = 0; i < on->len; i++) {
+		const gchar *name = g_ptr_array_index(on, i);
+		xmlNode *n = dkvm_tree_add(hyperv, name);
 		dkvm_tree_set(n, "state", "on");
-		if (g_strcmp0(hyperv_on[i], "spinlocks") == 0)
+		if (g_strcmp0(name, "spinlocks") == 0)
 			dkvm_tree_set(n, "retries", "8191");
-		if (g_strcmp0(hyperv_on[i], "stimer") == 0)
+		if (g_strcmp0(name, "stimer") == 0)
 			dkvm_tree_set(dkvm_tree_add(n, "direct"), "state", "on");
 	}
 	dkvm_tree_remove_all(hyperv, "vendor_id");
-	if (ctx->spec->hyperv_vendor_id != NULL) {
+	if (vendor_id) {
 		xmlNode *v = dkvm_tree_add(hyperv, "vendor_id");
 		dkvm_tree_set(v, "state", "on");
 		dkvm_tree_set(v, "value", ctx->spec->hyperv_vendor_id);
@@ -82,7 +87,7 @@ apply_clock(DkvmApplyCtx *ctx, gboolean windows)
 
 	dkvm_tree_set(clock, "offset", windows ? "localtime" : "utc");
 	dkvm_tree_remove(dkvm_tree_child_with(clock, "timer", "name", "hypervclock"));
-	if (windows && ctx->plan->kvm) {
+	if (windows && ctx->plan->hypervclock) {
 		xmlNode *timer = xmlNewChild(clock, NULL, (const xmlChar *)"timer", NULL);
 		dkvm_tree_set(timer, "name", "hypervclock");
 		dkvm_tree_set(timer, "present", "yes");
@@ -97,11 +102,16 @@ dkvm_domain_apply_features(DkvmApplyCtx *ctx, GError **error)
 
 	dkvm_tree_ensure(features, "acpi");
 	dkvm_tree_ensure(features, "apic");
-	apply_hyperv(ctx, features, windows && ctx->plan->kvm);
+	apply_hyperv(ctx, features, windows);
 	apply_kvm_hidden(ctx, features);
-	/* Secure Boot firmware needs SMM; libvirt would add it, say it here */
+	/* Secure Boot firmware needs SMM; libvirt would add it, say it here.
+	 * Without Secure Boot it goes (the windows11 template has it): nested
+	 * KVM refuses SMM ("System Management Mode not supported by this
+	 * hypervisor"), measured here, and nothing else needs it. */
 	if (ctx->spec->uefi && ctx->spec->secure_boot)
 		dkvm_tree_set(dkvm_tree_ensure(features, "smm"), "state", "on");
+	else
+		dkvm_tree_remove_all(features, "smm");
 	apply_clock(ctx, windows);
 	return TRUE;
 }

@@ -1,14 +1,20 @@
 /*
  * <memory>, <currentMemory> and <memoryBacking>: the VM's size and how it is
  * backed. Hugepages come from the hugepage plan (page size chosen there);
- * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (when the
- * VM is pinned) keeps the host from swapping it, as a dedicated VM wants.
+ * <nosharepages/> keeps KSM off the guest's memory, and <locked/> (only with
+ * --lock-memory, on a pinned VM) keeps the host from swapping it; hugepages
+ * are never swapped anyway, so it is off by default.
  * Other memoryBacking children a person added (memfd source, shared access
- * for virtiofs) stay.
+ * for virtiofs) stay. The guest NUMA cells (<cpu><numa>) hold the memory too:
+ * with the CPUs, domain-cpu.c writes them from the plan; a memory change
+ * alone resizes them here. dkvm_domain_numa_note() says what changed.
  */
+#include <string.h>
+
 #include "domain-apply.h"
 #include "dkvm-error.h"
 #include "domain-tree.h"
+#include "domain-xml.h"
 
 static void
 set_kib(xmlNode *root, const gchar *name, guint64 kib)
@@ -19,6 +25,52 @@ set_kib(xmlNode *root, const gchar *name, guint64 kib)
 	dkvm_tree_set_text(n, text);
 	/* DKVM writes KiB; other attributes (dumpCore) stay */
 	dkvm_tree_set(n, "unit", "KiB");
+}
+
+/*
+ * A memory change that leaves the CPUs alone (`vm edit --memory`): the guest
+ * NUMA cells keep their vCPUs (the vCPU pins and node bindings they go with
+ * stay too) and share the new memory in proportion to their vCPUs, in whole
+ * hugepages when hugepages are on, so libvirt (which sizes the guest from the
+ * cells) gives the guest the new size.
+ */
+static void
+resize_cells(DkvmApplyCtx *ctx, guint64 memory_kib)
+{
+	const DkvmHugepagePlan *hp = ctx->spec->hugepages ? ctx->plan->hugepages : NULL;
+	xmlNode *cpu = dkvm_tree_child(ctx->root, "cpu");
+	xmlNode *numa = cpu != NULL ? dkvm_tree_child(cpu, "numa") : NULL;
+	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+	g_autoptr(GPtrArray) cells = NULL;
+	g_autoptr(GArray) shares = NULL;
+	guint64 unit_kib = hp != NULL && hp->page_size_kib > 0 ? hp->page_size_kib : 1024;
+
+	for (xmlNode *n = numa != NULL ? numa->children : NULL; n != NULL; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE && g_strcmp0((const gchar *)n->name, "cell") == 0)
+			g_ptr_array_add(nodes, n);
+	}
+	if (nodes->len == 0)
+		return;
+	cells = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < nodes->len; i++) {
+		g_autofree gchar *list = dkvm_tree_get(g_ptr_array_index(nodes, i), "cpus");
+		DkvmNumaCell *cell = g_new0(DkvmNumaCell, 1);
+		/* a cell without (valid) cpus weighs nothing */
+		cell->vcpus = list != NULL ? dkvm_parse_cpu_list(list, NULL) : NULL;
+		if (cell->vcpus == NULL)
+			cell->vcpus = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_ptr_array_add(cells, cell);
+	}
+	shares = dkvm_numa_cells_split(cells, memory_kib / unit_kib);
+	for (guint i = 0; i < nodes->len; i++) {
+		xmlNode *node = g_ptr_array_index(nodes, i);
+		/* what is not a whole unit (memory without hugepages) goes to cell 0 */
+		guint64 kib = g_array_index(shares, guint64, i) * unit_kib +
+		              (i == 0 ? memory_kib % unit_kib : 0);
+		dkvm_tree_set_printf(node, "memory", "%" G_GUINT64_FORMAT, kib);
+		dkvm_tree_set(node, "unit", "KiB");
+		g_array_unref(((DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus);
+	}
 }
 
 gboolean
@@ -48,43 +100,11 @@ dkvm_domain_apply_memory(DkvmApplyCtx *ctx, GError **error)
 			dkvm_tree_add(backing, "locked");
 	}
 	dkvm_tree_remove_if_empty(backing);
+	/* the guest NUMA cells carry the memory too: with the CPUs, the CPU area
+	 * writes them from the plan; without, they keep their vCPUs and nodes */
+	if ((ctx->areas & DKVM_DOMAIN_AREA_CPU) == 0)
+		resize_cells(ctx, kib);
 	return TRUE;
-}
-
-/* libvirt's units (virScaleInteger): b/bytes, KB = 1000, KiB/k = 1024, ... */
-static gboolean
-to_kib(guint64 value, const gchar *unit, guint64 *out)
-{
-	static const struct {
-		const gchar *unit;
-		guint64 num, den;
-	} units[] = {
-		{ "b", 1, 1024 },
-		{ "bytes", 1, 1024 },
-		{ "KB", 1000, 1024 },
-		{ "k", 1, 1 },
-		{ "KiB", 1, 1 },
-		{ "MB", 1000000, 1024 },
-		{ "M", 1024, 1 },
-		{ "MiB", 1024, 1 },
-		{ "GB", 1000000000, 1024 },
-		{ "G", 1048576, 1 },
-		{ "GiB", 1048576, 1 },
-		{ "TB", G_GUINT64_CONSTANT(1000000000000), 1024 },
-		{ "T", 1073741824, 1 },
-		{ "TiB", 1073741824, 1 },
-	};
-	if (unit == NULL)
-		unit = "KiB";
-	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (g_ascii_strcasecmp(unit, units[i].unit) != 0)
-			continue;
-		if (value > G_MAXUINT64 / units[i].num)
-			return FALSE;
-		*out = value * units[i].num / units[i].den;
-		return TRUE;
-	}
-	return FALSE;
 }
 
 gboolean
@@ -95,53 +115,73 @@ dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error)
 	g_autofree gchar *unit = dkvm_tree_get(memory, "unit");
 	guint64 value = 0;
 
-	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value) ||
-	    !to_kib(value, unit, &spec->memory_kib)) {
+	if (memory == NULL || !dkvm_tree_get_uint(memory, NULL, &value)) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "invalid domain: <memory> is missing or not a size");
 		return FALSE;
 	}
+	if (!dkvm_scale_to_kib(value, unit, &spec->memory_kib, error)) {
+		g_prefix_error(error, "invalid domain: <memory>: ");
+		return FALSE;
+	}
 	spec->hugepages = backing != NULL && dkvm_tree_child(backing, "hugepages") != NULL;
-	/* <locked/> only exists with pinned hugepages; its absence there means
-	 * the person turned it off, anywhere else it says nothing */
-	spec->lock_memory = !spec->hugepages || dkvm_tree_child(backing, "locked") != NULL;
+	/* <locked/> is off unless asked for, so the element says it all */
+	spec->lock_memory = backing != NULL && dkvm_tree_child(backing, "locked") != NULL;
 	return TRUE;
 }
 
-gboolean
-dkvm_domain_check_guest_numa(xmlNode *root, const DkvmSpec *spec, GError **error)
+/* The guest NUMA cells of a domain in words ("cell 0: vCPUs 0-15, 15000
+ * MiB; ..."), NULL when it has none. */
+static gchar *
+describe_cells(xmlNode *root)
 {
 	xmlNode *cpu = dkvm_tree_child(root, "cpu");
 	xmlNode *numa = cpu != NULL ? dkvm_tree_child(cpu, "numa") : NULL;
-	guint64 total_kib = 0;
-	guint cells = 0;
+	g_autoptr(GString) out = g_string_new(NULL);
 
-	if (numa == NULL)
-		return TRUE;
-	for (xmlNode *cell = numa->children; cell != NULL; cell = cell->next) {
+	for (xmlNode *cell = numa != NULL ? numa->children : NULL; cell != NULL;
+	     cell = cell->next) {
+		g_autofree gchar *id = NULL;
+		g_autofree gchar *cpus = NULL;
 		g_autofree gchar *unit = NULL;
 		guint64 value = 0, kib = 0;
 
 		if (cell->type != XML_ELEMENT_NODE ||
 		    g_strcmp0((const gchar *)cell->name, "cell") != 0)
 			continue;
+		id = dkvm_tree_get(cell, "id");
+		cpus = dkvm_tree_get(cell, "cpus");
 		unit = dkvm_tree_get(cell, "unit");
-		if (dkvm_tree_get_uint(cell, "memory", &value) && to_kib(value, unit, &kib))
-			total_kib += kib;
-		cells++;
+		if (!dkvm_tree_get_uint(cell, "memory", &value) ||
+		    !dkvm_scale_to_kib(value, unit, &kib, NULL))
+			kib = 0;
+		g_string_append_printf(out, "%scell %s: vCPUs %s, %" G_GUINT64_FORMAT " MiB",
+		                       out->len > 0 ? "; " : "", id != NULL ? id : "?",
+		                       cpus != NULL ? cpus : "none", kib / 1024);
 	}
-	/* libvirt takes the guest's memory from the cells: a new size that the
-	 * cells do not add up to would silently not apply */
-	if (cells > 0 && total_kib != spec->memory_kib) {
-		g_set_error(
-		        error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		        "this VM has a guest NUMA topology (<cpu><numa>, %u cell%s, "
-		        "%" G_GUINT64_FORMAT " MiB) that DKVM does not manage, so its memory "
-		        "cannot change to %" G_GUINT64_FORMAT
-		        " MiB\nhint: change the cells with `virsh edit`, or remove <numa> and let "
-		        "DKVM size the VM",
-		        cells, cells == 1 ? "" : "s", total_kib / 1024, spec->memory_kib / 1024);
-		return FALSE;
-	}
-	return TRUE;
+	return out->len > 0 ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
+}
+
+gchar *
+dkvm_domain_numa_note(const gchar *old_xml, const gchar *new_xml)
+{
+	g_autoptr(xmlDoc) old_doc = NULL;
+	g_autoptr(xmlDoc) new_doc = NULL;
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	const gint opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+
+	old_doc = xmlReadMemory(old_xml, (int)strlen(old_xml), NULL, NULL, opts);
+	new_doc = xmlReadMemory(new_xml, (int)strlen(new_xml), NULL, NULL, opts);
+	if (old_doc == NULL || new_doc == NULL)
+		return NULL;
+	before = describe_cells(xmlDocGetRootElement(old_doc));
+	after = describe_cells(xmlDocGetRootElement(new_doc));
+	if (before == NULL || g_strcmp0(before, after) == 0)
+		return NULL;
+	return g_strdup_printf("DKVM rewrote the guest NUMA cells (<cpu><numa>): were %s; now %s",
+	                       before,
+	                       after != NULL ? after
+	                                     : "none (one host node holds the vCPUs, or they are "
+	                                       "not pinned)");
 }

@@ -155,7 +155,7 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 {
 	g_autoptr(DkvmMetadata) old_meta = NULL;
 	g_autoptr(DkvmMetadata) new_meta = dkvm_metadata_new();
-	DkvmApplyCtx ctx = { .doc = doc, .spec = spec, .plan = plan, .host = host };
+	DkvmApplyCtx ctx = { .doc = doc, .spec = spec, .plan = plan, .host = host, .areas = mask };
 	/* identity first, then the areas in the order they depend on each other */
 	const struct {
 		DkvmDomainArea area;
@@ -197,9 +197,6 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 			g_ptr_array_add(new_meta->siblings,
 			                g_strdup(g_ptr_array_index(old_meta->siblings, i)));
 	}
-	if ((mask & DKVM_DOMAIN_AREA_MEMORY) != 0 &&
-	    !dkvm_domain_check_guest_numa(ctx.root, spec, error))
-		return NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(areas); i++) {
 		if ((areas[i].area & mask) != 0 && !areas[i].apply(&ctx, error))
 			return NULL;
@@ -307,8 +304,6 @@ dkvm_domain_read_spec(const gchar *xml, GError **error)
 		spec->pinning = meta->pinning;
 		spec->hugepages = meta->hugepages;
 		spec->iothreads = meta->iothreads;
-		if (!spec->pinning)
-			spec->lock_memory = TRUE;
 	} else {
 		g_autoptr(GPtrArray) pins = dkvm_tree_find(doc, "/domain/cputune/vcpupin");
 		guint64 iothreads = 0;

@@ -55,6 +55,11 @@ typedef enum {
 gchar *dkvm_domain_apply_xml_areas(const gchar *xml, const DkvmSpec *spec, const DkvmPlan *plan,
                                    const DkvmHostFacts *host, DkvmDomainArea areas, GError **error);
 
+/* When @old_xml had guest NUMA cells (<cpu><numa>) and @new_xml has other
+ * ones (DKVM writes the cells from the plan), a one-line note saying what
+ * they were and what they are now, for `vm edit` to print; else NULL. */
+gchar *dkvm_domain_numa_note(const gchar *old_xml, const gchar *new_xml);
+
 /*
  * The spec a domain says: DKVM's metadata for the switches and the PCI
  * selection, libvirt's own elements for the rest. A domain DKVM never

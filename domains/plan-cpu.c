@@ -13,8 +13,12 @@
  *   loop) need CPUs the guest does not fight for, or the guest stutters. The
  *   default keeps the whole core of CPU 0 (CPU 0 takes interrupts nobody can
  *   move) on hosts with up to 8 cores, and also the next core above 8 cores,
- *   where two cores cost little. A reserve from dkvm.conf is widened to whole
- *   cores (with a warning), since the guest gets whole cores only.
+ *   where two cores cost little. On Intel hybrid parts that second core is
+ *   the lowest E-core, not a P-core: the host's threads need no P-core, and
+ *   the guest gets every P-core but CPU 0's. CPU 0's core stays reserved
+ *   even when it is a P-core: the kernel keeps the boot CPU for housekeeping
+ *   under nohz_full, so it cannot be isolated for a guest anyway. A reserve from dkvm.conf is
+ * widened to whole cores (with a warning), since the guest gets whole cores only.
  * - Whole cores: vCPUs 2k and 2k+1 are the two threads of one host core, and
  *   the guest topology says threads=2, so the guest's scheduler knows which of
  *   its CPUs share a core exactly as the host's does. Without SMT, threads=1.
@@ -39,11 +43,21 @@
  * - NUMA: the GPU's DMA and the guest's memory should sit on the node the
  *   GPU is wired to, so the vCPUs go there first and memory is bound there
  *   (numatune) when all vCPUs are on one node of a multi-node host.
+ * - A guest whose vCPUs span host nodes sees them: one guest NUMA cell per
+ *   host node used, holding the vCPUs pinned there, its memory a share in
+ *   proportion to its vCPUs (whole hugepages), bound strictly to that node.
+ *   Without cells the guest would spread its memory over nodes it cannot
+ *   see and pay remote-memory latency at random. The topology says one
+ *   socket per cell (the L3 dies split among them) when the cells hold
+ *   equal consecutive vCPU shares; else one socket and a warning.
  * - Hosts without L3 information are one group, with a warning.
  */
 #include "plan.h"
 
+#include <json-glib/json-glib.h>
+
 #include "dkvm-error.h"
+#include "json-builder-util.h"
 #include "plan-util.h"
 
 typedef struct {
@@ -92,10 +106,82 @@ dkvm_cpu_plan_free(DkvmCpuPlan *self)
 	g_clear_pointer(&self->emulator_cpus, g_array_unref);
 	g_clear_pointer(&self->iothread_cpus, g_array_unref);
 	g_clear_pointer(&self->host_reserve, g_array_unref);
+	g_clear_pointer(&self->numa_cells, g_ptr_array_unref);
 	g_free(self->isolation_hint);
 	g_clear_pointer(&self->warnings, g_ptr_array_unref);
 	g_clear_pointer(&self->rationale, g_ptr_array_unref);
 	g_free(self);
+}
+
+static void
+numa_cell_free(DkvmNumaCell *self)
+{
+	g_array_unref(self->vcpus);
+	g_free(self);
+}
+
+GArray *
+dkvm_numa_cells_split(const GPtrArray *cells, guint64 units)
+{
+	GArray *out = g_array_sized_new(FALSE, TRUE, sizeof(guint64), cells->len);
+	g_autoptr(GArray) rest = g_array_sized_new(FALSE, TRUE, sizeof(guint64), cells->len);
+	guint64 vcpus = 0, given = 0;
+
+	for (guint i = 0; i < cells->len; i++)
+		vcpus += ((const DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus->len;
+	if (vcpus == 0 && cells->len > 0) {
+		/* no vCPU to weigh by: everything in the first cell */
+		g_array_set_size(out, cells->len);
+		g_array_index(out, guint64, 0) = units;
+		return out;
+	}
+	for (guint i = 0; i < cells->len; i++) {
+		guint64 n = ((const DkvmNumaCell *)g_ptr_array_index(cells, i))->vcpus->len;
+		/* units * n fits: units are pages or MiB, n a vCPU count */
+		guint64 share = vcpus > 0 ? units * n / vcpus : 0;
+		guint64 remainder = vcpus > 0 ? units * n % vcpus : 0;
+		g_array_append_val(out, share);
+		g_array_append_val(rest, remainder);
+		given += share;
+	}
+	/* what rounding down left: one unit each, largest remainder first */
+	while (given < units && cells->len > 0) {
+		guint best = 0;
+		for (guint i = 1; i < cells->len; i++) {
+			if (g_array_index(rest, guint64, i) > g_array_index(rest, guint64, best))
+				best = i;
+		}
+		g_array_index(out, guint64, best)++;
+		g_array_index(rest, guint64, best) = 0;
+		given++;
+	}
+	return out;
+}
+
+void
+dkvm_cpu_plan_set_cell_memory(DkvmCpuPlan *self, const DkvmHugepagePlan *hugepages,
+                              guint64 memory_kib)
+{
+	g_autoptr(GArray) mib = NULL;
+
+	if (self == NULL || self->numa_cells->len == 0)
+		return;
+	if (hugepages != NULL && hugepages->cells->len == self->numa_cells->len) {
+		for (guint i = 0; i < self->numa_cells->len; i++) {
+			DkvmNumaCell *cell = g_ptr_array_index(self->numa_cells, i);
+			cell->memory_kib =
+			        g_array_index(hugepages->cells, DkvmHugepageCell, i).pages *
+			        hugepages->page_size_kib;
+		}
+		return;
+	}
+	/* whole MiB per cell; the KiB beyond the last whole MiB go to cell 0 */
+	mib = dkvm_numa_cells_split(self->numa_cells, memory_kib / 1024);
+	for (guint i = 0; i < self->numa_cells->len; i++) {
+		DkvmNumaCell *cell = g_ptr_array_index(self->numa_cells, i);
+		cell->memory_kib =
+		        g_array_index(mib, guint64, i) * 1024 + (i == 0 ? memory_kib % 1024 : 0);
+	}
 }
 
 static gboolean
@@ -170,6 +256,20 @@ reserved_cpus(GPtrArray *cores)
 	return out;
 }
 
+/* An Intel hybrid part: P-cores and E-cores side by side. */
+static gboolean
+has_both_core_types(GPtrArray *cores)
+{
+	gboolean p = FALSE, e = FALSE;
+
+	for (guint i = 0; i < cores->len; i++) {
+		const Core *core = g_ptr_array_index(cores, i);
+		p |= core->type == DKVM_CPU_TYPE_PERFORMANCE;
+		e |= core->type == DKVM_CPU_TYPE_EFFICIENCY;
+	}
+	return p && e;
+}
+
 /* Marks the reserved cores; adds the rationale line and any warning. */
 static gboolean
 mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warnings,
@@ -227,10 +327,20 @@ mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warn
 		Core *first = core_of(cores, 0);
 		if (first == NULL)
 			first = g_ptr_array_index(cores, 0);
+		gboolean hybrid = has_both_core_types(cores);
+
 		first->reserved = TRUE;
-		for (guint i = 0; cores->len > 8 && i < cores->len; i++) {
-			Core *next = g_ptr_array_index(cores, i);
-			if (!next->reserved) {
+		/* the second core: on a hybrid part the lowest E-core (a P-core is
+		 * worth more to the guest than to the host), elsewhere the next core */
+		for (guint pass = hybrid ? 0 : 1; cores->len > 8 && pass < 2; pass++) {
+			Core *next = NULL;
+			for (guint i = 0; i < cores->len && next == NULL; i++) {
+				Core *c = g_ptr_array_index(cores, i);
+				if (!c->reserved &&
+				    (pass == 1 || c->type == DKVM_CPU_TYPE_EFFICIENCY))
+					next = c;
+			}
+			if (next != NULL) {
 				next->reserved = TRUE;
 				break;
 			}
@@ -238,16 +348,20 @@ mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warn
 		kept = reserved_cpus(cores);
 		kept_str = dkvm_format_cpu_list(kept);
 		if (rationale != NULL)
-			dkvm_plan_line(rationale,
-			               "host reserve: CPUs %s, %s: the host's own threads and "
-			               "interrupts (CPU 0 takes those nobody can move) need CPUs "
-			               "the guest does not compete for",
-			               kept_str,
-			               cores->len > 8
-			                       ? "the cores of CPU 0 and the next core (more "
-			                         "than 8 cores: two are kept)"
-			                       : "the whole core of CPU 0 (up to 8 cores: one "
-			                         "is kept)");
+			dkvm_plan_line(
+			        rationale,
+			        "host reserve: CPUs %s, %s: the host's own threads and "
+			        "interrupts (CPU 0 takes those nobody can move) need CPUs "
+			        "the guest does not compete for",
+			        kept_str,
+			        cores->len <= 8 ? "the whole core of CPU 0 (up to 8 cores: one "
+			                          "is kept)"
+			        : hybrid ? "the core of CPU 0 (the kernel keeps the boot CPU "
+			                   "for housekeeping under nohz_full) and the "
+			                   "lowest E-core (more than 8 cores: two are kept; "
+			                   "the P-cores go to the guest)"
+			                 : "the cores of CPU 0 and the next core (more "
+			                   "than 8 cores: two are kept)");
 	}
 	for (guint i = 0; i < cores->len; i++) {
 		Core *core = g_ptr_array_index(cores, i);
@@ -495,6 +609,8 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 	}
 }
 
+static void build_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan);
+
 /* threads per guest core, and the warnings for half-used cores and P/E mixes */
 static void
 set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan)
@@ -553,8 +669,10 @@ set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan
 	else
 		dkvm_plan_line(plan->rationale,
 		               "no SMT on this host: one vCPU per host core, threads=1");
-	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u",
-	               plan->sockets, plan->dies, plan->cores, plan->threads);
+	build_numa_cells(host, plan);
+	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u%s",
+	               plan->sockets, plan->dies, plan->cores, plan->threads,
+	               plan->sockets > 1 ? ", one socket per NUMA cell" : "");
 }
 
 /* Emulator and I/O threads: E-cores the guest does not use, else the reserve. */
@@ -610,6 +728,94 @@ set_helpers(const DkvmHostFacts *host, const GArray *guest, DkvmCpuPlan *plan)
 		               list);
 }
 
+/* The vCPUs of each cell are consecutive and equally many: the guest can
+ * be told one socket per cell. */
+static gboolean
+cells_are_sockets(const DkvmCpuPlan *plan)
+{
+	guint per = plan->vcpus / plan->numa_cells->len, next = 0;
+
+	if (plan->vcpus % plan->numa_cells->len != 0)
+		return FALSE;
+	for (guint i = 0; i < plan->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, i);
+		if (cell->vcpus->len != per)
+			return FALSE;
+		for (guint v = 0; v < per; v++) {
+			if (g_array_index(cell->vcpus, guint, v) != next++)
+				return FALSE;
+		}
+	}
+	/* a socket must hold whole guest cores */
+	return per % plan->threads == 0;
+}
+
+/* One guest NUMA cell per host node the vCPUs use (on a multi-node host), in
+ * the order the vCPUs reach them, and one socket per cell when the cells are
+ * equal (see the top of the file). The rationale comes with set_numa(). */
+static void
+build_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan)
+{
+	if (host->numa_nodes->len <= 1)
+		return;
+	for (guint i = 0; i < plan->vcpu_pins->len; i++) {
+		const DkvmHostCpu *c =
+		        dkvm_host_facts_get_cpu(host, g_array_index(plan->vcpu_pins, guint, i));
+		DkvmNumaCell *cell = NULL;
+
+		if (c->node < 0) {
+			/* a CPU of no known node: no cell can be bound (set_numa warns) */
+			g_ptr_array_set_size(plan->numa_cells, 0);
+			return;
+		}
+		for (guint j = 0; j < plan->numa_cells->len && cell == NULL; j++) {
+			DkvmNumaCell *cand = g_ptr_array_index(plan->numa_cells, j);
+			if (cand->host_node == c->node)
+				cell = cand;
+		}
+		if (cell == NULL) {
+			cell = g_new0(DkvmNumaCell, 1);
+			cell->host_node = c->node;
+			cell->vcpus = dkvm_plan_uint_array_new();
+			g_ptr_array_add(plan->numa_cells, cell);
+		}
+		g_array_append_val(cell->vcpus, i);
+	}
+	if (plan->numa_cells->len == 1) {
+		g_ptr_array_set_size(plan->numa_cells, 0); /* one node: bound, no cells */
+		return;
+	}
+	if (cells_are_sockets(plan)) {
+		guint sockets = plan->numa_cells->len;
+		plan->dies = plan->dies % sockets == 0 ? plan->dies / sockets : 1;
+		plan->sockets = sockets;
+		plan->cores = plan->vcpus / plan->sockets / plan->dies / plan->threads;
+	}
+}
+
+static void
+explain_numa_cells(DkvmCpuPlan *plan)
+{
+	g_autoptr(GString) list = g_string_new(NULL);
+
+	for (guint i = 0; i < plan->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, i);
+		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
+		g_string_append_printf(list, "%scell %u on node %d (vCPUs %s)", i > 0 ? ", " : "",
+		                       i, cell->host_node, vcpus);
+	}
+	dkvm_plan_line(plan->rationale,
+	               "the vCPUs span %u NUMA nodes: the guest sees %u NUMA cells, %s; each "
+	               "cell's memory is bound to its node (strict), in proportion to its vCPUs",
+	               plan->numa_cells->len, plan->numa_cells->len, list->str);
+	if (plan->sockets == 1) {
+		dkvm_plan_line(plan->warnings,
+		               "the guest's NUMA cells hold unequal vCPU shares: its topology "
+		               "says one socket, so its scheduler sees the cells but not as "
+		               "sockets");
+	}
+}
+
 static void
 set_numa(const DkvmHostFacts *host, const GArray *guest, gint gpu_node, DkvmCpuPlan *plan)
 {
@@ -629,10 +835,11 @@ set_numa(const DkvmHostFacts *host, const GArray *guest, gint gpu_node, DkvmCpuP
 		dkvm_plan_line(plan->rationale,
 		               "memory bound to NUMA node %d, where all vCPUs run%s", node,
 		               node == gpu_node ? " and the GPU is wired" : "");
+	} else if (plan->numa_cells->len > 1) {
+		explain_numa_cells(plan);
 	} else if (host->numa_nodes->len > 1) {
-		dkvm_plan_line(
-		        plan->warnings,
-		        "the guest's CPUs span NUMA nodes: its memory is not bound to one node");
+		dkvm_plan_line(plan->warnings, "the guest's CPUs span NUMA nodes, some of no known "
+		                               "node: its memory is not bound to any node");
 	}
 	if (gpu_node >= 0 && host->numa_nodes->len > 1 && plan->numa_node != gpu_node)
 		dkvm_plan_line(plan->warnings,
@@ -660,6 +867,7 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
 	plan->numa_node = -1;
+	plan->numa_cells = g_ptr_array_new_with_free_func((GDestroyNotify)numa_cell_free);
 
 	if (spec->vcpus == 0) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
@@ -698,6 +906,7 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	set_topology(host, used_cores, plan);
 	set_helpers(host, guest, plan);
 	set_numa(host, guest, gpu_node, plan);
+	dkvm_cpu_plan_set_cell_memory(plan, NULL, spec->memory_kib);
 
 	guest_str = dkvm_format_cpu_list(guest);
 	if (plan->host_reserve->len == 0)
@@ -709,4 +918,37 @@ dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 	               "scheduler, timer ticks and RCU callbacks off the guest's CPUs",
 	               plan->isolation_hint);
 	return g_steal_pointer(&plan);
+}
+
+/* ---- the cells in words and JSON (plan.c shows them with the plan) ---- */
+
+void
+dkvm_plan_text_numa_cells(GString *out, const GPtrArray *cells)
+{
+	g_string_append_printf(out, "  %-18s%u guest cells, each bound to its host node\n",
+	                       "NUMA:", cells->len);
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
+		g_autofree gchar *mem = dkvm_plan_format_kib(cell->memory_kib);
+		g_string_append_printf(out, "    cell %u: node %d, vCPUs %s, %s\n", i,
+		                       cell->host_node, vcpus, mem);
+	}
+}
+
+void
+dkvm_plan_json_numa_cells(JsonBuilder *b, const GPtrArray *cells)
+{
+	json_builder_set_member_name(b, "numa_cells");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		json_builder_begin_object(b);
+		dkvm_json_add_int(b, "id", i);
+		dkvm_json_add_int(b, "host_node", cell->host_node);
+		dkvm_json_add_uint_array(b, "vcpus", cell->vcpus);
+		dkvm_json_add_int(b, "memory_kib", (gint64)cell->memory_kib);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }

@@ -19,13 +19,20 @@
  *   available memory, which must still leave the host its headroom:
  *   settings->headroom_kib, else max(1 GiB, 5 % of RAM), enough for the
  *   RAM-disk root file system, libvirtd and QEMU's own memory.
+ * - A guest with NUMA cells (its vCPUs span host nodes) takes each cell's
+ *   pages from that cell's node: the pages split in proportion to the
+ *   cells' vCPUs, each node's pool and free memory checked for its part;
+ *   1 GiB pages only when each node's pool holds its cell's share.
  * - A request that cannot be met fails before anything is changed, saying
  *   how much is missing and what to do: lower the VM's memory or reserve the
  *   pages at boot, when memory is not yet fragmented.
  */
 #include "plan.h"
 
+#include <json-glib/json-glib.h>
+
 #include "dkvm-error.h"
+#include "json-builder-util.h"
 #include "plan-util.h"
 
 #define KIB_2M G_GUINT64_CONSTANT(2048)
@@ -36,6 +43,7 @@ dkvm_hugepage_plan_free(DkvmHugepagePlan *self)
 {
 	if (self == NULL)
 		return;
+	g_clear_pointer(&self->cells, g_array_unref);
 	g_clear_pointer(&self->warnings, g_ptr_array_unref);
 	g_clear_pointer(&self->rationale, g_ptr_array_unref);
 	g_free(self);
@@ -67,9 +75,25 @@ usable_free(const DkvmHugepagePool *pool)
 	return pool->free;
 }
 
+/* With guest NUMA cells: does each cell's node hold its share of 1 GiB pages
+ * reserved at boot? */
+static gboolean
+cells_have_1g(const DkvmHostFacts *host, const GPtrArray *cells, guint64 pages_1g)
+{
+	g_autoptr(GArray) shares = dkvm_numa_cells_split(cells, pages_1g);
+
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		const DkvmHugepagePool *pool = find_pool(host, KIB_1G, cell->host_node);
+		if (pool == NULL || pool->total < g_array_index(shares, guint64, i))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSettings *settings,
-            gint node, DkvmHugepagePlan *plan, GError **error)
+            gint node, const GPtrArray *cells, DkvmHugepagePlan *plan, GError **error)
 {
 	guint64 want = settings != NULL ? settings->hugepage_size_kib : 0;
 	guint64 pages_1g = (spec->memory_kib + KIB_1G - 1) / KIB_1G;
@@ -91,6 +115,21 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
 		plan->page_size_kib = want;
 		dkvm_plan_line(plan->rationale, "page size %s, set in dkvm.conf",
 		               want == KIB_1G ? "1 GiB" : "2 MiB");
+		return TRUE;
+	}
+	if (host->pdpe1gb && cells != NULL) {
+		gboolean enough = cells_have_1g(host, cells, pages_1g);
+		plan->page_size_kib = enough ? KIB_1G : KIB_2M;
+		dkvm_plan_line(
+		        plan->rationale,
+		        enough ? "1 GiB pages: the CPU has pdpe1gb and the 1 GiB pool of each "
+		                 "guest NUMA cell's node holds the cell's share of "
+		                 "%" G_GUINT64_FORMAT " pages, reserved at boot"
+		               : "2 MiB pages: the 1 GiB pools of the guest NUMA cells' nodes do "
+		                 "not each hold the cell's share of %" G_GUINT64_FORMAT
+		                 " pages reserved at boot (1 GiB pages can rarely be added at "
+		                 "run time)",
+		        pages_1g);
 		return TRUE;
 	}
 	if (host->pdpe1gb && pool_1g != NULL && pool_1g->total >= pages_1g) {
@@ -144,18 +183,84 @@ set_insufficient(GError **error, const DkvmSpec *spec, const DkvmHostFacts *host
 	            mem, missing, need, avail, node_str, keep, boot);
 }
 
+static guint64
+node_free_kib(const DkvmHostFacts *host, gint node)
+{
+	for (guint i = 0; i < host->numa_nodes->len; i++) {
+		const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);
+		if ((gint)n->id == node)
+			return n->free_kib;
+	}
+	return 0;
+}
+
+/* One part per guest NUMA cell, from that cell's node: each node's pool and
+ * free memory must give its part (see the top of the file). */
+static gboolean
+plan_cells(const DkvmHostFacts *host, const DkvmSpec *spec, const GPtrArray *cells,
+           DkvmHugepagePlan *plan, GError **error)
+{
+	g_autoptr(GArray) pages = dkvm_numa_cells_split(cells, plan->pages);
+	g_autoptr(GString) parts = g_string_new(NULL);
+	g_autofree gchar *page = dkvm_plan_format_kib(plan->page_size_kib);
+
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
+		DkvmHugepageCell part = { .node = cell->host_node };
+		guint64 free_kib = node_free_kib(host, cell->host_node);
+
+		part.pages = g_array_index(pages, guint64, i);
+		part.pool_free = usable_free(find_pool(host, plan->page_size_kib, cell->host_node));
+		part.pages_to_add = part.pages > part.pool_free ? part.pages - part.pool_free : 0;
+		/* the node's own free memory must hold the pages it adds */
+		if (free_kib > 0 && part.pages_to_add * plan->page_size_kib > free_kib) {
+			g_autofree gchar *mem = dkvm_plan_format_kib(spec->memory_kib);
+			g_autofree gchar *need =
+			        dkvm_plan_format_kib(part.pages_to_add * plan->page_size_kib);
+			g_autofree gchar *avail = dkvm_plan_format_kib(free_kib);
+			g_set_error(
+			        error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+			        "not enough memory for %s in hugepages: guest NUMA cell %u needs "
+			        "%s of new pages on NUMA node %d, which has %s free\n"
+			        "hint: lower the VM's memory, or reserve hugepages on that node at "
+			        "boot (/sys/devices/system/node/node%d/hugepages/)",
+			        mem, i, need, cell->host_node, avail, cell->host_node);
+			return FALSE;
+		}
+		plan->pool_free += part.pool_free;
+		plan->pages_to_add += part.pages_to_add;
+		g_array_append_val(plan->cells, part);
+		g_string_append_printf(parts,
+		                       "%scell %u: %" G_GUINT64_FORMAT
+		                       " on node %d (%" G_GUINT64_FORMAT " free, %" G_GUINT64_FORMAT
+		                       " to add)",
+		                       i > 0 ? "; " : "", i, part.pages, part.node, part.pool_free,
+		                       part.pages_to_add);
+	}
+	dkvm_plan_line(plan->rationale,
+	               "the %" G_GUINT64_FORMAT " pages of %s come from the nodes of the guest's "
+	               "NUMA cells, in proportion to their vCPUs: %s",
+	               plan->pages, page, parts->str);
+	return TRUE;
+}
+
 DkvmHugepagePlan *
 dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
-                    const DkvmHostSettings *settings, gint numa_node, GError **error)
+                    const DkvmHostSettings *settings, const DkvmCpuPlan *cpu, GError **error)
 {
 	g_autoptr(DkvmHugepagePlan) plan = g_new0(DkvmHugepagePlan, 1);
 	const DkvmHugepagePool *pool;
 	guint64 needed_kib, avail_kib = host->mem_available_kib;
 	g_autofree gchar *mem = NULL;
 	g_autofree gchar *page = NULL;
+	gint numa_node = cpu != NULL ? cpu->numa_node : -1;
+	const GPtrArray *cells = cpu != NULL && cpu->numa_cells != NULL && cpu->numa_cells->len > 0
+	                                 ? cpu->numa_cells
+	                                 : NULL;
 
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
+	plan->cells = g_array_new(FALSE, TRUE, sizeof(DkvmHugepageCell));
 	plan->node = numa_node;
 
 	if (spec->memory_kib == 0) {
@@ -163,7 +268,7 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		                    "cannot plan hugepages for 0 bytes of memory");
 		return NULL;
 	}
-	if (!choose_size(host, spec, settings, numa_node, plan, error))
+	if (!choose_size(host, spec, settings, numa_node, cells, plan, error))
 		return NULL;
 
 	plan->pages = (spec->memory_kib + plan->page_size_kib - 1) / plan->page_size_kib;
@@ -178,9 +283,15 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		               mem, page, rounded, plan->pages);
 	}
 
-	pool = find_pool(host, plan->page_size_kib, numa_node);
-	plan->pool_free = usable_free(pool);
-	plan->pages_to_add = plan->pages > plan->pool_free ? plan->pages - plan->pool_free : 0;
+	if (cells != NULL) {
+		if (!plan_cells(host, spec, cells, plan, error))
+			return NULL;
+	} else {
+		pool = find_pool(host, plan->page_size_kib, numa_node);
+		plan->pool_free = usable_free(pool);
+		plan->pages_to_add =
+		        plan->pages > plan->pool_free ? plan->pages - plan->pool_free : 0;
+	}
 	plan->headroom_kib = settings != NULL && settings->headroom_kib != 0
 	                             ? settings->headroom_kib
 	                             : MAX(KIB_1G, host->mem_total_kib / 20);
@@ -198,10 +309,13 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 	}
 
 	dkvm_plan_line(plan->rationale,
-	               "%s in %" G_GUINT64_FORMAT " pages of %s%s; the pool has %" G_GUINT64_FORMAT
+	               "%s in %" G_GUINT64_FORMAT " pages of %s%s; the pool%s %" G_GUINT64_FORMAT
 	               " free, %" G_GUINT64_FORMAT " to add",
-	               mem, plan->pages, page, numa_node >= 0 ? " from the VM's NUMA node" : "",
-	               plan->pool_free, plan->pages_to_add);
+	               mem, plan->pages, page,
+	               numa_node >= 0  ? " from the VM's NUMA node"
+	               : cells != NULL ? " from the nodes of its NUMA cells"
+	                               : "",
+	               cells != NULL ? "s have" : " has", plan->pool_free, plan->pages_to_add);
 	{
 		g_autofree gchar *keep = dkvm_plan_format_kib(plan->headroom_kib);
 		dkvm_plan_line(
@@ -216,5 +330,46 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		               "fails once memory is fragmented: reserve them at boot "
 		               "(hugepagesz=1G hugepages=N)",
 		               plan->pages_to_add);
+	if (spec->pinning && spec->lock_memory)
+		dkvm_plan_line(plan->warnings,
+		               "--lock-memory: libvirtd needs CAP_SYS_RESOURCE to lift QEMU's "
+		               "memlock limit, or the VM cannot start (\"cannot limit locked "
+		               "memory\")");
 	return g_steal_pointer(&plan);
+}
+
+/* ---- where the pages come from, in words and JSON (for plan.c) ---- */
+
+gchar *
+dkvm_plan_hugepage_source(const DkvmHugepagePlan *hp)
+{
+	g_autoptr(GString) nodes = NULL;
+
+	if (hp->cells->len == 0)
+		return hp->node >= 0 ? g_strdup_printf("node %d", hp->node) : g_strdup("any node");
+	nodes = g_string_new("nodes");
+	for (guint i = 0; i < hp->cells->len; i++) {
+		const DkvmHugepageCell *c = &g_array_index(hp->cells, DkvmHugepageCell, i);
+		g_string_append_printf(nodes, "%s %d: %" G_GUINT64_FORMAT, i > 0 ? "," : "",
+		                       c->node, c->pages);
+	}
+	return g_string_free(g_steal_pointer(&nodes), FALSE);
+}
+
+void
+dkvm_plan_json_hugepage_cells(JsonBuilder *b, const GArray *cells)
+{
+	json_builder_set_member_name(b, "cells");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < cells->len; i++) {
+		const DkvmHugepageCell *c = &g_array_index(cells, DkvmHugepageCell, i);
+		json_builder_begin_object(b);
+		dkvm_json_add_int(b, "cell", i);
+		dkvm_json_add_int(b, "node", c->node);
+		dkvm_json_add_int(b, "pages", (gint64)c->pages);
+		dkvm_json_add_int(b, "pool_free", (gint64)c->pool_free);
+		dkvm_json_add_int(b, "pages_to_add", (gint64)c->pages_to_add);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }

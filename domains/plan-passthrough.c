@@ -13,7 +13,11 @@
  *   too, or be a PCI bridge (class 0x0604: vfio leaves bridges alone).
  *   Otherwise the host would lose a device it did not agree to give.
  * - Devices discovery flagged as host_needed (the boot stick's controller,
- *   the host's only NIC...) are refused with discovery's reason.
+ *   the host's only NIC...) are refused with discovery's reason. The same
+ *   holds for USB devices (the boot stick itself): a USB selection is by
+ *   vendor:product and libvirt takes whichever device has those ids, so any
+ *   host-needed device with the ids refuses the selection, and so does a hub
+ *   the boot stick hangs off (the stick would go with it).
  * - Without an IOMMU nothing can be isolated: any PCI selection is refused,
  *   with how to turn the IOMMU on.
  * - The boot GPU works, but the host console goes dark, and many cards need
@@ -351,6 +355,73 @@ lay_out_slots(const DkvmHostFacts *host, const DkvmSpec *spec, GPtrArray *select
 	}
 }
 
+static gchar *
+usb_name(const DkvmUsbDevice *d)
+{
+	g_autofree gchar *name = g_strjoin(" ", d->vendor_name != NULL ? d->vendor_name : "",
+	                                   d->product_name != NULL ? d->product_name : "", NULL);
+
+	g_strstrip(name);
+	return *name != '\0' ? g_steal_pointer(&name) : g_strdup("unknown device");
+}
+
+/* The host-needed device @d is, or one that hangs off @d (a hub on the boot
+ * stick's path: passing it would take the stick away too); NULL if none. */
+static const DkvmUsbDevice *
+needed_through(const DkvmHostFacts *host, const DkvmUsbDevice *d)
+{
+	g_autofree gchar *below = g_strdup_printf("%s.", d->port_path);
+
+	if (d->host_needed)
+		return d;
+	for (guint i = 0; i < host->usb->len; i++) {
+		const DkvmUsbDevice *other = g_ptr_array_index(host->usb, i);
+		if (other->host_needed && other->busnum == d->busnum &&
+		    g_str_has_prefix(other->port_path, below))
+			return other;
+	}
+	return NULL;
+}
+
+static gboolean
+check_usb(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
+{
+	for (guint i = 0; host->usb != NULL && i < spec->usb->len; i++) {
+		const DkvmUsbSelection *sel = g_ptr_array_index(spec->usb, i);
+
+		for (guint j = 0; j < host->usb->len; j++) {
+			const DkvmUsbDevice *d = g_ptr_array_index(host->usb, j);
+			const DkvmUsbDevice *needed;
+			g_autofree gchar *name = NULL;
+			g_autofree gchar *why = NULL;
+
+			if (d->vendor_id != sel->vendor_id || d->product_id != sel->product_id)
+				continue;
+			needed = needed_through(host, d);
+			if (needed == NULL)
+				continue;
+			name = usb_name(d);
+			why = g_strdup(needed->host_needed_reason != NULL
+			                       ? needed->host_needed_reason
+			                       : "flagged by host discovery");
+			if (needed != d) {
+				g_autofree gchar *needed_name = usb_name(needed);
+				g_autofree gchar *via =
+				        g_strdup_printf("it holds %s (port %s), %s", needed_name,
+				                        needed->port_path, why);
+				g_free(why);
+				why = g_steal_pointer(&via);
+			}
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+			            "cannot pass through USB device %04x:%04x (%s, port %s): the "
+			            "host needs it: %s",
+			            d->vendor_id, d->product_id, name, d->port_path, why);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 DkvmPassthroughPlan *
 dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
 {
@@ -361,6 +432,8 @@ dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
 	plan->gpu_numa_node = -1;
+	if (!check_usb(host, spec, error))
+		return NULL;
 	if (spec->pci->len == 0)
 		return g_steal_pointer(&plan);
 

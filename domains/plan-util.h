@@ -20,4 +20,14 @@ void dkvm_plan_line(GPtrArray *lines, const gchar *format, ...) G_GNUC_PRINTF(2,
  * rounded up); binary units. */
 gchar *dkvm_plan_format_kib(guint64 kib);
 
+/* The guest NUMA cells and the hugepages' nodes as `dkvm plan` shows them
+ * (plan-cpu.c, plan-hugepages.c): "  NUMA: ..." lines, "nodes 1: N, 0: M"
+ * (or "node 1", "any node"), and the JSON arrays of README.md. */
+struct _JsonBuilder;
+struct _DkvmHugepagePlan;
+void dkvm_plan_text_numa_cells(GString *out, const GPtrArray *cells);
+void dkvm_plan_json_numa_cells(struct _JsonBuilder *b, const GPtrArray *cells);
+gchar *dkvm_plan_hugepage_source(const struct _DkvmHugepagePlan *hp);
+void dkvm_plan_json_hugepage_cells(struct _JsonBuilder *b, const GArray *cells);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dkvm-error.h"
+#include "plan-hypervisor.h"
 #include "plan-util.h"
 
 void
@@ -22,6 +23,8 @@ dkvm_plan_free(DkvmPlan *self)
 	dkvm_passthrough_plan_free(self->passthrough);
 	dkvm_cpu_plan_free(self->cpu);
 	dkvm_hugepage_plan_free(self->hugepages);
+	g_clear_pointer(&self->hyperv, g_ptr_array_unref);
+	g_clear_pointer(&self->rationale, g_ptr_array_unref);
 	g_clear_pointer(&self->warnings, g_ptr_array_unref);
 	g_free(self);
 }
@@ -34,14 +37,13 @@ collect(GPtrArray *into, const GPtrArray *from)
 }
 
 DkvmPlan *
-dkvm_plan_new(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSettings *settings,
-              GError **error)
+dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpec *spec,
+              const DkvmHostSettings *settings, GError **error)
 {
 	g_autoptr(DkvmPlan) plan = g_new0(DkvmPlan, 1);
-	gint node = -1;
 
 	plan->warnings = dkvm_plan_lines_new();
-	plan->kvm = host->kvm_available;
+	plan->rationale = dkvm_plan_lines_new();
 	plan->passthrough = dkvm_plan_passthrough(host, spec, error);
 	if (plan->passthrough == NULL)
 		return NULL;
@@ -50,17 +52,15 @@ dkvm_plan_new(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSet
 		                          error);
 		if (plan->cpu == NULL)
 			return NULL;
-		node = plan->cpu->numa_node;
 	}
 	if (spec->hugepages) {
-		plan->hugepages = dkvm_plan_hugepages(host, spec, settings, node, error);
+		plan->hugepages = dkvm_plan_hugepages(host, spec, settings, plan->cpu, error);
 		if (plan->hugepages == NULL)
 			return NULL;
 	}
-	if (!plan->kvm)
-		dkvm_plan_line(
-		        plan->warnings,
-		        "no /dev/kvm: the VM runs under TCG emulation, far from native speed");
+	dkvm_cpu_plan_set_cell_memory(plan->cpu, plan->hugepages, spec->memory_kib);
+	if (!dkvm_plan_hypervisor(plan, host, hv, spec, settings, error))
+		return NULL;
 	collect(plan->warnings, plan->passthrough->warnings);
 	if (plan->cpu != NULL)
 		collect(plan->warnings, plan->cpu->warnings);
@@ -105,6 +105,8 @@ text_cpu(GString *out, const DkvmCpuPlan *cpu)
 	if (cpu->numa_node >= 0)
 		g_string_append_printf(out, "  %-18snode %d (memory bound there)\n",
 		                       "NUMA:", cpu->numa_node);
+	else if (cpu->numa_cells->len > 0)
+		dkvm_plan_text_numa_cells(out, cpu->numa_cells);
 	else
 		g_string_append_printf(out, "  %-18snot bound\n", "NUMA:");
 	g_string_append_printf(out, "  %-18s%s\n", "isolation hint:",
@@ -127,7 +129,7 @@ text_hugepages(GString *out, const DkvmHugepagePlan *hp)
 	page = dkvm_plan_format_kib(hp->page_size_kib);
 	mem = dkvm_plan_format_kib(hp->memory_kib);
 	keep = dkvm_plan_format_kib(hp->headroom_kib);
-	node = hp->node >= 0 ? g_strdup_printf("node %d", hp->node) : g_strdup("any node");
+	node = dkvm_plan_hugepage_source(hp);
 	g_string_append_printf(out,
 	                       "Hugepages: %" G_GUINT64_FORMAT " pages of %s (%s) from %s; "
 	                       "%" G_GUINT64_FORMAT " free in the pool, %" G_GUINT64_FORMAT
@@ -170,17 +172,40 @@ text_lines(GString *out, const gchar *title, const GPtrArray *lines)
 		g_string_append_printf(out, "  - %s\n", (const gchar *)g_ptr_array_index(lines, i));
 }
 
+static void
+text_virtualization(GString *out, const DkvmPlan *self)
+{
+	g_autoptr(GString) hyperv = g_string_new(NULL);
+
+	if (!self->from_capabilities && self->rationale->len == 0) {
+		/* planned from host facts alone (--host-json): as before */
+		g_string_append_printf(out, "Virtualization: %s\n",
+		                       self->kvm ? "KVM" : "TCG emulation (no /dev/kvm)");
+		return;
+	}
+	g_string_append_printf(out, "Virtualization: %s, CPU mode %s\n",
+	                       self->kvm ? "KVM (type='kvm')" : "TCG emulation (type='qemu')",
+	                       self->cpu_mode != NULL ? self->cpu_mode : "none");
+	for (guint i = 0; i < self->hyperv->len; i++)
+		g_string_append_printf(hyperv, "%s%s", i > 0 ? ", " : "",
+		                       (const gchar *)g_ptr_array_index(self->hyperv, i));
+	if (self->hyperv_vendor_id)
+		g_string_append_printf(hyperv, "%svendor_id", hyperv->len > 0 ? ", " : "");
+	g_string_append_printf(out, "Hyper-V: %s%s\n", hyperv->len > 0 ? hyperv->str : "none",
+	                       self->hypervclock ? "; hypervclock timer" : "");
+}
+
 gchar *
 dkvm_plan_to_text(const DkvmPlan *self)
 {
 	GString *out = g_string_new(NULL);
 	g_autoptr(GPtrArray) why = dkvm_plan_lines_new();
 
-	g_string_append_printf(out, "Virtualization: %s\n",
-	                       self->kvm ? "KVM" : "TCG emulation (no /dev/kvm)");
+	text_virtualization(out, self);
 	text_cpu(out, self->cpu);
 	text_hugepages(out, self->hugepages);
 	text_passthrough(out, self->passthrough);
+	collect(why, self->rationale);
 	collect(why, self->passthrough != NULL ? self->passthrough->rationale : NULL);
 	collect(why, self->cpu != NULL ? self->cpu->rationale : NULL);
 	collect(why, self->hugepages != NULL ? self->hugepages->rationale : NULL);
@@ -223,6 +248,7 @@ json_cpu(JsonBuilder *b, const DkvmCpuPlan *cpu)
 	dkvm_json_add_int(b, "threads", cpu->threads);
 	json_builder_end_object(b);
 	dkvm_json_add_opt_int(b, "numa_node", cpu->numa_node);
+	dkvm_plan_json_numa_cells(b, cpu->numa_cells);
 	dkvm_json_add_opt_str(b, "isolation_hint", cpu->isolation_hint);
 	dkvm_json_add_str_array(b, "rationale", cpu->rationale);
 	dkvm_json_add_str_array(b, "warnings", cpu->warnings);
@@ -245,6 +271,7 @@ json_hugepages(JsonBuilder *b, const DkvmHugepagePlan *hp)
 	dkvm_json_add_int(b, "memory_kib", (gint64)hp->memory_kib);
 	dkvm_json_add_int(b, "headroom_kib", (gint64)hp->headroom_kib);
 	dkvm_json_add_opt_int(b, "node", hp->node);
+	dkvm_plan_json_hugepage_cells(b, hp->cells);
 	dkvm_json_add_str_array(b, "rationale", hp->rationale);
 	dkvm_json_add_str_array(b, "warnings", hp->warnings);
 	json_builder_end_object(b);
@@ -289,6 +316,25 @@ json_passthrough(JsonBuilder *b, const DkvmPassthroughPlan *pt)
 	json_builder_end_object(b);
 }
 
+static void
+json_hypervisor(JsonBuilder *b, const DkvmPlan *self)
+{
+	json_builder_set_member_name(b, "hypervisor");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "from_capabilities");
+	json_builder_add_boolean_value(b, self->from_capabilities);
+	dkvm_json_add_opt_str(b, "domain_type", self->kvm ? "kvm" : "qemu");
+	dkvm_json_add_opt_str(b, "cpu_mode", self->cpu_mode);
+	dkvm_json_add_str_array(b, "hyperv", self->hyperv);
+	json_builder_set_member_name(b, "hyperv_vendor_id");
+	json_builder_add_boolean_value(b, self->hyperv_vendor_id);
+	json_builder_set_member_name(b, "hypervclock");
+	json_builder_add_boolean_value(b, self->hypervclock);
+	dkvm_json_add_opt_str(b, "tpm_model", self->tpm_model);
+	dkvm_json_add_str_array(b, "rationale", self->rationale);
+	json_builder_end_object(b);
+}
+
 gchar *
 dkvm_plan_to_json(const DkvmPlan *self)
 {
@@ -299,6 +345,7 @@ dkvm_plan_to_json(const DkvmPlan *self)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "kvm");
 	json_builder_add_boolean_value(b, self->kvm);
+	json_hypervisor(b, self);
 	json_cpu(b, self->cpu);
 	json_hugepages(b, self->hugepages);
 	json_passthrough(b, self->passthrough);

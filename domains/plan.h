@@ -13,9 +13,21 @@
 #include <glib.h>
 
 #include "host-facts.h"
+#include "hypervisor.h"
 #include "spec.h"
 
 G_BEGIN_DECLS
+
+/* dkvm.conf's accelerator: which of libvirt's domain types a VM gets. */
+typedef enum {
+	DKVM_ACCELERATOR_AUTO = 0, /* kvm when the hypervisor offers it, else qemu (TCG) */
+	DKVM_ACCELERATOR_KVM,      /* kvm, or refuse to plan (DKVM_ERROR_REFUSED) */
+	DKVM_ACCELERATOR_TCG,      /* qemu (TCG emulation) even where KVM works */
+} DkvmAccelerator;
+
+const gchar *dkvm_accelerator_to_string(DkvmAccelerator accelerator);
+/* "auto", "kvm" or "tcg"; DKVM_ERROR_INVALID otherwise. */
+gboolean dkvm_accelerator_from_string(const gchar *str, DkvmAccelerator *out, GError **error);
 
 /* Host-wide settings (from /etc/dkvm/dkvm.conf; see frontend/system/config). */
 typedef struct {
@@ -23,11 +35,24 @@ typedef struct {
 	                            * empty = none (the host shares the guest's CPUs) */
 	guint64 headroom_kib;      /* memory the host keeps; 0 = max(1 GiB, 5 % of RAM) */
 	guint64 hugepage_size_kib; /* 0 = choose (1 GiB when reserved at boot, else 2 MiB) */
+	DkvmAccelerator accelerator;
 } DkvmHostSettings;
 
 DkvmHostSettings *dkvm_host_settings_new(void);
 void dkvm_host_settings_free(DkvmHostSettings *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHostSettings, dkvm_host_settings_free)
+
+/* ---- Guest NUMA cells (a guest spanning host nodes sees them) ---- */
+typedef struct {
+	gint host_node;     /* where its vCPUs are pinned and its memory is bound */
+	GArray *vcpus;      /* guint: its vCPUs, ascending */
+	guint64 memory_kib; /* its share of the guest memory, in proportion to its
+	                     * vCPUs; whole hugepages when hugepages are on */
+} DkvmNumaCell;
+
+/* Splits @units in proportion to the cells' vCPUs (largest remainder first,
+ * lowest cell on ties): guint64 per cell, summing exactly to @units. */
+GArray *dkvm_numa_cells_split(const GPtrArray *cells, guint64 units);
 
 /* ---- CPU pinning ---- */
 typedef struct {
@@ -40,9 +65,11 @@ typedef struct {
 	GArray *host_reserve;  /* guint, sorted: what the host keeps (whole cores) */
 	guint sockets, dies, cores, threads; /* guest topology; product == vcpus */
 	gint numa_node;                      /* node to bind memory to (numatune), -1 = none */
-	gchar *isolation_hint;               /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
-	GPtrArray *warnings;                 /* gchar* */
-	GPtrArray *rationale;                /* gchar* */
+	GPtrArray *numa_cells; /* DkvmNumaCell*, cell id = index: one per host node when the
+	                        * vCPUs span several nodes, else empty */
+	gchar *isolation_hint; /* "isolcpus=2-7,10-15 nohz_full=... rcu_nocbs=..." */
+	GPtrArray *warnings;   /* gchar* */
+	GPtrArray *rationale;  /* gchar* */
 } DkvmCpuPlan;
 
 void dkvm_cpu_plan_free(DkvmCpuPlan *self);
@@ -56,22 +83,37 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmCpuPlan, dkvm_cpu_plan_free)
 DkvmCpuPlan *dkvm_plan_cpu(const DkvmHostFacts *host, const DkvmSpec *spec,
                            const DkvmHostSettings *settings, gint gpu_node, GError **error);
 
+/* Sets each guest cell's memory: whole pages of @hugepages' cells when given
+ * (NULL: hugepages off), else @memory_kib split in MiB. dkvm_plan_new() calls it. */
+typedef struct _DkvmHugepagePlan DkvmHugepagePlan;
+void dkvm_cpu_plan_set_cell_memory(DkvmCpuPlan *self, const DkvmHugepagePlan *hugepages,
+                                   guint64 memory_kib);
+
 /* The most vCPUs dkvm_plan_cpu() can give on @host: all online CPUs minus the
  * host reserve (default or @settings). 0 when the reserve is invalid. */
 guint dkvm_plan_cpu_max_vcpus(const DkvmHostFacts *host, const DkvmHostSettings *settings);
 
 /* ---- Hugepages ---- */
 typedef struct {
+	gint node;            /* host node of the guest cell */
+	guint64 pages;        /* pages the cell needs there */
+	guint64 pool_free;    /* free pages of the node's pool */
+	guint64 pages_to_add; /* beyond them */
+} DkvmHugepageCell;
+
+struct _DkvmHugepagePlan {
 	guint64 page_size_kib;
 	guint64 pages;        /* pages the VM needs */
 	guint64 pages_to_add; /* beyond the pool's free pages today */
 	guint64 pool_free;    /* free pages in that pool (on the node when bound) */
 	guint64 memory_kib;   /* pages * page_size: the guest memory the domain declares */
 	guint64 headroom_kib; /* what the host keeps */
-	gint node;            /* node to take them from, -1 = any */
+	gint node;            /* node to take them from, -1 = any (or per cell) */
+	GArray *cells;        /* DkvmHugepageCell per guest NUMA cell (same order as
+	                       * the CPU plan's numa_cells); empty without cells */
 	GPtrArray *warnings;
 	GPtrArray *rationale;
-} DkvmHugepagePlan;
+};
 
 void dkvm_hugepage_plan_free(DkvmHugepagePlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHugepagePlan, dkvm_hugepage_plan_free)
@@ -79,8 +121,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHugepagePlan, dkvm_hugepage_plan_free)
 /* DKVM_ERROR_INSUFFICIENT when memory + headroom exceed what the host has; the
  * message says how much is missing and what to do. DKVM_ERROR_INVALID for a
  * page size the host cannot give (settings->hugepage_size_kib). */
+/* @cpu: the CPU plan (NULL without pinning): its node, or one part per guest
+ * NUMA cell from each cell's node. */
 DkvmHugepagePlan *dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
-                                      const DkvmHostSettings *settings, gint numa_node,
+                                      const DkvmHostSettings *settings, const DkvmCpuPlan *cpu,
                                       GError **error);
 
 /* ---- PCI passthrough ---- */
@@ -120,22 +164,40 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPassthroughPlan, dkvm_passthrough_plan_free)
 DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec,
                                            GError **error);
 
-/* ---- All three, in the order they depend on each other ---- */
+/* ---- Hypervisor: domain type, CPU mode, Hyper-V, firmware, TPM ---- */
+
+/* DKVM's Hyper-V enlightenments for Windows guests, NULL-terminated, in the
+ * order they are written (domain-features.c). */
+const gchar *const *dkvm_hyperv_enlightenments(void);
+
+/* ---- All of them, in the order they depend on each other ---- */
 typedef struct {
 	DkvmPassthroughPlan *passthrough;
 	DkvmCpuPlan *cpu;            /* NULL when spec->pinning is off */
 	DkvmHugepagePlan *hugepages; /* NULL when spec->hugepages is off */
-	gboolean kvm;                /* FALSE: type='qemu', cpu mode='maximum' (no /dev/kvm) */
+	gboolean kvm;                /* TRUE: type='kvm'; FALSE: type='qemu' (TCG) */
+	const gchar *cpu_mode;       /* host-passthrough, maximum; NULL: no mode */
+	GPtrArray *hyperv;           /* const gchar*: enlightenments to write (Windows) */
+	gboolean hyperv_vendor_id;   /* the spec's vendor_id may be written */
+	gboolean hypervclock;        /* <timer name='hypervclock'> (Windows under KVM) */
+	const gchar *tpm_model;      /* tpm-crb or tpm-tis, for a new TPM */
+	gboolean from_capabilities;  /* decided from libvirt's domain capabilities */
+	GPtrArray *rationale;        /* the plan's own Why lines (type, mode, Hyper-V...) */
 	GPtrArray *warnings;         /* all warnings of the parts, plus the plan's own */
 } DkvmPlan;
 
 void dkvm_plan_free(DkvmPlan *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPlan, dkvm_plan_free)
 
-/* Passthrough, then CPU pinning near the GPU, then hugepages on that node.
- * Fails with the first part's error, prefixed with nothing: each message
- * already says what failed. */
-DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmSpec *spec,
+/* Passthrough, then CPU pinning near the GPU, then hugepages on that node,
+ * then what the hypervisor @hv offers (domain type, CPU mode, Hyper-V set,
+ * firmware, TPM model; NULL = not known: KVM from host->kvm_available and
+ * DKVM's defaults, as when planning from a saved host). @settings may be
+ * NULL (defaults). Fails with the first part's error, prefixed with
+ * nothing: each message already says what failed. DKVM_ERROR_REFUSED when
+ * the hypervisor lacks what the spec or accelerator=kvm requires (KVM,
+ * EFI or Secure Boot firmware, a TPM). */
+DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpec *spec,
                         const DkvmHostSettings *settings, GError **error);
 
 /* For `dkvm plan` and `--print-xml`'s stderr. */

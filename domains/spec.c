@@ -107,7 +107,10 @@ dkvm_spec_new(const gchar *name, DkvmPreset preset)
 	self->memory_kib = 8 * 1024 * 1024;
 	self->pinning = TRUE;
 	self->hugepages = TRUE;
-	self->lock_memory = TRUE;
+	/* <locked/> stays off: hugepages are never swapped (and the DKVM host has
+	 * no swap), libvirt raises the memlock limit itself for VFIO devices, and
+	 * locking needs a libvirtd with CAP_SYS_RESOURCE or the VM cannot start */
+	self->lock_memory = FALSE;
 	self->uefi = TRUE;
 	self->tpm = preset == DKVM_PRESET_WINDOWS11;
 	self->secure_boot = preset == DKVM_PRESET_WINDOWS11;
@@ -248,6 +251,28 @@ validate_name(const gchar *name, GError **error)
 	return TRUE;
 }
 
+/* Kernel names (/dev/sda, /dev/nvme0n1) change between boots; DKVM wants the
+ * stable /dev/disk/by-id links (LVM and device-mapper names are stable too).
+ * A relative path would be taken relative to libvirtd's directory. */
+gboolean
+dkvm_disk_validate(const DkvmDisk *disk, GError **error)
+{
+	if (!g_path_is_absolute(disk->path)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid disk '%s': the path must be absolute", disk->path);
+		return FALSE;
+	}
+	if (disk->is_block && g_str_has_prefix(disk->path, "/dev/") &&
+	    strchr(disk->path + 5, '/') == NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid disk '%s': kernel device names change between boots; use "
+		            "its /dev/disk/by-id/ link",
+		            disk->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 dkvm_spec_validate(const DkvmSpec *self, GError **error)
 {
@@ -280,7 +305,89 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 			}
 		}
 	}
+	/* here, so that plan, create and edit refuse the same paths */
+	for (guint i = 0; i < self->disks->len; i++)
+		if (!dkvm_disk_validate(g_ptr_array_index(self->disks, i), error))
+			return FALSE;
+	/* libvirt hands a relative path to QEMU, which opens it from its own
+	 * working directory: never the file the person meant */
+	for (guint i = 0; i < self->cdroms->len; i++) {
+		const gchar *path = g_ptr_array_index(self->cdroms, i);
+		if (!g_path_is_absolute(path)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "invalid CD-ROM image '%s': the path must be absolute", path);
+			return FALSE;
+		}
+	}
+	for (guint i = 0; i < self->evdev->len; i++) {
+		const gchar *path = g_ptr_array_index(self->evdev, i);
+		if (!g_path_is_absolute(path)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "invalid input device '%s': the path must be absolute "
+			            "(/dev/input/by-id/...)",
+			            path);
+			return FALSE;
+		}
+	}
 	return TRUE;
+}
+
+gboolean
+dkvm_scale_to_kib(guint64 value, const gchar *unit, guint64 *out_kib, GError **error)
+{
+	/* libvirt's bound for memory sizes (virMemoryMaxValue): LLONG_MAX bytes */
+	const guint64 limit = G_MAXINT64;
+	static const gchar prefixes[] = "kmgtpe";
+	guint64 scale = 1024;
+
+	if (unit != NULL && *unit != '\0') {
+		if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
+		    g_ascii_strcasecmp(unit, "bytes") == 0) {
+			scale = 1;
+		} else {
+			const gchar *prefix = strchr(prefixes, g_ascii_tolower(unit[0]));
+			guint64 base = 0;
+
+			/* "k", "KiB", "kib": powers of 1024; "KB", "kb": powers of 1000 */
+			if (unit[1] == '\0' || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+				base = 1024;
+			else if (g_ascii_tolower(unit[1]) == 'b' && unit[2] == '\0')
+				base = 1000;
+			if (prefix == NULL || base == 0) {
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+				            "unknown unit '%s' (libvirt takes b, bytes, k/KiB, KB, "
+				            "M/MiB, MB, G/GiB, GB, T/TiB, TB, P, E, in any case)",
+				            unit);
+				return FALSE;
+			}
+			scale = 1;
+			for (const gchar *p = prefixes; p <= prefix; p++)
+				scale *= base;
+		}
+	}
+	/* refuse rather than wrap: libvirt refuses these too ("numerical overflow") */
+	if (value > limit / scale || (value * scale + 1023) / 1024 >= limit / 1024 + 1) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "%" G_GUINT64_FORMAT " %s is too large (libvirt takes at most 8 EiB)",
+		            value, unit != NULL && *unit != '\0' ? unit : "KiB");
+		return FALSE;
+	}
+	/* libvirt keeps KiB and rounds a size in bytes up to whole KiB */
+	*out_kib = (value * scale + 1023) / 1024;
+	return TRUE;
+}
+
+gboolean
+dkvm_parse_scaled_kib(const gchar *value, const gchar *unit, guint64 *out_kib, GError **error)
+{
+	g_autofree gchar *text = g_strstrip(g_strdup(value != NULL ? value : ""));
+	guint64 number = 0;
+
+	if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &number, NULL)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", text);
+		return FALSE;
+	}
+	return dkvm_scale_to_kib(number, unit, out_kib, error);
 }
 
 gboolean

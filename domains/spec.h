@@ -64,7 +64,7 @@ typedef struct {
 	gboolean secure_boot;    /* OVMF with Secure Boot (windows11 default) */
 	gboolean uefi;           /* OVMF; FALSE = SeaBIOS */
 	gboolean realtime;       /* <vcpusched fifo>: off by default, can starve the host */
-	gboolean lock_memory;    /* <locked/> with pinned hugepages: on by default; needs
+	gboolean lock_memory;    /* <locked/> with pinned hugepages: off by default; needs
 	                          * libvirtd to lift the memlock limit (CAP_SYS_RESOURCE) */
 	gboolean kvm_hidden;     /* <kvm><hidden state='on'/> */
 	gchar *hyperv_vendor_id; /* NULL: not set */
@@ -91,8 +91,13 @@ void dkvm_nic_free(DkvmNic *self);
 DkvmPciSelection *dkvm_pci_selection_new(const gchar *address);
 void dkvm_pci_selection_free(DkvmPciSelection *self);
 
-/* Checks a spec on its own (name syntax, sizes, duplicates). */
+/* Checks a spec on its own (name syntax, sizes, duplicates, disk, CD-ROM and
+ * evdev paths). */
 gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
+
+/* Checks a disk path alone (absolute; no kernel name like /dev/sda):
+ * DKVM_ERROR_INVALID. dkvm_spec_validate applies it to every disk. */
+gboolean dkvm_disk_validate(const DkvmDisk *disk, GError **error);
 
 /* Checks a VM name alone (the rule dkvm_spec_validate applies): DKVM_ERROR_INVALID. */
 gboolean dkvm_spec_validate_name(const gchar *name, GError **error);
@@ -100,6 +105,16 @@ gboolean dkvm_spec_validate_name(const gchar *name, GError **error);
 /* Parsers shared by the CLI and the menu. */
 /* "16G", "512M", "1048576K", "2T"; binary units; bare number = MiB. */
 gboolean dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error);
+/*
+ * libvirt's scaled integers as its domain XML reads them (virScaleInteger):
+ * @value in @unit (NULL or "": KiB) into KiB, rounded up to whole KiB. Units in
+ * any case: b, byte, bytes; k, M, G, T, P, E and KiB, MiB... (powers of 1024);
+ * KB, MB... (powers of 1000). DKVM_ERROR_INVALID for an unknown unit, a value
+ * that is not a number, or more than libvirt takes (8 EiB): never a wrap.
+ */
+gboolean dkvm_scale_to_kib(guint64 value, const gchar *unit, guint64 *out_kib, GError **error);
+gboolean dkvm_parse_scaled_kib(const gchar *value, const gchar *unit, guint64 *out_kib,
+                               GError **error);
 /* The kernel's list syntax "0-3,8-11" into a sorted GArray of guint. */
 GArray *dkvm_parse_cpu_list(const gchar *str, GError **error);
 /* A sorted guint array back into the shortest list syntax. */

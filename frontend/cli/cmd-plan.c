@@ -2,7 +2,10 @@
  * dkvm plan [VM options] [--json]: the CPU pinning, hugepage and
  * passthrough plan DKVM would use for a request, in words or as JSON,
  * without creating anything. With --host-json it plans against a saved
- * `dkvm host --json` (scripts, what-if, bug reports).
+ * `dkvm host --json` (scripts, what-if, bug reports) and never loads
+ * libvirt; without it, libvirt's domain capabilities decide the domain
+ * type, CPU mode, Hyper-V set, firmware and TPM (the libvirt module is
+ * loaded for that).
  */
 #include <stdio.h>
 
@@ -42,6 +45,9 @@ cmd_plan_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	spec = dkvm_spec_new("plan", preset);
 	if (!dkvm_spec_options_apply(opts, spec, error))
 		return FALSE;
+	/* without libvirt (no daemon, no module) `dkvm plan` still plans, from
+	 * the host's facts, and says so */
+	opts->hypervisor_optional = TRUE;
 	plan = dkvm_spec_options_plan(opts, app, spec, error);
 	if (plan == NULL)
 		return FALSE;

@@ -44,8 +44,13 @@ own_pages_count_free(const gchar *xml, const DkvmHostFacts *host, DkvmHostFacts 
 	if (!parsed->hugepages)
 		return TRUE;
 	copy = dkvm_host_facts_copy(host);
-	dkvm_host_facts_give_back_hugepages(copy, parsed->hugepage_size_kib, parsed->hugepage_node,
-	                                    dkvm_domain_xml_hugepages_needed(parsed));
+	/* per host node: a VM with NUMA cells holds pages on each cell's node */
+	for (guint i = 0; i < parsed->hugepage_needs->len; i++) {
+		const DkvmHugepageNeed *need =
+		        &g_array_index(parsed->hugepage_needs, DkvmHugepageNeed, i);
+		dkvm_host_facts_give_back_hugepages(copy, parsed->hugepage_size_kib, need->node,
+		                                    need->pages);
+	}
 	*out = g_steal_pointer(&copy);
 	return TRUE;
 }
@@ -66,6 +71,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *old_xml = NULL;
 	g_autofree gchar *new_xml = NULL;
+	g_autofree gchar *numa_note = NULL;
 	g_autoptr(DkvmHostFacts) running_host = NULL;
 	const DkvmHostFacts *host;
 	gint state = VIR_DOMAIN_NOSTATE;
@@ -106,7 +112,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		if (running_host != NULL)
 			host = running_host;
 	}
-	plan = dkvm_spec_options_plan_on(app, host, spec, error);
+	plan = dkvm_spec_options_plan_on(opts, app, host, spec, error);
 	if (plan == NULL)
 		return FALSE;
 	/* only the areas the options touch: a hand-made CPU model or Hyper-V set
@@ -115,6 +121,9 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	                                      dkvm_spec_options_areas(opts), error);
 	if (new_xml == NULL)
 		return FALSE;
+	numa_note = dkvm_domain_numa_note(old_xml, new_xml);
+	if (numa_note != NULL)
+		g_printerr("note: %s\n", numa_note);
 	if (!dkvm_cmd_vm_define_or_print(app, spec->name, new_xml, plan, print_xml, "changed",
 	                                 error))
 		return FALSE;

@@ -1,7 +1,8 @@
 /*
  * dkvm vm import DIR|FILE and dkvm vm export DIR: domain files on the stick's
  * domains/ folder. Import reports each file (imported, updated, or skipped
- * with its reason) and exits non-zero when any was skipped, while the good
+ * with its reason; a warning when only this libvirt's schema refused a file
+ * libvirt defined) and exits non-zero when any was skipped, while the good
  * ones stay imported: a boot must not lose every VM over one bad edit.
  */
 #include <stdio.h>
@@ -52,10 +53,12 @@ cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	}
 	for (guint i = 0; i < results->len; i++) {
 		const DkvmImportResult *r = g_ptr_array_index(results, i);
-		if (r->error == NULL)
+		if (r->error == NULL) {
 			g_print("%s VM '%s' from %s\n", r->updated ? "updated" : "imported",
 			        r->vm_name, r->file);
-		else
+			if (r->warning != NULL)
+				fprintf(stderr, "dkvm: warning: %s: %s\n", r->file, r->warning);
+		} else
 			fprintf(stderr, "dkvm: skipped %s: %s\n", r->file, r->error->message);
 	}
 	failed = dkvm_import_results_failed(results, &first);

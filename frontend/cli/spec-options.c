@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "dkvm-error.h"
+#include "modules.h"
 
 DkvmSpecOptions *
 dkvm_spec_options_new(void)
@@ -24,6 +25,7 @@ dkvm_spec_options_free(DkvmSpecOptions *self)
 	if (self == NULL)
 		return;
 	g_free(self->preset);
+	g_free(self->vcpus);
 	g_free(self->memory);
 	g_strfreev(self->pci);
 	g_strfreev(self->rom);
@@ -45,7 +47,8 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 	const GOptionEntry shared[] = {
 		{ "preset", 0, 0, G_OPTION_ARG_STRING, &self->preset,
 		  "windows11 (default), windows10 or linux", "NAME" },
-		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &self->vcpus, "Number of vCPUs", "N" },
+		/* a string, so that a given 0 is told from "not given" and refused */
+		{ "vcpus", 0, 0, G_OPTION_ARG_STRING, &self->vcpus, "Number of vCPUs", "N" },
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &self->memory, "Memory, e.g. 16G", "SIZE" },
 		{ "pci", 0, 0, G_OPTION_ARG_STRING_ARRAY, &self->pci,
 		  "Pass a PCI device through (its slot's functions come along; repeat)", "ADDR" },
@@ -66,9 +69,9 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 		{ "hugepages", 0, 0, G_OPTION_ARG_NONE, &self->hugepages,
 		  "Back memory by hugepages", NULL },
 		{ "lock-memory", 0, 0, G_OPTION_ARG_NONE, &self->lock_memory,
-		  "Lock pinned hugepage memory in RAM (default)", NULL },
+		  "Lock pinned hugepage memory in RAM (libvirtd needs CAP_SYS_RESOURCE)", NULL },
 		{ "no-lock-memory", 0, 0, G_OPTION_ARG_NONE, &self->no_lock_memory,
-		  "Do not lock guest memory (libvirtd without CAP_SYS_RESOURCE)", NULL },
+		  "Do not lock guest memory (default)", NULL },
 		{ "no-hugepages", 0, 0, G_OPTION_ARG_NONE, &self->no_hugepages, "Ordinary pages",
 		  NULL },
 		{ "pinning", 0, 0, G_OPTION_ARG_NONE, &self->pinning,
@@ -239,13 +242,18 @@ replace_strings(GPtrArray *array, gchar **values)
 static gboolean
 apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 {
-	if (self->vcpus < 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "--vcpus %d: expected 1 or more",
-		            self->vcpus);
-		return FALSE;
+	if (self->vcpus != NULL) {
+		guint64 vcpus = 0;
+		/* libvirt's own limit on a domain's vCPUs is far below G_MAXUINT; the
+		 * planner refuses more than the host has */
+		if (!g_ascii_string_to_unsigned(self->vcpus, 10, 1, 4096, &vcpus, NULL)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "--vcpus '%s': expected a whole number from 1 to 4096",
+			            self->vcpus);
+			return FALSE;
+		}
+		spec->vcpus = (guint)vcpus;
 	}
-	if (self->vcpus > 0)
-		spec->vcpus = (guint)self->vcpus;
 	if (self->memory != NULL && !dkvm_parse_size_kib(self->memory, &spec->memory_kib, error)) {
 		g_prefix_error(error, "--memory: ");
 		return FALSE;
@@ -363,21 +371,71 @@ dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec
 
 	if (host == NULL)
 		return NULL;
-	return dkvm_spec_options_plan_on(app, host, spec, error);
+	return dkvm_spec_options_plan_on(self, app, host, spec, error);
+}
+
+typedef gboolean (*DkvmGetHypervisorFunc)(DkvmApp *app, DkvmAccelerator accelerator,
+                                          DkvmHypervisor **out, GError **error);
+
+/*
+ * The hypervisor to plan for. A saved host (--host-json) has none: no
+ * connection is made. Otherwise libvirt's domain capabilities, asked
+ * through the libvirt module (the `dkvm plan` binary does not link
+ * libvirt). For `dkvm plan` a libvirt that cannot be asked is not an
+ * error: *note then says why the plan comes from the host's facts.
+ */
+static gboolean
+get_hypervisor(DkvmSpecOptions *self, DkvmApp *app, DkvmAccelerator accelerator,
+               DkvmHypervisor **out, gchar **note, GError **error)
+{
+	g_autoptr(GError) local_error = NULL;
+	DkvmGetHypervisorFunc get;
+
+	*out = NULL;
+	*note = NULL;
+	if (self->host_json != NULL)
+		return TRUE;
+	get = dkvm_module_symbol("dkvm-libvirt.so", "dkvm_module_get_hypervisor", &local_error);
+	if (get != NULL && get(app, accelerator, out, &local_error)) {
+		if (*out == NULL)
+			*note = g_strdup("libvirt reports no domain capabilities for this "
+			                 "connection: planned from this host's facts (/dev/kvm) "
+			                 "and DKVM's defaults");
+		return TRUE;
+	}
+	if (!self->hypervisor_optional) {
+		g_propagate_error(error, g_steal_pointer(&local_error));
+		return FALSE;
+	}
+	*note = g_strdup_printf("planned from this host's facts (/dev/kvm), not from libvirt's "
+	                        "capabilities: %s",
+	                        local_error->message);
+	return TRUE;
 }
 
 DkvmPlan *
-dkvm_spec_options_plan_on(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
-                          GError **error)
+dkvm_spec_options_plan_on(DkvmSpecOptions *self, DkvmApp *app, const DkvmHostFacts *host,
+                          const DkvmSpec *spec, GError **error)
 {
 	const DkvmConfig *config;
 	g_autoptr(DkvmHostSettings) settings = NULL;
+	g_autoptr(DkvmHypervisor) hv = NULL;
+	g_autofree gchar *note = NULL;
+	DkvmPlan *plan;
 
 	config = dkvm_app_get_config(app, error);
 	if (config == NULL)
 		return NULL;
 	settings = dkvm_config_get_host_settings(config);
-	return dkvm_plan_new(host, spec, settings, error);
+	if (!get_hypervisor(self, app, settings->accelerator, &hv, &note, error))
+		return NULL;
+	plan = dkvm_plan_new(host, hv, spec, settings, error);
+	if (plan != NULL && note != NULL) {
+		/* only the first line: a hint is for the command that failed */
+		g_autofree gchar *first = g_strndup(note, strcspn(note, "\n"));
+		g_ptr_array_insert(plan->rationale, 0, g_steal_pointer(&first));
+	}
+	return plan;
 }
 
 DkvmDomainArea
@@ -394,7 +452,7 @@ dkvm_spec_options_areas(const DkvmSpecOptions *self)
 	if (self->usb != NULL || self->usb_optional != NULL || self->cdrom != NULL ||
 	    self->network != NULL || self->evdev != NULL || self->tpm || self->no_tpm)
 		areas |= DKVM_DOMAIN_AREA_DEVICES;
-	if (self->vcpus != 0 || self->pinning || self->no_pinning || self->realtime)
+	if (self->vcpus != NULL || self->pinning || self->no_pinning || self->realtime)
 		areas |= DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
 	if (self->memory != NULL || self->hugepages || self->no_hugepages || self->lock_memory ||
 	    self->no_lock_memory)

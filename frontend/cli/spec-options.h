@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 
 typedef struct {
 	gchar *preset;
-	gint vcpus; /* 0: not given */
+	gchar *vcpus; /* NULL: not given; parsed (and refused when not 1 or more) on apply */
 	gchar *memory;
 	gchar **pci;
 	gchar **rom;
@@ -39,6 +39,9 @@ typedef struct {
 	gchar **evdev;
 	gchar *host_json;
 	DkvmHostFacts *loaded_host; /* from --host-json */
+	/* `dkvm plan`: when libvirt cannot be asked, plan from the host's facts
+	 * (and say so) instead of failing */
+	gboolean hypervisor_optional;
 } DkvmSpecOptions;
 
 DkvmSpecOptions *dkvm_spec_options_new(void);
@@ -62,9 +65,12 @@ DkvmDomainArea dkvm_spec_options_areas(const DkvmSpecOptions *self);
 const DkvmHostFacts *dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app,
                                                 GError **error);
 
-/* The plan for @spec on @host with dkvm.conf's host settings. */
-DkvmPlan *dkvm_spec_options_plan_on(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
-                                    GError **error);
+/* The plan for @spec on @host with dkvm.conf's host settings, for the
+ * hypervisor libvirt reports (domain capabilities, through the libvirt
+ * module); with --host-json for no hypervisor (host facts alone, no
+ * connection). */
+DkvmPlan *dkvm_spec_options_plan_on(DkvmSpecOptions *self, DkvmApp *app, const DkvmHostFacts *host,
+                                    const DkvmSpec *spec, GError **error);
 
 /* The plan for @spec on the host above with dkvm.conf's host settings. */
 DkvmPlan *dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec,

@@ -5,8 +5,8 @@
  * /proc files, the CPU, node and hugepage trees, the hybrid PMU cpus lists,
  * IOMMU groups, PCI, USB and block devices with their attributes and the
  * `subsystem`, `driver` and `iommu_group` links, every ancestor directory's
- * uevent (libudev walks parents through them), and /dev/kvm as an empty
- * file (its existence is the fact). Symlinks are stored as symlinks with
+ * uevent (libudev walks parents through them), and the kvm misc device with
+ * /dev/kvm as an empty file (their existence is the fact). Symlinks are stored as symlinks with
  * their relative targets, as sysfs has them. libarchive writes a gzip'd pax
  * tarball to a temporary file that is renamed over FILE at the end.
  */
@@ -255,6 +255,14 @@ add_boot_media(Capture *c)
 	}
 	add_dir_files(c, "/dev/disk/by-uuid");
 	add_dir_files(c, "/dev/disk/by-label");
+}
+
+/* The kvm misc device in sysfs and its node (host-discover.c reads both). */
+static void
+add_kvm(Capture *c)
+{
+	add_path(c, "/sys/class/misc/kvm");
+	add_path(c, "/sys/devices/virtual/misc/kvm/dev");
 	/* existence is the fact; never open a device node */
 	if (g_file_test("/dev/kvm", G_FILE_TEST_EXISTS))
 		write_entry(c, "/dev/kvm", AE_IFREG, NULL, 0, NULL);
@@ -285,6 +293,7 @@ dkvm_host_capture(const gchar *path, guint *out_entries, GError **error)
 	add_bus(&c, "/sys/bus/pci/devices", pci_files, pci_links);
 	add_bus(&c, "/sys/bus/usb/devices", usb_files, NULL);
 	add_boot_media(&c);
+	add_kvm(&c);
 	if (c.error == NULL && archive_write_close(ar) != ARCHIVE_OK)
 		g_set_error(&c.error, DKVM_ERROR, DKVM_ERROR_IO, "writing %s: %s", path,
 		            archive_error_string(ar));

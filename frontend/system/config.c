@@ -9,6 +9,36 @@
 
 #define GROUP "host"
 
+/* Every key dkvm.conf may hold: anything else is a typo, refused by name. */
+static const gchar *const known_keys[] = {
+	"reserve",   "hugepage_size",   "headroom",   "default_vm",
+	"countdown", "persist_command", "data_label", "accelerator",
+};
+
+static gboolean
+check_known(GKeyFile *kf, GError **error)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	g_auto(GStrv) keys = NULL;
+
+	for (guint i = 0; groups[i] != NULL; i++) {
+		if (g_strcmp0(groups[i], GROUP) != 0) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "unknown group [%s] (dkvm.conf has only [host])", groups[i]);
+			return FALSE;
+		}
+	}
+	keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		if (!g_strv_contains(known_keys, keys[i])) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "unknown key '%s' in [host]", keys[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 DkvmConfig *
 dkvm_config_new(void)
 {
@@ -50,7 +80,15 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 	g_autofree gchar *reserve = g_key_file_get_string(kf, GROUP, "reserve", NULL);
 	g_autofree gchar *countdown = g_key_file_get_string(kf, GROUP, "countdown", NULL);
 	g_autofree gchar *label = g_key_file_get_string(kf, GROUP, "data_label", NULL);
+	g_autofree gchar *accelerator = g_key_file_get_string(kf, GROUP, "accelerator", NULL);
 
+	if (!check_known(kf, error))
+		return FALSE;
+	if (accelerator != NULL &&
+	    !dkvm_accelerator_from_string(g_strstrip(accelerator), &self->accelerator, error)) {
+		g_prefix_error(error, "accelerator: ");
+		return FALSE;
+	}
 	if (reserve != NULL && g_strcmp0(g_strstrip(reserve), "none") == 0) {
 		/* an empty reserve, distinct from NULL (the planner's default rule) */
 		self->host_reserve = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -93,18 +131,24 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
-DkvmConfig *
-dkvm_config_load(const gchar *path, GError **error)
+static DkvmConfig *
+config_load(const gchar *path, gboolean may_be_missing, GError **error)
 {
 	g_autoptr(DkvmConfig) self = dkvm_config_new();
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local_error = NULL;
 
-	if (path == NULL)
-		path = DKVM_CONFIG_DEFAULT_PATH;
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, &local_error)) {
-		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		/* only the default file may be missing: a file named on purpose
+		 * that is not there is a mistake, not "the defaults" */
+		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) &&
+		    may_be_missing)
 			return g_steal_pointer(&self);
+		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
+			            "--config %s: no such file", path);
+			return NULL;
+		}
 		g_set_error(error, DKVM_ERROR,
 		            local_error->domain == G_KEY_FILE_ERROR ? DKVM_ERROR_INVALID
 		                                                    : DKVM_ERROR_IO,
@@ -118,6 +162,20 @@ dkvm_config_load(const gchar *path, GError **error)
 	return g_steal_pointer(&self);
 }
 
+DkvmConfig *
+dkvm_config_load(const gchar *path, GError **error)
+{
+	if (path == NULL)
+		return dkvm_config_load_default(DKVM_CONFIG_DEFAULT_PATH, error);
+	return config_load(path, FALSE, error);
+}
+
+DkvmConfig *
+dkvm_config_load_default(const gchar *path, GError **error)
+{
+	return config_load(path, TRUE, error);
+}
+
 gboolean
 dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 {
@@ -129,7 +187,7 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 
 	if (path == NULL)
 		path = DKVM_CONFIG_DEFAULT_PATH;
-	/* keep the person's comments and unknown keys */
+	/* keep the person's comments */
 	g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
 	if (self->host_reserve != NULL && self->host_reserve->len == 0) {
 		g_key_file_set_string(kf, GROUP, "reserve", "none");
@@ -155,6 +213,8 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 	if (self->persist_command != NULL)
 		g_key_file_set_string(kf, GROUP, "persist_command", self->persist_command);
 	g_key_file_set_string(kf, GROUP, "data_label", self->data_label);
+	g_key_file_set_string(kf, GROUP, "accelerator",
+	                      dkvm_accelerator_to_string(self->accelerator));
 
 	data = g_key_file_to_data(kf, NULL, NULL);
 	if (g_file_get_contents(path, &old, NULL, NULL)) {
@@ -182,5 +242,6 @@ dkvm_config_get_host_settings(const DkvmConfig *self)
 		s->host_reserve = g_array_copy(self->host_reserve);
 	s->headroom_kib = self->headroom_kib;
 	s->hugepage_size_kib = self->hugepage_size_kib;
+	s->accelerator = self->accelerator;
 	return s;
 }

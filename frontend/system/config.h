@@ -1,6 +1,7 @@
 /*
- * Host settings: /etc/dkvm/dkvm.conf, a GKeyFile. A missing file means the
- * defaults; a bad value is an error naming the key (never silently ignored).
+ * Host settings: /etc/dkvm/dkvm.conf, a GKeyFile. A missing default file
+ * means the defaults; a missing file named with --config, an unknown group
+ * or key, and a bad value are errors naming it (never silently ignored).
  *
  *   [host]
  *   reserve=0,16             CPUs kept for the host (auto: planner's rule; none: no reserve)
@@ -10,6 +11,7 @@
  *   countdown=10             seconds
  *   persist_command=lbu commit   run after every change that must survive
  *   data_label=DKVMDATA      label of the persistent data partition
+ *   accelerator=auto         auto (from libvirt's capabilities), kvm or tcg
  */
 #pragma once
 
@@ -29,14 +31,20 @@ typedef struct {
 	guint countdown;
 	gchar *persist_command; /* NULL = "lbu commit" where lbu exists; "" = none */
 	gchar *data_label;
+	DkvmAccelerator accelerator; /* auto by default */
 } DkvmConfig;
 
 DkvmConfig *dkvm_config_new(void);
 void dkvm_config_free(DkvmConfig *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmConfig, dkvm_config_free)
 
-/* Loads @path (NULL: the default path). A missing file gives the defaults. */
+/* Loads @path (NULL: the default path, which may be missing: the defaults).
+ * DKVM_ERROR_NOT_FOUND when a named @path does not exist; DKVM_ERROR_INVALID
+ * for an unknown group or key or a bad value. */
 DkvmConfig *dkvm_config_load(const gchar *path, GError **error);
+
+/* Loads the default file at @path: missing, it gives the defaults. */
+DkvmConfig *dkvm_config_load_default(const gchar *path, GError **error);
 
 /* Writes @self to @path atomically (temporary file + rename, keeping a .bak). */
 gboolean dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error);

@@ -1,7 +1,8 @@
 /*
  * Reading a domain document with libxml2 and XPath. Units follow libvirt's
- * rules (unit attribute, KiB by default; KB/MB/... are powers of 1000), so a
- * file written by hand or by virt-manager reads the same as one from DKVM.
+ * rules (unit attribute in any case, KiB by default; KB/MB/... are powers of
+ * 1000), so a file written by hand or by virt-manager reads the same as one
+ * from DKVM.
  */
 #include "virt-domain-xml.h"
 
@@ -12,6 +13,7 @@
 #include <libxml/xpath.h>
 
 #include "dkvm-error.h"
+#include "spec.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
@@ -37,6 +39,7 @@ dkvm_domain_xml_free(DkvmDomainXml *self)
 	g_clear_pointer(&self->pci_hostdevs, g_ptr_array_unref);
 	g_clear_pointer(&self->usb_hostdevs, g_ptr_array_unref);
 	g_clear_pointer(&self->disks, g_ptr_array_unref);
+	g_clear_pointer(&self->hugepage_needs, g_array_unref);
 	g_free(self->nvram);
 	g_free(self);
 }
@@ -71,56 +74,12 @@ xpath_count(xmlXPathObject *obj)
 	return (guint)obj->nodesetval->nodeNr;
 }
 
-/* libvirt's scaled integers: value with unit into KiB. */
+/* libvirt's scaled integers: value with unit into KiB (one reader for all
+ * of DKVM, in domains/spec.c). */
 static gboolean
 scale_to_kib(const gchar *value, const gchar *unit, guint64 *out, GError **error)
 {
-	static const struct {
-		const gchar *unit;
-		guint64 bytes;
-	} units[] = {
-		{ "b", 1ULL },
-		{ "bytes", 1ULL },
-		{ "KB", 1000ULL },
-		{ "k", 1024ULL },
-		{ "KiB", 1024ULL },
-		{ "MB", 1000ULL * 1000 },
-		{ "m", 1024ULL * 1024 },
-		{ "MiB", 1024ULL * 1024 },
-		{ "GB", 1000ULL * 1000 * 1000 },
-		{ "g", 1024ULL * 1024 * 1024 },
-		{ "GiB", 1024ULL * 1024 * 1024 },
-		{ "TB", 1000ULL * 1000 * 1000 * 1000 },
-		{ "t", 1024ULL * 1024 * 1024 * 1024 },
-		{ "TiB", 1024ULL * 1024 * 1024 * 1024 },
-	};
-	guint64 number = 0;
-	guint64 bytes = 1024;
-
-	if (!g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT64 / 1024, &number, NULL)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", value);
-		return FALSE;
-	}
-	if (unit != NULL) {
-		gboolean found = FALSE;
-		for (guint i = 0; i < G_N_ELEMENTS(units) && !found; i++) {
-			/* libvirt takes the one-letter units in either case */
-			gboolean match = strlen(units[i].unit) == 1
-			                         ? g_ascii_strcasecmp(unit, units[i].unit) == 0
-			                         : g_strcmp0(unit, units[i].unit) == 0;
-			if (match) {
-				bytes = units[i].bytes;
-				found = TRUE;
-			}
-		}
-		if (!found) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "unknown unit '%s'",
-			            unit);
-			return FALSE;
-		}
-	}
-	*out = bytes >= 1024 ? number * (bytes / 1024) : (number * bytes + 1023) / 1024;
-	return TRUE;
+	return dkvm_parse_scaled_kib(value, unit, out, error);
 }
 
 static gboolean
@@ -172,6 +131,90 @@ read_hugepages(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError 
 	}
 	if (nodeset != NULL && g_ascii_string_to_unsigned(nodeset, 10, 0, 1023, &node, NULL))
 		self->hugepage_node = (gint)node;
+	return TRUE;
+}
+
+/* The one host node of a strict binding (mode absent means strict), else -1:
+ * pages bound elsewhere or spread over nodes come from the global pool. */
+static gint
+strict_single_node(xmlXPathContext *ctx, xmlNode *binding)
+{
+	g_autofree gchar *mode = xpath_string(ctx, binding, "@mode");
+	g_autofree gchar *nodeset = xpath_string(ctx, binding, "@nodeset");
+	guint64 node = 0;
+
+	if ((mode != NULL && g_strcmp0(mode, "strict") != 0) || nodeset == NULL ||
+	    !g_ascii_string_to_unsigned(nodeset, 10, 0, 1023, &node, NULL))
+		return -1;
+	return (gint)node;
+}
+
+static void
+add_need(GArray *needs, gint node, guint64 pages)
+{
+	DkvmHugepageNeed need = { .node = node, .pages = pages };
+	guint at = 0;
+
+	for (; at < needs->len; at++) {
+		DkvmHugepageNeed *have = &g_array_index(needs, DkvmHugepageNeed, at);
+		if (have->node == node) {
+			have->pages += pages;
+			return;
+		}
+		if (have->node > node)
+			break;
+	}
+	g_array_insert_val(needs, at, need);
+}
+
+/* Where the pages come from: each guest NUMA cell's pages from the node its
+ * <memnode> binds it to strictly; everything else from the node of
+ * <numatune><memory> (or the page's nodeset) when that is one node, else
+ * from the global pool. */
+static gboolean
+read_hugepage_needs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError **error)
+{
+	g_autoptr(xmlXPathObject) memory = xpath_nodes(ctx, root, "numatune/memory");
+	g_autoptr(xmlXPathObject) cells = xpath_nodes(ctx, root, "cpu/numa/cell");
+
+	self->hugepage_needs = g_array_new(FALSE, FALSE, sizeof(DkvmHugepageNeed));
+	if (!self->hugepages || self->hugepage_size_kib == 0)
+		return TRUE;
+	if (self->hugepage_node < 0 && xpath_count(memory) > 0)
+		self->hugepage_node = strict_single_node(ctx, memory->nodesetval->nodeTab[0]);
+	for (guint i = 0; i < xpath_count(cells); i++) {
+		xmlNode *cell = cells->nodesetval->nodeTab[i];
+		g_autofree gchar *id = xpath_string(ctx, cell, "@id");
+		g_autofree gchar *expr = NULL;
+		g_autoptr(xmlXPathObject) memnode = NULL;
+		g_autofree gchar *size = xpath_string(ctx, cell, "@memory");
+		g_autofree gchar *unit = xpath_string(ctx, cell, "@unit");
+		guint64 kib = 0;
+		gint node = self->hugepage_node;
+
+		if (size == NULL || !scale_to_kib(size, unit, &kib, error)) {
+			if (error != NULL && *error == NULL)
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+				            "cpu/numa/cell %s: no memory", id != NULL ? id : "?");
+			else
+				g_prefix_error(error, "cpu/numa/cell %s: ", id != NULL ? id : "?");
+			return FALSE;
+		}
+		if (id != NULL && strspn(id, "0123456789") == strlen(id)) {
+			expr = g_strdup_printf("numatune/memnode[@cellid='%s']", id);
+			memnode = xpath_nodes(ctx, root, expr);
+			if (xpath_count(memnode) > 0)
+				node = strict_single_node(ctx, memnode->nodesetval->nodeTab[0]);
+		}
+		add_need(self->hugepage_needs, node,
+		         (kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib);
+	}
+	if (xpath_count(cells) == 0)
+		add_need(self->hugepage_needs, self->hugepage_node,
+		         dkvm_domain_xml_hugepages_needed(self));
+	/* the cells' pages come from several nodes: no one node holds them all */
+	if (self->hugepage_needs->len > 1)
+		self->hugepage_node = -1;
 	return TRUE;
 }
 
@@ -281,7 +324,7 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 	vcpus = xpath_string(ctx, root, "vcpu");
 	if (vcpus != NULL)
 		self->vcpus = (guint)g_ascii_strtoull(vcpus, NULL, 10);
-	if (!read_hugepages(self, ctx, root, error))
+	if (!read_hugepages(self, ctx, root, error) || !read_hugepage_needs(self, ctx, root, error))
 		return NULL;
 	read_hostdevs(self, ctx, root);
 	read_disks(self, ctx, root);
@@ -294,7 +337,13 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 guint64
 dkvm_domain_xml_hugepages_needed(const DkvmDomainXml *self)
 {
+	guint64 sum = 0;
+
 	if (!self->hugepages || self->hugepage_size_kib == 0)
 		return 0;
+	for (guint i = 0; self->hugepage_needs != NULL && i < self->hugepage_needs->len; i++)
+		sum += g_array_index(self->hugepage_needs, DkvmHugepageNeed, i).pages;
+	if (sum > 0)
+		return sum; /* the cells' pages, each cell rounded up */
 	return (self->memory_kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib;
 }

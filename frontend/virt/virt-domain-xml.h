@@ -1,6 +1,7 @@
 /*
  * What the lifecycle needs to know from a domain's XML, read with libxml2:
- * memory and its hugepage backing (vm start grows the pool), the PCI and USB
+ * memory and its hugepage backing (vm start grows the pools: per host node
+ * when the guest's NUMA cells are bound to nodes), the PCI and USB
  * host devices (vm start checks them, vm monitor shows them), the disks
  * (vm delete --remove-storage), NVRAM and TPM. Read-only: DKVM's XML
  * generation lives in domains/; this only looks at a document libvirt gave us.
@@ -18,6 +19,12 @@ typedef struct {
 	gchar *target; /* "vda", "sda" */
 } DkvmDomainDisk;
 
+/* Hugepages a VM takes from one host node's pool (node -1: the global pool). */
+typedef struct {
+	gint node;
+	guint64 pages;
+} DkvmHugepageNeed;
+
 typedef struct {
 	gchar *name;
 	gchar *uuid;
@@ -25,7 +32,11 @@ typedef struct {
 	guint vcpus;               /* <vcpu> */
 	gboolean hugepages;        /* <memoryBacking><hugepages> present */
 	guint64 hugepage_size_kib; /* page size; 2048 when not given */
-	gint hugepage_node;        /* the single node of nodeset=, else -1 */
+	gint hugepage_node;        /* the one host node all pages come from, else -1 */
+	GArray *hugepage_needs;    /* DkvmHugepageNeed per host node, ascending: with guest
+	                            * NUMA cells bound to nodes (<numatune><memnode>) each
+	                            * node's cells' pages; else one need of every page on
+	                            * hugepage_node. Empty without hugepages. */
 	GPtrArray *pci_hostdevs;   /* gchar*: "0000:01:00.0" */
 	GPtrArray *usb_hostdevs;   /* gchar*: "046d:c52b" */
 	GPtrArray *disks;          /* DkvmDomainDisk* */

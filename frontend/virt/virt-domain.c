@@ -64,7 +64,13 @@ dkvm_virt_domain_lookup(virConnectPtr conn, const gchar *name_or_uuid, GError **
 virDomainPtr
 dkvm_virt_domain_define(virConnectPtr conn, const gchar *xml, GError **error)
 {
-	virDomainPtr dom = virDomainDefineXMLFlags(conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+	return dkvm_virt_domain_define_flags(conn, xml, VIR_DOMAIN_DEFINE_VALIDATE, error);
+}
+
+virDomainPtr
+dkvm_virt_domain_define_flags(virConnectPtr conn, const gchar *xml, guint flags, GError **error)
+{
+	virDomainPtr dom = virDomainDefineXMLFlags(conn, xml, flags);
 
 	if (dom == NULL) {
 		gint code = virGetLastErrorCode();

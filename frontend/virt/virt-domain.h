@@ -27,6 +27,11 @@ virDomainPtr dkvm_virt_domain_lookup(virConnectPtr conn, const gchar *name_or_uu
  */
 virDomainPtr dkvm_virt_domain_define(virConnectPtr conn, const gchar *xml, GError **error);
 
+/* The same with libvirt's define flags of the caller's choice (0: libvirt's
+ * parser alone, without the schema, as `virsh define` does). */
+virDomainPtr dkvm_virt_domain_define_flags(virConnectPtr conn, const gchar *xml, guint flags,
+                                           GError **error);
+
 /* The persistent definition (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE). */
 gchar *dkvm_virt_domain_get_xml(virDomainPtr dom, GError **error);
 

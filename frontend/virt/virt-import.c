@@ -1,7 +1,12 @@
 /*
  * Import and export of domain files. Each file goes through the same
- * dkvm_virt_domain_define() as `dkvm vm create` (VIR_DOMAIN_DEFINE_VALIDATE),
- * so an import can never define something create would have refused.
+ * dkvm_virt_domain_define() as `dkvm vm create` (VIR_DOMAIN_DEFINE_VALIDATE)
+ * first. A domain file written by a newer libvirt (e.g. <topology
+ * clusters='1'> from libvirt 10 read by 9.0) fails this libvirt's schema,
+ * yet `virsh define` takes it: libvirt's parser ignores what it does not
+ * know. Such a file is a user's existing VM, so import defines it the same
+ * way and warns with the schema's complaint; only what libvirt's parser
+ * itself refuses is an error.
  * Export uses g_file_set_contents(), which writes a temporary file and
  * renames it: a power cut leaves the old file or the new one, never half.
  */
@@ -27,6 +32,7 @@ dkvm_import_result_free(DkvmImportResult *self)
 		return;
 	g_free(self->file);
 	g_free(self->vm_name);
+	g_free(self->warning);
 	g_clear_error(&self->error);
 	g_free(self);
 }
@@ -71,6 +77,60 @@ with_existing_uuid(const gchar *xml, virDomainPtr existing, GError **error)
 	return result;
 }
 
+/* libvirt's schema message on one line, without its "cannot validate doc
+ * against /usr/share/libvirt/schemas/domain.rng" header line. */
+static gchar *
+schema_complaint(const gchar *message)
+{
+	g_auto(GStrv) lines = g_strsplit(message != NULL ? message : "", "\n", -1);
+	g_autoptr(GPtrArray) kept = g_ptr_array_new();
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_strstrip(lines[i]);
+		if (*lines[i] == '\0' ||
+		    g_str_has_prefix(lines[i], "XML document failed to validate"))
+			continue;
+		g_ptr_array_add(kept, lines[i]);
+	}
+	if (kept->len == 0)
+		return g_strdup(lines[0] != NULL ? lines[0] : "");
+	g_ptr_array_add(kept, NULL);
+	return g_strjoinv("; ", (gchar **)kept->pdata);
+}
+
+/* Defines @xml as libvirt reads it: with the schema first, then, when only
+ * the schema refused it, with libvirt's parser alone (*out_warning says so). */
+static virDomainPtr
+define_as_libvirt_reads(virConnectPtr conn, const gchar *xml, gchar **out_warning, GError **error)
+{
+	g_autoptr(GError) schema_error = NULL;
+	g_autofree gchar *complaint = NULL;
+	unsigned long version = 0;
+	virDomainPtr dom = dkvm_virt_domain_define(conn, xml, &schema_error);
+
+	if (dom != NULL)
+		return dom;
+	if (virGetLastErrorCode() != VIR_ERR_XML_INVALID_SCHEMA) {
+		g_propagate_error(error, g_steal_pointer(&schema_error));
+		return NULL;
+	}
+	complaint = schema_complaint(virGetLastErrorMessage());
+	dom = dkvm_virt_domain_define_flags(conn, xml, 0, error);
+	if (dom == NULL)
+		return NULL;
+	if (virConnectGetLibVersion(conn, &version) == 0 && version > 0)
+		*out_warning = g_strdup_printf(
+		        "libvirt %lu.%lu.%lu's schema refuses it (%s); defined as libvirt reads "
+		        "it, without what this libvirt does not know",
+		        version / 1000000, version / 1000 % 1000, version % 1000, complaint);
+	else
+		*out_warning = g_strdup_printf(
+		        "libvirt's schema refuses it (%s); defined as libvirt reads it, without "
+		        "what this libvirt does not know",
+		        complaint);
+	return dom;
+}
+
 static gboolean
 import_file(virConnectPtr conn, DkvmImportResult *result, GError **error)
 {
@@ -100,7 +160,7 @@ import_file(virConnectPtr conn, DkvmImportResult *result, GError **error)
 		g_free(xml);
 		xml = g_steal_pointer(&completed);
 	}
-	dom = dkvm_virt_domain_define(conn, xml, error);
+	dom = define_as_libvirt_reads(conn, xml, &result->warning, error);
 	return dom != NULL;
 }
 

@@ -1,13 +1,24 @@
 /*
  * Gathering one monitoring snapshot. libvirt answers most of it (vCPU info
- * and pinning, emulator and I/O thread pinning); QEMU's own thread ids come
- * from QMP because libvirt's public API does not give them; the last CPU of
- * each thread comes from procfs because that is the only place the kernel
- * says it. Each source that fails adds a note instead of failing the whole.
+ * and pinning, emulator and I/O thread pinning). QEMU's vCPU thread ids are
+ * in no public libvirt API (virDomainGetVcpus, virDomainGetStats' vcpu.*
+ * fields and the pin/IOThread calls give none), so:
+ * - on a local QEMU connection (qemu:///system, qemu:///session) they come
+ *   from procfs: libvirt runs QEMU with debug-threads=on, which names each
+ *   vCPU thread "CPU n/KVM" (or "CPU n/TCG") in /proc/PID/task/TID/comm,
+ *   PID being QEMU's from libvirt's pid file;
+ * - only on a remote connection, where this machine's /proc is not QEMU's,
+ *   they come from QMP query-cpus-fast (libvirt-qemu), which makes libvirt
+ *   log the domain as "tainted: custom-monitor"; a note says so.
+ * The last CPU of each thread comes from procfs because that is the only
+ * place the kernel says it. Each source that fails adds a note instead of
+ * failing the whole.
  */
 #include "virt-monitor.h"
 #include "json-builder-util.h"
 #include "host-path.h"
+
+#include <string.h>
 
 #include <libvirt/libvirt-qemu.h>
 #include <json-glib/json-glib.h>
@@ -150,29 +161,146 @@ qmp_vcpu_threads(virDomainPtr dom, GError **error)
 		if (cpu == NULL || !json_object_has_member(cpu, "cpu-index") ||
 		    !json_object_has_member(cpu, "thread-id"))
 			continue;
-		g_hash_table_insert(threads,
-		                    GINT_TO_POINTER(json_object_get_int_member(cpu, "cpu-index")),
-		                    GINT_TO_POINTER(json_object_get_int_member(cpu, "thread-id")));
+		g_hash_table_insert(
+		        threads,
+		        GUINT_TO_POINTER((guint)json_object_get_int_member(cpu, "cpu-index")),
+		        GSIZE_TO_POINTER((gsize)json_object_get_int_member(cpu, "thread-id")));
 	}
 	return g_steal_pointer(&threads);
 }
 
-static gint64
-read_qemu_pid(const gchar *name)
+/* Where libvirt's QEMU driver keeps its pid files for the connection's
+ * daemon (qemu_conf.c: stateDir), NULL when @conn is not a QEMU driver on
+ * this machine. */
+static gchar *
+local_qemu_state_dir(virConnectPtr conn)
 {
-	g_autofree gchar *path = g_strdup_printf("/run/libvirt/qemu/%s.pid", name);
-	g_autofree gchar *contents = NULL;
-	gint64 pid = 0;
+	g_autofree gchar *uri_string = virConnectGetURI(conn);
+	g_autoptr(GUri) uri = NULL;
+	const gchar *type = virConnectGetType(conn);
+	const gchar *scheme;
+	const gchar *host;
 
-	if (!g_file_get_contents(path, &contents, NULL, NULL))
+	if (uri_string == NULL || g_strcmp0(type, "QEMU") != 0)
+		return NULL;
+	uri = g_uri_parse(uri_string, G_URI_FLAGS_NONE, NULL);
+	if (uri == NULL)
+		return NULL;
+	scheme = g_uri_get_scheme(uri);
+	host = g_uri_get_host(uri);
+	if ((g_strcmp0(scheme, "qemu") != 0 && g_strcmp0(scheme, "qemu+unix") != 0) ||
+	    (host != NULL && *host != '\0'))
+		return NULL;
+	if (g_strcmp0(g_uri_get_path(uri), "/system") == 0)
+		return dkvm_host_path("run/libvirt/qemu");
+	if (g_strcmp0(g_uri_get_path(uri), "/session") == 0)
+		return g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu", "run", NULL);
+	return NULL;
+}
+
+/* QEMU's pid from libvirt's pid file, checked against the process's own
+ * command line (-name guest=NAME,...), so a stale file is never believed. */
+static gint64
+read_qemu_pid(const gchar *state_dir, const gchar *name, GError **error)
+{
+	g_autofree gchar *file = g_strdup_printf("%s.pid", name);
+	g_autofree gchar *path = g_build_filename(state_dir, file, NULL);
+	g_autofree gchar *contents = NULL;
+	g_autofree gchar *cmdline_relative = NULL;
+	g_autofree gchar *cmdline_path = NULL;
+	g_autofree gchar *cmdline = NULL;
+	g_autofree gchar *guest = g_strdup_printf("guest=%s", name);
+	g_autoptr(GError) local_error = NULL;
+	gsize len = 0;
+	guint64 pid = 0;
+
+	if (!g_file_get_contents(path, &contents, NULL, &local_error)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "QEMU's pid: %s",
+		            local_error->message);
 		return -1;
-	pid = g_ascii_strtoll(g_strstrip(contents), NULL, 10);
-	return pid > 0 ? pid : -1;
+	}
+	if (!g_ascii_string_to_unsigned(g_strstrip(contents), 10, 1, G_MAXINT, &pid, NULL)) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "QEMU's pid: %s holds no pid", path);
+		return -1;
+	}
+	cmdline_relative = g_strdup_printf("proc/%" G_GUINT64_FORMAT "/cmdline", pid);
+	cmdline_path = dkvm_host_path(cmdline_relative);
+	if (g_file_get_contents(cmdline_path, &cmdline, &len, NULL)) {
+		/* NUL-separated arguments: look for "guest=NAME" or "guest=NAME,..." */
+		for (const gchar *arg = cmdline; arg < cmdline + len; arg += strlen(arg) + 1) {
+			if (g_str_has_prefix(arg, guest) &&
+			    (arg[strlen(guest)] == '\0' || arg[strlen(guest)] == ','))
+				return (gint64)pid;
+		}
+	}
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
+	            "QEMU's pid: process %" G_GUINT64_FORMAT " of %s is not QEMU of VM '%s'", pid,
+	            path, name);
+	return -1;
+}
+
+gboolean
+dkvm_virt_parse_vcpu_thread_name(const gchar *comm, guint *out_vcpu)
+{
+	g_autofree gchar *text = g_strstrip(g_strdup(comm));
+	const gchar *slash;
+	g_autofree gchar *number = NULL;
+	guint64 vcpu = 0;
+
+	/* "CPU 3/KVM", "CPU 3/TCG" (QEMU's qemu_thread_create names, cut to 15
+	 * characters by the kernel: "CPU 1234/KVM" still fits) */
+	if (!g_str_has_prefix(text, "CPU "))
+		return FALSE;
+	slash = strchr(text + 4, '/');
+	if (slash == NULL || slash[1] == '\0')
+		return FALSE;
+	number = g_strndup(text + 4, (gsize)(slash - (text + 4)));
+	if (!g_ascii_string_to_unsigned(number, 10, 0, G_MAXINT, &vcpu, NULL))
+		return FALSE;
+	*out_vcpu = (guint)vcpu;
+	return TRUE;
+}
+
+GHashTable *
+dkvm_virt_vcpu_threads_from_proc(gint64 pid, GError **error)
+{
+	g_autoptr(GHashTable) threads = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autofree gchar *relative = g_strdup_printf("proc/%" G_GINT64_FORMAT "/task", pid);
+	g_autofree gchar *task_dir = dkvm_host_path(relative);
+	g_autoptr(GError) local_error = NULL;
+	g_autoptr(GDir) dir = g_dir_open(task_dir, 0, &local_error);
+	const gchar *entry;
+
+	if (dir == NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "%s", local_error->message);
+		return NULL;
+	}
+	while ((entry = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *comm_path = g_build_filename(task_dir, entry, "comm", NULL);
+		g_autofree gchar *comm = NULL;
+		guint64 tid = 0;
+		guint vcpu = 0;
+
+		/* a thread may end while the directory is read: skip it */
+		if (!g_ascii_string_to_unsigned(entry, 10, 1, G_MAXINT, &tid, NULL) ||
+		    !g_file_get_contents(comm_path, &comm, NULL, NULL) ||
+		    !dkvm_virt_parse_vcpu_thread_name(comm, &vcpu))
+			continue;
+		g_hash_table_insert(threads, GUINT_TO_POINTER(vcpu), GSIZE_TO_POINTER((gsize)tid));
+	}
+	if (g_hash_table_size(threads) == 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
+		            "no thread of QEMU (pid %" G_GINT64_FORMAT ") is named \"CPU n/...\" "
+		            "(QEMU runs without debug-threads=on)",
+		            pid);
+		return NULL;
+	}
+	return g_steal_pointer(&threads);
 }
 
 static void
 read_vcpus(DkvmVmMonitor *self, virConnectPtr conn, virDomainPtr dom, guint nvcpus,
-           gboolean running)
+           gboolean running, gboolean local)
 {
 	const gint ncpus = host_cpu_count(conn);
 	const gint maplen = ncpus > 0 ? VIR_CPU_MAPLEN(ncpus) : 0;
@@ -222,7 +350,21 @@ read_vcpus(DkvmVmMonitor *self, virConnectPtr conn, virDomainPtr dom, guint nvcp
 
 	{
 		g_autoptr(GError) error = NULL;
-		threads = qmp_vcpu_threads(dom, &error);
+
+		if (local && self->pid > 0) {
+			threads = dkvm_virt_vcpu_threads_from_proc(self->pid, &error);
+		} else if (local) {
+			/* the pid's own note says why; QMP would taint the domain */
+			return;
+		} else {
+			threads = qmp_vcpu_threads(dom, &error);
+			if (threads != NULL)
+				add_note(
+				        self, "vCPU threads",
+				        "read through QEMU's monitor (QMP query-cpus-fast) because "
+				        "the connection is not local; libvirt logs the VM as "
+				        "\"tainted: custom-monitor\"");
+		}
 		if (threads == NULL) {
 			add_note(self, "vCPU threads", error->message);
 			return;
@@ -236,7 +378,10 @@ read_vcpus(DkvmVmMonitor *self, virConnectPtr conn, virDomainPtr dom, guint nvcp
 
 		if (!g_hash_table_lookup_extended(threads, GUINT_TO_POINTER(i), NULL, &tid))
 			continue;
-		vcpu->thread_id = GPOINTER_TO_INT(tid);
+		vcpu->thread_id = (gint64)GPOINTER_TO_SIZE(tid);
+		/* on a remote host, virDomainGetVcpus' CPU above is the only one */
+		if (!local)
+			continue;
 		cpu = dkvm_virt_thread_last_cpu(self->pid, vcpu->thread_id, &error);
 		if (cpu >= 0)
 			vcpu->host_cpu = cpu;
@@ -337,6 +482,7 @@ dkvm_virt_monitor_read(virConnectPtr conn, virDomainPtr dom, GError **error)
 {
 	g_autoptr(DkvmVmMonitor) self = g_new0(DkvmVmMonitor, 1);
 	virDomainInfo info = { 0 };
+	g_autofree gchar *state_dir = NULL;
 	gboolean running;
 
 	self->name = g_strdup(virDomainGetName(dom));
@@ -357,9 +503,14 @@ dkvm_virt_monitor_read(virConnectPtr conn, virDomainPtr dom, GError **error)
 	}
 	self->state = info.state;
 	running = virDomainIsActive(dom) == 1;
-	if (running)
-		self->pid = read_qemu_pid(self->name);
-	read_vcpus(self, conn, dom, info.nrVirtCpu, running);
+	state_dir = local_qemu_state_dir(conn);
+	if (running && state_dir != NULL) {
+		g_autoptr(GError) pid_error = NULL;
+		self->pid = read_qemu_pid(state_dir, self->name, &pid_error);
+		if (self->pid < 0)
+			add_note(self, "vCPU threads", pid_error->message);
+	}
+	read_vcpus(self, conn, dom, info.nrVirtCpu, running, state_dir != NULL);
 	read_emulator_and_iothreads(self, conn, dom, running);
 	read_from_xml(self, dom);
 	return g_steal_pointer(&self);

@@ -1,6 +1,7 @@
 /*
  * What a running VM is doing, for `dkvm vm monitor`: each vCPU's QEMU thread
- * (QMP query-cpus-fast through libvirt-qemu), where it is pinned and the host
+ * (from /proc on a local connection; QMP query-cpus-fast through libvirt-qemu
+ * only on a remote one, since QMP taints the domain), where it is pinned and the host
  * CPU it last ran on (/proc/PID/task/TID/stat), its CPU time; the emulator
  * and I/O thread pinning; the hugepages behind its memory with the pool's
  * numbers; the passed-through devices. What a driver cannot tell (libvirt's
@@ -63,5 +64,16 @@ gchar *dkvm_virt_monitor_to_text(const DkvmVmMonitor *self);
  * (@pid <= 0: /proc/@tid/stat). -1 with @error set when it cannot be read.
  */
 gint dkvm_virt_thread_last_cpu(gint64 pid, gint64 tid, GError **error);
+
+/* "CPU 3/KVM" or "CPU 3/TCG" (a thread's comm, as QEMU with debug-threads=on
+ * names its vCPU threads) into 3; FALSE for any other name. */
+gboolean dkvm_virt_parse_vcpu_thread_name(const gchar *comm, guint *out_vcpu);
+
+/*
+ * QEMU's vCPU threads from DKVM_SYSFS_ROOT/proc/@pid/task/TID/comm: a table of
+ * vCPU number -> thread id (GSIZE_TO_POINTER). NULL with @error when the
+ * directory cannot be read or no thread has a vCPU name.
+ */
+GHashTable *dkvm_virt_vcpu_threads_from_proc(gint64 pid, GError **error);
 
 G_END_DECLS

@@ -229,7 +229,6 @@ dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
 	g_autofree gchar *xml = NULL;
 	g_autoptr(DkvmDomainXml) parsed = NULL;
 	guint64 pages = 0;
-	guint64 added = 0;
 	gint state = VIR_DOMAIN_NOSTATE;
 
 	if (!dkvm_virt_domain_get_state(dom, &state, error))
@@ -267,21 +266,32 @@ dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
 			g_prefix_error(error, "VM '%s': ", name);
 			return FALSE;
 		}
-		if (!dkvm_hugepage_pool_ensure(parsed->hugepage_size_kib, parsed->hugepage_node,
-		                               pages, &added, error)) {
-			g_prefix_error(error, "cannot start VM '%s': ", name);
-			return FALSE;
-		}
-		if (added > 0 && !dkvm_hugepage_pool_record(name, parsed->hugepage_size_kib,
-		                                            parsed->hugepage_node, added, error)) {
-			g_autoptr(GError) release_error = NULL;
-			g_prefix_error(error, "cannot start VM '%s': ", name);
-			if (!dkvm_hugepage_pool_release(parsed->hugepage_size_kib,
-			                                parsed->hugepage_node, added,
-			                                &release_error))
-				append_reason(*error, "the grown hugepages could not be given back",
-				              release_error);
-			return FALSE;
+		/* one pool per host node the guest's NUMA cells are bound to (or the
+		 * one node, or the global pool); each growth recorded at once, so a
+		 * later node's failure gives back the earlier nodes' pages */
+		for (guint i = 0; i < parsed->hugepage_needs->len; i++) {
+			const DkvmHugepageNeed *need =
+			        &g_array_index(parsed->hugepage_needs, DkvmHugepageNeed, i);
+			guint64 added = 0;
+
+			if (!dkvm_hugepage_pool_ensure(parsed->hugepage_size_kib, need->node,
+			                               need->pages, &added, error)) {
+				g_prefix_error(error, "cannot start VM '%s': ", name);
+				release_after_failure(name, error);
+				return FALSE;
+			}
+			if (added > 0 && !dkvm_hugepage_pool_record(name, parsed->hugepage_size_kib,
+			                                            need->node, added, error)) {
+				g_autoptr(GError) release_error = NULL;
+				g_prefix_error(error, "cannot start VM '%s': ", name);
+				if (!dkvm_hugepage_pool_release(parsed->hugepage_size_kib,
+				                                need->node, added, &release_error))
+					append_reason(*error,
+					              "the grown hugepages could not be given back",
+					              release_error);
+				release_after_failure(name, error);
+				return FALSE;
+			}
 		}
 	}
 	if (!dkvm_virt_domain_start(dom, error) || !watch_start(dom, error)) {

@@ -29,8 +29,11 @@ def main():
     dkvm, host_json = sys.argv[1], sys.argv[2]
     need("hyperfine", "hyperfine")
     need("virt-install", "virtinst")
+    # a dkvm.conf with every default (a missing --config file is refused)
+    defaults = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                            "dkvm-defaults.conf")
     dkvm_cmd = (
-        f"{dkvm} --config=/nonexistent/dkvm.conf vm create win11 --preset windows11 "
+        f"{dkvm} --config={defaults} vm create win11 --preset windows11 "
         f"--vcpus 8 --memory 16G --disk /var/lib/libvirt/images/win11.qcow2 "
         f"--network nat --host-json {host_json} --print-xml"
     )

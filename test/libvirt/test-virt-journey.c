@@ -301,6 +301,66 @@ test_thread_last_cpu(void)
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
 }
 
+/* vCPU threads as QEMU with debug-threads=on names them, read from a /proc
+ * tree under DKVM_SYSFS_ROOT (the monitor on a local connection; no QMP). */
+static void
+test_vcpu_threads_from_proc(void)
+{
+	const struct {
+		const gchar *tid, *comm;
+	} tasks[] = {
+		{ "4242", "qemu-system-x86\n" }, { "4250", "CPU 0/TCG\n" },
+		{ "4251", "CPU 1/KVM\n" },       { "4252", "IO iothread1\n" },
+		{ "4253", "CPU 12/KVM\n" },      { "4260", "vnc_worker\n" },
+	};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) threads = NULL;
+	guint vcpu = 99;
+
+	g_assert_true(dkvm_virt_parse_vcpu_thread_name("CPU 3/KVM\n", &vcpu));
+	g_assert_cmpuint(vcpu, ==, 3);
+	g_assert_true(dkvm_virt_parse_vcpu_thread_name("CPU 1234/TCG", &vcpu));
+	g_assert_cmpuint(vcpu, ==, 1234);
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("CPU x/KVM", &vcpu));
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("CPU 3", &vcpu));
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("CPU 3/", &vcpu));
+	g_assert_false(dkvm_virt_parse_vcpu_thread_name("qemu-system-x86", &vcpu));
+
+	for (guint i = 0; i < G_N_ELEMENTS(tasks); i++) {
+		g_autofree gchar *dir = g_build_filename(g_getenv("DKVM_SYSFS_ROOT"), "proc",
+		                                         "4242", "task", tasks[i].tid, NULL);
+		g_autofree gchar *comm = g_build_filename(dir, "comm", NULL);
+		g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+		g_assert_true(g_file_set_contents(comm, tasks[i].comm, -1, &error));
+	}
+	threads = dkvm_virt_vcpu_threads_from_proc(4242, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_hash_table_size(threads), ==, 3);
+	g_assert_cmpuint(GPOINTER_TO_SIZE(g_hash_table_lookup(threads, GUINT_TO_POINTER(0))), ==,
+	                 4250);
+	g_assert_cmpuint(GPOINTER_TO_SIZE(g_hash_table_lookup(threads, GUINT_TO_POINTER(1))), ==,
+	                 4251);
+	g_assert_cmpuint(GPOINTER_TO_SIZE(g_hash_table_lookup(threads, GUINT_TO_POINTER(12))), ==,
+	                 4253);
+
+	/* QEMU without debug-threads: said, not guessed */
+	g_assert_null(dkvm_virt_vcpu_threads_from_proc(4260, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
+	g_clear_error(&error);
+	{
+		g_autofree gchar *dir = g_build_filename(g_getenv("DKVM_SYSFS_ROOT"), "proc",
+		                                         "4300", "task", "4300", NULL);
+		g_autofree gchar *comm = g_build_filename(dir, "comm", NULL);
+		g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+		g_assert_true(g_file_set_contents(comm, "qemu-system-x86\n", -1, &error));
+	}
+	g_assert_null(dkvm_virt_vcpu_threads_from_proc(4300, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
+	g_assert_cmpstr(error->message, ==,
+	                "no thread of QEMU (pid 4300) is named \"CPU n/...\" (QEMU runs without "
+	                "debug-threads=on)");
+}
+
 static void
 progress_count(guint elapsed_ms, guint timeout_ms, gpointer user_data)
 {
@@ -775,6 +835,135 @@ test_hugepages(void)
 	g_assert_cmpint(virDomainUndefine(dom), ==, 0);
 }
 
+/* A guest with two NUMA cells bound to host nodes 1 and 0 (what DKVM writes
+ * for a guest larger than one node): 2 GiB on node 1, 1 GiB on node 0. */
+static const gchar *numa_hugepages_xml =
+        "<domain type='test'>\n"
+        "  <name>wide</name>\n"
+        "  <memory unit='KiB'>3145728</memory>\n"
+        "  <vcpu>3</vcpu>\n"
+        "  <memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages>"
+        "</memoryBacking>\n"
+        "  <numatune><memory mode='strict' nodeset='0-1'/>"
+        "<memnode cellid='0' mode='strict' nodeset='1'/>"
+        "<memnode cellid='1' mode='strict' nodeset='0'/></numatune>\n"
+        "  <os><type arch='x86_64'>hvm</type></os>\n"
+        "  <cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/>"
+        "<cell id='1' cpus='2' memory='1048576' unit='KiB'/></numa></cpu>\n"
+        "</domain>\n";
+
+static gchar *
+node_pool_path(gint node, const gchar *file)
+{
+	g_autofree gchar *rel =
+	        g_strdup_printf("sys/devices/system/node/node%d/hugepages/hugepages-2048kB", node);
+	return g_build_filename(tmpdir, "root", rel, file, NULL);
+}
+
+static void
+write_node_pool(gint node, const gchar *file, guint64 value)
+{
+	g_autofree gchar *path = node_pool_path(node, file);
+	g_autofree gchar *text = g_strdup_printf("%" G_GUINT64_FORMAT "\n", value);
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	write_file(path, text);
+}
+
+static guint64
+read_node_pool(gint node, const gchar *file)
+{
+	g_autofree gchar *path = node_pool_path(node, file);
+	g_autofree gchar *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return g_ascii_strtoull(text, NULL, 10);
+}
+
+/* Where a domain's pages come from: each cell's from the node its memnode
+ * binds it to; one strictly bound node without cells; else the global pool. */
+static void
+test_parse_numa_hugepages(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmDomainXml) wide = dkvm_domain_xml_parse(numa_hugepages_xml, &error);
+	g_autoptr(DkvmDomainXml) bound = dkvm_domain_xml_parse(
+	        "<domain><name>b</name><memory unit='GiB'>4</memory>"
+	        "<memoryBacking><hugepages/></memoryBacking>"
+	        "<numatune><memory mode='strict' nodeset='1'/></numatune></domain>",
+	        &error);
+	g_autoptr(DkvmDomainXml) spread = dkvm_domain_xml_parse(
+	        "<domain><name>c</name><memory unit='GiB'>4</memory>"
+	        "<memoryBacking><hugepages/></memoryBacking>"
+	        "<numatune><memory mode='interleave' nodeset='0-1'/></numatune></domain>",
+	        &error);
+	const DkvmHugepageNeed *need;
+
+	g_assert_no_error(error);
+	g_assert_cmpint(wide->hugepage_node, ==, -1);
+	g_assert_cmpuint(dkvm_domain_xml_hugepages_needed(wide), ==, 1536);
+	g_assert_cmpuint(wide->hugepage_needs->len, ==, 2);
+	need = &g_array_index(wide->hugepage_needs, DkvmHugepageNeed, 0);
+	g_assert_cmpint(need->node, ==, 0);
+	g_assert_cmpuint(need->pages, ==, 512);
+	need = &g_array_index(wide->hugepage_needs, DkvmHugepageNeed, 1);
+	g_assert_cmpint(need->node, ==, 1);
+	g_assert_cmpuint(need->pages, ==, 1024);
+
+	g_assert_cmpint(bound->hugepage_node, ==, 1);
+	g_assert_cmpuint(bound->hugepage_needs->len, ==, 1);
+	need = &g_array_index(bound->hugepage_needs, DkvmHugepageNeed, 0);
+	g_assert_cmpint(need->node, ==, 1);
+	g_assert_cmpuint(need->pages, ==, 2048);
+
+	g_assert_cmpint(spread->hugepage_node, ==, -1);
+	need = &g_array_index(spread->hugepage_needs, DkvmHugepageNeed, 0);
+	g_assert_cmpint(need->node, ==, -1);
+	g_assert_cmpuint(need->pages, ==, 2048);
+}
+
+/* start of a guest with NUMA cells: each node's pool grows by what its cell
+ * lacks there, the global pool stays; stop gives each node back its own */
+static void
+test_hugepages_numa(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom = dkvm_virt_domain_define(conn, numa_hugepages_xml, &error);
+	g_autofree gchar *record =
+	        g_build_filename(tmpdir, "root", "run", "dkvm", "hugepages", "wide", NULL);
+	guint64 global_before;
+	gboolean ok;
+
+	g_assert_no_error(error);
+	write_pool("nr_hugepages", 100);
+	write_pool("free_hugepages", 20);
+	write_pool("resv_hugepages", 0);
+	write_node_pool(0, "nr_hugepages", 10);
+	write_node_pool(0, "free_hugepages", 10);
+	write_node_pool(1, "nr_hugepages", 0);
+	write_node_pool(1, "free_hugepages", 0);
+	global_before = read_pool("nr_hugepages");
+
+	ok = dkvm_virt_start_vm(dom, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	/* node 0: cell 1's 512 pages, 10 free -> 502 added; node 1: 1024 added */
+	g_assert_cmpuint(read_node_pool(0, "nr_hugepages"), ==, 512);
+	g_assert_cmpuint(read_node_pool(1, "nr_hugepages"), ==, 1024);
+	g_assert_cmpuint(read_pool("nr_hugepages"), ==, global_before);
+	g_assert_true(g_file_test(record, G_FILE_TEST_EXISTS));
+
+	/* QEMU exits: its pages are free again; stop gives back what was grown */
+	write_node_pool(0, "free_hugepages", 512);
+	write_node_pool(1, "free_hugepages", 1024);
+	ok = dkvm_virt_stop_vm(dom, 10, FALSE, NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(read_node_pool(0, "nr_hugepages"), ==, 10);
+	g_assert_cmpuint(read_node_pool(1, "nr_hugepages"), ==, 0);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+	g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+}
+
 static gboolean
 remove_tree(const gchar *path)
 {
@@ -818,10 +1007,13 @@ main(int argc, char **argv)
 	g_test_add_func("/virt/start", test_start);
 	g_test_add_func("/virt/monitor", test_monitor);
 	g_test_add_func("/virt/thread-last-cpu", test_thread_last_cpu);
+	g_test_add_func("/virt/vcpu-threads-from-proc", test_vcpu_threads_from_proc);
 	g_test_add_func("/virt/stop-and-kill", test_stop_and_kill);
 	g_test_add_func("/virt/autostart", test_autostart);
 	g_test_add_func("/virt/hostdev-checks", test_hostdev_checks);
 	g_test_add_func("/virt/hugepages", test_hugepages);
+	g_test_add_func("/virt/parse-numa-hugepages", test_parse_numa_hugepages);
+	g_test_add_func("/virt/hugepages-numa", test_hugepages_numa);
 	g_test_add_func("/virt/import", test_import);
 	g_test_add_func("/virt/export-round-trip", test_export_round_trip);
 	g_test_add_func("/virt/delete", test_delete);

@@ -248,10 +248,18 @@ def libvirtd_not_running():
 
 @test
 def bad_uri():
-    expect(dkvm("vm", "list", uri="bogus:///x"), 5, "",
-           "dkvm: cannot connect to libvirt at bogus:///x: no connection driver available "
-           "for bogus:///x\n"
-           "hint: check the URI given with --connect or in LIBVIRT_DEFAULT_URI\n")
+    # libvirt hands an unknown scheme to its remote driver, so the answer
+    # depends on whether this machine's libvirtd runs (the system suite and
+    # other users start and stop it): its refusal, or no daemon at all
+    r = dkvm("vm", "list", uri="bogus:///x")
+    no_driver = ("dkvm: cannot connect to libvirt at bogus:///x: no connection driver "
+                 "available for bogus:///x\n"
+                 "hint: check the URI given with --connect or in LIBVIRT_DEFAULT_URI\n")
+    no_daemon = ("dkvm: cannot connect to libvirt at bogus:///x: Failed to connect socket to "
+                 "'/var/run/libvirt/libvirt-sock': No such file or directory\n"
+                 "hint: is libvirtd running? (Alpine: rc-service libvirtd start)\n")
+    expect(r, 5, "")
+    assert r.stderr in (no_driver, no_daemon), r.stderr
     missing = os.path.join(TMP, "no-node.xml")
     expect(dkvm("vm", "list", uri="test://" + missing), 5, "",
            f"dkvm: cannot connect to libvirt at test://{missing}: XML error: failed to parse "
@@ -325,6 +333,50 @@ def import_reports_a_corrupt_file_and_imports_the_rest():
     expect(dkvm("vm", "import", empty), 0, f"no domain files (*.xml) in {empty}\n", "")
     expect(dkvm("vm", "import", os.path.join(TMP, "missing")), 3, "",
            f"dkvm: cannot import {TMP}/missing: no such file or directory\n")
+
+
+@test
+def import_what_libvirt_accepts():
+    d = os.path.join(TMP, "import-accepts")
+    os.makedirs(d)
+    files = {
+        # written by a newer libvirt: 9.0's schema has no clusters attribute
+        "newer.xml": domain_file("newer", "<vcpu>8</vcpu><cpu><topology sockets='1' dies='1' "
+                                          "clusters='1' cores='4' threads='2'/></cpu>"),
+        # libvirt takes units in any case
+        "kib.xml": domain_file("kib").replace("<memory unit='MiB'>512</memory>",
+                                              "<memory unit='kib'>524288</memory>"),
+        # refused by libvirt's parser itself, not only by its schema
+        "itco.xml": domain_file("itco", "<devices><watchdog model='itco' action='reset'/>"
+                                        "</devices>"),
+        "huge.xml": domain_file("huge2").replace("<memory unit='MiB'>512</memory>",
+                                                 "<memory unit='TiB'>17179869184</memory>"),
+    }
+    for name, text in files.items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    path = os.path.join(d, "newer.xml")
+    r = dkvm("vm", "import", path)
+    expect(r, 0, f"imported VM 'newer' from {path}\n")
+    assert r.stderr.startswith(f"dkvm: warning: {path}: libvirt "), r.stderr
+    assert r.stderr.endswith("'s schema refuses it (Extra element cpu in interleave; Element "
+                             "domain failed to validate content); defined as libvirt reads "
+                             "it, without what this libvirt does not know\n"), r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+
+    path = os.path.join(d, "kib.xml")
+    expect(dkvm("vm", "import", path), 0, f"imported VM 'kib' from {path}\n", "")
+
+    path = os.path.join(d, "itco.xml")
+    r = dkvm("vm", "import", path)
+    expect(r, 2, "", f"dkvm: skipped {path}: libvirt refused the domain: unsupported "
+                     "configuration: unknown watchdog model 'itco'\n"
+                     "dkvm: import: 1 of 1 file skipped\n")
+
+    path = os.path.join(d, "huge.xml")
+    expect(dkvm("vm", "import", path), 2, "",
+           f"dkvm: skipped {path}: memory: 17179869184 TiB is too large (libvirt takes at "
+           "most 8 EiB)\ndkvm: import: 1 of 1 file skipped\n")
 
 
 @test
@@ -420,6 +472,79 @@ def failing_persist_command():
            f"imported VM 'delta' from {d}/delta.xml\n", NOT_SAVED)
     expect(dkvm("save", conf=conf), 6, "", NOT_SAVED)
     expect(dkvm("save"), 0, "saved\n", "")
+
+
+# The reviewed host JSON of the ryzen-5950x fixture: its boot stick (0781:5567,
+# port 1-2) is a USB device the host needs.
+HOST_5950X = os.path.join(os.path.dirname(NODE), "..", "hosts-json", "ryzen-5950x.json")
+STICK_REFUSED = ("dkvm: cannot pass through USB device 0781:5567 (SanDisk Cruzer Blade, "
+                 "port 1-2): the host needs it: DKVM boot medium (/dev/sdb1)\n")
+# (options, exit status, stderr) that plan, create and edit must all refuse alike
+BAD_OPTIONS = [
+    (["--vcpus", "0"], 2, "dkvm: --vcpus '0': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "-3"], 2, "dkvm: --vcpus '-3': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "two"], 2, "dkvm: --vcpus 'two': expected a whole number from 1 to 4096\n"),
+    (["--disk", "/dev/sda"], 2,
+     "dkvm: invalid disk '/dev/sda': kernel device names change between boots; use its "
+     "/dev/disk/by-id/ link\n"),
+    (["--disk", "images/win.qcow2"], 2,
+     "dkvm: invalid disk 'images/win.qcow2': the path must be absolute\n"),
+    (["--cdrom", "Win11.iso"], 2,
+     "dkvm: invalid CD-ROM image 'Win11.iso': the path must be absolute\n"),
+    (["--evdev", "kbd"], 2,
+     "dkvm: invalid input device 'kbd': the path must be absolute (/dev/input/by-id/...)\n"),
+    (["--usb", "0781:5567"], 4, STICK_REFUSED),
+    (["--usb-optional", "0781:5567"], 4, STICK_REFUSED),
+]
+VM_OPTIONS = ["--preset", "linux", "--vcpus", "2", "--memory", "1G", "--network", "none",
+              "--host-json", HOST_5950X]
+
+
+def kvm_node():
+    """A test-driver node file holding one DKVM-made KVM domain, 'made', so
+    that `vm edit` has a domain it manages (node.xml's VMs are type 'test')."""
+    path = os.path.join(TMP, "kvm-node.xml")
+    if not os.path.exists(path):
+        r = dkvm("vm", "create", "made", *VM_OPTIONS, "--print-xml")
+        expect(r, 0)
+        with open(NODE) as f:
+            node = f.read()
+        cpu = node[node.index("<cpu>"):node.index("</memory>") + len("</memory>")]
+        with open(path, "w") as f:
+            f.write(f"<node>{cpu}{r.stdout}</node>\n")
+    return "test://" + path
+
+
+@test
+def bad_options_are_refused_alike_by_plan_create_and_edit():
+    uri = kvm_node()
+    expect(dkvm("vm", "edit", "made", "--vcpus", "3", "--host-json", HOST_5950X,
+                "--print-xml", uri=uri), 0)
+    for options, rc, err in BAD_OPTIONS:
+        expect(dkvm("plan", *VM_OPTIONS, *options), rc, "", err)
+        expect(dkvm("vm", "create", "new", *VM_OPTIONS, *options, "--print-xml"), rc, "", err)
+        expect(dkvm("vm", "create", "new", *VM_OPTIONS, *options), rc, "", err)
+        # refused before anything is defined: no "VM 'made' changed", nothing printed
+        expect(dkvm("vm", "edit", "made", "--host-json", HOST_5950X, *options, uri=uri),
+               rc, "", err)
+        expect(dkvm("vm", "edit", "made", "--host-json", HOST_5950X, *options,
+                    "--print-xml", uri=uri), rc, "", err)
+
+
+@test
+def lock_memory_is_off_by_default_and_warned_about_when_given():
+    r = dkvm("vm", "create", "new", *VM_OPTIONS, "--print-xml")
+    expect(r, 0)
+    assert "<locked/>" not in r.stdout and "<hugepages>" in r.stdout, r.stdout
+    assert "CAP_SYS_RESOURCE" not in r.stderr, r.stderr
+    r = dkvm("vm", "create", "new", *VM_OPTIONS, "--lock-memory", "--print-xml")
+    expect(r, 0)
+    assert "<locked/>" in r.stdout, r.stdout
+    assert ("--lock-memory: libvirtd needs CAP_SYS_RESOURCE to lift QEMU's memlock limit"
+            in r.stderr), r.stderr
+    r = dkvm("plan", *VM_OPTIONS, "--lock-memory", "--json")
+    expect(r, 0)
+    assert any("CAP_SYS_RESOURCE" in w for w in json.loads(r.stdout)["warnings"]), r.stdout
 
 
 def main():

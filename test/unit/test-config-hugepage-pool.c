@@ -24,6 +24,7 @@
 #include "hugepage-pool.h"
 
 #define POOL  "sys/kernel/mm/hugepages/hugepages-2048kB"
+#define NODE0 "sys/devices/system/node/node0/hugepages/hugepages-2048kB"
 #define NODE1 "sys/devices/system/node/node1/hugepages/hugepages-2048kB"
 
 typedef struct {
@@ -211,6 +212,66 @@ test_record_round_trip(Fixture *fx, gconstpointer data)
 	g_assert_true(dkvm_hugepage_pool_release_recorded("win11", &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 98);
+}
+
+/* A VM whose guest NUMA cells sit on nodes 0 and 1 (what `vm start` does
+ * for each cell's node): each node's pool grows by what that node lacks and
+ * the global pool is left alone; the record holds one group per node and the
+ * stop gives each node back exactly its own. A node that cannot give its part
+ * after another node grew: releasing the record puts the first node back. */
+static void
+test_per_node(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *record = g_build_filename(fx->root, "run/dkvm/hugepages/wide", NULL);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	guint64 added0 = 0, added1 = 0, added = 0;
+
+	pool_set(fx->root, NODE0, 2, 2, -1);
+	/* cell 0 on node 0: 10 pages, 2 free there -> 8 added */
+	g_assert_true(dkvm_hugepage_pool_ensure(2048, 0, 10, &added0, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(added0, ==, 8);
+	g_assert_true(dkvm_hugepage_pool_record("wide", 2048, 0, added0, &error));
+	/* cell 1 on node 1: 12 pages, 8 free there -> 4 added */
+	g_assert_true(dkvm_hugepage_pool_ensure(2048, 1, 12, &added1, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(added1, ==, 4);
+	g_assert_true(dkvm_hugepage_pool_record("wide", 2048, 1, added1, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(get(fx->root, NODE0 "/nr_hugepages"), ==, 10);
+	g_assert_cmpuint(get(fx->root, NODE1 "/nr_hugepages"), ==, 12);
+	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 100);
+	g_assert_true(g_key_file_load_from_file(kf, record, G_KEY_FILE_NONE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_key_file_get_uint64(kf, "node0/hugepages-2048kB", "pages", NULL), ==, 8);
+	g_assert_cmpint(g_key_file_get_integer(kf, "node0/hugepages-2048kB", "node", NULL), ==, 0);
+	g_assert_cmpuint(g_key_file_get_uint64(kf, "node1/hugepages-2048kB", "pages", NULL), ==, 4);
+	g_assert_false(g_key_file_has_group(kf, "hugepages-2048kB"));
+
+	/* stop: QEMU's pages are free again on both nodes */
+	pool_set(fx->root, NODE0, 10, 10, -1);
+	pool_set(fx->root, NODE1, 12, 12, -1);
+	g_assert_true(dkvm_hugepage_pool_release_recorded("wide", &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(get(fx->root, NODE0 "/nr_hugepages"), ==, 2);
+	g_assert_cmpuint(get(fx->root, NODE1 "/nr_hugepages"), ==, 8);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+
+	/* node 0 grows, then node 3 has no pool: the start gives node 0 back */
+	pool_set(fx->root, NODE0, 2, 2, -1);
+	g_assert_true(dkvm_hugepage_pool_ensure(2048, 0, 10, &added, &error));
+	g_assert_true(dkvm_hugepage_pool_record("wide", 2048, 0, added, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(get(fx->root, NODE0 "/nr_hugepages"), ==, 10);
+	g_assert_false(dkvm_hugepage_pool_ensure(2048, 3, 4, &added, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	pool_set(fx->root, NODE0, 10, 10, -1); /* the kernel: the new pages are free */
+	g_assert_true(dkvm_hugepage_pool_release_recorded("wide", &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(get(fx->root, NODE0 "/nr_hugepages"), ==, 2);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -412,6 +473,7 @@ main(int argc, char **argv)
 	ADD("/hugepage-pool/release", test_release);
 	ADD("/hugepage-pool/record-round-trip", test_record_round_trip);
 	ADD("/hugepage-pool/record-bad", test_record_bad);
+	ADD("/hugepage-pool/per-node", test_per_node);
 	ADD("/hugepage-pool/partial-grow-restores", test_partial_grow_restores);
 	ADD("/hugepage-pool/grow-after-compaction", test_grow_after_compaction);
 	ADD("/hugepage-pool/shortfall-compaction-fails", test_shortfall_compaction_fails);

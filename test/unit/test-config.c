@@ -1,7 +1,8 @@
 /*
- * dkvm.conf: defaults when the file is missing, every key read, every bad
- * value refused with the key's name, and saving that keeps a person's
- * comments and unknown keys and leaves a backup of the old file.
+ * dkvm.conf: defaults when the default file is missing, a missing named file
+ * refused, every key read, every bad value and unknown key or group refused
+ * with its name, and saving that keeps a person's comments and leaves a
+ * backup of the old file.
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -47,11 +48,12 @@ write_conf(Fixture *fx, const gchar *text)
 	g_assert_no_error(error);
 }
 
+/* The default file missing: the defaults. */
 static void
 test_missing_file(Fixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(DkvmConfig) config = dkvm_config_load(fx->path, &error);
+	g_autoptr(DkvmConfig) config = dkvm_config_load_default(fx->path, &error);
 
 	g_assert_no_error(error);
 	g_assert_nonnull(config);
@@ -62,6 +64,90 @@ test_missing_file(Fixture *fx, gconstpointer data)
 	g_assert_cmpuint(config->countdown, ==, 10);
 	g_assert_null(config->persist_command);
 	g_assert_cmpstr(config->data_label, ==, "DKVMDATA");
+	g_assert_cmpint(config->accelerator, ==, DKVM_ACCELERATOR_AUTO);
+}
+
+/* A file named with --config that is not there is refused (exit 3), never
+ * taken for the defaults. */
+static void
+test_missing_named_file(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmConfig) config = dkvm_config_load(fx->path, &error);
+
+	g_assert_null(config);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_assert_nonnull(strstr(error->message, fx->path));
+	g_assert_cmpint(dkvm_error_exit_code(error), ==, 3);
+}
+
+/* An unknown key or group is refused with its name (a typo is never
+ * silently ignored), on one line. */
+static void
+test_unknown_key_or_group(Fixture *fx, gconstpointer data)
+{
+	struct {
+		const gchar *text;
+		const gchar *named;
+	} bad[] = {
+		{ "[host]\nreserv=0\n", "unknown key 'reserv' in [host]" },
+		{ "[host]\ncountdown=3\nacclerator=tcg\n", "unknown key 'acclerator'" },
+		{ "[hots]\ncountdown=3\n", "unknown group [hots]" },
+		{ "[host]\ncountdown=3\n[vm]\nname=x\n", "unknown group [vm]" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(DkvmConfig) config = NULL;
+
+		write_conf(fx, bad[i].text);
+		config = dkvm_config_load(fx->path, &error);
+		g_assert_null(config);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+		g_assert_nonnull(strstr(error->message, fx->path));
+		g_assert_nonnull(strstr(error->message, bad[i].named));
+		g_assert_null(strchr(error->message, '\n'));
+	}
+}
+
+/* accelerator: auto, kvm, tcg into the host settings; anything else refused. */
+static void
+test_accelerator(Fixture *fx, gconstpointer data)
+{
+	const struct {
+		const gchar *value;
+		DkvmAccelerator expected;
+	} good[] = {
+		{ "auto", DKVM_ACCELERATOR_AUTO },
+		{ "kvm", DKVM_ACCELERATOR_KVM },
+		{ " tcg ", DKVM_ACCELERATOR_TCG },
+	};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmConfig) bad = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autoptr(DkvmConfig) config = NULL;
+		g_autoptr(DkvmConfig) again = NULL;
+		g_autoptr(DkvmHostSettings) settings = NULL;
+		g_autofree gchar *text = g_strdup_printf("[host]\naccelerator=%s\n", good[i].value);
+
+		write_conf(fx, text);
+		config = dkvm_config_load(fx->path, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(config->accelerator, ==, good[i].expected);
+		settings = dkvm_config_get_host_settings(config);
+		g_assert_cmpint(settings->accelerator, ==, good[i].expected);
+		/* saved and read back the same */
+		g_assert_true(dkvm_config_save(config, fx->path, &error));
+		again = dkvm_config_load(fx->path, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(again->accelerator, ==, good[i].expected);
+	}
+	write_conf(fx, "[host]\naccelerator=hvf\n");
+	bad = dkvm_config_load(fx->path, &error);
+	g_assert_null(bad);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_nonnull(strstr(error->message, "accelerator: unknown accelerator 'hvf'"));
 }
 
 static void
@@ -73,7 +159,7 @@ test_all_keys(Fixture *fx, gconstpointer data)
 
 	write_conf(fx, "# my host\n[host]\nreserve=0,8\nhugepage_size=1G\nheadroom=2G\n"
 	               "default_vm=win11\ncountdown=5\npersist_command=lbu commit -d\n"
-	               "data_label=VMDATA\n");
+	               "data_label=VMDATA\naccelerator=kvm\n");
 	config = dkvm_config_load(fx->path, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(config->host_reserve->len, ==, 2);
@@ -89,6 +175,7 @@ test_all_keys(Fixture *fx, gconstpointer data)
 	g_assert_cmpuint(settings->host_reserve->len, ==, 2);
 	g_assert_cmpuint(settings->hugepage_size_kib, ==, 1048576);
 	g_assert_cmpuint(settings->headroom_kib, ==, 2097152);
+	g_assert_cmpint(settings->accelerator, ==, DKVM_ACCELERATOR_KVM);
 }
 
 static void
@@ -173,7 +260,7 @@ test_save_round_trip(Fixture *fx, gconstpointer data)
 	g_autofree gchar *text = NULL;
 	g_autofree gchar *backup_path = g_strconcat(fx->path, ".bak", NULL);
 	g_autofree gchar *backup = NULL;
-	const gchar *original = "# kept by hand\n[host]\ncountdown=7\nmy_own_key=yes\n";
+	const gchar *original = "# kept by hand\n[host]\ncountdown=7\n# my note\n";
 
 	write_conf(fx, original);
 	config = dkvm_config_load(fx->path, &error);
@@ -188,7 +275,7 @@ test_save_round_trip(Fixture *fx, gconstpointer data)
 	g_file_get_contents(fx->path, &text, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(strstr(text, "# kept by hand"));
-	g_assert_nonnull(strstr(text, "my_own_key=yes"));
+	g_assert_nonnull(strstr(text, "# my note"));
 	g_file_get_contents(backup_path, &backup, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpstr(backup, ==, original);
@@ -208,6 +295,9 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 	ADD("/config/missing-file", test_missing_file);
+	ADD("/config/missing-named-file", test_missing_named_file);
+	ADD("/config/unknown-key-or-group", test_unknown_key_or_group);
+	ADD("/config/accelerator", test_accelerator);
 	ADD("/config/all-keys", test_all_keys);
 	ADD("/config/persist-command-forms", test_persist_command_forms);
 	ADD("/config/reserve-none", test_reserve_none);

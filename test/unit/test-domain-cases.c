@@ -102,7 +102,8 @@ build_win11_plain(void)
 }
 
 /* Windows 11 on the reviewed ryzen-5950x host (hosts-json golden): 1 GiB
- * pages reserved at boot, the RTX 3080 with its audio function, 12 vCPUs. */
+ * pages reserved at boot, the RTX 3080 with its audio function, 12 vCPUs,
+ * and --lock-memory (off by default) for <locked/>. */
 static DkvmSpec *
 build_win11_5950x(void)
 {
@@ -111,6 +112,7 @@ build_win11_5950x(void)
 	spec->uuid = g_strdup("c0ffee00-5950-4a00-8000-000000003080");
 	spec->vcpus = 12;
 	spec->memory_kib = 8 * 1024 * 1024;
+	spec->lock_memory = TRUE;
 	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
 	g_ptr_array_add(
 	        spec->disks,
@@ -153,6 +155,21 @@ build_win10_tcg(void)
 	return spec;
 }
 
+/* Linux on a two-node host (2 x 8 cores x 2 threads, 64 GiB per node), 24
+ * vCPUs: more than one node holds, so the guest gets one NUMA cell per node,
+ * each bound to its node with its hugepages there. */
+static DkvmSpec *
+build_linux_numa(void)
+{
+	DkvmSpec *spec = dkvm_spec_new("compute", DKVM_PRESET_LINUX);
+
+	spec->uuid = g_strdup("4e554d41-0000-4c00-8000-000000000024");
+	spec->vcpus = 24;
+	spec->memory_kib = 48 * 1024 * 1024;
+	g_ptr_array_add(spec->disks, dkvm_disk_new("/var/lib/libvirt/images/compute.qcow2"));
+	return spec;
+}
+
 const DkvmDomainCase dkvm_domain_cases[] = {
 	{ "win11-gpu-amd", "amd-16c-gpu", build_win11_gpu },
 	{ "win10-xeon-node1", "xeon-2node", build_win10_xeon },
@@ -161,6 +178,7 @@ const DkvmDomainCase dkvm_domain_cases[] = {
 	{ "win11-ryzen-5950x", "hosts-json/ryzen-5950x", build_win11_5950x },
 	{ "linux-gpu-amd", "amd-16c-gpu", build_linux_gpu },
 	{ "win10-tcg-intel", "intel-6c-tcg", build_win10_tcg },
+	{ "linux-numa-2node", "epyc-2node", build_linux_numa },
 	{ NULL, NULL, NULL },
 };
 
@@ -202,7 +220,7 @@ dkvm_test_plan(const DkvmHostFacts *host, const DkvmSpec *spec)
 {
 	g_autoptr(DkvmHostSettings) settings = dkvm_host_settings_new();
 	g_autoptr(GError) error = NULL;
-	DkvmPlan *plan = dkvm_plan_new(host, spec, settings, &error);
+	DkvmPlan *plan = dkvm_plan_new(host, NULL, spec, settings, &error);
 
 	g_assert_no_error(error);
 	return plan;

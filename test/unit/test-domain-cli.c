@@ -35,8 +35,9 @@ run_dkvm(Run *r, const gchar *const *args)
 
 	g_assert_nonnull(bin);
 	g_ptr_array_add(argv, g_strdup(bin));
-	/* no dkvm.conf from this machine: the defaults */
-	g_ptr_array_add(argv, g_strdup("--config=/nonexistent/dkvm.conf"));
+	/* no dkvm.conf from this machine: one with every default */
+	g_ptr_array_add(argv, g_strdup("--config"));
+	g_ptr_array_add(argv, dkvm_test_data_path("dkvm-defaults.conf", NULL));
 	for (guint i = 0; args[i] != NULL; i++) {
 		if (g_str_has_prefix(args[i], "HOSTS-JSON:")) {
 			/* the host helper's reviewed goldens, test/data/hosts-json */
@@ -176,6 +177,7 @@ test_create_5950x(void)
 		"046d:c52b",
 		"--usb-optional",
 		"045e:02ea",
+		"--lock-memory",
 		"HOSTS-JSON:ryzen-5950x",
 		"--print-xml",
 		NULL,

@@ -99,6 +99,7 @@ test_owned_rows_exercised(void)
 		g_ptr_array_add(docs, dkvm_test_create(c, NULL, NULL, NULL));
 	/* the rows DKVM only ever removes show up in a hand-made domain */
 	g_ptr_array_add(docs, read_fixture("win10-handmade.xml"));
+	g_ptr_array_add(docs, read_fixture("threadripper-numa.xml"));
 	for (guint i = 0; rows[i].xpath != NULL; i++) {
 		guint hits = 0;
 		for (guint j = 0; j < docs->len; j++)
@@ -186,6 +187,112 @@ test_preserve_handmade(void)
 	        1);
 }
 
+/* A hand-made domain with its own guest NUMA cell (modelled on a published
+ * Threadripper domain), edited to 24 vCPUs on the two-node host: the cells
+ * are rewritten from the plan, one per host node with a strict memnode
+ * each, the note says what they were, and nothing outside the owned rows
+ * moves. Then back to 16 vCPUs: one node holds them, the cells go. */
+static void
+test_rewrite_handmade_numa(void)
+{
+	g_autofree gchar *xml = read_fixture("threadripper-numa.xml");
+	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("epyc-2node");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(xml, &error);
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmPlan) small_plan = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *again = NULL;
+	g_autofree gchar *small = NULL;
+	g_autofree gchar *note = NULL;
+	g_autofree gchar *small_note = NULL;
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+
+	g_assert_no_error(error);
+	/* the reader takes the size from <memory>, not from the cells */
+	g_assert_cmpuint(spec->memory_kib, ==, 15360000);
+	g_assert_cmpuint(spec->vcpus, ==, 16);
+	spec->vcpus = 24;
+	plan = dkvm_test_plan(host, spec);
+	g_assert_cmpuint(plan->cpu->numa_cells->len, ==, 2);
+
+	out = dkvm_domain_apply_xml(xml, spec, plan, host, &error);
+	g_assert_no_error(error);
+	dkvm_test_assert_golden(out, "domains/edited/threadripper-numa.applied.xml");
+	again = dkvm_domain_apply_xml(out, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(again, ==, out);
+	g_assert_cmpuint(count(out, "/domain/cpu/numa/cell"), ==, 2);
+	g_assert_cmpuint(count(out, "/domain/cpu/numa/cell[@id='0' and @cpus='0-11' and "
+	                            "@memory='7680000' and @unit='KiB']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/cpu/numa/cell[@id='1' and @cpus='12-23' and "
+	                            "@memory='7680000' and @unit='KiB']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/numatune/memory[@mode='strict' and @nodeset='0-1']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/numatune/memnode[@cellid='0' and @mode='strict' and "
+	                            "@nodeset='1']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/numatune/memnode[@cellid='1' and @mode='strict' and "
+	                            "@nodeset='0']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/cpu/topology[@sockets='2' and @dies='1' and "
+	                            "@cores='6' and @threads='2']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(out, "/domain/memory[text()='15360000']"), ==, 1);
+	note = dkvm_domain_numa_note(xml, out);
+	g_assert_cmpstr(note, ==,
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-15, "
+	                "15000 MiB; now cell 0: vCPUs 0-11, 7500 MiB; cell 1: vCPUs 12-23, 7500 "
+	                "MiB");
+	g_assert_null(dkvm_domain_numa_note(out, again));
+	/* everything outside the owned rows stays */
+	before = strip_owned(xml);
+	after = strip_owned(out);
+	g_assert_cmpstr(after, ==, before);
+
+	/* memory alone (`vm edit --memory 20G`): the cells keep their vCPUs and
+	 * nodes and share the new size, in whole 2 MiB pages */
+	{
+		g_autoptr(DkvmPlan) bigger_plan = NULL;
+		g_autofree gchar *bigger = NULL;
+		g_autofree gchar *bigger_note = NULL;
+		spec->memory_kib = 20 * 1024 * 1024;
+		bigger_plan = dkvm_test_plan(host, spec);
+		bigger = dkvm_domain_apply_xml_areas(out, spec, bigger_plan, host,
+		                                     DKVM_DOMAIN_AREA_MEMORY, &error);
+		g_assert_no_error(error);
+		g_assert_cmpuint(count(bigger, "/domain/cpu/numa/cell[@id='0' and @cpus='0-11' and "
+		                               "@memory='10485760']"),
+		                 ==, 1);
+		g_assert_cmpuint(count(bigger,
+		                       "/domain/cpu/numa/cell[@id='1' and @cpus='12-23' and "
+		                       "@memory='10485760']"),
+		                 ==, 1);
+		g_assert_cmpuint(count(bigger, "/domain/numatune/memnode"), ==, 2);
+		g_assert_cmpuint(count(bigger, "/domain/memory[text()='20971520']"), ==, 1);
+		bigger_note = dkvm_domain_numa_note(out, bigger);
+		g_assert_cmpstr(
+		        bigger_note, ==,
+		        "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs "
+		        "0-11, 7500 MiB; cell 1: vCPUs 12-23, 7500 MiB; now cell 0: vCPUs "
+		        "0-11, 10240 MiB; cell 1: vCPUs 12-23, 10240 MiB");
+		spec->memory_kib = 15360000;
+	}
+
+	spec->vcpus = 16;
+	small_plan = dkvm_test_plan(host, spec);
+	small = dkvm_domain_apply_xml(out, spec, small_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(count(small, "/domain/cpu/numa"), ==, 0);
+	g_assert_cmpuint(count(small, "/domain/numatune/memnode"), ==, 0);
+	g_assert_cmpuint(count(small, "/domain/numatune/memory[@nodeset='1']"), ==, 1);
+	small_note = dkvm_domain_numa_note(out, small);
+	g_assert_nonnull(small_note);
+}
+
 /* A domain DKVM made, then edited with `virsh edit`: DKVM's next apply keeps
  * the edits, also those inside DKVM's own devices (boot order, address). */
 static void
@@ -260,6 +367,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/domain-edits/owned-rows-exercised", test_owned_rows_exercised);
 	g_test_add_func("/domain-edits/preserve-handmade", test_preserve_handmade);
+	g_test_add_func("/domain-edits/rewrite-handmade-numa", test_rewrite_handmade_numa);
 	g_test_add_func("/domain-edits/preserve-after-edit", test_preserve_after_edit);
 	return g_test_run();
 }

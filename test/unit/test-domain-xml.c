@@ -232,39 +232,56 @@ test_read_foreign(void)
 	g_assert_cmpuint(spec->disks->len, ==, 0);
 }
 
-/* <locked/> comes with pinned hugepages unless turned off, and reads back. */
+/* <locked/> is off by default; --lock-memory adds it to pinned hugepage
+ * memory with a warning about CAP_SYS_RESOURCE, and both read back. */
 static void
 test_lock_memory(void)
 {
 	g_autoptr(DkvmHostFacts) host = dkvm_test_load_host("amd-16c-gpu");
 	g_autoptr(DkvmSpec) spec = dkvm_spec_new("locked", DKVM_PRESET_LINUX);
 	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmPlan) locked_plan = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *locked = NULL;
 	g_autofree gchar *unlocked = NULL;
-	g_autoptr(DkvmSpec) back = NULL;
+	g_autofree gchar *locked = NULL;
+	g_autoptr(DkvmSpec) back_unlocked = NULL;
+	g_autoptr(DkvmSpec) back_locked = NULL;
+	gboolean warned = FALSE;
 
+	g_assert_false(spec->lock_memory);
 	spec->memory_kib = 4 * 1024 * 1024;
 	plan = dkvm_test_plan(host, spec);
-	locked = dkvm_domain_create_xml(spec, plan, host, &error);
-	g_assert_no_error(error);
-	g_assert_nonnull(strstr(locked, "<locked/>"));
-
-	spec->lock_memory = FALSE;
-	unlocked = dkvm_domain_apply_xml(locked, spec, plan, host, &error);
+	for (guint i = 0; i < plan->warnings->len; i++)
+		g_assert_null(strstr(g_ptr_array_index(plan->warnings, i), "CAP_SYS_RESOURCE"));
+	unlocked = dkvm_domain_create_xml(spec, plan, host, &error);
 	g_assert_no_error(error);
 	g_assert_null(strstr(unlocked, "<locked/>"));
 	g_assert_nonnull(strstr(unlocked, "<hugepages>"));
-	back = dkvm_domain_read_spec(unlocked, &error);
+	back_unlocked = dkvm_domain_read_spec(unlocked, &error);
 	g_assert_no_error(error);
-	g_assert_false(back->lock_memory);
-	g_assert_true(back->hugepages);
-	g_assert_true(back->pinning);
+	g_assert_false(back_unlocked->lock_memory);
+	g_assert_true(back_unlocked->hugepages);
+	g_assert_true(back_unlocked->pinning);
+
+	spec->lock_memory = TRUE;
+	locked_plan = dkvm_test_plan(host, spec);
+	for (guint i = 0; i < locked_plan->warnings->len; i++)
+		warned |= strstr(g_ptr_array_index(locked_plan->warnings, i),
+		                 "libvirtd needs CAP_SYS_RESOURCE") != NULL;
+	g_assert_true(warned);
+	locked = dkvm_domain_apply_xml(unlocked, spec, locked_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(locked, "<locked/>"));
+	back_locked = dkvm_domain_read_spec(locked, &error);
+	g_assert_no_error(error);
+	g_assert_true(back_locked->lock_memory);
 }
 
 /* vm edit --memory on a hand-made domain: the memory changes, the CPU model
- * and Hyper-V set the person chose stay; a guest NUMA topology that would
- * override the new size is refused with its message. */
+ * and Hyper-V set the person chose stay; a hand-made guest NUMA cell keeps
+ * its vCPUs and takes the new size (libvirt sizes the guest from the cells),
+ * and the note says so. With the CPUs too, the cells come from the plan
+ * (here: none, one host node holds the 4 vCPUs). */
 static void
 test_edit_areas(void)
 {
@@ -282,7 +299,8 @@ test_edit_areas(void)
 	g_autoptr(DkvmSpec) spec = dkvm_domain_read_spec(plain, &error);
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *out = NULL;
-	g_autofree gchar *refused = NULL;
+	g_autofree gchar *rewritten = NULL;
+	g_autofree gchar *note = NULL;
 
 	g_assert_no_error(error);
 	spec->memory_kib = 12 * 1024 * 1024;
@@ -293,16 +311,31 @@ test_edit_areas(void)
 	g_assert_nonnull(strstr(out, "<model fallback=\"forbid\">EPYC</model>"));
 	g_assert_nonnull(strstr(out, "<hyperv mode=\"custom\">"));
 	g_assert_null(strstr(out, "vpindex"));
+	g_assert_null(dkvm_domain_numa_note(plain, out));
 
-	refused = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
-	                                      &error);
-	g_assert_null(refused);
-	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
-	g_assert_cmpstr(error->message, ==,
-	                "this VM has a guest NUMA topology (<cpu><numa>, 1 cell, 16384 MiB) that "
-	                "DKVM does not manage, so its memory cannot change to 12288 MiB\n"
-	                "hint: change the cells with `virsh edit`, or remove <numa> and let DKVM "
-	                "size the VM");
+	rewritten = dkvm_domain_apply_xml_areas(numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY,
+	                                        &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(rewritten, "<cell id=\"0\" cpus=\"0-3\" memory=\"12582912\" "
+	                                   "unit=\"KiB\"/>"));
+	g_assert_nonnull(strstr(rewritten, "<memory unit=\"KiB\">12582912</memory>"));
+	g_assert_nonnull(strstr(rewritten, "<model fallback=\"forbid\">EPYC</model>"));
+	note = dkvm_domain_numa_note(numa, rewritten);
+	g_assert_cmpstr(note, ==,
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-3, "
+	                "16384 MiB; now cell 0: vCPUs 0-3, 12288 MiB");
+	g_clear_pointer(&note, g_free);
+	g_clear_pointer(&rewritten, g_free);
+
+	rewritten = dkvm_domain_apply_xml_areas(
+	        numa, spec, plan, host, DKVM_DOMAIN_AREA_MEMORY | DKVM_DOMAIN_AREA_CPU, &error);
+	g_assert_no_error(error);
+	g_assert_null(strstr(rewritten, "<numa>"));
+	note = dkvm_domain_numa_note(numa, rewritten);
+	g_assert_cmpstr(note, ==,
+	                "DKVM rewrote the guest NUMA cells (<cpu><numa>): were cell 0: vCPUs 0-3, "
+	                "16384 MiB; now none (one host node holds the vCPUs, or they are not "
+	                "pinned)");
 }
 
 int

@@ -7,9 +7,9 @@
 
 #include "test-plan-common.h"
 
-/* The default reserve, computed from the facts: the siblings of CPU 0, and
- * the siblings of the lowest CPU outside them when the host has more than 8
- * cores. */
+/* The default reserve, computed from the facts: the siblings of CPU 0, and,
+ * when the host has more than 8 cores, the siblings of the lowest CPU outside
+ * them, which on a hybrid host (P- and E-cores) is the lowest E-core. */
 static GArray *
 expected_default_reserve(const DkvmHostFacts *host)
 {
@@ -21,11 +21,19 @@ expected_default_reserve(const DkvmHostFacts *host)
 	if (c0->siblings->len == 0) /* a partial report: the CPU alone is its core */
 		g_array_append_val(out, c0->cpu);
 	if (dkvm_host_facts_count_cores(host) > 8) {
+		gboolean has_p = FALSE, has_e = FALSE;
+		for (guint i = 0; i < host->cpus->len; i++) {
+			const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
+			has_p |= c->type == DKVM_CPU_TYPE_PERFORMANCE;
+			has_e |= c->type == DKVM_CPU_TYPE_EFFICIENCY;
+		}
 		for (guint i = 0; i < host->cpus->len; i++) {
 			const DkvmHostCpu *c = g_ptr_array_index(host->cpus, i);
 			gboolean in = FALSE;
 			for (guint j = 0; j < out->len; j++)
 				in |= plan_test_uint(out, j) == c->cpu;
+			if (has_p && has_e && c->type != DKVM_CPU_TYPE_EFFICIENCY)
+				continue;
 			if (!in) {
 				g_array_append_vals(out, c->siblings->data, c->siblings->len);
 				if (c->siblings->len == 0)
@@ -131,6 +139,41 @@ check_plan(const gchar *path, const DkvmHostFacts *host, const DkvmCpuPlan *plan
 	for (guint i = 0; plan->threads == 2 && i + 1 < vcpus; i += 2)
 		g_assert_true(are_siblings(host, plan_test_uint(plan->vcpu_pins, i),
 		                           plan_test_uint(plan->vcpu_pins, i + 1)));
+	/* guest NUMA cells: on a multi-node host whose vCPUs span nodes, one cell
+	 * per node used, each vCPU in exactly the cell of its CPU's node; none
+	 * otherwise; the topology then is one socket per cell or one socket */
+	{
+		g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(guint));
+		guint in_cells = 0;
+		for (guint i = 0; i < vcpus; i++) {
+			gint node =
+			        dkvm_host_facts_get_cpu(host, plan_test_uint(plan->vcpu_pins, i))
+			                ->node;
+			if (node >= 0 && !contains(nodes, (guint)node))
+				g_array_append_val(nodes, node);
+		}
+		if (host->numa_nodes->len > 1 && nodes->len > 1) {
+			g_assert_cmpuint(plan->numa_cells->len, ==, nodes->len);
+			g_assert_cmpint(plan->numa_node, ==, -1);
+			g_assert_true(plan->sockets == 1 || plan->sockets == nodes->len);
+		} else {
+			g_assert_cmpuint(plan->numa_cells->len, ==, 0);
+			g_assert_cmpuint(plan->sockets, ==, 1);
+		}
+		for (guint c = 0; c < plan->numa_cells->len; c++) {
+			const DkvmNumaCell *cell = g_ptr_array_index(plan->numa_cells, c);
+			for (guint j = 0; j < cell->vcpus->len; j++) {
+				guint v = plan_test_uint(cell->vcpus, j);
+				g_assert_cmpuint(v, <, vcpus);
+				g_assert_cmpint(dkvm_host_facts_get_cpu(
+				                        host, plan_test_uint(plan->vcpu_pins, v))
+				                        ->node,
+				                ==, cell->host_node);
+				in_cells++;
+			}
+		}
+		g_assert_cmpuint(in_cells, ==, plan->numa_cells->len > 0 ? vcpus : 0);
+	}
 	/* helpers never on guest CPUs */
 	g_assert_cmpuint(plan->emulator_cpus->len, >, 0);
 	g_assert_cmpuint(plan->iothread_cpus->len, >, 0);
@@ -332,32 +375,75 @@ test_x3d(void)
 	assert_pins(p16, "8,24,9,25,10,26,11,27,12,28,13,29,14,30,15,31", 1, 8, 2);
 }
 
-/* Intel hybrid: P-cores (adjacent threads) first, helpers on free E-cores. */
+/* Intel hybrid (Alder Lake, 8 P-cores with SMT, 8 E-cores): the reserve is
+ * CPU 0's core and the lowest E-core, so the guest gets 7 whole P-cores;
+ * P-cores first, helpers on the E-cores the guest does not use. */
 static void
 test_hybrid(void)
 {
 	g_autoptr(DkvmCpuPlan) p4 = plan_on("intel-hybrid", 4, -1, NULL);
 	g_autoptr(DkvmCpuPlan) p14 = plan_on("intel-hybrid", 14, -1, NULL);
-	g_autoptr(DkvmCpuPlan) p20 = plan_on("intel-hybrid", 20, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p16 = plan_on("intel-hybrid", 16, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p21 = plan_on("intel-hybrid", 21, -1, NULL);
 
-	assert_pins(p4, "4,5,6,7", 1, 2, 2);
-	assert_list(p4->host_reserve, "0-3");
+	assert_pins(p4, "2,3,4,5", 1, 2, 2);
+	assert_list(p4->host_reserve, "0-1,16");
 	assert_list(p4->emulator_cpus, "16-23");
 	assert_list(p4->iothread_cpus, "16-23");
 	g_assert_cmpuint(p4->warnings->len, ==, 0);
 
-	assert_pins(p14, "4,5,6,7,8,9,10,11,12,13,14,15,16,17", 1, 14, 1);
-	assert_list(p14->emulator_cpus, "18-23");
-	g_assert_cmpuint(p14->warnings->len, ==, 1);
-	g_assert_cmpstr(g_ptr_array_index(p14->warnings, 0), ==,
-	                "the guest gets P-cores and E-cores: it sees 14 single-thread cores of "
+	/* 14 vCPUs: all 7 free P-cores as SMT pairs */
+	assert_pins(p14, "2,3,4,5,6,7,8,9,10,11,12,13,14,15", 1, 7, 2);
+	assert_list(p14->emulator_cpus, "16-23");
+	g_assert_cmpuint(p14->warnings->len, ==, 0);
+
+	assert_pins(p16, "2,3,4,5,6,7,8,9,10,11,12,13,14,15,17,18", 1, 16, 1);
+	assert_list(p16->emulator_cpus, "16,19-23");
+	g_assert_cmpuint(p16->warnings->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(p16->warnings, 0), ==,
+	                "the guest gets P-cores and E-cores: it sees 16 single-thread cores of "
 	                "unequal speed");
 
-	/* every E-core given: the helpers fall back to the reserve */
-	assert_list(p20->emulator_cpus, "0-3");
-	g_assert_cmpstr(g_ptr_array_index(p20->warnings, 1), ==,
-	                "the guest uses every E-core: emulator and I/O threads share the host "
-	                "reserve (CPUs 0-3)");
+	/* every free E-core given: the helpers share the reserve's E-core */
+	assert_list(p21->host_reserve, "0-1,16");
+	assert_list(p21->emulator_cpus, "16");
+	assert_list(p21->iothread_cpus, "16");
+}
+
+/* Core Ultra 9 285K (Arrow Lake-S: 8 P-cores without SMT, 16 E-cores): the
+ * reserve is P-core 0 (the boot CPU) and E-core 8, so a 7-vCPU guest gets
+ * the other 7 P-cores, one vCPU each; the emulator and I/O threads run on
+ * the E-cores, away from the vCPUs. */
+static void
+test_arrow_lake(void)
+{
+	g_autoptr(DkvmCpuPlan) p7 = plan_on("intel-arrowlake-285k", 7, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p8 = plan_on("intel-arrowlake-285k", 8, -1, NULL);
+	g_autoptr(DkvmCpuPlan) p22 = plan_on("intel-arrowlake-285k", 22, -1, NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host("intel-arrowlake-285k");
+
+	assert_pins(p7, "1,2,3,4,5,6,7", 1, 7, 1);
+	assert_list(p7->host_reserve, "0,8");
+	assert_list(p7->emulator_cpus, "8-23");
+	assert_list(p7->iothread_cpus, "8-23");
+	g_assert_cmpstr(p7->isolation_hint, ==, "isolcpus=1-7 nohz_full=1-7 rcu_nocbs=1-7");
+	g_assert_cmpuint(p7->warnings->len, ==, 0);
+	g_assert_cmpstr(g_ptr_array_index(p7->rationale, 0), ==,
+	                "host reserve: CPUs 0,8, the core of CPU 0 (the kernel keeps the boot "
+	                "CPU for housekeeping under nohz_full) and the lowest E-core (more "
+	                "than 8 cores: two are kept; the P-cores go to the guest): the host's "
+	                "own threads and interrupts (CPU 0 takes those nobody can move) need "
+	                "CPUs the guest does not compete for");
+
+	/* one more: the first free E-core joins, with the mixed-speed warning */
+	assert_pins(p8, "1,2,3,4,5,6,7,9", 1, 8, 1);
+	assert_list(p8->emulator_cpus, "8,10-23");
+	g_assert_cmpuint(p8->warnings->len, ==, 1);
+
+	/* the most it gives: 22 vCPUs, the helpers on the reserve's E-core */
+	g_assert_cmpuint(p22->vcpu_pins->len, ==, 22);
+	assert_list(p22->emulator_cpus, "8");
+	g_assert_cmpuint(dkvm_plan_cpu_max_vcpus(host, NULL), ==, 22);
 }
 
 static void
@@ -402,13 +488,105 @@ test_numa(void)
 	g_assert_cmpint(gpu1->numa_node, ==, 1);
 	assert_pins(gpu0, "2,18,3,19,4,20,5,21", 1, 4, 2);
 	g_assert_cmpint(gpu0->numa_node, ==, 0);
-	/* 20 vCPUs: 10 per node as two dies; memory cannot be bound to one node */
-	assert_pins(big, "8,24,9,25,10,26,11,27,12,28,2,18,3,19,4,20,5,21,6,22", 2, 5, 2);
+	/* 20 vCPUs: 10 per node; the guest sees two NUMA cells, one socket each
+	 * (was: two dies and unbound memory, with a warning) */
+	{
+		g_autofree gchar *pins = plan_test_join(big->vcpu_pins);
+		g_assert_cmpstr(pins, ==, "8,24,9,25,10,26,11,27,12,28,2,18,3,19,4,20,5,21,6,22");
+	}
+	g_assert_cmpuint(big->sockets, ==, 2);
+	g_assert_cmpuint(big->dies, ==, 1);
+	g_assert_cmpuint(big->cores, ==, 5);
+	g_assert_cmpuint(big->threads, ==, 2);
 	g_assert_cmpint(big->numa_node, ==, -1);
+	g_assert_cmpuint(big->numa_cells->len, ==, 2);
+	g_assert_cmpuint(big->warnings->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(big->warnings, 0), ==,
-	                "the guest's CPUs span NUMA nodes: its memory is not bound to one node");
-	g_assert_cmpstr(g_ptr_array_index(big->warnings, 1), ==,
 	                "the GPU sits on NUMA node 1, but the vCPUs could not all go there");
+}
+
+static const DkvmNumaCell *
+cell_of(const DkvmCpuPlan *plan, guint i)
+{
+	g_assert_cmpuint(i, <, plan->numa_cells->len);
+	return g_ptr_array_index(plan->numa_cells, i);
+}
+
+/* A two-node host (2 x 8 cores x 2 threads, 64 GiB per node) and a 24-vCPU
+ * guest, larger than either node's 16 free threads: 12 vCPUs per node, one
+ * guest NUMA cell per node holding the vCPUs pinned there, one socket per
+ * cell, the memory split in proportion. */
+static void
+test_numa_cells(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 48 * 1024 * 1024);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmCpuPlan) plan = dkvm_plan_cpu(host, spec, NULL, -1, &error);
+	g_autoptr(DkvmCpuPlan) small = plan_on("epyc-2node", 16, -1, NULL);
+	g_autofree gchar *pins = NULL;
+	g_autofree gchar *c0 = NULL;
+	g_autofree gchar *c1 = NULL;
+
+	g_assert_no_error(error);
+	pins = plan_test_join(plan->vcpu_pins);
+	g_assert_cmpstr(pins, ==,
+	                "8,24,9,25,10,26,11,27,12,28,13,29,2,18,3,19,4,20,5,21,6,22,7,23");
+	g_assert_cmpuint(plan->sockets, ==, 2);
+	g_assert_cmpuint(plan->dies, ==, 1);
+	g_assert_cmpuint(plan->cores, ==, 6);
+	g_assert_cmpuint(plan->threads, ==, 2);
+	g_assert_cmpint(plan->numa_node, ==, -1);
+	g_assert_cmpuint(plan->numa_cells->len, ==, 2);
+	c0 = dkvm_format_cpu_list(cell_of(plan, 0)->vcpus);
+	c1 = dkvm_format_cpu_list(cell_of(plan, 1)->vcpus);
+	g_assert_cmpint(cell_of(plan, 0)->host_node, ==, 1);
+	g_assert_cmpstr(c0, ==, "0-11");
+	g_assert_cmpint(cell_of(plan, 1)->host_node, ==, 0);
+	g_assert_cmpstr(c1, ==, "12-23");
+	g_assert_cmpuint(cell_of(plan, 0)->memory_kib, ==, 24 * 1024 * 1024);
+	g_assert_cmpuint(cell_of(plan, 1)->memory_kib, ==, 24 * 1024 * 1024);
+	g_assert_cmpuint(plan->warnings->len, ==, 0);
+	g_assert_true(g_ptr_array_find_with_equal_func(
+	        plan->rationale,
+	        "the vCPUs span 2 NUMA nodes: the guest sees 2 NUMA cells, cell 0 on node 1 (vCPUs "
+	        "0-11), cell 1 on node 0 (vCPUs 12-23); each cell's memory is bound to its node "
+	        "(strict), in proportion to its vCPUs",
+	        g_str_equal, NULL));
+	g_assert_true(g_ptr_array_find_with_equal_func(
+	        plan->rationale,
+	        "guest topology: sockets=2 dies=1 cores=6 threads=2, one socket per NUMA cell",
+	        g_str_equal, NULL));
+	/* 16 vCPUs fit node 1: no cells, memory bound there */
+	g_assert_cmpuint(small->numa_cells->len, ==, 0);
+	g_assert_cmpint(small->numa_node, ==, 1);
+	g_assert_cmpuint(small->sockets, ==, 1);
+}
+
+/* The split: in proportion, largest remainder first, summing exactly. */
+static void
+test_numa_split(void)
+{
+	g_autoptr(GPtrArray) cells = g_ptr_array_new();
+	DkvmNumaCell a = { .host_node = 0, .vcpus = g_array_new(FALSE, FALSE, sizeof(guint)) };
+	DkvmNumaCell b = { .host_node = 1, .vcpus = g_array_new(FALSE, FALSE, sizeof(guint)) };
+	g_autoptr(GArray) split = NULL;
+
+	for (guint i = 0; i < 10; i++)
+		g_array_append_val(i < 7 ? a.vcpus : b.vcpus, i);
+	g_ptr_array_add(cells, &a);
+	g_ptr_array_add(cells, &b);
+	/* 7:3 of 11 pages: 7.7 and 3.3 -> 8 and 3 */
+	split = dkvm_numa_cells_split(cells, 11);
+	g_assert_cmpuint(g_array_index(split, guint64, 0), ==, 8);
+	g_assert_cmpuint(g_array_index(split, guint64, 1), ==, 3);
+	g_clear_pointer(&split, g_array_unref);
+	/* 7:3 of 12: 8.4 and 3.6 -> 8 and 4 */
+	split = dkvm_numa_cells_split(cells, 12);
+	g_assert_cmpuint(g_array_index(split, guint64, 0), ==, 8);
+	g_assert_cmpuint(g_array_index(split, guint64, 1), ==, 4);
+	g_array_unref(a.vcpus);
+	g_array_unref(b.vcpus);
 }
 
 static void
@@ -508,9 +686,12 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-cpu/two-ccds", test_two_ccds);
 	g_test_add_func("/plan-cpu/x3d", test_x3d);
 	g_test_add_func("/plan-cpu/hybrid", test_hybrid);
+	g_test_add_func("/plan-cpu/arrow-lake", test_arrow_lake);
 	g_test_add_func("/plan-cpu/no-smt", test_no_smt);
 	g_test_add_func("/plan-cpu/adjacent-odd", test_adjacent_odd);
 	g_test_add_func("/plan-cpu/numa", test_numa);
+	g_test_add_func("/plan-cpu/numa-cells", test_numa_cells);
+	g_test_add_func("/plan-cpu/numa-split", test_numa_split);
 	g_test_add_func("/plan-cpu/no-l3", test_no_l3);
 	g_test_add_func("/plan-cpu/settings-reserve", test_settings_reserve);
 	g_test_add_func("/plan-cpu/settings-no-reserve", test_settings_no_reserve);

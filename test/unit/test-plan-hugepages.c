@@ -10,7 +10,9 @@ plan_ok(const DkvmHostFacts *host, guint64 memory_kib, const DkvmHostSettings *s
 {
 	g_autoptr(DkvmSpec) spec = plan_test_spec(4, memory_kib);
 	g_autoptr(GError) error = NULL;
-	DkvmHugepagePlan *plan = dkvm_plan_hugepages(host, spec, settings, node, &error);
+	DkvmCpuPlan cpu = { .numa_node = node };
+	DkvmHugepagePlan *plan =
+	        dkvm_plan_hugepages(host, spec, settings, node >= 0 ? &cpu : NULL, &error);
 
 	g_assert_no_error(error);
 	g_assert_nonnull(plan);
@@ -22,7 +24,9 @@ plan_err(const DkvmHostFacts *host, guint64 memory_kib, const DkvmHostSettings *
 {
 	g_autoptr(DkvmSpec) spec = plan_test_spec(4, memory_kib);
 	GError *error = NULL;
-	g_autoptr(DkvmHugepagePlan) plan = dkvm_plan_hugepages(host, spec, settings, node, &error);
+	DkvmCpuPlan cpu = { .numa_node = node };
+	g_autoptr(DkvmHugepagePlan) plan =
+	        dkvm_plan_hugepages(host, spec, settings, node >= 0 ? &cpu : NULL, &error);
 
 	g_assert_null(plan);
 	g_assert_nonnull(error);
@@ -226,6 +230,115 @@ test_zero(void)
 	g_assert_cmpstr(error->message, ==, "cannot plan hugepages for 0 bytes of memory");
 }
 
+/* A guest with NUMA cells (24 vCPUs on the two-node host): each cell's
+ * pages from its own node, in proportion to its vCPUs, each node's pool
+ * counted apart; the whole plan through dkvm_plan_new() sets the cells'
+ * memory to whole pages summing to the domain's memory. */
+static void
+test_cells(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 48 * GIB + 3 * MIB);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
+	const DkvmHugepagePlan *hp;
+	const DkvmHugepageCell *c0, *c1;
+	guint64 sum = 0;
+
+	g_assert_no_error(error);
+	hp = plan->hugepages;
+	g_assert_cmpuint(hp->page_size_kib, ==, 2 * MIB);
+	g_assert_cmpuint(hp->pages, ==, 24578); /* 48 GiB + 3 MiB, rounded up to pages */
+	g_assert_cmpint(hp->node, ==, -1);
+	g_assert_cmpuint(hp->cells->len, ==, 2);
+	c0 = &g_array_index(hp->cells, DkvmHugepageCell, 0);
+	c1 = &g_array_index(hp->cells, DkvmHugepageCell, 1);
+	/* cell 0 is node 1, whose pool holds 1024 free pages; 12289 each */
+	g_assert_cmpint(c0->node, ==, 1);
+	g_assert_cmpuint(c0->pages, ==, 12289);
+	g_assert_cmpuint(c0->pool_free, ==, 1024);
+	g_assert_cmpuint(c0->pages_to_add, ==, 12289 - 1024);
+	g_assert_cmpint(c1->node, ==, 0);
+	g_assert_cmpuint(c1->pages, ==, 12289);
+	g_assert_cmpuint(c1->pool_free, ==, 0);
+	g_assert_cmpuint(c1->pages_to_add, ==, 12289);
+	g_assert_cmpuint(hp->pool_free, ==, 1024);
+	g_assert_cmpuint(hp->pages_to_add, ==, 2 * 12289 - 1024);
+	for (guint i = 0; i < plan->cpu->numa_cells->len; i++) {
+		const DkvmNumaCell *cell = g_ptr_array_index(plan->cpu->numa_cells, i);
+		g_assert_cmpuint(cell->memory_kib % hp->page_size_kib, ==, 0);
+		sum += cell->memory_kib;
+	}
+	g_assert_cmpuint(sum, ==, hp->memory_kib);
+}
+
+/* Sets the 1 GiB pool of @node (-1: global) to @total pages, all free. */
+static void
+set_1g_pool(DkvmHostFacts *host, gint node, guint64 total)
+{
+	for (guint i = 0; i < host->hugepages->len; i++) {
+		DkvmHugepagePool *p = g_ptr_array_index(host->hugepages, i);
+		if (p->size_kib == GIB && p->node == node) {
+			p->total = p->free = total;
+			return;
+		}
+	}
+	g_assert_not_reached();
+}
+
+/* 1 GiB pages for a guest with NUMA cells only when each cell's node holds
+ * the cell's share reserved at boot (they cannot be added later). */
+static void
+test_cells_one_gib(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 48 * GIB);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmPlan) short_plan = NULL;
+
+	set_1g_pool(host, -1, 48);
+	set_1g_pool(host, 0, 24);
+	set_1g_pool(host, 1, 24);
+	plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(plan->hugepages->page_size_kib, ==, GIB);
+	g_assert_cmpuint(g_array_index(plan->hugepages->cells, DkvmHugepageCell, 0).pages, ==, 24);
+	g_assert_cmpuint(plan->hugepages->pages_to_add, ==, 0);
+	g_assert_cmpuint(((DkvmNumaCell *)g_ptr_array_index(plan->cpu->numa_cells, 0))->memory_kib,
+	                 ==, 24 * GIB);
+
+	/* node 1 holds 20 of its 24: 2 MiB pages, and the plan says why */
+	set_1g_pool(host, -1, 44);
+	set_1g_pool(host, 1, 20);
+	short_plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(short_plan->hugepages->page_size_kib, ==, 2 * MIB);
+	g_assert_cmpstr(g_ptr_array_index(short_plan->hugepages->rationale, 0), ==,
+	                "2 MiB pages: the 1 GiB pools of the guest NUMA cells' nodes do not each "
+	                "hold the cell's share of 48 pages reserved at boot (1 GiB pages can "
+	                "rarely be added at run time)");
+}
+
+/* A cell's node without the free memory for its part: the refusal names the
+ * cell and the node, before anything changes. */
+static void
+test_cells_node_short(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("epyc-2node");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(24, 124 * GIB);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
+
+	g_assert_null(plan);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
+	g_assert_cmpstr(error->message, ==,
+	                "not enough memory for 124 GiB in hugepages: guest NUMA cell 1 needs 62 "
+	                "GiB of new pages on NUMA node 0, which has 60 GiB free\n"
+	                "hint: lower the VM's memory, or reserve hugepages on that node at boot "
+	                "(/sys/devices/system/node/node0/hugepages/)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -239,5 +352,8 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-hugepages/settings", test_settings);
 	g_test_add_func("/plan-hugepages/one-gib-in-use", test_one_gib_in_use);
 	g_test_add_func("/plan-hugepages/zero", test_zero);
+	g_test_add_func("/plan-hugepages/cells", test_cells);
+	g_test_add_func("/plan-hugepages/cells-one-gib", test_cells_one_gib);
+	g_test_add_func("/plan-hugepages/cells-node-short", test_cells_node_short);
 	return g_test_run();
 }

@@ -166,6 +166,75 @@ test_host_needed(void)
 	                "host needs it: the DKVM boot stick is attached to it");
 }
 
+static DkvmPassthroughPlan *
+plan_usb(const DkvmHostFacts *host, guint16 vendor, guint16 product, GError **error)
+{
+	g_autoptr(DkvmSpec) spec = plan_test_spec(4, 4 << 20);
+	DkvmUsbSelection *usb = g_new0(DkvmUsbSelection, 1);
+
+	usb->vendor_id = vendor;
+	usb->product_id = product;
+	g_ptr_array_add(spec->usb, usb);
+	return dkvm_plan_passthrough(host, spec, error);
+}
+
+/* The boot stick of the ryzen-5950x fixture (its reviewed host JSON, from the
+ * umockdev tree) is refused by vendor:product; the receiver on the same
+ * controller, and a device the host does not have, are not. */
+static void
+test_usb_host_needed(void)
+{
+	g_autofree gchar *path = plan_test_data("hosts-json", "ryzen-5950x.json", NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host_from_file(path);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPassthroughPlan) stick = plan_usb(host, 0x0781, 0x5567, &error);
+	g_autoptr(DkvmPassthroughPlan) receiver = NULL;
+	g_autoptr(DkvmPassthroughPlan) absent = NULL;
+
+	g_assert_null(stick);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot pass through USB device 0781:5567 (SanDisk Cruzer Blade, port "
+	                "1-2): the host needs it: DKVM boot medium (/dev/sdb1)");
+	g_clear_error(&error);
+	receiver = plan_usb(host, 0x046d, 0xc52b, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(receiver);
+	absent = plan_usb(host, 0x1234, 0x5678, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(absent);
+}
+
+/* A hub on the boot stick's path goes with the stick: refused. The fixture's
+ * stick is plugged into the GenesysLogic hub (port 3-3) for this case. */
+static void
+test_usb_hub_of_the_stick(void)
+{
+	g_autofree gchar *path = plan_test_data("hosts-json", "ryzen-5950x.json", NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host_from_file(path);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPassthroughPlan) hub = NULL;
+	g_autoptr(DkvmPassthroughPlan) before = plan_usb(host, 0x05e3, 0x0610, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(before);
+	for (guint i = 0; i < host->usb->len; i++) {
+		DkvmUsbDevice *d = g_ptr_array_index(host->usb, i);
+		if (d->host_needed) {
+			g_free(d->port_path);
+			d->port_path = g_strdup("3-3.4");
+			d->busnum = 3;
+		}
+	}
+	hub = plan_usb(host, 0x05e3, 0x0610, &error);
+	g_assert_null(hub);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot pass through USB device 05e3:0610 (GenesysLogic USB2.1 Hub, port "
+	                "3-3): the host needs it: it holds SanDisk Cruzer Blade (port 3-3.4), "
+	                "DKVM boot medium (/dev/sdb1)");
+}
+
 static void
 test_unknown_and_invalid(void)
 {
@@ -244,6 +313,8 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-passthrough/group-shared", test_group_shared);
 	g_test_add_func("/plan-passthrough/layout", test_layout);
 	g_test_add_func("/plan-passthrough/host-needed", test_host_needed);
+	g_test_add_func("/plan-passthrough/usb-host-needed", test_usb_host_needed);
+	g_test_add_func("/plan-passthrough/usb-hub-of-the-stick", test_usb_hub_of_the_stick);
 	g_test_add_func("/plan-passthrough/unknown-and-invalid", test_unknown_and_invalid);
 	g_test_add_func("/plan-passthrough/no-iommu", test_no_iommu);
 	g_test_add_func("/plan-passthrough/nothing", test_nothing);

@@ -19,7 +19,7 @@ plan_for(const gchar *host_name, guint vcpus, guint64 memory_kib, const gchar *g
 
 	if (gpu != NULL)
 		plan_test_add_pci(spec, gpu, NULL);
-	plan = dkvm_plan_new(host, spec, NULL, &error);
+	plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(plan);
 	return plan;
@@ -134,7 +134,7 @@ test_switches_off(void)
 	spec->pinning = FALSE;
 	spec->hugepages = FALSE;
 	/* neither 64 vCPUs nor 200 GiB are checked by planners that are off */
-	plan = dkvm_plan_new(host, spec, NULL, &error);
+	plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_null(plan->cpu);
 	g_assert_null(plan->hugepages);
@@ -150,7 +150,7 @@ test_switches_off(void)
 	spec->hugepages = TRUE;
 	spec->memory_kib = 8 * GIB;
 	g_clear_pointer(&plan, dkvm_plan_free);
-	plan = dkvm_plan_new(host, spec, NULL, &error);
+	plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(plan->hugepages->node, ==, -1);
 }
@@ -181,7 +181,7 @@ test_errors(void)
 
 		if (cases[i].pci != NULL)
 			plan_test_add_pci(spec, cases[i].pci, NULL);
-		plan = dkvm_plan_new(host, spec, NULL, &error);
+		plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 		g_assert_null(plan);
 		g_assert_error(error, DKVM_ERROR, cases[i].code);
 		g_assert_true(g_str_has_prefix(error->message, cases[i].prefix));
@@ -210,7 +210,7 @@ test_ryzen_5950x(void)
 	const DkvmPassthroughSlot *slot;
 
 	plan_test_add_pci(spec, "0000:01:00.0", NULL);
-	plan = dkvm_plan_new(host, spec, NULL, &error);
+	plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
 	g_assert_no_error(error);
 	pins = plan_test_join(plan->cpu->vcpu_pins);
 	/* two equal CCDs: the one without the host reserve (CPUs 0-1,16-17) */
@@ -229,7 +229,7 @@ test_ryzen_5950x(void)
 	text = dkvm_plan_to_text(plan);
 	plan_test_golden("ryzen-5950x-gaming.txt", text);
 
-	plan8 = dkvm_plan_new(host, small, NULL, &error);
+	plan8 = dkvm_plan_new(host, NULL, small, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(plan8->hugepages->page_size_kib, ==, GIB);
 	g_assert_cmpuint(plan8->hugepages->pages, ==, 8);
@@ -237,7 +237,7 @@ test_ryzen_5950x(void)
 
 	/* the boot GPU, which also has no reset method */
 	plan_test_add_pci(boot, "0000:09:00.0", NULL);
-	vga = dkvm_plan_new(host, boot, NULL, &error);
+	vga = dkvm_plan_new(host, NULL, boot, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(vga->warnings->len, ==, 3);
 	g_assert_cmpstr(g_ptr_array_index(vga->warnings, 0), ==,
@@ -247,7 +247,7 @@ test_ryzen_5950x(void)
 
 	/* the chipset USB slot: function 0 and both controllers share group 22 */
 	plan_test_add_pci(usb, "06:00.1", NULL);
-	usb_plan = dkvm_plan_new(host, usb, NULL, &error);
+	usb_plan = dkvm_plan_new(host, NULL, usb, NULL, &error);
 	g_assert_no_error(error);
 	slot = g_ptr_array_index(usb_plan->passthrough->slots, 0);
 	g_assert_cmpuint(slot->functions->len, ==, 3);
@@ -255,7 +255,7 @@ test_ryzen_5950x(void)
 
 	/* the onboard audio shares its slot with the boot medium's USB controller */
 	plan_test_add_pci(onboard, "0000:0b:00.4", NULL);
-	g_assert_null(dkvm_plan_new(host, onboard, NULL, &error));
+	g_assert_null(dkvm_plan_new(host, NULL, onboard, NULL, &error));
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
 	g_assert_cmpstr(error->message, ==,
 	                "cannot pass through 0000:0b:00.3 (Matisse USB 3.0 Host Controller), in "

@@ -93,6 +93,7 @@ test_validate(void)
 	g_assert_true(spec->secure_boot);
 	g_assert_true(spec->pinning);
 	g_assert_true(spec->hugepages);
+	g_assert_false(spec->lock_memory);
 	g_assert_true(dkvm_spec_validate(spec, &error));
 	for (guint i = 0; i < G_N_ELEMENTS(bad_names); i++) {
 		g_autoptr(GError) e = NULL;
@@ -107,6 +108,139 @@ test_validate(void)
 	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
 	g_assert_false(dkvm_spec_validate(spec, &error));
 	g_assert_cmpstr(error->message, ==, "PCI device 0000:01:00.0 is selected twice");
+}
+
+/* The disk rule plan, create and edit share: absolute, no kernel names. */
+static void
+test_validate_disks(void)
+{
+	const struct {
+		const gchar *path;
+		const gchar *message; /* NULL: valid */
+	} cases[] = {
+		{ "/dev/disk/by-id/nvme-Samsung_SSD_980_PRO_2TB_S6B0NL0T654321", NULL },
+		{ "/dev/vg0/win11", NULL },
+		{ "/var/lib/dkvm/win11.qcow2", NULL },
+		{ "/dev/sda", "invalid disk '/dev/sda': kernel device names change between boots; "
+		              "use its /dev/disk/by-id/ link" },
+		{ "/dev/nvme0n1", "invalid disk '/dev/nvme0n1': kernel device names change between "
+		                  "boots; use its /dev/disk/by-id/ link" },
+		{ "win11.qcow2", "invalid disk 'win11.qcow2': the path must be absolute" },
+		{ "dev/sda", "invalid disk 'dev/sda': the path must be absolute" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(DkvmSpec) spec = dkvm_spec_new("win11", DKVM_PRESET_WINDOWS11);
+		g_autoptr(GError) error = NULL;
+
+		g_ptr_array_add(spec->disks, dkvm_disk_new(cases[i].path));
+		if (cases[i].message == NULL) {
+			g_assert_true(dkvm_spec_validate(spec, &error));
+			g_assert_no_error(error);
+		} else {
+			g_assert_false(dkvm_spec_validate(spec, &error));
+			g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+			g_assert_cmpstr(error->message, ==, cases[i].message);
+		}
+	}
+}
+
+/* CD-ROM images and evdev devices: absolute paths only. */
+static void
+test_validate_cdrom_evdev(void)
+{
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("win11", DKVM_PRESET_WINDOWS11);
+	g_autoptr(GError) error = NULL;
+
+	g_ptr_array_add(spec->cdroms, g_strdup("/var/lib/dkvm/iso/Win11.iso"));
+	g_ptr_array_add(spec->evdev, g_strdup("/dev/input/by-id/usb-Logitech_G502-event-mouse"));
+	g_assert_true(dkvm_spec_validate(spec, &error));
+	g_ptr_array_add(spec->cdroms, g_strdup("Win11.iso"));
+	g_assert_false(dkvm_spec_validate(spec, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==,
+	                "invalid CD-ROM image 'Win11.iso': the path must be absolute");
+	g_clear_error(&error);
+	g_ptr_array_set_size(spec->cdroms, 1);
+	g_ptr_array_add(spec->evdev, g_strdup(""));
+	g_assert_false(dkvm_spec_validate(spec, &error));
+	g_assert_cmpstr(error->message, ==,
+	                "invalid input device '': the path must be absolute "
+	                "(/dev/input/by-id/...)");
+}
+
+/* libvirt's units, in any case (virScaleInteger), and no wrap on overflow. */
+static void
+test_scaled_units(void)
+{
+	const struct {
+		const gchar *value, *unit;
+		guint64 kib;
+	} good[] = {
+		{ "524288", NULL, 524288 },
+		{ "524288", "", 524288 },
+		{ "524288", "KiB", 524288 },
+		{ "524288", "kib", 524288 },
+		{ "524288", "KIB", 524288 },
+		{ "524288", "k", 524288 },
+		{ "524288", "K", 524288 },
+		{ "1024000", "KB", 1000000 },
+		{ "1024000", "kb", 1000000 },
+		{ "512", "M", 524288 },
+		{ "512", "m", 524288 },
+		{ "512", "MiB", 524288 },
+		{ "512", "mib", 524288 },
+		{ "1", "MB", 977 }, /* 1,000,000 bytes, rounded up to whole KiB like libvirt */
+		{ "8", "GiB", 8388608 },
+		{ "8", "g", 8388608 },
+		{ "1", "GB", 976563 },
+		{ "2", "T", 2147483648 },
+		{ "2", "tib", 2147483648 },
+		{ "1", "TB", 976562500 },
+		{ "1", "P", G_GUINT64_CONSTANT(1) << 40 },
+		{ "1", "pib", G_GUINT64_CONSTANT(1) << 40 },
+		{ "7", "E", G_GUINT64_CONSTANT(7) << 50 },
+		{ "1048576", "b", 1024 },
+		{ "1048577", "bytes", 1025 },
+		{ "1024", "BYTE", 1 },
+		{ " 512 ", "MiB", 524288 },
+	};
+	const struct {
+		const gchar *value, *unit, *message;
+	} bad[] = {
+		{ "17179869184", "TiB",
+		  "17179869184 TiB is too large (libvirt takes at most 8 EiB)" },
+		{ "8", "EiB", "8 EiB is too large (libvirt takes at most 8 EiB)" },
+		{ "18446744073709551615", NULL,
+		  "18446744073709551615 KiB is too large (libvirt takes at most 8 EiB)" },
+		{ "1", "kibibytes",
+		  "unknown unit 'kibibytes' (libvirt takes b, bytes, k/KiB, KB, M/MiB, MB, G/GiB, "
+		  "GB, T/TiB, TB, P, E, in any case)" },
+		{ "1", "x",
+		  "unknown unit 'x' (libvirt takes b, bytes, k/KiB, KB, M/MiB, MB, G/GiB, GB, "
+		  "T/TiB, TB, P, E, in any case)" },
+		{ "-1", "KiB", "'-1' is not a size" },
+		{ "1.5", "GiB", "'1.5' is not a size" },
+		{ "99999999999999999999", "KiB", "'99999999999999999999' is not a size" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autoptr(GError) error = NULL;
+		guint64 kib = 0;
+
+		g_assert_true(dkvm_parse_scaled_kib(good[i].value, good[i].unit, &kib, &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(kib, ==, good[i].kib);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		guint64 kib = 42;
+
+		g_assert_false(dkvm_parse_scaled_kib(bad[i].value, bad[i].unit, &kib, &error));
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+		g_assert_cmpstr(error->message, ==, bad[i].message);
+		g_assert_cmpuint(kib, ==, 42);
+	}
 }
 
 static void
@@ -133,5 +267,8 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/pci-usb", test_pci_usb);
 	g_test_add_func("/spec/validate", test_validate);
 	g_test_add_func("/spec/copy", test_copy);
+	g_test_add_func("/spec/validate-disks", test_validate_disks);
+	g_test_add_func("/spec/scaled-units", test_scaled_units);
+	g_test_add_func("/spec/validate-cdrom-evdev", test_validate_cdrom_evdev);
 	return g_test_run();
 }

@@ -1065,12 +1065,14 @@ def write_proc_misc(tree, model, usb):
                "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,"
                "nsdelegate 0 0"]
     tree.write("proc/mounts", "\n".join(mounts) + "\n")
+    # KVM is the kvm module's misc device: registered in sysfs (which umockdev redirects
+    # completely, so its absence here is what "no KVM" means) and its node in /dev
+    # (umockdev lets /dev paths the tree lacks through to the machine, so /dev alone
+    # cannot say "absent")
     if model.get("kvm", True):
+        tree.attr("sys/devices/virtual/misc/kvm/dev", "10:232")
+        tree.link("sys/class/misc/kvm", "sys/devices/virtual/misc/kvm")
         tree.write("dev/kvm", "")
-    else:
-        # umockdev falls through to the real /dev for paths missing in the tree; a broken
-        # symlink hides the build machine's /dev/kvm
-        tree.raw_link("dev/kvm", "no-kvm-on-this-host")
 
 
 # ---------------------------------------------------------------------------------------

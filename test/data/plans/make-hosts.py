@@ -92,6 +92,30 @@ igpu=[pci("0000:00:02.0","030000","AlderLake-S GT1",0, vendor="8086", is_gpu=Tru
 host("intel-hybrid","GenuineIntel","12th Gen Intel(R) Core(TM) i9-12900K", hy,
      l3list([(0,(list(range(24)),30720))]), [dict(id=0,cpus=list(range(24)),total_kib=32*GiB,free_kib=30*GiB)],
      32*GiB, 30*GiB, pools((0,0),(8,8)), igpu, hybrid=True)
+# Intel Core Ultra 9 285K (Arrow Lake-S): 8 P-cores WITHOUT SMT and 16
+# E-cores (4 clusters of 4 sharing an L2), one 36 MiB L3, one NUMA node.
+# Linux numbers the P-cores first: /sys/devices/cpu_core/cpus = 0-7,
+# /sys/devices/cpu_atom/cpus = 8-23 (a 265K reports 0-7 and 8-19 alike).
+arl=[]
+for p in range(8):
+    arl.append(cpu(p, 4*p, 0, 0, (p,), "performance"))
+for e in range(16):
+    arl.append(cpu(8+e, 64+2*e, 0, 0, (8+e,), "efficiency"))
+arl_devs=[pci("0000:00:02.0","030000","Arrow Lake-S [Intel Graphics]",0, vendor="8086", is_gpu=True, boot_vga=True, driver="xe"),
+          pci("0000:01:00.0","030000","GB203 [GeForce RTX 5080]",14, functions=["0000:01:00.1"], is_gpu=True),
+          pci("0000:01:00.1","040300","GB203 High Definition Audio Controller",14, functions=["0000:01:00.0"])]
+host("intel-arrowlake-285k","GenuineIntel","Intel(R) Core(TM) Ultra 9 285K", arl,
+     l3list([(0,(list(range(24)),36864))]), [dict(id=0,cpus=list(range(24)),total_kib=64*GiB,free_kib=60*GiB)],
+     64*GiB, 60*GiB, pools((0,0),(0,0)), arl_devs, smt=False, hybrid=True)
+# two sockets of 8 cores x 2 threads, 64 GiB per node, no GPU: a guest larger
+# than one node (24 vCPUs) spans both and gets one guest NUMA cell per node
+node2 = lambda c: 0 if c < 8 else 1
+host("epyc-2node","AuthenticAMD","AMD EPYC 7252 8-Core Processor",
+     smt_split(16, node2, node2, node2, lambda c: c % 8),
+     l3list([(0,(list(range(0,8))+list(range(16,24)),32768)),(1,(list(range(8,16))+list(range(24,32)),32768))]),
+     [dict(id=0,cpus=list(range(0,8))+list(range(16,24)),total_kib=64*GiB,free_kib=60*GiB),
+      dict(id=1,cpus=list(range(8,16))+list(range(24,32)),total_kib=64*GiB,free_kib=60*GiB)],
+     128*GiB, 120*GiB, pools((1024,1024),(0,0),[(0,((0,0),(0,0))),(1,((1024,1024),(0,0)))]), [])
 # Intel 6 cores, no SMT, no /dev/kvm, IOMMU off
 host("intel-6c-nosmt","GenuineIntel","Intel(R) Core(TM) i5-9600K CPU @ 3.70GHz",
      [cpu(i, i, 0, 0, (i,)) for i in range(6)], l3list([(0,(list(range(6)),9216))]),
