@@ -206,9 +206,16 @@ watch_start(virDomainPtr dom, GError **error)
 		            "cannot start VM '%s': %s (QEMU's log is on the VM's host)", name,
 		            what);
 	else
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
-		            "cannot start VM '%s': %s: %s (log: %s)", name, what,
-		            reason != NULL ? reason : "QEMU wrote no error in its log", log);
+		g_set_error(
+		        error, DKVM_ERROR, DKVM_ERROR_LIBVIRT,
+		        "cannot start VM '%s': %s: %s (log: %s)%s", name, what,
+		        reason != NULL ? reason : "QEMU wrote no error in its log", log,
+		        /* the guest is fine; this host's (often nested) KVM is not */
+		        reason != NULL && g_str_has_prefix(reason, "KVM internal error")
+		                ? "\nhint: this host's KVM cannot run the guest (common under "
+		                  "nested KVM); with accelerator=tcg in dkvm.conf's [host] group "
+		                  "DKVM plans VMs to run emulated instead (slower)"
+		                : "");
 	if (destroy_error != NULL)
 		append_reason(*error, "it could not be powered off", destroy_error);
 	return FALSE;

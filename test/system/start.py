@@ -133,8 +133,11 @@ def case_paused(tap, base, scratch):
     message = first_error(r)
     tap.check(r.code == 5, f"{what}: exit status 5", r.describe())
     tap.check(message.startswith(f"dkvm: cannot start VM '{PAUSED}': QEMU paused it at once: ")
-              and f"(log: {log})" in message,
-              f"{what}: the message says QEMU paused it and names the log", r.describe())
+              and f"(log: {log})" in message
+              and "hint: this host's KVM cannot run the guest" in r.err
+              and "accelerator=tcg" in r.err,
+              f"{what}: the message says QEMU paused it, names the log, and hints at "
+              "accelerator=tcg", r.describe())
     quoted = message.split("at once: ", 1)[-1].split(" (log: ")[0]
     try:
         with open(log) as f:
