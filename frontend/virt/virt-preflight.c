@@ -10,16 +10,13 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include "dkvm-error.h"
+#include "domain-tree.h"
 #include "host-path.h"
 #include "hugetlbfs-mounts.h"
 #include "virt-connection.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetwork, virNetworkFree)
 
 DkvmVirtLocal
@@ -65,41 +62,6 @@ read_domain(const gchar *xml, GError **error)
 	return doc;
 }
 
-static gchar *
-attribute(xmlNode *node, const gchar *name)
-{
-	xmlChar *value = node != NULL ? xmlGetProp(node, (const xmlChar *)name) : NULL;
-	gchar *copy = value != NULL && value[0] != '\0' ? g_strdup((const gchar *)value) : NULL;
-
-	xmlFree(value);
-	return copy;
-}
-
-static xmlNode *
-first_child(xmlNode *node, const gchar *name)
-{
-	for (xmlNode *c = node->children; c != NULL; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, (const xmlChar *)name) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* Every node of @expr in @doc, in document order. */
-static xmlXPathObject *
-nodes(xmlDoc *doc, const gchar *expr)
-{
-	g_autoptr(xmlXPathContext) ctx = xmlXPathNewContext(doc);
-
-	return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-}
-
-#define FOR_EACH_NODE(obj, i, node)                                                                \
-	for (gint i = 0;                                                                           \
-	     (obj) != NULL && (obj)->nodesetval != NULL && i < (obj)->nodesetval->nodeNr &&        \
-	     ((node) = (obj)->nodesetval->nodeTab[i]);                                             \
-	     i++)
-
 static gboolean
 require_file(const gchar *path, const gchar *what, GError **error)
 {
@@ -112,24 +74,23 @@ require_file(const gchar *path, const gchar *what, GError **error)
 static gboolean
 check_disks(xmlDoc *doc, GError **error)
 {
-	g_autoptr(xmlXPathObject) disks = nodes(doc, "/domain/devices/disk");
-	xmlNode *disk = NULL;
+	g_autoptr(GPtrArray) disks = dkvm_tree_find(doc, "/domain/devices/disk");
 
-	FOR_EACH_NODE(disks, i, disk)
-	{
-		xmlNode *source = first_child(disk, "source");
-		xmlNode *target = first_child(disk, "target");
-		g_autofree gchar *type = attribute(disk, "type");
-		g_autofree gchar *device = attribute(disk, "device");
-		g_autofree gchar *policy = attribute(source, "startupPolicy");
-		g_autofree gchar *dev = attribute(target, "dev");
+	for (guint i = 0; i < disks->len; i++) {
+		xmlNode *disk = g_ptr_array_index(disks, i);
+		xmlNode *source = dkvm_tree_child(disk, "source");
+		xmlNode *target = dkvm_tree_child(disk, "target");
+		g_autofree gchar *type = dkvm_tree_get(disk, "type");
+		g_autofree gchar *device = dkvm_tree_get(disk, "device");
+		g_autofree gchar *policy = dkvm_tree_get(source, "startupPolicy");
+		g_autofree gchar *dev = dkvm_tree_get(target, "dev");
 		g_autofree gchar *path = NULL;
 		g_autofree gchar *what = NULL;
 
 		if (g_strcmp0(type, "file") == 0)
-			path = attribute(source, "file");
+			path = dkvm_tree_get(source, "file");
 		else if (g_strcmp0(type, "block") == 0)
-			path = attribute(source, "dev");
+			path = dkvm_tree_get(source, "dev");
 		/* an empty CD-ROM drive, or one libvirt may start without */
 		if (path == NULL || g_strcmp0(policy, "optional") == 0)
 			continue;
@@ -146,12 +107,11 @@ check_disks(xmlDoc *doc, GError **error)
 static gboolean
 check_roms(xmlDoc *doc, GError **error)
 {
-	g_autoptr(xmlXPathObject) roms = nodes(doc, "/domain/devices/hostdev/rom[@file]");
-	xmlNode *rom = NULL;
+	g_autoptr(GPtrArray) roms = dkvm_tree_find(doc, "/domain/devices/hostdev/rom[@file]");
 
-	FOR_EACH_NODE(roms, i, rom)
-	{
-		g_autofree gchar *path = attribute(rom, "file");
+	for (guint i = 0; i < roms->len; i++) {
+		xmlNode *rom = g_ptr_array_index(roms, i);
+		g_autofree gchar *path = dkvm_tree_get(rom, "file");
 		if (path != NULL &&
 		    !require_file(path, "ROM file of a passed-through device", error))
 			return FALSE;
@@ -162,13 +122,12 @@ check_roms(xmlDoc *doc, GError **error)
 static gboolean
 check_evdev(xmlDoc *doc, GError **error)
 {
-	g_autoptr(xmlXPathObject) sources =
-	        nodes(doc, "/domain/devices/input[@type='evdev']/source[@dev]");
-	xmlNode *source = NULL;
+	g_autoptr(GPtrArray) sources =
+	        dkvm_tree_find(doc, "/domain/devices/input[@type='evdev']/source[@dev]");
 
-	FOR_EACH_NODE(sources, i, source)
-	{
-		g_autofree gchar *path = attribute(source, "dev");
+	for (guint i = 0; i < sources->len; i++) {
+		xmlNode *source = g_ptr_array_index(sources, i);
+		g_autofree gchar *path = dkvm_tree_get(source, "dev");
 		if (path != NULL && !require_file(path, "evdev input device", error))
 			return FALSE;
 	}
@@ -299,16 +258,16 @@ dkvm_virt_preflight_networks(virConnectPtr conn, const gchar *xml, DkvmVirtNotic
                              gpointer user_data, GError **error)
 {
 	g_autoptr(xmlDoc) doc = read_domain(xml, error);
-	g_autoptr(xmlXPathObject) sources = NULL;
+	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	xmlNode *source = NULL;
 
 	if (doc == NULL)
 		return FALSE;
-	sources = nodes(doc, "/domain/devices/interface[@type='network']/source[@network]");
-	FOR_EACH_NODE(sources, i, source)
-	{
-		g_autofree gchar *name = attribute(source, "network");
+	sources =
+	        dkvm_tree_find(doc, "/domain/devices/interface[@type='network']/source[@network]");
+	for (guint i = 0; i < sources->len; i++) {
+		xmlNode *source = g_ptr_array_index(sources, i);
+		g_autofree gchar *name = dkvm_tree_get(source, "network");
 		if (name == NULL || g_hash_table_contains(seen, name))
 			continue;
 		if (!check_network(conn, name, notice, user_data, error))
