@@ -1,41 +1,57 @@
 /*
- * Shared pieces of the vm commands. Persisting lives here so that every
- * command that changes something reports an unsaved change with the same
- * words and the same exit status (6).
+ * Shared pieces of the vm commands. An unsaved change is reported here so
+ * that every command that changes something says it with the same words,
+ * the same hint and the same exit status (6).
  */
 #include "cmd-vm-common.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "dkvm-error.h"
-#include "persist.h"
-#include "virt-domain.h"
 
 virDomainPtr
 dkvm_cmd_vm_lookup(DkvmApp *app, const gchar *name, GError **error)
 {
-	virConnectPtr conn = dkvm_app_get_connection(app, error);
+	return dkvm_vm_lookup(app, name, error);
+}
 
-	if (conn == NULL)
-		return NULL;
-	return dkvm_virt_domain_lookup(conn, name, error);
+gboolean
+dkvm_cmd_vm_not_saved(const GError *not_saved, GError **error)
+{
+	if (not_saved == NULL)
+		return TRUE;
+	g_set_error(error, not_saved->domain, not_saved->code, "%s\nhint: run `dkvm save` to retry",
+	            not_saved->message);
+	return FALSE;
+}
+
+void
+dkvm_cmd_vm_add_hint(GError **error, const gchar *format, ...)
+{
+	g_autofree gchar *hint = NULL;
+	gchar *message;
+	va_list args;
+
+	if (error == NULL || *error == NULL)
+		return;
+	va_start(args, format);
+	hint = g_strdup_vprintf(format, args);
+	va_end(args);
+	message = g_strdup_printf("%s\nhint: %s", (*error)->message, hint);
+	g_free((*error)->message);
+	(*error)->message = message;
 }
 
 gboolean
 dkvm_cmd_vm_persist(DkvmApp *app, GError **error)
 {
-	g_autoptr(GError) config_error = NULL;
-	const DkvmConfig *config = dkvm_app_get_config(app, &config_error);
+	g_autoptr(GError) not_saved = NULL;
 
-	if (config == NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_SAVED,
-		            "the change is active but not saved: %s\n"
-		            "hint: fix the settings file, then run `dkvm save`",
-		            config_error->message);
-		return FALSE;
-	}
-	return dkvm_persist(config, error);
+	if (dkvm_vm_persist(app, &not_saved))
+		return TRUE;
+	return dkvm_cmd_vm_not_saved(not_saved, error);
 }
 
 gboolean
@@ -58,12 +74,12 @@ const gchar *
 dkvm_cmd_vm_default_name(DkvmApp *app)
 {
 	g_autoptr(GError) error = NULL;
-	const DkvmConfig *config = dkvm_app_get_config(app, &error);
+	const gchar *name = NULL;
 
-	if (config == NULL) {
+	if (!dkvm_vm_get_default_name(app, &name, &error)) {
 		/* listing VMs must not break over a typo in dkvm.conf; say it */
 		fprintf(stderr, "dkvm: warning: %s (default VM unknown)\n", error->message);
 		return NULL;
 	}
-	return config->default_vm;
+	return name;
 }

@@ -13,8 +13,7 @@
 #include "cmd.h"
 #include "dkvm-error.h"
 #include "cmd-vm-define.h"
-#include "domain-xml.h"
-#include "virt-domain.h"
+#include "vm-define.h"
 #include "spec-options.h"
 
 static gboolean cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -25,26 +24,6 @@ const DkvmCmd dkvm_cmd_vm_create = {
 	.summary = "Create a VM from a preset, tuned for this host",
 	.run = cmd_vm_create_run,
 };
-
-/* DKVM_ERROR_INVALID when a VM of that name exists; connection errors pass up. */
-static gboolean
-refuse_existing(DkvmApp *app, const gchar *name, GError **error)
-{
-	virConnectPtr conn = dkvm_app_get_connection(app, error);
-	g_autoptr(virDomain) dom = NULL;
-
-	if (conn == NULL)
-		return FALSE;
-	dom = virDomainLookupByName(conn, name);
-	if (dom != NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "vm create: a VM named '%s' already exists\n"
-		            "hint: change it with `dkvm vm edit %s ...`",
-		            name, name);
-		return FALSE;
-	}
-	return TRUE;
-}
 
 static gboolean
 cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
@@ -58,9 +37,8 @@ cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autoptr(DkvmSpecOptions) opts = dkvm_spec_options_new();
 	g_autofree GOptionEntry *entries = dkvm_spec_options_entries(opts, extra);
 	g_autoptr(DkvmSpec) spec = NULL;
-	g_autoptr(DkvmPlan) plan = NULL;
-	g_autofree gchar *xml = NULL;
-	const DkvmHostFacts *host;
+	g_autoptr(DkvmVmBuild) build = NULL;
+	DkvmVmDefineOptions define = { 0 };
 	DkvmPreset preset;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_create, entries, &argc, &argv, error))
@@ -74,16 +52,26 @@ cmd_vm_create_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!dkvm_spec_validate(spec, error))
 		return FALSE;
-	if (!print_xml && !refuse_existing(app, spec->name, error))
+	if (opts->host_json != NULL) {
+		define.host = dkvm_spec_options_get_host(opts, app, error);
+		if (define.host == NULL)
+			return FALSE;
+	}
+	define.hypervisor = dkvm_spec_options_hypervisor(opts);
+	define.dry_run = print_xml;
+	build = dkvm_vm_create(app, spec, &define, error);
+	if (build == NULL) {
+		/* the library's words for a taken name (vm-define.h); the way out
+		 * is a command, so the CLI names it */
+		if (g_error_matches(*error, DKVM_ERROR, DKVM_ERROR_INVALID) &&
+		    g_str_has_prefix((*error)->message, "a VM named '")) {
+			g_autofree gchar *why = g_strdup((*error)->message);
+			g_clear_error(error);
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "vm create: %s\nhint: change it with `dkvm vm edit %s ...`",
+			            why, spec->name);
+		}
 		return FALSE;
-	host = dkvm_spec_options_get_host(opts, app, error);
-	if (host == NULL)
-		return FALSE;
-	plan = dkvm_spec_options_plan(opts, app, spec, error);
-	if (plan == NULL)
-		return FALSE;
-	xml = dkvm_domain_create_xml(spec, plan, host, error);
-	if (xml == NULL)
-		return FALSE;
-	return dkvm_cmd_vm_define_or_print(app, spec->name, xml, plan, print_xml, "created", error);
+	}
+	return dkvm_cmd_vm_print_build(build, print_xml, "created", error);
 }

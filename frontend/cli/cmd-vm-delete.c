@@ -10,7 +10,7 @@
 #include "cmd-vm-common.h"
 #include "cmd.h"
 #include "dkvm-error.h"
-#include "virt-domain.h"
+#include "vm-delete.h"
 
 static gboolean cmd_vm_delete_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 
@@ -32,17 +32,15 @@ cmd_vm_delete_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		{ "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Do not ask for confirmation", NULL },
 		{ NULL },
 	};
-	g_autoptr(virDomain) dom = NULL;
-	g_autoptr(DkvmVirtUndefineReport) report = NULL;
+	g_autoptr(DkvmVmDeleteResult) result = NULL;
 	g_autofree gchar *name = NULL;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_delete, entries, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_delete, argc, 1, error))
 		return FALSE;
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
+	name = dkvm_vm_get_name(app, argv[1], error);
+	if (name == NULL)
 		return FALSE;
-	name = g_strdup(virDomainGetName(dom));
 	if (!yes) {
 		g_autofree gchar *question = g_strdup_printf(
 		        "Delete VM '%s'%s?", name, remove_storage ? " and its disk images" : "");
@@ -59,16 +57,19 @@ cmd_vm_delete_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 			return FALSE;
 		}
 	}
-	report = dkvm_virt_domain_undefine(dkvm_app_get_connection(app, NULL), dom, remove_storage,
-	                                   error);
-	if (report == NULL)
+	result = dkvm_vm_delete(app, name, remove_storage, error);
+	if (result == NULL) {
+		/* the library states the fact; stopping it is a command */
+		if (g_error_matches(*error, DKVM_ERROR, DKVM_ERROR_REFUSED))
+			dkvm_cmd_vm_add_hint(error, "stop it first: dkvm vm stop %s", name);
 		return FALSE;
-	g_print("VM '%s' deleted\n", name);
-	for (guint i = 0; i < report->removed->len; i++)
-		g_print("removed %s\n", (const gchar *)g_ptr_array_index(report->removed, i));
-	for (guint i = 0; i < report->kept->len; i++)
-		g_print("kept %s\n", (const gchar *)g_ptr_array_index(report->kept, i));
-	for (guint i = 0; i < report->notes->len; i++)
-		g_print("note: %s\n", (const gchar *)g_ptr_array_index(report->notes, i));
-	return dkvm_cmd_vm_persist(app, error);
+	}
+	g_print("VM '%s' deleted\n", result->name);
+	for (guint i = 0; i < result->removed->len; i++)
+		g_print("removed %s\n", (const gchar *)g_ptr_array_index(result->removed, i));
+	for (guint i = 0; i < result->kept->len; i++)
+		g_print("kept %s\n", (const gchar *)g_ptr_array_index(result->kept, i));
+	for (guint i = 0; i < result->notes->len; i++)
+		g_print("note: %s\n", (const gchar *)g_ptr_array_index(result->notes, i));
+	return dkvm_cmd_vm_not_saved(result->not_saved, error);
 }

@@ -10,7 +10,7 @@
 #include "cmd-vm-common.h"
 #include "cmd.h"
 #include "dkvm-error.h"
-#include "virt-import.h"
+#include "vm-import.h"
 
 static gboolean cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 static gboolean cmd_vm_export_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -32,47 +32,43 @@ const DkvmCmd dkvm_cmd_vm_export = {
 static gboolean
 cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
-	g_autoptr(GPtrArray) results = NULL;
-	g_autoptr(GError) persist_error = NULL;
-	const DkvmImportResult *first = NULL;
-	virConnectPtr conn;
-	guint failed;
+	g_autoptr(DkvmVmImport) import = NULL;
+	g_autoptr(GError) not_saved = NULL;
+	guint total;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_import, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_import, argc, 1, error))
 		return FALSE;
-	conn = dkvm_app_get_connection(app, error);
-	if (conn == NULL)
+	import = dkvm_vm_import(app, argv[1], error);
+	if (import == NULL)
 		return FALSE;
-	results = dkvm_virt_import(conn, argv[1], error);
-	if (results == NULL)
-		return FALSE;
-	if (results->len == 0) {
+	total = import->files->len;
+	if (total == 0) {
 		g_print("no domain files (*.xml) in %s\n", argv[1]);
 		return TRUE;
 	}
-	for (guint i = 0; i < results->len; i++) {
-		const DkvmImportResult *r = g_ptr_array_index(results, i);
-		if (r->error == NULL) {
-			g_print("%s VM '%s' from %s\n", r->updated ? "updated" : "imported",
-			        r->vm_name, r->file);
-			if (r->warning != NULL)
-				fprintf(stderr, "dkvm: warning: %s: %s\n", r->file, r->warning);
+	for (guint i = 0; i < total; i++) {
+		const DkvmVmImportFile *f = g_ptr_array_index(import->files, i);
+		if (f->error == NULL) {
+			g_print("%s VM '%s' from %s\n", f->updated ? "updated" : "imported",
+			        f->vm_name, f->file);
+			if (f->warning != NULL)
+				fprintf(stderr, "dkvm: warning: %s: %s\n", f->file, f->warning);
 		} else
-			fprintf(stderr, "dkvm: skipped %s: %s\n", r->file, r->error->message);
+			fprintf(stderr, "dkvm: skipped %s: %s\n", f->file, f->error->message);
 	}
-	failed = dkvm_import_results_failed(results, &first);
-	if (failed < results->len && !dkvm_cmd_vm_persist(app, &persist_error)) {
-		if (failed == 0) {
-			g_propagate_error(error, g_steal_pointer(&persist_error));
+	if (!dkvm_cmd_vm_not_saved(import->not_saved, &not_saved)) {
+		if (import->failed == 0) {
+			g_propagate_error(error, g_steal_pointer(&not_saved));
 			return FALSE;
 		}
-		fprintf(stderr, "dkvm: %s\n", persist_error->message);
+		fprintf(stderr, "dkvm: %s\n", not_saved->message);
 	}
-	if (failed == 0)
+	if (import->failed == 0)
 		return TRUE;
-	g_set_error(error, DKVM_ERROR, first->error->code, "import: %u of %u file%s skipped",
-	            failed, results->len, results->len == 1 ? "" : "s");
+	g_set_error(error, DKVM_ERROR, dkvm_vm_import_first_error(import)->code,
+	            "import: %u of %u file%s skipped", import->failed, total,
+	            total == 1 ? "" : "s");
 	return FALSE;
 }
 
@@ -80,15 +76,11 @@ static gboolean
 cmd_vm_export_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
 	g_autoptr(GPtrArray) written = NULL;
-	virConnectPtr conn;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_export, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_export, argc, 1, error))
 		return FALSE;
-	conn = dkvm_app_get_connection(app, error);
-	if (conn == NULL)
-		return FALSE;
-	written = dkvm_virt_export(conn, argv[1], error);
+	written = dkvm_vm_export(app, argv[1], error);
 	if (written == NULL)
 		return FALSE;
 	for (guint i = 0; i < written->len; i++)

@@ -12,6 +12,7 @@
 
 #include "cmd-vm-common.h"
 #include "cmd.h"
+#include "virt-connection.h"
 #include "virt-monitor.h"
 
 static gboolean cmd_vm_monitor_run(DkvmApp *app, gint argc, gchar **argv, GError **error);

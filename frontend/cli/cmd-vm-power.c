@@ -12,7 +12,7 @@
 #include "cmd-vm-common.h"
 #include "cmd.h"
 #include "dkvm-error.h"
-#include "virt-power.h"
+#include "vm-power.h"
 
 static gboolean cmd_vm_start_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 static gboolean cmd_vm_stop_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -41,58 +41,34 @@ const DkvmCmd dkvm_cmd_vm_kill = {
 
 #define DEFAULT_STOP_TIMEOUT 120
 
-/* What a start did on the way (e.g. started libvirt's default network). */
+/* What a start did on the way (e.g. started libvirt's default network);
+ * while stopping, a progress line on a terminal (nothing when stderr goes
+ * to a file). */
 static void
-start_notice(const gchar *text, gpointer user_data)
+report_progress(const gchar *what, guint done, guint total, gpointer user_data)
 {
-	fprintf(stderr, "dkvm: %s\n", text);
+	if (total == 0) {
+		fprintf(stderr, "dkvm: %s\n", what);
+		return;
+	}
+	if (isatty(STDERR_FILENO) != 1)
+		return;
+	fprintf(stderr, "\r%s: %u s of %u s ", what, done, total);
+	fflush(stderr);
 }
 
 static gboolean
 cmd_vm_start_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
-	g_autoptr(virDomain) dom = NULL;
-	const DkvmHostFacts *host = NULL;
-	gboolean has_pci = FALSE;
+	g_autofree gchar *name = NULL;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_start, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_start, argc, 1, error))
 		return FALSE;
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
+	if (!dkvm_vm_start(app, argv[1], report_progress, NULL, &name, error))
 		return FALSE;
-	if (!dkvm_virt_domain_has_pci_hostdevs(dom, &has_pci, error))
-		return FALSE;
-	if (has_pci) {
-		/* a missing device is the clearer error; host discovery (it reads
-		 * all of sysfs) only when it matters */
-		g_autoptr(GError) host_error = NULL;
-		if (!dkvm_virt_check_hostdevs(dom, NULL, NULL, error))
-			return FALSE;
-		host = dkvm_app_get_host(app, &host_error);
-		if (host == NULL)
-			fprintf(stderr,
-			        "dkvm: warning: cannot check whether the host needs the VM's "
-			        "devices: %s\n",
-			        host_error->message);
-	}
-	if (!dkvm_virt_start_vm_with_notices(dom, host, start_notice, NULL, error))
-		return FALSE;
-	g_print("VM '%s' started\n", virDomainGetName(dom));
+	g_print("VM '%s' started\n", name);
 	return TRUE;
-}
-
-/* A progress line on a terminal; nothing when stderr goes to a file. */
-static void
-stop_progress(guint elapsed_ms, guint timeout_ms, gpointer user_data)
-{
-	const gchar *name = user_data;
-
-	if (isatty(STDERR_FILENO) != 1 || elapsed_ms % 1000 != 0)
-		return;
-	fprintf(stderr, "\rwaiting for VM '%s' to shut down: %u s of %u s ", name,
-	        elapsed_ms / 1000, timeout_ms / 1000);
-	fflush(stderr);
 }
 
 static gboolean
@@ -107,12 +83,12 @@ cmd_vm_stop_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		  "Power the VM off if it has not shut down in time", NULL },
 		{ NULL },
 	};
-	g_autoptr(virDomain) dom = NULL;
 	g_autoptr(GError) local_error = NULL;
-	gint state = VIR_DOMAIN_NOSTATE;
-	gboolean timed_out = FALSE;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *question = NULL;
+	DkvmVmStopOutcome outcome = DKVM_VM_STOP_WAS_OFF;
 	gboolean asked = FALSE;
-	const gchar *name;
+	gboolean ok;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_stop, entries, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_stop, argc, 1, error))
@@ -122,74 +98,54 @@ cmd_vm_stop_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		            "vm stop: --timeout %d: use 0 to 86400 seconds", timeout);
 		return FALSE;
 	}
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
-		return FALSE;
-	name = virDomainGetName(dom);
-	if (!dkvm_virt_domain_get_state(dom, &state, error))
-		return FALSE;
-	if (state == VIR_DOMAIN_SHUTOFF) {
-		/* the goal is met; pages left from a guest that powered itself off
-		 * are still given back */
-		if (!dkvm_virt_kill_vm(dom, error))
-			return FALSE;
-		g_print("VM '%s' is already shut off\n", name);
-		return TRUE;
-	}
-	if (dkvm_virt_stop_vm(dom, (guint)timeout, force, stop_progress, (gpointer)name, &timed_out,
-	                      &local_error)) {
-		if (isatty(STDERR_FILENO) == 1)
-			fprintf(stderr, "\n");
-		if (timed_out)
+	ok = dkvm_vm_stop(app, argv[1], (guint)timeout, force, report_progress, NULL, &outcome,
+	                  &name, &local_error);
+	if (outcome != DKVM_VM_STOP_WAS_OFF && name != NULL && isatty(STDERR_FILENO) == 1)
+		fprintf(stderr, "\n");
+	if (ok) {
+		if (outcome == DKVM_VM_STOP_WAS_OFF)
+			g_print("VM '%s' is already shut off\n", name);
+		else if (outcome == DKVM_VM_STOP_POWERED_OFF)
 			g_print("VM '%s' did not shut down within %d s: powered off\n", name,
 			        timeout);
 		else
 			g_print("VM '%s' is shut down\n", name);
 		return TRUE;
 	}
-	if (isatty(STDERR_FILENO) == 1)
-		fprintf(stderr, "\n");
-	if (!timed_out) {
+	if (outcome != DKVM_VM_STOP_TIMED_OUT) {
 		g_propagate_error(error, g_steal_pointer(&local_error));
 		return FALSE;
 	}
-	{
-		g_autofree gchar *question = g_strdup_printf(
-		        "VM '%s' did not shut down within %d s. Power it off now?", name, timeout);
-		if (dkvm_cmd_vm_confirm(question, &asked)) {
-			if (!dkvm_virt_kill_vm(dom, error))
-				return FALSE;
-			g_print("VM '%s' powered off\n", name);
-			return TRUE;
-		}
+	question = g_strdup_printf("VM '%s' did not shut down within %d s. Power it off now?", name,
+	                           timeout);
+	if (dkvm_cmd_vm_confirm(question, &asked)) {
+		if (!dkvm_vm_kill(app, name, NULL, NULL, error))
+			return FALSE;
+		g_print("VM '%s' powered off\n", name);
+		return TRUE;
 	}
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED,
-	            "VM '%s' did not shut down within %d s%s\n"
+	            "%s%s\n"
 	            "hint: the guest may ignore the power button; `dkvm vm stop %s --force` "
 	            "powers it off after the timeout",
-	            name, timeout, asked ? "; left running" : "", name);
+	            local_error->message, asked ? "; left running" : "", name);
 	return FALSE;
 }
 
 static gboolean
 cmd_vm_kill_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
-	g_autoptr(virDomain) dom = NULL;
-	gint state = VIR_DOMAIN_NOSTATE;
+	g_autofree gchar *name = NULL;
+	gboolean was_running = FALSE;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_kill, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_kill, argc, 1, error))
 		return FALSE;
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
+	if (!dkvm_vm_kill(app, argv[1], &was_running, &name, error))
 		return FALSE;
-	if (!dkvm_virt_domain_get_state(dom, &state, error))
-		return FALSE;
-	if (!dkvm_virt_kill_vm(dom, error))
-		return FALSE;
-	if (state == VIR_DOMAIN_SHUTOFF)
-		g_print("VM '%s' is already shut off\n", virDomainGetName(dom));
+	if (was_running)
+		g_print("VM '%s' powered off\n", name);
 	else
-		g_print("VM '%s' powered off\n", virDomainGetName(dom));
+		g_print("VM '%s' is already shut off\n", name);
 	return TRUE;
 }

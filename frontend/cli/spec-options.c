@@ -9,9 +9,7 @@
 
 #include <string.h>
 
-#include "config.h"
 #include "dkvm-error.h"
-#include "modules.h"
 
 DkvmSpecOptions *
 dkvm_spec_options_new(void)
@@ -374,68 +372,21 @@ dkvm_spec_options_plan(DkvmSpecOptions *self, DkvmApp *app, const DkvmSpec *spec
 	return dkvm_spec_options_plan_on(self, app, host, spec, error);
 }
 
-typedef gboolean (*DkvmGetHypervisorFunc)(DkvmApp *app, DkvmAccelerator accelerator,
-                                          DkvmHypervisor **out, GError **error);
-
-/*
- * The hypervisor to plan for. A saved host (--host-json) has none: no
- * connection is made. Otherwise libvirt's domain capabilities, asked
- * through the libvirt module (the `dkvm plan` binary does not link
- * libvirt). For `dkvm plan` a libvirt that cannot be asked is not an
- * error: *note then says why the plan comes from the host's facts.
- */
-static gboolean
-get_hypervisor(DkvmSpecOptions *self, DkvmApp *app, DkvmAccelerator accelerator,
-               DkvmHypervisor **out, gchar **note, GError **error)
+DkvmVmHypervisor
+dkvm_spec_options_hypervisor(const DkvmSpecOptions *self)
 {
-	g_autoptr(GError) local_error = NULL;
-	DkvmGetHypervisorFunc get;
-
-	*out = NULL;
-	*note = NULL;
+	/* a saved host is not the connection's: no connection is made */
 	if (self->host_json != NULL)
-		return TRUE;
-	get = dkvm_module_symbol("dkvm-libvirt.so", "dkvm_module_get_hypervisor", &local_error);
-	if (get != NULL && get(app, accelerator, out, &local_error)) {
-		if (*out == NULL)
-			*note = g_strdup("libvirt reports no domain capabilities for this "
-			                 "connection: planned from this host's facts (/dev/kvm) "
-			                 "and DKVM's defaults");
-		return TRUE;
-	}
-	if (!self->hypervisor_optional) {
-		g_propagate_error(error, g_steal_pointer(&local_error));
-		return FALSE;
-	}
-	*note = g_strdup_printf("planned from this host's facts (/dev/kvm), not from libvirt's "
-	                        "capabilities: %s",
-	                        local_error->message);
-	return TRUE;
+		return DKVM_VM_HYPERVISOR_NONE;
+	return self->hypervisor_optional ? DKVM_VM_HYPERVISOR_OPTIONAL
+	                                 : DKVM_VM_HYPERVISOR_REQUIRED;
 }
 
 DkvmPlan *
 dkvm_spec_options_plan_on(DkvmSpecOptions *self, DkvmApp *app, const DkvmHostFacts *host,
                           const DkvmSpec *spec, GError **error)
 {
-	const DkvmConfig *config;
-	g_autoptr(DkvmHostSettings) settings = NULL;
-	g_autoptr(DkvmHypervisor) hv = NULL;
-	g_autofree gchar *note = NULL;
-	DkvmPlan *plan;
-
-	config = dkvm_app_get_config(app, error);
-	if (config == NULL)
-		return NULL;
-	settings = dkvm_config_get_host_settings(config);
-	if (!get_hypervisor(self, app, settings->accelerator, &hv, &note, error))
-		return NULL;
-	plan = dkvm_plan_new(host, hv, spec, settings, error);
-	if (plan != NULL && note != NULL) {
-		/* only the first line: a hint is for the command that failed */
-		g_autofree gchar *first = g_strndup(note, strcspn(note, "\n"));
-		g_ptr_array_insert(plan->rationale, 0, g_steal_pointer(&first));
-	}
-	return plan;
+	return dkvm_vm_plan(app, host, spec, dkvm_spec_options_hypervisor(self), error);
 }
 
 DkvmDomainArea

@@ -13,6 +13,7 @@
 #include "domain-xml.h"
 #include "plan.h"
 #include "spec.h"
+#include "vm-plan.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,10 @@ DkvmDomainArea dkvm_spec_options_areas(const DkvmSpecOptions *self);
 /* The host to plan on: --host-json FILE, else this machine (discovered). */
 const DkvmHostFacts *dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app,
                                                 GError **error);
+
+/* Where the hypervisor's facts come from: none with --host-json (a saved
+ * host), else libvirt (optional for `dkvm plan`). */
+DkvmVmHypervisor dkvm_spec_options_hypervisor(const DkvmSpecOptions *self);
 
 /* The plan for @spec on @host with dkvm.conf's host settings, for the
  * hypervisor libvirt reports (domain capabilities, through the libvirt

@@ -9,7 +9,7 @@
 #include <gmodule.h>
 
 #include "app.h"
-#include "virt-capabilities.h"
+#include "vm-common.h"
 
 extern const DkvmCmd dkvm_cmd_vm_create;
 extern const DkvmCmd dkvm_cmd_vm_edit;
@@ -34,7 +34,7 @@ G_MODULE_EXPORT const DkvmCmd *const dkvm_module_commands[] = {
 	&dkvm_cmd_vm_export,    &dkvm_cmd_save,      NULL,
 };
 
-/* For planning in the binary (spec-options.c): the connection's hypervisor,
+/* For planning in the binary (frontend/vm/vm-plan.c): the connection's hypervisor,
  * NULL in *out when the driver reports no domain capabilities. */
 G_MODULE_EXPORT gboolean dkvm_module_get_hypervisor(DkvmApp *app, DkvmAccelerator accelerator,
                                                     DkvmHypervisor **out, GError **error);
@@ -43,10 +43,5 @@ gboolean
 dkvm_module_get_hypervisor(DkvmApp *app, DkvmAccelerator accelerator, DkvmHypervisor **out,
                            GError **error)
 {
-	virConnectPtr conn = dkvm_app_get_connection(app, error);
-
-	*out = NULL;
-	if (conn == NULL)
-		return FALSE;
-	return dkvm_virt_get_hypervisor(conn, accelerator, out, error);
+	return dkvm_vm_get_hypervisor(app, accelerator, out, error);
 }

@@ -7,7 +7,7 @@
  * is expanded behind the user's back. Its output is captured: on success it
  * is not shown, on failure the first line of its error output is the reason
  * the user reads. The change itself stays active either way; only the saving
- * failed, hence DKVM_ERROR_NOT_SAVED and the `dkvm save` hint.
+ * failed, hence DKVM_ERROR_NOT_SAVED (a frontend says how to retry).
  */
 #include "persist.h"
 
@@ -51,9 +51,7 @@ static void
 set_not_saved(GError **error, const gchar *cmd, const gchar *why)
 {
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_SAVED,
-	            "the change is active but not saved: `%s` failed: %s\n"
-	            "hint: run `dkvm save` to retry",
-	            cmd, why);
+	            "the change is active but not saved: `%s` failed: %s", cmd, why);
 }
 
 gboolean
@@ -72,8 +70,7 @@ dkvm_persist(const DkvmConfig *config, GError **error)
 	if (!g_shell_parse_argv(cmd, NULL, &argv, &local_error)) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_SAVED,
 		            "the change is active but not saved: persist_command `%s` in dkvm.conf "
-		            "cannot be parsed: %s\n"
-		            "hint: fix persist_command, then run `dkvm save`",
+		            "cannot be parsed: %s",
 		            cmd, local_error->message);
 		return FALSE;
 	}

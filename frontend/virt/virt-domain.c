@@ -441,9 +441,7 @@ dkvm_virt_domain_undefine(virConnectPtr conn, virDomainPtr dom, gboolean remove_
 
 	if (virDomainIsActive(dom) == 1) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
-		            "cannot delete VM '%s': it is running\n"
-		            "hint: stop it first: dkvm vm stop %s",
-		            name, name);
+		            "cannot delete VM '%s': it is running", name);
 		return NULL;
 	}
 	/* read everything needed before anything is changed */

@@ -639,9 +639,8 @@ test_delete(void)
 	refused = dkvm_virt_domain_undefine(conn, running, TRUE, &error);
 	g_assert_null(refused);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
-	g_assert_cmpstr(error->message, ==,
-	                "cannot delete VM 'test': it is running\nhint: stop it first: dkvm vm "
-	                "stop test");
+	/* the fact only: the frontend names the command that stops it */
+	g_assert_cmpstr(error->message, ==, "cannot delete VM 'test': it is running");
 	g_clear_error(&error);
 	g_assert_cmpint(state_of(running), ==, VIR_DOMAIN_RUNNING);
 

@@ -85,7 +85,8 @@ test_false(Fixture *fx, gconstpointer data)
 	g_assert_true(g_str_has_prefix(error->message,
 	                               "the change is active but not saved: `false` failed: "));
 	g_assert_nonnull(strstr(error->message, "exit"));
-	g_assert_true(g_str_has_suffix(error->message, "\nhint: run `dkvm save` to retry"));
+	/* the library names no command: the frontend adds how to retry */
+	g_assert_null(strstr(error->message, "hint:"));
 }
 
 static void
@@ -100,7 +101,8 @@ test_missing_command(Fixture *fx, gconstpointer data)
 	        error->message,
 	        "the change is active but not saved: `dkvm-no-such-command --all` failed: "));
 	g_assert_nonnull(strstr(error->message, "dkvm-no-such-command"));
-	g_assert_true(g_str_has_suffix(error->message, "\nhint: run `dkvm save` to retry"));
+	/* the library names no command: the frontend adds how to retry */
+	g_assert_null(strstr(error->message, "hint:"));
 }
 
 static void
@@ -148,8 +150,7 @@ test_script_stderr(Fixture *fx, gconstpointer data)
 	        "echo 'lbu: /media/usb is read-only' >&2\necho 'second line' >&2\nexit 3\n");
 	g_autoptr(DkvmConfig) config = config_with(script);
 	g_autofree gchar *expected = g_strdup_printf(
-	        "the change is active but not saved: `%s` failed: lbu: /media/usb is read-only\n"
-	        "hint: run `dkvm save` to retry",
+	        "the change is active but not saved: `%s` failed: lbu: /media/usb is read-only",
 	        script);
 
 	g_assert_false(dkvm_persist(config, &error));

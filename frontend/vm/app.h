@@ -1,7 +1,8 @@
 /*
- * DkvmApp: what every command shares for one run of `dkvm`: the global
- * options, and the host facts and libvirt connection, each made on first use
- * so that `dkvm --help` touches neither the host nor libvirt.
+ * DkvmApp: the context every VM workflow (frontend/vm) shares for one run of
+ * a frontend: where to connect and which dkvm.conf, and the host facts,
+ * settings and libvirt connection, each made on first use so that
+ * `dkvm --help` touches neither the host nor libvirt.
  */
 #pragma once
 
@@ -11,17 +12,30 @@
 
 #include "config.h"
 #include "host-facts.h"
+#include "hypervisor.h"
+#include "plan.h"
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct DkvmApp DkvmApp;
+
+/* Asks libvirt for the hypervisor to plan for (libvirt's domain capabilities);
+ * *out NULL when the driver reports none. */
+typedef gboolean (*DkvmAppHypervisorFunc)(DkvmApp *app, DkvmAccelerator accelerator,
+                                          DkvmHypervisor **out, GError **error);
+
+struct DkvmApp {
 	gchar *connect_uri;        /* --connect, else $LIBVIRT_DEFAULT_URI, else qemu:///system */
 	gchar *config_path;        /* --config, else /etc/dkvm/dkvm.conf */
 	DkvmHostFacts *host;       /* cached by dkvm_app_get_host() */
 	DkvmConfig *config;        /* cached by dkvm_app_get_config() */
 	virConnectPtr conn;        /* cached by dkvm_app_get_connection() */
 	GDestroyNotify conn_close; /* set with conn: libvirt lives in the module */
-} DkvmApp;
+	/* NULL: asked through the libvirt module (the dkvm binary links no
+	 * libvirt); a program linking frontend/vm's libvirt half whole (a test,
+	 * the menu) sets dkvm_vm_get_hypervisor (vm-hypervisor.h). */
+	DkvmAppHypervisorFunc get_hypervisor;
+};
 
 DkvmApp *dkvm_app_new(void);
 void dkvm_app_free(DkvmApp *self);
@@ -37,7 +51,7 @@ const DkvmHostFacts *dkvm_app_get_host(DkvmApp *self, GError **error);
 const DkvmConfig *dkvm_app_get_config(DkvmApp *self, GError **error);
 
 /* Opens the libvirt connection on first call; owned by the app. Defined in
- * the libvirt module (app-connection.c). */
+ * the libvirt half of frontend/vm (app-connection.c). */
 virConnectPtr dkvm_app_get_connection(DkvmApp *self, GError **error);
 
 G_END_DECLS
