@@ -13,9 +13,9 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	gchar *name;                /* the VM's own name */
-	gboolean default_changed;   /* dkvm.conf's default_vm was changed */
-	GError *not_saved;          /* changed, but persisting failed */
+	gchar *name;              /* the VM's own name */
+	gboolean default_changed; /* dkvm.conf's default_vm was changed */
+	GError *not_saved;        /* changed, but persisting failed */
 } DkvmVmAutostartResult;
 
 void dkvm_vm_autostart_result_free(DkvmVmAutostartResult *self);

@@ -18,13 +18,13 @@ G_BEGIN_DECLS
 
 /* What a create or edit made (also for a dry run, which defines nothing). */
 typedef struct {
-	gchar *name;        /* the VM's name */
-	DkvmPlan *plan;     /* the plan the XML follows */
-	gchar *xml;         /* the domain XML defined (or, dry run, that would be) */
-	gchar *numa_note;   /* edit: the VM moved to another NUMA node; else NULL */
-	gboolean running;   /* edit: the VM runs; the change applies at its next start */
-	gboolean defined;   /* FALSE for a dry run */
-	GError *not_saved;  /* defined, but persisting failed (DKVM_ERROR_NOT_SAVED) */
+	gchar *name;       /* the VM's name */
+	DkvmPlan *plan;    /* the plan the XML follows */
+	gchar *xml;        /* the domain XML defined (or, dry run, that would be) */
+	gchar *numa_note;  /* edit: the VM moved to another NUMA node; else NULL */
+	gboolean running;  /* edit: the VM runs; the change applies at its next start */
+	gboolean defined;  /* FALSE for a dry run */
+	GError *not_saved; /* defined, but persisting failed (DKVM_ERROR_NOT_SAVED) */
 } DkvmVmBuild;
 
 void dkvm_vm_build_free(DkvmVmBuild *self);

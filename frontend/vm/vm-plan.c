@@ -47,8 +47,8 @@ get_hypervisor(DkvmApp *app, DkvmVmHypervisor source, DkvmAccelerator accelerato
 }
 
 DkvmPlan *
-dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
-             DkvmVmHypervisor source, GError **error)
+dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec, DkvmVmHypervisor source,
+             GError **error)
 {
 	const DkvmConfig *config;
 	g_autoptr(DkvmHostSettings) settings = NULL;

@@ -77,8 +77,8 @@ dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer
 
 gboolean
 dkvm_vm_stop(DkvmApp *app, const gchar *name, guint timeout_s, gboolean force,
-             DkvmVmProgress progress, gpointer user_data, DkvmVmStopOutcome *out,
-             gchar **out_name, GError **error)
+             DkvmVmProgress progress, gpointer user_data, DkvmVmStopOutcome *out, gchar **out_name,
+             GError **error)
 {
 	g_autoptr(virDomain) dom = dkvm_vm_lookup(app, name, error);
 	g_autoptr(GError) local_error = NULL;

@@ -18,8 +18,8 @@ G_BEGIN_DECLS
 
 /* Starts VM @name; @progress hears notices on the way. *out_name (optional)
  * gets the VM's own name. */
-gboolean dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress,
-                       gpointer user_data, gchar **out_name, GError **error);
+gboolean dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer user_data,
+                       gchar **out_name, GError **error);
 
 typedef enum {
 	DKVM_VM_STOP_WAS_OFF,     /* already shut off (its pages given back) */
@@ -40,7 +40,7 @@ gboolean dkvm_vm_stop(DkvmApp *app, const gchar *name, guint timeout_s, gboolean
 
 /* Powers VM @name off at once and gives its pages back; *out_was_running
  * (optional) says whether it ran. */
-gboolean dkvm_vm_kill(DkvmApp *app, const gchar *name, gboolean *out_was_running,
-                      gchar **out_name, GError **error);
+gboolean dkvm_vm_kill(DkvmApp *app, const gchar *name, gboolean *out_was_running, gchar **out_name,
+                      GError **error);
 
 G_END_DECLS
