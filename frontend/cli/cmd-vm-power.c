@@ -7,6 +7,7 @@
  * so it is never reached by a typo in an option.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd-vm-common.h"
@@ -65,8 +66,16 @@ cmd_vm_start_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_start, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_start, argc, 1, error))
 		return FALSE;
-	if (!dkvm_vm_start(app, argv[1], report_progress, NULL, &name, error))
+	if (!dkvm_vm_start(app, argv[1], report_progress, NULL, &name, error)) {
+		/* frontend/virt states the missing card (virt-power.h); the way out
+		 * is a command, so the CLI names it */
+		if (g_error_matches(*error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND) &&
+		    g_str_has_suffix((*error)->message, " is not in this host") &&
+		    strstr((*error)->message, ": PCI device ") != NULL)
+			dkvm_cmd_vm_add_hint(error, "remove it from the VM (dkvm vm edit) or check "
+			                            "the card is seated");
 		return FALSE;
+	}
 	g_print("VM '%s' started\n", name);
 	return TRUE;
 }

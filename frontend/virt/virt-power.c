@@ -39,10 +39,8 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 
 		if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
-			            "cannot start VM '%s': PCI device %s is not in this host\n"
-			            "hint: remove it from the VM (dkvm vm edit) or check the card "
-			            "is seated",
-			            name, address);
+			            "cannot start VM '%s': PCI device %s is not in this host", name,
+			            address);
 			return FALSE;
 		}
 		if (host != NULL)

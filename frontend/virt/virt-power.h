@@ -19,7 +19,9 @@ G_BEGIN_DECLS
 /*
  * Checks @dom's <hostdev type='pci'> devices against @sysfs_pci (NULL:
  * /sys/bus/pci/devices under $DKVM_SYSFS_ROOT) and, when @host is given, the devices the host
- * needs. DKVM_ERROR_NOT_FOUND for a missing device, DKVM_ERROR_REFUSED for a needed one.
+ * needs. DKVM_ERROR_NOT_FOUND for a missing device ("cannot start VM 'x': PCI device A is
+ * not in this host", the fact only: a frontend adds how to change the VM),
+ * DKVM_ERROR_REFUSED for a needed one.
  */
 gboolean dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host,
                                   const gchar *sysfs_pci, GError **error);

@@ -219,8 +219,7 @@ check_network(virConnectPtr conn, const gchar *name, DkvmVirtNoticeFunc notice, 
 		if (err->code == VIR_ERR_NO_NETWORK) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
 			            "its network '%s' does not exist in libvirt\n"
-			            "hint: virsh net-list --all shows the networks; dkvm vm edit "
-			            "--network changes the VM's",
+			            "hint: virsh net-list --all shows the networks",
 			            name);
 			return FALSE;
 		}

@@ -24,7 +24,7 @@ static gchar *tmpdir;
 static DkvmApp *app;
 
 #define POOL_DIR "sys/kernel/mm/hugepages/hugepages-2048kB"
-#define GIB G_GUINT64_CONSTANT(1048576)
+#define GIB      G_GUINT64_CONSTANT(1048576)
 
 static void
 write_file(const gchar *path, const gchar *contents)
@@ -59,10 +59,9 @@ read_pool(const gchar *file)
 static void
 write_config(const gchar *persist_command, const gchar *default_vm)
 {
-	g_autofree gchar *text =
-	        g_strdup_printf("[host]\npersist_command=%s\n%s%s\n", persist_command,
-	                        default_vm != NULL ? "default_vm=" : "",
-	                        default_vm != NULL ? default_vm : "");
+	g_autofree gchar *text = g_strdup_printf(
+	        "[host]\npersist_command=%s\n%s%s\n", persist_command,
+	        default_vm != NULL ? "default_vm=" : "", default_vm != NULL ? default_vm : "");
 	write_file(app->config_path, text);
 	g_clear_pointer(&app->config, dkvm_config_free);
 }
