@@ -12,8 +12,7 @@
 
 #include "cmd-vm-common.h"
 #include "cmd.h"
-#include "virt-connection.h"
-#include "virt-monitor.h"
+#include "vm-monitor.h"
 
 static gboolean cmd_vm_monitor_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 
@@ -25,8 +24,7 @@ const DkvmCmd dkvm_cmd_vm_monitor = {
 };
 
 typedef struct {
-	virConnectPtr conn;
-	virDomainPtr dom;
+	DkvmVmWatcher *watcher;
 	gboolean json;
 	gboolean watch;
 	GMainLoop *loop;
@@ -36,16 +34,16 @@ typedef struct {
 static gboolean
 print_snapshot(MonitorRun *run, GError **error)
 {
-	g_autoptr(DkvmVmMonitor) mon = dkvm_virt_monitor_read(run->conn, run->dom, error);
-	g_autofree gchar *out = NULL;
+	DkvmVmMonitorFormat format = !run->json   ? DKVM_VM_MONITOR_TEXT
+	                             : run->watch ? DKVM_VM_MONITOR_JSON
+	                                          : DKVM_VM_MONITOR_JSON_PRETTY;
+	g_autofree gchar *out = dkvm_vm_watcher_read(run->watcher, format, error);
 
-	if (mon == NULL)
+	if (out == NULL)
 		return FALSE;
 	if (run->json) {
-		out = dkvm_virt_monitor_to_json(mon, !run->watch);
 		g_print("%s\n", out);
 	} else {
-		out = dkvm_virt_monitor_to_text(mon);
 		/* redraw in place on a terminal; a log file gets every snapshot */
 		if (run->watch && isatty(STDOUT_FILENO) == 1)
 			g_print("\033[H\033[2J");
@@ -88,7 +86,7 @@ cmd_vm_monitor_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		  "Refresh every second until Ctrl-C", NULL },
 		{ NULL },
 	};
-	g_autoptr(virDomain) dom = NULL;
+	g_autoptr(DkvmVmWatcher) watcher = NULL;
 	g_autoptr(GMainLoop) loop = NULL;
 	guint tick;
 	guint sigint;
@@ -97,11 +95,10 @@ cmd_vm_monitor_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_monitor, entries, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_monitor, argc, 1, error))
 		return FALSE;
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
+	watcher = dkvm_vm_watcher_new(app, argv[1], error);
+	if (watcher == NULL)
 		return FALSE;
-	run.conn = dkvm_app_get_connection(app, error);
-	run.dom = dom;
+	run.watcher = watcher;
 	if (!print_snapshot(&run, error))
 		return FALSE;
 	if (!run.watch)
