@@ -2,7 +2,7 @@
  * The VM workflows of frontend/vm, driven directly as a frontend would (no
  * CLI in between), on libvirt's test driver (test:///default, one
  * connection for the whole run, so the cases run in order and build on each
- * other: create, start, edit while running, stop, kill, autostart with its
+ * other: create, start, monitor, edit while running, stop, kill, autostart with its
  * rollback, import, delete). The host is a fixture (the ryzen-5950x host
  * JSON, its 1 GiB pool emptied so the VM gets 2 MiB pages);
  * DKVM_SYSFS_ROOT points the hugepage pool and its records at a tree in a
@@ -17,6 +17,7 @@
 #include "vm-define.h"
 #include "vm-delete.h"
 #include "vm-import.h"
+#include "vm-monitor.h"
 #include "vm-plan.h"
 #include "vm-power.h"
 
@@ -232,6 +233,32 @@ test_start(void)
 	g_clear_error(&error);
 	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 592);
 	g_ptr_array_unref(heard.notices);
+}
+
+/* the watcher reads a fresh snapshot each time; a script's JSON line holds
+ * no newline */
+static void
+test_monitor(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmVmWatcher) watcher = dkvm_vm_watcher_new(app, "vm-made", &error);
+	g_autofree gchar *line = NULL;
+	g_autofree gchar *pretty = NULL;
+	g_autofree gchar *text = NULL;
+
+	g_assert_no_error(error);
+	line = dkvm_vm_watcher_read(watcher, DKVM_VM_MONITOR_JSON, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_str_has_prefix(line, "{\"name\":\"vm-made\",\"state\":\"running\""));
+	g_assert_null(strchr(line, '\n'));
+	pretty = dkvm_vm_watcher_read(watcher, DKVM_VM_MONITOR_JSON_PRETTY, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strchr(pretty, '\n'));
+	text = dkvm_vm_watcher_read(watcher, DKVM_VM_MONITOR_TEXT, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(text, "vm-made"));
+	g_assert_null(dkvm_vm_watcher_new(app, "vm-nowhere", &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
 }
 
 /*
@@ -534,6 +561,7 @@ main(int argc, char **argv)
 	/* in order: each case builds on the previous one */
 	g_test_add_func("/vm/create", test_create);
 	g_test_add_func("/vm/start", test_start);
+	g_test_add_func("/vm/monitor", test_monitor);
 	g_test_add_func("/vm/edit-running", test_edit_running);
 	g_test_add_func("/vm/stop-and-kill", test_stop_and_kill);
 	g_test_add_func("/vm/edit-shut-off-counts-no-pages", test_edit_shut_off_counts_no_pages);
