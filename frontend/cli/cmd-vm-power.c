@@ -43,10 +43,18 @@ const DkvmCmd dkvm_cmd_vm_kill = {
 #define DEFAULT_STOP_TIMEOUT 120
 
 /* What a start did on the way (e.g. started libvirt's default network);
- * while stopping, a progress line on a terminal (nothing when stderr goes
+ * its steps are quick and not shown. */
+static void
+report_start(const gchar *what, guint done, guint total, gpointer user_data)
+{
+	if (total == 0)
+		fprintf(stderr, "dkvm: %s\n", what);
+}
+
+/* While stopping, the seconds waited on a terminal (nothing when stderr goes
  * to a file). */
 static void
-report_progress(const gchar *what, guint done, guint total, gpointer user_data)
+report_stop(const gchar *what, guint done, guint total, gpointer user_data)
 {
 	if (total == 0) {
 		fprintf(stderr, "dkvm: %s\n", what);
@@ -66,7 +74,7 @@ cmd_vm_start_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_start, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_start, argc, 1, error))
 		return FALSE;
-	if (!dkvm_vm_start(app, argv[1], report_progress, NULL, &name, error)) {
+	if (!dkvm_vm_start(app, argv[1], report_start, NULL, &name, error)) {
 		/* frontend/virt states the missing card (virt-power.h); the way out
 		 * is a command, so the CLI names it */
 		if (g_error_matches(*error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND) &&
@@ -107,8 +115,8 @@ cmd_vm_stop_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		            "vm stop: --timeout %d: use 0 to 86400 seconds", timeout);
 		return FALSE;
 	}
-	ok = dkvm_vm_stop(app, argv[1], (guint)timeout, force, report_progress, NULL, &outcome,
-	                  &name, &local_error);
+	ok = dkvm_vm_stop(app, argv[1], (guint)timeout, force, report_stop, NULL, &outcome, &name,
+	                  &local_error);
 	if (outcome != DKVM_VM_STOP_WAS_OFF && name != NULL && isatty(STDERR_FILENO) == 1)
 		fprintf(stderr, "\n");
 	if (ok) {

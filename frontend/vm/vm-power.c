@@ -34,6 +34,17 @@ on_wait(guint elapsed_ms, guint timeout_ms, gpointer user_data)
 	l->progress(what, elapsed_ms / 1000, MAX(timeout_ms / 1000, 1), l->user_data);
 }
 
+/* A start's steps: devices, host, then the start itself (checks of files,
+ * networks and pools, pages taken, QEMU started). */
+#define START_STEPS 3
+
+static void
+step(Listener *l, const gchar *what, guint done)
+{
+	if (l->progress != NULL)
+		l->progress(what, done, START_STEPS, l->user_data);
+}
+
 static void
 set_name(gchar **out_name, virDomainPtr dom)
 {
@@ -56,11 +67,13 @@ dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer
 	if (!dkvm_virt_domain_has_pci_hostdevs(dom, &has_pci, error))
 		return FALSE;
 	if (has_pci) {
+		step(&listener, "checking the VM's PCI devices", 1);
 		/* a missing device is the clearer error; host discovery (it reads
 		 * all of sysfs) only when it matters */
 		g_autoptr(GError) host_error = NULL;
 		if (!dkvm_virt_check_hostdevs(dom, NULL, NULL, error))
 			return FALSE;
+		step(&listener, "reading the host's devices", 2);
 		host = dkvm_app_get_host(app, &host_error);
 		if (host == NULL) {
 			g_autofree gchar *warning = g_strdup_printf(
@@ -68,6 +81,10 @@ dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer
 			        host_error->message);
 			on_notice(warning, &listener);
 		}
+	}
+	{
+		g_autofree gchar *what = g_strdup_printf("starting VM '%s'", listener.name);
+		step(&listener, what, START_STEPS);
 	}
 	if (!dkvm_virt_start_vm_with_notices(dom, host, on_notice, &listener, error))
 		return FALSE;

@@ -16,8 +16,10 @@
 
 G_BEGIN_DECLS
 
-/* Starts VM @name; @progress hears notices on the way. *out_name (optional)
- * gets the VM's own name. */
+/* Starts VM @name; @progress hears its steps (of 3: the VM's PCI devices,
+ * the host's devices, the start; the first two only for a VM that passes
+ * devices through) and notices on the way. *out_name (optional) gets the
+ * VM's own name. */
 gboolean dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer user_data,
                        gchar **out_name, GError **error);
 

@@ -190,6 +190,7 @@ test_create(void)
 typedef struct {
 	GPtrArray *notices;
 	guint steps;
+	gchar *last_step;
 } Heard;
 
 static void
@@ -199,8 +200,11 @@ hear(const gchar *what, guint done, guint total, gpointer user_data)
 
 	if (total == 0)
 		g_ptr_array_add(heard->notices, g_strdup(what));
-	else
+	else {
 		heard->steps++;
+		g_free(heard->last_step);
+		heard->last_step = g_strdup_printf("%s (%u of %u)", what, done, total);
+	}
 }
 
 /* start grows the pool by what the VM lacks and records it */
@@ -211,7 +215,7 @@ test_start(void)
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *record =
 	        g_build_filename(tmpdir, "root", "run", "dkvm", "hugepages", "vm-made", NULL);
-	Heard heard = { g_ptr_array_new_with_free_func(g_free), 0 };
+	Heard heard = { g_ptr_array_new_with_free_func(g_free), 0, NULL };
 
 	/* the host keeps 100 pages, 20 of them free */
 	write_pool("nr_hugepages", 100);
@@ -221,6 +225,10 @@ test_start(void)
 	g_assert_no_error(error);
 	g_assert_cmpstr(name, ==, "vm-made");
 	g_assert_cmpint(state_of("vm-made"), ==, VIR_DOMAIN_RUNNING);
+	/* no PCI devices: the start is its only step, and nothing to note */
+	g_assert_cmpuint(heard.steps, ==, 1);
+	g_assert_cmpstr(heard.last_step, ==, "starting VM 'vm-made' (3 of 3)");
+	g_assert_cmpuint(heard.notices->len, ==, 0);
 	/* 1 GiB in 2 MiB pages is 512; 20 were free, so the pool grew by 492 */
 	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 592);
 	g_assert_true(g_file_test(record, G_FILE_TEST_EXISTS));
@@ -233,6 +241,7 @@ test_start(void)
 	g_clear_error(&error);
 	g_assert_cmpuint(read_pool("nr_hugepages"), ==, 592);
 	g_ptr_array_unref(heard.notices);
+	g_free(heard.last_step);
 }
 
 /* the watcher reads a fresh snapshot each time; a script's JSON line holds
@@ -383,6 +392,57 @@ test_edit_shut_off_counts_no_pages(void)
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
 	g_clear_error(&error);
 	use_host(fixture_host(0, 0, 48 * GIB));
+}
+
+static const gchar *passthrough_xml =
+        "<domain type='test'>\n"
+        "  <name>vm-passthrough</name>\n"
+        "  <memory unit='MiB'>512</memory>\n"
+        "  <vcpu>1</vcpu>\n"
+        "  <os><type arch='x86_64'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+        "      <source><address domain='0x0000' bus='0x0f' slot='0x1f' "
+        "function='0x7'/></source>\n"
+        "    </hostdev>\n"
+        "  </devices>\n"
+        "</domain>\n";
+
+/* a VM with a PCI device: its devices are checked first (a missing card is
+ * the fact, no command named), then the host's, then it starts */
+static void
+test_start_passthrough(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virDomain) dom =
+	        virDomainDefineXML(dkvm_app_get_connection(app, NULL), passthrough_xml);
+	g_autofree gchar *device = g_build_filename(tmpdir, "root", "sys", "bus", "pci", "devices",
+	                                            "0000:0f:1f.7", NULL);
+	Heard heard = { g_ptr_array_new_with_free_func(g_free), 0, NULL };
+
+	g_assert_nonnull(dom);
+	g_assert_false(dkvm_vm_start(app, "vm-passthrough", hear, &heard, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot start VM 'vm-passthrough': PCI device 0000:0f:1f.7 is not in "
+	                "this host");
+	g_clear_error(&error);
+	g_assert_cmpuint(heard.steps, ==, 1);
+	g_assert_cmpstr(heard.last_step, ==, "checking the VM's PCI devices (1 of 3)");
+	g_assert_cmpint(state_of("vm-passthrough"), ==, VIR_DOMAIN_SHUTOFF);
+
+	g_assert_cmpint(g_mkdir_with_parents(device, 0755), ==, 0);
+	heard.steps = 0;
+	g_assert_true(dkvm_vm_start(app, "vm-passthrough", hear, &heard, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(heard.steps, ==, 3);
+	g_assert_cmpstr(heard.last_step, ==, "starting VM 'vm-passthrough' (3 of 3)");
+	g_assert_cmpint(state_of("vm-passthrough"), ==, VIR_DOMAIN_RUNNING);
+	g_assert_true(dkvm_vm_kill(app, "vm-passthrough", NULL, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+	g_ptr_array_unref(heard.notices);
+	g_free(heard.last_step);
 }
 
 /* autostart and default VM; when dkvm.conf cannot be written, autostart is
@@ -565,6 +625,7 @@ main(int argc, char **argv)
 	g_test_add_func("/vm/edit-running", test_edit_running);
 	g_test_add_func("/vm/stop-and-kill", test_stop_and_kill);
 	g_test_add_func("/vm/edit-shut-off-counts-no-pages", test_edit_shut_off_counts_no_pages);
+	g_test_add_func("/vm/start-passthrough", test_start_passthrough);
 	g_test_add_func("/vm/autostart", test_autostart);
 	g_test_add_func("/vm/import", test_import);
 	g_test_add_func("/vm/delete", test_delete);
