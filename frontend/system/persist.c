@@ -15,9 +15,8 @@
 
 #define DEFAULT_PERSIST_COMMAND "lbu commit"
 
-/* The command line to run, or NULL when there is nothing to do. */
-static gchar *
-persist_command_line(const DkvmConfig *config)
+gchar *
+dkvm_persist_command(const DkvmConfig *config)
 {
 	g_autofree gchar *lbu = NULL;
 
@@ -57,7 +56,7 @@ set_not_saved(GError **error, const gchar *cmd, const gchar *why)
 gboolean
 dkvm_persist(const DkvmConfig *config, GError **error)
 {
-	g_autofree gchar *cmd = persist_command_line(config);
+	g_autofree gchar *cmd = dkvm_persist_command(config);
 	g_auto(GStrv) argv = NULL;
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;

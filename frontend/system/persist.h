@@ -16,4 +16,8 @@ G_BEGIN_DECLS
 /* DKVM_ERROR_NOT_SAVED with the command's output when it fails. */
 gboolean dkvm_persist(const DkvmConfig *config, GError **error);
 
+/* The persist command dkvm_persist() runs for @config; NULL when there is
+ * none (persist_command empty, or not set on a machine without lbu). */
+gchar *dkvm_persist_command(const DkvmConfig *config);
+
 G_END_DECLS

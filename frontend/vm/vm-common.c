@@ -44,6 +44,26 @@ dkvm_vm_persist(DkvmApp *app, GError **error)
 }
 
 gboolean
+dkvm_vm_save(DkvmApp *app, gchar **out_command, GError **error)
+{
+	g_autoptr(GError) config_error = NULL;
+	const DkvmConfig *config = dkvm_app_get_config(app, &config_error);
+
+	if (out_command != NULL)
+		*out_command = NULL;
+	if (config == NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_SAVED, "nothing saved: %s",
+		            config_error->message);
+		return FALSE;
+	}
+	if (!dkvm_persist(config, error))
+		return FALSE;
+	if (out_command != NULL)
+		*out_command = dkvm_persist_command(config);
+	return TRUE;
+}
+
+gboolean
 dkvm_vm_get_default_name(DkvmApp *app, const gchar **out, GError **error)
 {
 	const DkvmConfig *config = dkvm_app_get_config(app, error);

@@ -33,6 +33,13 @@ gchar *dkvm_vm_get_name(DkvmApp *app, const gchar *name, GError **error);
  */
 gboolean dkvm_vm_persist(DkvmApp *app, GError **error);
 
+/*
+ * Saves the host's configuration now (the persist command above, also for
+ * changes made with virsh). *out_command (optional) gets the command run;
+ * NULL when there is none: nothing was saved, and that is no error.
+ */
+gboolean dkvm_vm_save(DkvmApp *app, gchar **out_command, GError **error);
+
 /* The default VM of dkvm.conf, NULL when none; FALSE when dkvm.conf cannot be read. */
 gboolean dkvm_vm_get_default_name(DkvmApp *app, const gchar **out, GError **error);
 

@@ -472,6 +472,10 @@ def failing_persist_command():
            f"imported VM 'delta' from {d}/delta.xml\n", NOT_SAVED)
     expect(dkvm("save", conf=conf), 6, "", NOT_SAVED)
     expect(dkvm("save"), 0, "saved\n", "")
+    # no persist command: nothing is saved, and that is said, not an error
+    expect(dkvm("save", conf=config(persist_command="", name="no-persist.conf")), 0,
+           "nothing saved: no persist command (dkvm.conf persist_command is empty, or unset "
+           "and this machine has no lbu)\n", "")
 
 
 # The reviewed host JSON of the ryzen-5950x fixture: its boot stick (0781:5567,

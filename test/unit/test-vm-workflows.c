@@ -498,6 +498,30 @@ test_autostart(void)
 	write_config("true", NULL);
 }
 
+/* saving again: the command run, or none (nothing saved, no error) */
+static void
+test_save(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *command = NULL;
+
+	g_assert_true(dkvm_vm_save(app, &command, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(command, ==, "true");
+	g_clear_pointer(&command, g_free);
+
+	write_config("", NULL);
+	g_assert_true(dkvm_vm_save(app, &command, &error));
+	g_assert_no_error(error);
+	g_assert_null(command);
+
+	write_config("false", NULL);
+	g_assert_false(dkvm_vm_save(app, &command, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_SAVED);
+	g_assert_null(command);
+	write_config("true", NULL);
+}
+
 static const gchar *import_xml = "<domain type='test'>\n"
                                  "  <name>vm-imported</name>\n"
                                  "  <memory unit='MiB'>512</memory>\n"
@@ -627,6 +651,7 @@ main(int argc, char **argv)
 	g_test_add_func("/vm/edit-shut-off-counts-no-pages", test_edit_shut_off_counts_no_pages);
 	g_test_add_func("/vm/start-passthrough", test_start_passthrough);
 	g_test_add_func("/vm/autostart", test_autostart);
+	g_test_add_func("/vm/save", test_save);
 	g_test_add_func("/vm/import", test_import);
 	g_test_add_func("/vm/delete", test_delete);
 	status = g_test_run();
