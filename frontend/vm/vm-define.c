@@ -23,6 +23,9 @@ dkvm_vm_build_free(DkvmVmBuild *self)
 	g_free(self);
 }
 
+/* NULL options: this machine, libvirt's hypervisor, defined for real */
+static const DkvmVmDefineOptions defaults = { NULL, DKVM_VM_HYPERVISOR_REQUIRED, FALSE };
+
 static const DkvmHostFacts *
 host_of(DkvmApp *app, const DkvmVmDefineOptions *options, GError **error)
 {
@@ -77,6 +80,8 @@ dkvm_vm_create(DkvmApp *app, const DkvmSpec *spec, const DkvmVmDefineOptions *op
 	g_autoptr(DkvmVmBuild) build = g_new0(DkvmVmBuild, 1);
 	const DkvmHostFacts *host;
 
+	if (options == NULL)
+		options = &defaults;
 	if (!dkvm_spec_validate(spec, error))
 		return NULL;
 	if (!options->dry_run && !refuse_existing(app, spec->name, error))
@@ -137,6 +142,8 @@ dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer 
 	const DkvmHostFacts *host;
 	gint state = VIR_DOMAIN_NOSTATE;
 
+	if (options == NULL)
+		options = &defaults;
 	dom = dkvm_vm_lookup(app, name, error);
 	if (dom == NULL)
 		return NULL;

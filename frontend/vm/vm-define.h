@@ -35,6 +35,7 @@ typedef struct {
 	DkvmVmHypervisor hypervisor; /* where the hypervisor's facts come from */
 	gboolean dry_run;            /* plan and build the XML; check and change nothing */
 } DkvmVmDefineOptions;
+/* A NULL DkvmVmDefineOptions: this machine, libvirt's hypervisor, not a dry run. */
 
 /*
  * Creates VM @spec (validated here). A name that is taken is refused
@@ -51,10 +52,10 @@ typedef gboolean (*DkvmVmSpecChange)(DkvmSpec *spec, gpointer user_data, GError 
 /*
  * Edits VM @name: its spec is read back from the domain, @change applied onto
  * it, validated, planned for the host, and the result applied onto the
- * domain's own XML, rewriting only @areas, so everything a person added with
- * `virsh edit` stays. A running VM's own hugepages count as free while
- * planning (they are its own, per host node), and the change applies at its
- * next start (build->running).
+ * domain's own XML, rewriting only @areas (what the change touched), so
+ * everything a person added with `virsh edit` stays. A running VM's own
+ * hugepages count as free while planning (they are its own, per host node),
+ * and the change applies at its next start (build->running).
  */
 DkvmVmBuild *dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change,
                           gpointer change_data, DkvmDomainArea areas,
