@@ -73,8 +73,10 @@ dkvm_module_symbol(const gchar *module, const gchar *symbol, GError **error)
 
 	if (g_strcmp0(module, "dkvm-libvirt.so") == 0)
 		preload_libvirt();
-	/* a module already loaded is found again, not loaded twice */
-	handle = g_module_open(path, G_MODULE_BIND_LOCAL);
+	/* a module already loaded is found again, not loaded twice; its
+	 * functions are bound when first called (a few hundred lookups through
+	 * the whole global scope saved for the one command that runs) */
+	handle = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
 	if (handle == NULL) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED,
 		            "cannot load dkvm's module %s: %s\n"
