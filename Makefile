@@ -42,10 +42,11 @@ deps:
 # ninja is asked first whether anything is out of date, so a build with
 # nothing to do prints nothing.
 OPTIONS_STAMP = $(BUILDDIR)/dkvm-make-options
-MESON_LOG = $(BUILDDIR).meson.log
+MESON_LOG = $(BUILDDIR)/dkvm-make-meson.log
 
 $(BUILDDIR)/build.ninja:
 	@echo "meson setup $(BUILDDIR) $(SETUP_OPTS) (log: $(MESON_LOG))"
+	@mkdir -p $(BUILDDIR)
 	@$(SETUP_ENV) meson setup $(BUILDDIR) $(SETUP_OPTS) >$(MESON_LOG) 2>&1 || \
 		{ cat $(MESON_LOG); exit 1; }
 	@echo "$(SETUP_OPTS)" >$(OPTIONS_STAMP)
@@ -81,4 +82,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-san build.meson.log build-san.meson.log
+	rm -rf build build-san
