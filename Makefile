@@ -36,12 +36,32 @@ all: build
 deps:
 	@scripts/install-deps
 
+# meson runs only when needed: `setup` for a new build directory, `configure`
+# when the options differ from the ones the directory was set up with (kept
+# in OPTIONS_STAMP); its report goes to a log that is shown only on failure.
+# ninja is asked first whether anything is out of date, so a build with
+# nothing to do prints nothing.
+OPTIONS_STAMP = $(BUILDDIR)/dkvm-make-options
+MESON_LOG = $(BUILDDIR)/dkvm-make-meson.log
+
 $(BUILDDIR)/build.ninja:
-	$(SETUP_ENV) meson setup $(BUILDDIR) $(SETUP_OPTS)
+	@echo "meson setup $(BUILDDIR) $(SETUP_OPTS) (log: $(MESON_LOG))"
+	@mkdir -p $(BUILDDIR)
+	@$(SETUP_ENV) meson setup $(BUILDDIR) $(SETUP_OPTS) >$(MESON_LOG) 2>&1 || \
+		{ cat $(MESON_LOG); exit 1; }
+	@echo "$(SETUP_OPTS)" >$(OPTIONS_STAMP)
 
 build: deps $(BUILDDIR)/build.ninja
-	meson configure $(BUILDDIR) $(SETUP_OPTS) >/dev/null
-	ninja -C $(BUILDDIR)
+	@if [ "$$(cat $(OPTIONS_STAMP) 2>/dev/null)" != "$(SETUP_OPTS)" ]; then \
+		echo "meson configure $(BUILDDIR) $(SETUP_OPTS) (log: $(MESON_LOG))"; \
+		{ meson configure $(BUILDDIR) $(SETUP_OPTS) && \
+		  ninja -C $(BUILDDIR) build.ninja; } >$(MESON_LOG) 2>&1 || \
+			{ cat $(MESON_LOG); exit 1; }; \
+		echo "$(SETUP_OPTS)" >$(OPTIONS_STAMP); \
+	fi
+	@if ! ninja -C $(BUILDDIR) -n 2>/dev/null | grep -q '^ninja: no work to do'; then \
+		ninja -C $(BUILDDIR); \
+	fi
 
 # The demo host: a gaming desktop's sysfs under umockdev, VMs on libvirt's
 # in-process test driver. Nothing on this machine is read or changed.

@@ -1,15 +1,18 @@
 /*
- * dkvm host [--json] [--capture FILE]: what DKVM sees of this machine.
- * The summary is for people deciding what to pass through: CPUs grouped by
- * L3 cache, memory and hugepages, the IOMMU state with the kernel options
- * that matter, PCI devices by IOMMU group (a group passes as a whole) with
- * GPU and host-needed marks, USB devices. --json is the stable interface for
- * scripts (README.md documents every field); --capture records the host for
- * a bug report, in the layout of a test fixture.
+ * dkvm host [--summary | --json] [--capture FILE]: what DKVM sees of this
+ * machine. The report is for people deciding what to pass through: CPUs
+ * grouped by L3 cache, memory and hugepages, the IOMMU state with the kernel
+ * options that matter, PCI devices by IOMMU group (a group passes as a whole)
+ * with GPU and host-needed marks, USB devices. --summary is its first screen:
+ * the GPUs and USB controllers (what people pass through) with the IOMMU
+ * groups they pass with, and the USB devices. --json is the stable interface
+ * for scripts (README.md documents every field); --capture records the host
+ * for a bug report, in the layout of a test fixture.
  */
 #include <stdio.h>
 
 #include "cmd.h"
+#include "dkvm-error.h"
 #include "host-capture.h"
 #include "modules.h"
 #include "spec.h"
@@ -18,7 +21,7 @@ static gboolean cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **err
 
 const DkvmCmd dkvm_cmd_host = {
 	.name = "host",
-	.args = "[--json] [--capture FILE]",
+	.args = "[--summary | --json] [--capture FILE]",
 	.summary = "Show the host's CPUs, memory, hugepages, PCI and USB devices",
 	.run = cmd_host_run,
 };
@@ -212,6 +215,111 @@ print_usb(GString *out, const DkvmHostFacts *host)
 	}
 }
 
+static const DkvmIommuGroup *
+group_of(const DkvmHostFacts *host, const DkvmPciDevice *d)
+{
+	for (guint i = 0; d->iommu_group >= 0 && i < host->iommu_groups->len; i++) {
+		const DkvmIommuGroup *g = g_ptr_array_index(host->iommu_groups, i);
+		if (g->id == (guint)d->iommu_group)
+			return g;
+	}
+	return NULL;
+}
+
+static gboolean
+is_usb_controller(const DkvmPciDevice *d)
+{
+	return (d->class_code >> 8) == 0x0c03;
+}
+
+/* "group 15: 0000:01:00.0 0000:01:00.1": what passes through together */
+static gchar *
+describe_group(const DkvmHostFacts *host, const DkvmPciDevice *d)
+{
+	const DkvmIommuGroup *g = group_of(host, d);
+	g_autoptr(GString) out = NULL;
+
+	if (g == NULL)
+		return g_strdup("no IOMMU group");
+	out = g_string_new(NULL);
+	g_string_append_printf(out, "group %u:", g->id);
+	for (guint i = 0; i < g->devices->len; i++)
+		g_string_append_printf(out, " %s", (const gchar *)g_ptr_array_index(g->devices, i));
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* The PCI devices for which @wanted holds, one line each with its group. */
+static guint
+print_compact_pci(GString *out, const DkvmHostFacts *host, const gchar *title,
+                  gboolean (*wanted)(const DkvmPciDevice *d))
+{
+	guint n = 0;
+
+	for (guint i = 0; i < host->pci->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(host->pci, i);
+		g_autofree gchar *group = NULL;
+		if (!wanted(d))
+			continue;
+		if (n++ == 0)
+			g_string_append_printf(out, "%s\n", title);
+		group = describe_group(host, d);
+		g_string_append_printf(out, "  %s %s%s; %s%s%s%s\n", d->address,
+		                       d->device_name != NULL ? d->device_name : "unknown device",
+		                       d->boot_vga ? " [boot VGA]" : "", group,
+		                       d->host_needed ? " [host needs it: " : "",
+		                       d->host_needed ? d->host_needed_reason : "",
+		                       d->host_needed ? "]" : "");
+	}
+	return n;
+}
+
+static gboolean
+is_gpu(const DkvmPciDevice *d)
+{
+	return d->is_gpu;
+}
+
+/* `dkvm host --summary`: one screen for choosing what to pass through. */
+static gchar *
+format_compact(const DkvmHostFacts *host)
+{
+	GString *out = g_string_new(NULL);
+	g_autofree gchar *total = format_kib(host->mem_total_kib);
+	g_autofree gchar *avail = format_kib(host->mem_available_kib);
+
+	g_string_append_printf(out, "CPU     %s: %u cores, %u threads; KVM %s\n",
+	                       host->cpu_model != NULL ? host->cpu_model : "unknown model",
+	                       dkvm_host_facts_count_cores(host), host->cpus->len,
+	                       host->kvm_available ? "yes" : "no (/dev/kvm missing)");
+	g_string_append_printf(out, "Memory  %s total, %s available\n", total, avail);
+	if (host->iommu_enabled)
+		g_string_append_printf(out, "IOMMU   on, %u groups (a group passes as a whole)\n",
+		                       host->iommu_groups->len);
+	else
+		g_string_append(out, "IOMMU   off: no device can be passed through\n");
+	if (print_compact_pci(out, host, "GPUs", is_gpu) == 0)
+		g_string_append(out, "GPUs    none\n");
+	print_compact_pci(out, host, "USB controllers", is_usb_controller);
+	g_string_append_printf(out, "USB devices\n");
+	for (guint i = 0; i < host->usb->len; i++) {
+		const DkvmUsbDevice *u = g_ptr_array_index(host->usb, i);
+		if (u->is_hub)
+			continue;
+		g_string_append_printf(
+		        out, "  %-8s %04x:%04x %s %s, on %s%s%s%s\n", u->port_path, u->vendor_id,
+		        u->product_id, u->vendor_name != NULL ? u->vendor_name : "unknown vendor",
+		        u->product_name != NULL ? u->product_name : "unknown product",
+		        u->controller != NULL ? u->controller : "no PCI",
+		        u->host_needed ? " [host needs it: " : "",
+		        u->host_needed ? u->host_needed_reason : "", u->host_needed ? "]" : "");
+	}
+	if (host->notes->len > 0)
+		g_string_append_printf(out, "Notes   %u (see `dkvm host`)\n", host->notes->len);
+	g_string_append(out, "The full report (CPUs by L3 cache, hugepages, every PCI device by "
+	                     "IOMMU group): dkvm host\n");
+	return g_string_free(out, FALSE);
+}
+
 /* The readable summary; every line is a fact from @host, nothing is computed anew. */
 static gchar *
 format_summary(const DkvmHostFacts *host)
@@ -236,8 +344,11 @@ static gboolean
 cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
 	gboolean json = FALSE;
+	gboolean summary = FALSE;
 	g_autofree gchar *capture = NULL;
 	const GOptionEntry entries[] = {
+		{ "summary", 0, 0, G_OPTION_ARG_NONE, &summary,
+		  "Only the GPUs, USB controllers with their IOMMU groups, and USB devices", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "Machine-readable output", NULL },
 		{ "capture", 0, 0, G_OPTION_ARG_FILENAME, &capture,
 		  "Write the sysfs/procfs files DKVM reads to FILE (.tar.gz) for a bug report",
@@ -250,6 +361,11 @@ cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!dkvm_cmd_expect_args(&dkvm_cmd_host, argc, 0, error))
 		return FALSE;
+	if (summary && json) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "--summary and --json exclude each other: --json is always complete");
+		return FALSE;
+	}
 	if (capture != NULL) {
 		guint entries_written = 0;
 		/* libarchive is loaded for --capture only (modules.h) */
@@ -268,7 +384,9 @@ cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	host = dkvm_app_get_host(app, error);
 	if (host == NULL)
 		return FALSE;
-	g_autofree gchar *out = json ? dkvm_host_facts_to_json(host) : format_summary(host);
+	g_autofree gchar *out = json      ? dkvm_host_facts_to_json(host)
+	                        : summary ? format_compact(host)
+	                                  : format_summary(host);
 	if (json)
 		g_print("%s\n", out);
 	else

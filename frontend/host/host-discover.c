@@ -6,6 +6,8 @@
  */
 #include "host-discover.h"
 
+#include <stdlib.h>
+
 #include "dkvm-error.h"
 #include "host-bootdev.h"
 #include "host-cmdline.h"
@@ -87,11 +89,37 @@ kvm_device_present(DkvmHostFacts *facts)
 	return FALSE;
 }
 
+/*
+ * Under umockdev (the fixture hosts, an unpacked `dkvm host --capture`)
+ * every /sys and /dev path is the fixture directory $UMOCKDEV_DIR plus the
+ * path, and the paths libudev resolves through the fixture's symlinks come
+ * back as real paths that umockdev maps to /sys only when they start with
+ * $UMOCKDEV_DIR exactly. With a relative directory or a trailing slash they
+ * never do: libudev then finds no device at all, so the USB list came out
+ * empty and the boot stick unprotected, with nothing but a note. umockdev
+ * reads the variable at every call, so its canonical form (absolute,
+ * symlinks resolved, no trailing slash) set here, before anything reads
+ * sysfs, makes any spelling work. Unset (a real host), nothing changes.
+ */
+static void
+canonicalize_umockdev_dir(void)
+{
+	const gchar *dir = g_getenv("UMOCKDEV_DIR");
+	g_autofree gchar *canonical = NULL;
+
+	if (dir == NULL || *dir == '\0')
+		return;
+	canonical = realpath(dir, NULL);
+	if (canonical != NULL && g_strcmp0(canonical, dir) != 0)
+		g_setenv("UMOCKDEV_DIR", canonical, TRUE);
+}
+
 DkvmHostFacts *
 dkvm_host_discover(GError **error)
 {
 	g_autoptr(DkvmHostFacts) facts = dkvm_host_facts_new();
 
+	canonicalize_umockdev_dir();
 	if (!dkvm_host_read_cpus(facts, error))
 		return NULL;
 	dkvm_host_read_memory(facts);

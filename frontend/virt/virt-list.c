@@ -1,7 +1,12 @@
 /*
- * Listing domains. One virConnectListAllDomains call, then per domain the
- * calls that answer from libvirt's memory (info, autostart, persistence);
- * nothing here reads a domain's XML except `show`, which is about one VM.
+ * Listing domains. The menu's main screen lists every second, and each call
+ * to libvirt is a round trip to libvirtd, so the list asks a fixed number of
+ * questions plus one per domain: every domain, the autostart ones and the
+ * transient ones (three virConnectListAllDomains calls, filtered by libvirt),
+ * then virDomainGetInfo per domain (state, vCPUs, memory; name, UUID and id
+ * come with the domain handle). `virsh list --all` also asks one question
+ * per domain (its state). Nothing here reads a domain's XML; `show`, about
+ * one VM, does.
  */
 #include "virt-list.h"
 #include "json-builder-util.h"
@@ -55,13 +60,13 @@ summary_compare(gconstpointer a, gconstpointer b)
 	return g_strcmp0(x->name, y->name);
 }
 
-GPtrArray *
-dkvm_virt_list(virConnectPtr conn, GError **error)
+/* The UUIDs of the domains that match @flags (one round trip). */
+static GHashTable *
+uuids_matching(virConnectPtr conn, unsigned int flags, GError **error)
 {
-	g_autoptr(GPtrArray) vms =
-	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_vm_summary_free);
+	g_autoptr(GHashTable) uuids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	virDomainPtr *doms = NULL;
-	gint n = virConnectListAllDomains(conn, &doms, 0);
+	gint n = virConnectListAllDomains(conn, &doms, flags);
 	gboolean ok = TRUE;
 
 	if (n < 0) {
@@ -69,8 +74,72 @@ dkvm_virt_list(virConnectPtr conn, GError **error)
 		return NULL;
 	}
 	for (gint i = 0; i < n; i++) {
+		gchar uuid[VIR_UUID_STRING_BUFLEN] = { 0 };
+		if (ok && virDomainGetUUIDString(doms[i], uuid) < 0) {
+			dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, "cannot list the VMs");
+			ok = FALSE;
+		}
+		if (ok)
+			g_hash_table_add(uuids, g_strdup(uuid));
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	return ok ? g_steal_pointer(&uuids) : NULL;
+}
+
+/* @dom's summary with the answers of the filtered lists. */
+static DkvmVmSummary *
+summary_of(virDomainPtr dom, GHashTable *autostart, GHashTable *transient, GError **error)
+{
+	g_autoptr(DkvmVmSummary) self = g_new0(DkvmVmSummary, 1);
+	gchar uuid[VIR_UUID_STRING_BUFLEN] = { 0 };
+	virDomainInfo info = { 0 };
+	unsigned int id;
+
+	self->name = g_strdup(virDomainGetName(dom));
+	if (virDomainGetUUIDString(dom, uuid) < 0 || virDomainGetInfo(dom, &info) < 0) {
+		g_autofree gchar *what = g_strdup_printf("cannot read VM '%s'", self->name);
+		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		return NULL;
+	}
+	self->uuid = g_strdup(uuid);
+	id = virDomainGetID(dom);
+	self->id = id == (unsigned int)-1 ? -1 : (gint)id;
+	self->state = info.state;
+	self->vcpus = info.nrVirtCpu;
+	self->memory_kib = info.maxMem;
+	self->autostart = g_hash_table_contains(autostart, uuid);
+	self->persistent = !g_hash_table_contains(transient, uuid);
+	return g_steal_pointer(&self);
+}
+
+GPtrArray *
+dkvm_virt_list(virConnectPtr conn, GError **error)
+{
+	g_autoptr(GPtrArray) vms =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_vm_summary_free);
+	g_autoptr(GHashTable) autostart = NULL;
+	g_autoptr(GHashTable) transient = NULL;
+	virDomainPtr *doms = NULL;
+	gint n;
+	gboolean ok = TRUE;
+
+	/* the filtered lists first: a domain defined in between is listed with
+	 * autostart off, never with a stale "yes" */
+	autostart = uuids_matching(conn, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, error);
+	if (autostart == NULL)
+		return NULL;
+	transient = uuids_matching(conn, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, error);
+	if (transient == NULL)
+		return NULL;
+	n = virConnectListAllDomains(conn, &doms, 0);
+	if (n < 0) {
+		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, "cannot list the VMs");
+		return NULL;
+	}
+	for (gint i = 0; i < n; i++) {
 		if (ok) {
-			DkvmVmSummary *vm = dkvm_virt_summary(doms[i], error);
+			DkvmVmSummary *vm = summary_of(doms[i], autostart, transient, error);
 			if (vm != NULL)
 				g_ptr_array_add(vms, vm);
 			else

@@ -2,11 +2,14 @@
 """Benchmarks of the vm commands against virsh, same run, same connection:
 
   dkvm vm start win11   vs  virsh start win11      (goal: ratio <= 1.1)
+  dkvm vm show win11    vs  virsh dominfo win11    (goal: ratio <= 1.1)
   dkvm vm list          vs  virsh list --all       (goal: ratio <= 1.0)
 
 Both open libvirt's test driver on the same node file (a fresh in-process
 host per process, no daemon), so each start starts the same shut-off VM and
-the numbers compare the tools, not a daemon's mood. Runs alternate between
+the numbers compare the tools, not a daemon's mood. The node file is NODE_XML
+with copies of its plain VM added until 8 VMs are defined (issue 13's
+condition: listing cost grows with the VMs). Runs alternate between
 the two tools; the median wall time and the median CPU time (user + system,
 from the child's rusage: robust when the machine is busy) of each are
 printed with their ratios.
@@ -22,6 +25,26 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+import xml.etree.ElementTree as ET
+
+VMS = 8
+
+
+def node_with_vms(node_xml, path, count):
+    """NODE_XML with copies of its first domain without devices, renamed
+    bench-N, until @count domains are defined; written to @path."""
+    tree = ET.parse(node_xml)
+    root = tree.getroot()
+    domains = root.findall("domain")
+    plain = next(d for d in domains if d.find("devices") is None)
+    for n in range(count - len(domains)):
+        copy = ET.fromstring(ET.tostring(plain))
+        copy.find("name").text = "bench-%d" % (n + 1)
+        copy.find("uuid").text = str(uuid.uuid5(uuid.NAMESPACE_DNS, "bench-%d" % (n + 1)))
+        root.append(copy)
+    tree.write(path)
+    return len(root.findall("domain"))
 
 
 def timed(cmd, env):
@@ -58,23 +81,28 @@ def compare(label, ours, ref, env, runs, goal):
 
 
 def main():
-    dkvm, node = sys.argv[1], os.path.abspath(sys.argv[2])
+    dkvm, source = sys.argv[1], os.path.abspath(sys.argv[2])
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 30
     virsh = shutil.which("virsh")
     if virsh is None:
         print("FAIL: virsh not found: install libvirt-clients")
         return 1
-    uri = "test://" + node
     env = dict(os.environ, LC_ALL="C", ASAN_OPTIONS="detect_leaks=0")
     env.pop("LIBVIRT_DEFAULT_URI", None)
     with tempfile.TemporaryDirectory() as tmp:
+        node = os.path.join(tmp, "node.xml")
+        defined = node_with_vms(source, node, VMS)
+        uri = "test://" + node
         conf = os.path.join(tmp, "dkvm.conf")
         with open(conf, "w") as f:
             f.write("[host]\npersist_command=\n")
         base = [dkvm, "--connect", uri, "--config", conf]
-        print("%d runs each, alternating, on %s" % (runs, uri))
+        print("%d runs each, alternating, on the test driver with %d VMs defined (%d CPUs)"
+              % (runs, defined, os.cpu_count()))
         compare("vm start win11", base + ["vm", "start", "win11"],
                 [virsh, "-q", "-c", uri, "start", "win11"], env, runs, 1.1)
+        compare("vm show win11", base + ["vm", "show", "win11"],
+                [virsh, "-q", "-c", uri, "dominfo", "win11"], env, runs, 1.1)
         compare("vm list", base + ["vm", "list"],
                 [virsh, "-q", "-c", uri, "list", "--all"], env, runs, 1.0)
     return 0

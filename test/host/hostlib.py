@@ -31,16 +31,18 @@ def wrapper():
     return path
 
 
-def run_dkvm(dkvm, fixture, *args, check=True, extra_env=None):
-    """Runs `dkvm ARGS` with /sys, /proc and /dev redirected to FIXTURE."""
+def run_dkvm(dkvm, fixture, *args, check=True, extra_env=None, cwd=None, as_given=False):
+    """Runs `dkvm ARGS` with /sys, /proc and /dev redirected to FIXTURE
+    (made absolute unless AS_GIVEN, then passed exactly as spelled, relative
+    to CWD)."""
     env = dict(os.environ)
     env.update(SAN_ENV)
-    env["UMOCKDEV_DIR"] = os.path.abspath(fixture)
+    env["UMOCKDEV_DIR"] = fixture if as_given else os.path.abspath(fixture)
     env["LC_ALL"] = "C"
     if extra_env:
         env.update(extra_env)
-    proc = subprocess.run([wrapper(), dkvm] + list(args), env=env, capture_output=True,
-                          text=True)
+    proc = subprocess.run([wrapper(), os.path.abspath(dkvm)] + list(args), env=env,
+                          capture_output=True, text=True, cwd=cwd)
     if check and proc.returncode != 0:
         fail("dkvm %s on %s exited %d:\n%s" % (" ".join(args), fixture, proc.returncode,
                                                proc.stderr))

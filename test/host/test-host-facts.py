@@ -240,6 +240,39 @@ def check_summary(name, model, dkvm, fixture, host, stick_controller):
     check(("IOMMU      on" in out) == host["iommu_enabled"], "%s: IOMMU line" % name)
 
 
+def check_compact(name, dkvm, fixture, host):
+    """`dkvm host --summary`: every GPU and USB controller with its IOMMU
+    group's members and host mark, every USB device but hubs, and the way to
+    the full report."""
+    out = hostlib.run_dkvm(dkvm, fixture, "host", "--summary").stdout
+    lines = out.splitlines()
+    groups = {g["id"]: g["devices"] for g in host["iommu_groups"]}
+    for p in host["pci"]:
+        usb_controller = p["class"].startswith("0c03")
+        line = next((l for l in lines if l.startswith("  " + p["address"] + " ")), None)
+        wanted = p["is_gpu"] or usb_controller
+        check((line is not None) == wanted,
+              "%s: --summary %s %s" % (name, "lacks" if wanted else "lists", p["address"]))
+        if line is None:
+            continue
+        if p["iommu_group"] is not None:
+            check(("group %d: %s" % (p["iommu_group"], " ".join(groups[p["iommu_group"]])))
+                  in line, "%s: --summary group of %s" % (name, p["address"]))
+        check(("[host needs it" in line) == p["host_needed"],
+              "%s: --summary host mark of %s" % (name, p["address"]))
+    for u in host["usb"]:
+        line = next((l for l in lines if l.startswith("  %-8s " % u["port_path"])), None)
+        check((line is not None) == (not u["is_hub"]),
+              "%s: --summary USB %s" % (name, u["port_path"]))
+        if line is not None:
+            check(("[host needs it" in line) == u["host_needed"],
+                  "%s: --summary host mark of USB %s" % (name, u["port_path"]))
+    check(lines[-1].endswith(": dkvm host"), "%s: --summary last line" % name)
+    both = hostlib.run_dkvm(dkvm, fixture, "host", "--summary", "--json", check=False)
+    check(both.returncode == 2 and "exclude each other" in both.stderr,
+          "%s: --summary --json exited %d" % (name, both.returncode))
+
+
 def main():
     dkvm, hosts_dir = sys.argv[1:3]
     gen = load_generator(hosts_dir)
@@ -261,6 +294,7 @@ def main():
         stick = check_usb(name, model, gen, devs, host)
         check(host["kvm"] == model.get("kvm", True), "%s: kvm" % name)
         check_summary(name, model, dkvm, fixture, host, stick)
+        check_compact(name, dkvm, fixture, host)
         checked += 1
         print("checked %s" % name)
     for e in errors:

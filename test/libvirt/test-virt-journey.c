@@ -209,6 +209,48 @@ test_list(void)
 	g_assert_true(json_object_get_boolean_member(first, "default"));
 }
 
+/* The list's autostart and persistence come from libvirt's filtered lists:
+ * one autostart domain and one transient domain among persistent ones. */
+static void
+test_list_autostart_and_transient(void)
+{
+	const gchar *transient_xml = "<domain type='test'><name>scratch</name>"
+	                             "<memory>65536</memory><vcpu>1</vcpu>"
+	                             "<os><type>hvm</type></os></domain>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) vms = NULL;
+	virDomainPtr test_dom = virDomainLookupByName(conn, "test");
+	virDomainPtr scratch = virDomainCreateXML(conn, transient_xml, 0);
+	guint seen = 0;
+
+	g_assert_nonnull(test_dom);
+	g_assert_nonnull(scratch);
+	g_assert_cmpint(virDomainSetAutostart(test_dom, 1), ==, 0);
+	vms = dkvm_virt_list(conn, &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < vms->len; i++) {
+		const DkvmVmSummary *vm = g_ptr_array_index(vms, i);
+		if (g_strcmp0(vm->name, "test") == 0) {
+			g_assert_true(vm->autostart);
+			g_assert_true(vm->persistent);
+			seen++;
+		} else if (g_strcmp0(vm->name, "scratch") == 0) {
+			g_assert_false(vm->autostart);
+			g_assert_false(vm->persistent);
+			g_assert_cmpint(vm->state, ==, VIR_DOMAIN_RUNNING);
+			seen++;
+		} else {
+			g_assert_false(vm->autostart);
+			g_assert_true(vm->persistent);
+		}
+	}
+	g_assert_cmpuint(seen, ==, 2);
+	g_assert_cmpint(virDomainSetAutostart(test_dom, 0), ==, 0);
+	g_assert_cmpint(virDomainDestroy(scratch), ==, 0);
+	virDomainFree(scratch);
+	virDomainFree(test_dom);
+}
+
 static void
 test_start(void)
 {
@@ -1002,6 +1044,7 @@ main(int argc, char **argv)
 	g_test_add_func("/virt/define", test_define);
 	g_test_add_func("/virt/lookup", test_lookup);
 	g_test_add_func("/virt/list", test_list);
+	g_test_add_func("/virt/list-autostart-transient", test_list_autostart_and_transient);
 	g_test_add_func("/virt/start", test_start);
 	g_test_add_func("/virt/monitor", test_monitor);
 	g_test_add_func("/virt/thread-last-cpu", test_thread_last_cpu);
