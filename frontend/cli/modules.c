@@ -5,7 +5,7 @@
 
 #include <gmodule.h>
 
-#include "cmd.h"
+#include "commands.h"
 #include "dkvm-config.h"
 #include "dkvm-error.h"
 
