@@ -41,8 +41,9 @@ dkvm_global_option_entries(void)
 GOptionGroup *
 dkvm_global_options_group(DkvmApp *app)
 {
-	GOptionGroup *group = g_option_group_new("global", "Global options (also before the command):",
-	                                         "Show the global options", app, NULL);
+	GOptionGroup *group = g_option_group_new(
+	        "global", "Global options (also before the command):", "Show the global options",
+	        app, NULL);
 
 	g_option_group_add_entries(group, dkvm_global_option_entries());
 	return group;

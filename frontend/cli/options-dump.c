@@ -25,9 +25,9 @@ add_options(JsonBuilder *builder, const GOptionEntry *entries)
 {
 	for (guint i = 0; entries != NULL && entries[i].long_name != NULL; i++) {
 		const GOptionEntry *e = &entries[i];
-		gboolean takes_value = e->arg != G_OPTION_ARG_NONE &&
-		                       !(e->arg == G_OPTION_ARG_CALLBACK &&
-		                         (e->flags & G_OPTION_FLAG_NO_ARG) != 0);
+		gboolean takes_value =
+		        e->arg != G_OPTION_ARG_NONE && !(e->arg == G_OPTION_ARG_CALLBACK &&
+		                                         (e->flags & G_OPTION_FLAG_NO_ARG) != 0);
 		gboolean file = e->arg == G_OPTION_ARG_FILENAME ||
 		                e->arg == G_OPTION_ARG_FILENAME_ARRAY ||
 		                (e->flags & G_OPTION_FLAG_FILENAME) != 0;
@@ -46,18 +46,19 @@ add_options(JsonBuilder *builder, const GOptionEntry *entries)
 		}
 		json_builder_set_member_name(builder, "value");
 		if (takes_value)
-			json_builder_add_string_value(builder, e->arg_description != NULL
-			                                               ? e->arg_description
-			                                               : "VALUE");
+			json_builder_add_string_value(
+			        builder, e->arg_description != NULL ? e->arg_description : "VALUE");
 		else
 			json_builder_add_null_value(builder);
 		json_builder_set_member_name(builder, "file");
 		json_builder_add_boolean_value(builder, file);
 		json_builder_set_member_name(builder, "repeat");
-		json_builder_add_boolean_value(builder, e->arg == G_OPTION_ARG_STRING_ARRAY ||
-		                                                e->arg == G_OPTION_ARG_FILENAME_ARRAY);
+		json_builder_add_boolean_value(builder,
+		                               e->arg == G_OPTION_ARG_STRING_ARRAY ||
+		                                       e->arg == G_OPTION_ARG_FILENAME_ARRAY);
 		json_builder_set_member_name(builder, "description");
-		json_builder_add_string_value(builder, e->description != NULL ? e->description : "");
+		json_builder_add_string_value(builder,
+		                              e->description != NULL ? e->description : "");
 		json_builder_end_object(builder);
 	}
 }
@@ -84,7 +85,8 @@ dump_command(DkvmApp *app, const DkvmCmd *listed, Dump *dump, GError **error)
 
 	if (cmd == NULL)
 		return FALSE;
-	if (g_strcmp0(cmd->args, listed->args) != 0 || g_strcmp0(cmd->summary, listed->summary) != 0) {
+	if (g_strcmp0(cmd->args, listed->args) != 0 ||
+	    g_strcmp0(cmd->summary, listed->summary) != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED,
 		            "%s: the command table (commands.c) says \"%s\" / \"%s\", the libvirt "
 		            "module \"%s\" / \"%s\": make them the same",

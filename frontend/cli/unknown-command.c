@@ -16,9 +16,9 @@ static const struct {
 	const gchar *virsh;
 	const gchar *dkvm;
 } virsh_verbs[] = {
-	{ "destroy", "vm kill" },   { "shutdown", "vm stop" },   { "undefine", "vm delete" },
-	{ "dumpxml", "vm xml" },    { "define", "vm import" },   { "start", "vm start" },
-	{ "list", "vm list" },      { "dominfo", "vm show" },    { "edit", "vm edit" },
+	{ "destroy", "vm kill" },        { "shutdown", "vm stop" }, { "undefine", "vm delete" },
+	{ "dumpxml", "vm xml" },         { "define", "vm import" }, { "start", "vm start" },
+	{ "list", "vm list" },           { "dominfo", "vm show" },  { "edit", "vm edit" },
 	{ "autostart", "vm autostart" },
 };
 
@@ -152,8 +152,9 @@ dkvm_unknown_command(gint argc, gchar **argv, GError **error)
 	        group != NULL ? g_strdup_printf("%s %s", argv[0], argv[1]) : g_strdup(argv[0]);
 	g_autofree gchar *hint = dkvm_unknown_command_hint(argc, argv);
 	g_autofree gchar *fallback =
-	        group != NULL ? g_strdup_printf("`dkvm help %s` lists the %s commands", group, group)
-	                      : g_strdup("`dkvm help` lists the commands");
+	        group != NULL
+	                ? g_strdup_printf("`dkvm help %s` lists the %s commands", group, group)
+	                : g_strdup("`dkvm help` lists the commands");
 
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "unknown command '%s'\nhint: %s", typed,
 	            hint != NULL ? hint : fallback);

@@ -9,11 +9,20 @@ test_edit_distance(void)
 		const gchar *a, *b;
 		guint distance;
 	} cases[] = {
-		{ "", "", 0 },           { "", "stop", 4 },        { "stop", "", 4 },
-		{ "stop", "stop", 0 },   { "stop", "STOP", 0 },    { "stpo", "stop", 1 },
-		{ "stop", "stpo", 1 },   { "kitten", "sitting", 3 }, { "vcpu", "vcpus", 1 },
-		{ "lst", "list", 1 },    { "destory", "destroy", 1 }, { "ca", "abc", 3 },
-		{ "flaw", "lawn", 2 },   { "shutdwon", "shutdown", 1 },
+		{ "", "", 0 },
+		{ "", "stop", 4 },
+		{ "stop", "", 4 },
+		{ "stop", "stop", 0 },
+		{ "stop", "STOP", 0 },
+		{ "stpo", "stop", 1 },
+		{ "stop", "stpo", 1 },
+		{ "kitten", "sitting", 3 },
+		{ "vcpu", "vcpus", 1 },
+		{ "lst", "list", 1 },
+		{ "destory", "destroy", 1 },
+		{ "ca", "abc", 3 },
+		{ "flaw", "lawn", 2 },
+		{ "shutdwon", "shutdown", 1 },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
