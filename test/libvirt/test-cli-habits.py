@@ -9,6 +9,9 @@ test/data/libvirt/node.xml). Asserts exact output and exit codes. Prints TAP.
 Usage: test-cli-habits.py DKVM NODE_XML HOST_JSON
 """
 import os
+import pty
+import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -230,6 +233,47 @@ def every_edit_switch_can_be_turned_off():
            "dkvm: --realtime and --no-realtime contradict each other\n")
     expect(run("plan", "--host-json", HOST, "--kvm-hidden", "--no-kvm-hidden"), 2, "",
            "dkvm: --kvm-hidden and --no-kvm-hidden contradict each other\n")
+
+
+def watch_on_a_terminal(env):
+    """Two screens of `vm monitor linux --watch` with a terminal on stdout (the
+    second one shows that the Ctrl-C handler is in place)."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([DKVM, "--connect", URI, "--config", CONF, "vm", "monitor", "linux",
+                          "--watch"], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    out = b""
+    try:
+        while out.count(b"VM linux:") < 2:
+            ready, _, _ = select.select([master], [], [], 10)
+            assert ready, f"no output in 10 s: {out!r}"
+            out += os.read(master, 4096)
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+        os.close(master)
+    assert p.returncode == 0, (p.returncode, p.stderr.read())
+    return out
+
+
+@test
+def escape_codes_only_on_a_terminal_without_no_color():
+    env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm"
+    assert b"\033[H\033[2J" in watch_on_a_terminal(env)
+    for plain in (dict(env, NO_COLOR="1"), dict(env, TERM="dumb")):
+        assert b"\033" not in watch_on_a_terminal(plain)
+    # to a pipe: never
+    p = subprocess.Popen([DKVM, "--connect", URI, "--config", CONF, "vm", "monitor", "linux",
+                          "--watch"], stdout=subprocess.PIPE, env=env)
+    first = p.stdout.readline()
+    line = first
+    while line and b"VM linux:" not in (line := p.stdout.readline()):
+        first += line
+    first += line
+    p.send_signal(signal.SIGINT)
+    rest, _ = p.communicate(timeout=10)
+    assert p.returncode == 0 and b"\033" not in first + rest, first + rest
 
 
 def main():
