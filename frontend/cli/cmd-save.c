@@ -6,6 +6,7 @@
  */
 #include "cmd-vm-common.h"
 #include "cmd.h"
+#include "persist.h"
 
 static gboolean cmd_save_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 
@@ -24,6 +25,9 @@ cmd_save_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!dkvm_cmd_vm_persist(app, error))
 		return FALSE;
-	g_print("saved\n");
+	g_print(dkvm_persist_has_command(dkvm_app_get_config(app, NULL))
+	                ? "saved\n"
+	                : "nothing saved: no persist command (dkvm.conf persist_command), and no "
+	                  "lbu\n");
 	return TRUE;
 }

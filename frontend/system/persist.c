@@ -30,6 +30,14 @@ persist_command_line(const DkvmConfig *config)
 	return lbu != NULL ? g_strdup(DEFAULT_PERSIST_COMMAND) : NULL;
 }
 
+gboolean
+dkvm_persist_has_command(const DkvmConfig *config)
+{
+	g_autofree gchar *cmd = persist_command_line(config);
+
+	return cmd != NULL;
+}
+
 /* First non-empty line of @text, or NULL. */
 static gchar *
 first_line(const gchar *text)

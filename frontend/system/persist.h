@@ -13,6 +13,10 @@
 
 G_BEGIN_DECLS
 
+/* TRUE when @config names a persist command, or lbu is there to be the
+ * default one: when FALSE, dkvm_persist() succeeds without saving anything. */
+gboolean dkvm_persist_has_command(const DkvmConfig *config);
+
 /* DKVM_ERROR_NOT_SAVED with the command's output when it fails. */
 gboolean dkvm_persist(const DkvmConfig *config, GError **error);
 

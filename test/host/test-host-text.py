@@ -18,7 +18,7 @@ DKVM, HOSTS = sys.argv[1], sys.argv[2]
 
 
 def main():
-    print("1..2")
+    print("1..3")
     tmp = tempfile.mkdtemp(prefix="dkvm-host-text-")
     try:
         fixture = os.path.join(tmp, "one-usb")
@@ -39,6 +39,16 @@ def main():
             print("ok 2 - several in the plural")
         else:
             print(f"not ok 2 - several in the plural\n# got {plural}")
+        # libarchive writes FILE.tmp and renames it: an error names FILE
+        target = os.path.join(tmp, "no-such-dir", "host.tar.gz")
+        r = hostlib.run_dkvm(DKVM, os.path.join(HOSTS, "demo"), "host", "--capture", target,
+                             check=False)
+        want = f"dkvm: capturing the host: writing {target}: No such file or directory\n"
+        if r.returncode == 1 and r.stderr == want:
+            print("ok 3 - a capture error names the file asked for")
+        else:
+            print(f"not ok 3 - a capture error names the file asked for\n"
+                  f"# exit {r.returncode}, stderr {r.stderr!r}")
     finally:
         shutil.rmtree(tmp)
 

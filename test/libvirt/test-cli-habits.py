@@ -235,6 +235,16 @@ def every_edit_switch_can_be_turned_off():
            "dkvm: --kvm-hidden and --no-kvm-hidden contradict each other\n")
 
 
+@test
+def save_without_a_persist_command_says_nothing_was_saved():
+    empty = os.path.join(TMP, "no-persist.conf")
+    with open(empty, "w") as f:
+        f.write("[host]\npersist_command=\n")
+    expect(run("--config", empty, "save"), 0,
+           "nothing saved: no persist command (dkvm.conf persist_command), and no lbu\n", "")
+    expect(run("--config", CONF, "save"), 0, "saved\n", "")
+
+
 def watch_on_a_terminal(env):
     """Two screens of `vm monitor linux --watch` with a terminal on stdout (the
     second one shows that the Ctrl-C handler is in place)."""
