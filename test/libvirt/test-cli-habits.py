@@ -10,6 +10,7 @@ Usage: test-cli-habits.py DKVM NODE_XML HOST_JSON
 """
 import os
 import pty
+import shutil
 import select
 import signal
 import subprocess
@@ -64,6 +65,29 @@ def vm_alone_lists_the_vm_commands():
            "power cord\n" in r.stdout, r.stdout
     for args in (["vm", "--help"], ["vm", "-h"], ["vm", "help"], ["help", "vm"]):
         expect(run(*args), 0, r.stdout, "")
+
+
+@test
+def listing_commands_never_loads_the_libvirt_module():
+    # a copy of dkvm beside a module that cannot load: only running a vm
+    # command tries it
+    bindir = os.path.join(TMP, "broken-module")
+    os.makedirs(bindir)
+    dkvm = os.path.join(bindir, "dkvm")
+    shutil.copy(DKVM, dkvm)
+    with open(os.path.join(bindir, "dkvm-libvirt.so"), "w") as f:
+        f.write("not a shared object\n")
+
+    def broken(*args):
+        return subprocess.run([dkvm] + list(args), capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=60, env=ENV)
+
+    expect(broken("--help"), 0, run("--help").stdout, "")
+    expect(broken("vm", "--help"), 0, run("vm", "--help").stdout, "")
+    expect(broken("vm", "destroy"), 2, "", run("vm", "destroy").stderr)
+    r = broken("vm", "list")
+    assert r.returncode == 1 and r.stderr.startswith(
+        "dkvm: cannot load dkvm's module dkvm-libvirt.so: "), r
 
 
 @test
