@@ -89,8 +89,9 @@ dispatch(DkvmApp *app, GOptionContext *ctx, gint argc, gchar **argv, GError **er
 			print_main_help(ctx);
 			return TRUE;
 		}
+		/* `dkvm help vm start win11` too: the words after a command are its */
 		cmd = dkvm_commands_match(argc - 1, argv + 1, &words);
-		if (cmd != NULL && (gint)words == argc - 1) {
+		if (cmd != NULL) {
 			gchar *help_arg[] = { "--help", NULL };
 			return run_command(app, cmd, 1, help_arg, error);
 		}
@@ -101,7 +102,12 @@ dispatch(DkvmApp *app, GOptionContext *ctx, gint argc, gchar **argv, GError **er
 		dkvm_unknown_command(argc - 1, argv + 1, error);
 		return FALSE;
 	}
-	if (g_strcmp0(argv[0], "version") == 0 && argc == 1) {
+	if (g_strcmp0(argv[0], "version") == 0) {
+		if (argc > 1) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "version: expected no arguments, got %d", argc - 1);
+			return FALSE;
+		}
 		g_print("dkvm %s\n", DKVM_VERSION);
 		return TRUE;
 	}

@@ -153,6 +153,9 @@ def help_and_version_commands():
     assert version.stdout.startswith("dkvm ") and version.stdout.count(".") == 2, version.stdout
     expect(run("-V"), 0, version.stdout, "")
     expect(run("version"), 0, version.stdout, "")
+    expect(run("version", "x"), 2, "", "dkvm: version: expected no arguments, got 1\n")
+    # the words after a command are its own
+    expect(run("help", "vm", "start", "win11"), 0, run("vm", "start", "--help").stdout, "")
 
 
 LIST = ("NAME         STATE        VCPUS      MEMORY  AUTOSTART\n"
