@@ -24,9 +24,8 @@ static const struct {
 
 /* A word the user may have meant and the command it stands for. */
 typedef struct {
-	GPtrArray *spellings; /* const gchar *, NULL-terminated for dkvm_suggest() */
+	GPtrArray *spellings; /* gchar *, NULL-terminated for dkvm_suggest() */
 	GPtrArray *commands;  /* gchar *, same index */
-	GPtrArray *owned;
 } Candidates;
 
 static void
@@ -36,7 +35,7 @@ add(Candidates *c, const gchar *spelling, const gchar *command)
 		if (g_strcmp0(g_ptr_array_index(c->spellings, i), spelling) == 0)
 			return;
 	/* keep the NULL terminator last */
-	g_ptr_array_insert(c->spellings, (gint)c->spellings->len - 1, (gpointer)spelling);
+	g_ptr_array_insert(c->spellings, (gint)c->spellings->len - 1, g_strdup(spelling));
 	g_ptr_array_add(c->commands, g_strdup(command));
 }
 
@@ -70,9 +69,7 @@ collect(Candidates *c, const gchar *group, gint argc, gchar **argv)
 				g_auto(GStrv) split = g_strsplit(with_next, " ", -1);
 				next = dkvm_commands_match(2, split, &words);
 			}
-			g_ptr_array_add(c->owned, g_strdup(first));
-			add(c, g_ptr_array_index(c->owned, c->owned->len - 1),
-			    next != NULL && words == 2 ? with_next : first);
+			add(c, first, next != NULL && words == 2 ? with_next : first);
 		}
 	}
 	if (group == NULL) {
@@ -111,9 +108,8 @@ dkvm_unknown_command_hint(gint argc, gchar **argv)
 	const gchar *group = group_of(argc, argv);
 	const gchar *word = group != NULL ? argv[1] : argv[0];
 	Candidates c = {
-		.spellings = g_ptr_array_new(),
+		.spellings = g_ptr_array_new_with_free_func(g_free),
 		.commands = g_ptr_array_new_with_free_func(g_free),
-		.owned = g_ptr_array_new_with_free_func(g_free),
 	};
 	const gchar *spelling = NULL;
 	gchar *hint = NULL;
@@ -140,7 +136,6 @@ dkvm_unknown_command_hint(gint argc, gchar **argv)
 	}
 	g_ptr_array_unref(c.spellings);
 	g_ptr_array_unref(c.commands);
-	g_ptr_array_unref(c.owned);
 	return hint;
 }
 
