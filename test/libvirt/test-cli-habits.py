@@ -272,6 +272,18 @@ def save_without_a_persist_command_says_nothing_was_saved():
     expect(run("--config", CONF, "save"), 0, "saved\n", "")
 
 
+@test
+def one_vcpu_in_the_singular():
+    r = run("plan", "--host-json", HOST, "--vcpus", "1", "--memory", "2G")
+    expect(r, 0)
+    assert "CPU pinning: 1 vCPU; guest topology" in r.stdout, r.stdout
+    assert "  - the vCPU in L3 group " in r.stdout, r.stdout
+    assert "1 vCPU on an SMT host" in r.stdout and "sees 1 single-thread core;" in r.stdout
+    assert "1 vCPUs" not in r.stdout and "1 single-thread cores" not in r.stdout
+    r = run("plan", "--host-json", HOST, "--vcpus", "4", "--memory", "2G")
+    assert "CPU pinning: 4 vCPUs;" in r.stdout and "  - all 4 vCPUs in L3 group " in r.stdout
+
+
 def watch_on_a_terminal(env):
     """Two screens of `vm monitor linux --watch` with a terminal on stdout (the
     second one shows that the Ctrl-C handler is in place)."""
