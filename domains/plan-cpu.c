@@ -542,6 +542,9 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 	for (guint i = 0; i < groups->len; i++) {
 		Group *g = g_ptr_array_index(groups, i);
 		g_autofree gchar *label = NULL;
+		/* "the vCPU", "all 4 vCPUs" */
+		g_autofree gchar *which =
+		        vcpus == 1 ? g_strdup("the vCPU") : g_strdup_printf("all %u vCPUs", vcpus);
 
 		if (g->capacity < vcpus)
 			continue;
@@ -550,18 +553,17 @@ place_vcpus(GPtrArray *groups, guint vcpus, gint gpu_node, gboolean l3_info, Dkv
 		label = group_label(g, l3_info);
 		if (l3_info && groups->len == 1)
 			dkvm_plan_line(plan->rationale,
-			               "all %u vCPUs in %s, the only L3 group with free CPUs",
-			               vcpus, label);
+			               "%s in %s, the only L3 group with free CPUs", which, label);
 		else if (l3_info)
 			dkvm_plan_line(
 			        plan->rationale,
-			        "all %u vCPUs in %s: one shared cache, no traffic between "
+			        "%s in %s: one shared cache, no traffic between "
 			        "caches; groups are chosen %sby largest L3 (X3D cache), then "
 			        "the one without the host reserve",
-			        vcpus, label,
+			        which, label,
 			        gpu_node >= 0 ? "on the GPU's NUMA node first, then " : "");
 		else
-			dkvm_plan_line(plan->rationale, "all %u vCPUs from %s", vcpus, label);
+			dkvm_plan_line(plan->rationale, "%s from %s", which, label);
 		return;
 	}
 
@@ -646,15 +648,17 @@ set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan
 		g_autofree gchar *h = dkvm_format_cpu_list(half);
 		g_autofree gchar *s = dkvm_format_cpu_list(idle);
 		dkvm_plan_line(plan->warnings,
-		               "%u vCPUs on an SMT host: the core of CPU %s is half used (sibling "
+		               "%u vCPU%s on an SMT host: the core of CPU %s is half used (sibling "
 		               "CPU %s stays with the host), so the guest sees %u single-thread "
-		               "cores; an even vCPU count gives it whole cores as SMT pairs",
-		               plan->vcpus, h, s, plan->vcpus);
+		               "core%s; an even vCPU count gives it whole cores as SMT pairs",
+		               plan->vcpus, plan->vcpus == 1 ? "" : "s", h, s, plan->vcpus,
+		               plan->vcpus == 1 ? "" : "s");
 	} else if (mixed_types) {
-		dkvm_plan_line(plan->warnings,
-		               "the guest gets P-cores and E-cores: it sees %u single-thread cores "
-		               "of unequal speed",
-		               plan->vcpus);
+		dkvm_plan_line(
+		        plan->warnings,
+		        "the guest gets P-cores and E-cores: it sees %u single-thread core%s "
+		        "of unequal speed",
+		        plan->vcpus, plan->vcpus == 1 ? "" : "s");
 	}
 	if (plan->threads > 1)
 		dkvm_plan_line(

@@ -86,9 +86,10 @@ text_cpu(GString *out, const DkvmCpuPlan *cpu)
 		return;
 	}
 	g_string_append_printf(out,
-	                       "CPU pinning: %u vCPUs; guest topology sockets=%u dies=%u "
+	                       "CPU pinning: %u vCPU%s; guest topology sockets=%u dies=%u "
 	                       "cores=%u threads=%u\n",
-	                       cpu->vcpus, cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
+	                       cpu->vcpus, cpu->vcpus == 1 ? "" : "s", cpu->sockets, cpu->dies,
+	                       cpu->cores, cpu->threads);
 	g_string_append(out, "  vCPU  host CPU  core  L3\n");
 	for (guint i = 0; i < cpu->vcpu_pins->len; i++) {
 		gint l3 = g_array_index(cpu->vcpu_l3, gint, i);

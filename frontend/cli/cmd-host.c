@@ -139,7 +139,8 @@ print_iommu(GString *out, const DkvmHostFacts *host)
 			g_string_append_printf(set, " %s=%s", opts[i].name, opts[i].value);
 	}
 	if (host->iommu_enabled)
-		g_string_append_printf(out, "IOMMU      on, %u groups\n", host->iommu_groups->len);
+		g_string_append_printf(out, "IOMMU      on, %u group%s\n", host->iommu_groups->len,
+		                       host->iommu_groups->len == 1 ? "" : "s");
 	else
 		g_string_append(out, "IOMMU      off: no device can be passed through\n");
 	g_string_append_printf(out, "Kernel     %s\n",
@@ -173,7 +174,8 @@ print_pci(GString *out, const DkvmHostFacts *host)
 {
 	gboolean ungrouped = FALSE;
 
-	g_string_append_printf(out, "PCI        %u devices%s\n", host->pci->len,
+	g_string_append_printf(out, "PCI        %u device%s%s\n", host->pci->len,
+	                       host->pci->len == 1 ? "" : "s",
 	                       host->iommu_enabled ? ", by IOMMU group" : "");
 	for (guint i = 0; i < host->iommu_groups->len; i++) {
 		const DkvmIommuGroup *g = g_ptr_array_index(host->iommu_groups, i);
@@ -199,7 +201,8 @@ print_pci(GString *out, const DkvmHostFacts *host)
 static void
 print_usb(GString *out, const DkvmHostFacts *host)
 {
-	g_string_append_printf(out, "USB        %u devices\n", host->usb->len);
+	g_string_append_printf(out, "USB        %u device%s\n", host->usb->len,
+	                       host->usb->len == 1 ? "" : "s");
 	for (guint i = 0; i < host->usb->len; i++) {
 		const DkvmUsbDevice *u = g_ptr_array_index(host->usb, i);
 		g_autofree gchar *mark = u->host_needed ? g_strdup_printf(" [host needs it: %s]",

@@ -1,13 +1,99 @@
 /*
  * Option handling shared by every command: each command owns a GOptionEntry
  * table and hands it here, so usage, --help and error wording are the same
- * everywhere.
+ * everywhere, and every command takes the global options after its name.
  */
 #include "cmd.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "dkvm-error.h"
+#include "global-options.h"
+#include "suggest.h"
+
+static DkvmApp *global_app;
+static DkvmCmdOptionSink option_sink;
+static gpointer option_sink_data;
+
+void
+dkvm_cmd_parse_set_app(DkvmApp *app)
+{
+	global_app = app;
+}
+
+void
+dkvm_cmd_parse_set_sink(DkvmCmdOptionSink sink, gpointer data)
+{
+	option_sink = sink;
+	option_sink_data = data;
+}
+
+static void
+add_names(GPtrArray *names, const GOptionEntry *entries, gboolean with_hidden)
+{
+	for (guint i = 0; entries != NULL && entries[i].long_name != NULL; i++)
+		if (with_hidden || (entries[i].flags & G_OPTION_FLAG_HIDDEN) == 0)
+			g_ptr_array_add(names, (gpointer)entries[i].long_name);
+}
+
+/* The long option names @cmd takes (GOption's own --help ones too). */
+static GPtrArray *
+known_names(const GOptionEntry *entries, gboolean with_hidden)
+{
+	GPtrArray *names = g_ptr_array_new();
+
+	add_names(names, entries, with_hidden);
+	if (global_app != NULL)
+		add_names(names, dkvm_global_option_entries(), with_hidden);
+	g_ptr_array_add(names, "help");
+	g_ptr_array_add(names, "help-all");
+	if (global_app != NULL)
+		g_ptr_array_add(names, "help-global");
+	g_ptr_array_add(names, NULL);
+	return names;
+}
+
+/* The first --option in @argv that @entries do not know, without "--" and
+ * "=VALUE"; NULL when there is none (then GOption objected to a short one). */
+static gchar *
+first_unknown_option(gint argc, gchar **argv, const GOptionEntry *entries)
+{
+	g_autoptr(GPtrArray) known = known_names(entries, TRUE);
+
+	for (gint i = 1; i < argc; i++) {
+		const gchar *arg = argv[i];
+		g_autofree gchar *name = NULL;
+		if (g_strcmp0(arg, "--") == 0)
+			break;
+		if (!g_str_has_prefix(arg, "--"))
+			continue;
+		name = g_strndup(arg + 2, strcspn(arg + 2, "="));
+		if (!g_strv_contains((const gchar *const *)known->pdata, name))
+			return g_steal_pointer(&name);
+	}
+	return NULL;
+}
+
+/* "unknown option --vcpu" with a hint, in place of GOption's wording. */
+static void
+explain_unknown_option(const DkvmCmd *cmd, const gchar *name, const GOptionEntry *entries,
+                       GError **error)
+{
+	g_autoptr(GPtrArray) known = known_names(entries, FALSE);
+	const gchar *close = dkvm_suggest(name, (const gchar *const *)known->pdata);
+	g_autofree gchar *hint = NULL;
+
+	if (g_strcmp0(name, "version") == 0)
+		hint = g_strdup("--version goes before the command: `dkvm --version`");
+	else if (close != NULL)
+		hint = g_strdup_printf("did you mean --%s?", close);
+	else
+		hint = g_strdup_printf("`dkvm %s --help` lists its options", cmd->name);
+	g_clear_error(error);
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "%s: unknown option --%s\nhint: %s",
+	            cmd->name, name, hint);
+}
 
 gboolean
 dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *argc, gchar ***argv,
@@ -15,12 +101,31 @@ dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *ar
 {
 	g_autofree gchar *param = g_strdup_printf("%s", cmd->args != NULL ? cmd->args : "");
 	g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+	/* the words as given, to name an unknown option (GOption's message is
+	 * translated, so it is not parsed) */
+	g_autofree gchar **given = g_new0(gchar *, *argc + 1);
+	gint given_count = *argc;
 
+	memcpy(given, *argv, sizeof(gchar *) * (gsize)*argc);
+	if (option_sink != NULL) {
+		option_sink(cmd, entries, option_sink_data);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED,
+		            "%s: options listed, nothing done", cmd->name);
+		return FALSE;
+	}
 	g_option_context_set_summary(ctx, cmd->summary);
 	if (entries != NULL)
 		g_option_context_add_main_entries(ctx, entries, NULL);
+	if (global_app != NULL)
+		g_option_context_add_group(ctx, dkvm_global_options_group(global_app));
 	if (!g_option_context_parse(ctx, argc, argv, error)) {
-		g_prefix_error(error, "%s: ", cmd->name);
+		g_autofree gchar *unknown = NULL;
+		if (g_error_matches(*error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+			unknown = first_unknown_option(given_count, given, entries);
+		if (unknown != NULL)
+			explain_unknown_option(cmd, unknown, entries, error);
+		else
+			g_prefix_error(error, "%s: ", cmd->name);
 		return FALSE;
 	}
 	return TRUE;

@@ -39,7 +39,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		{ NULL },
 	};
 	g_autoptr(DkvmSpecOptions) opts = dkvm_spec_options_new();
-	g_autofree GOptionEntry *entries = dkvm_spec_options_entries(opts, extra);
+	g_autofree GOptionEntry *entries = dkvm_spec_options_edit_entries(opts, extra);
 	g_autoptr(DkvmVmBuild) build = NULL;
 	DkvmVmDefineOptions define = { 0 };
 

@@ -12,6 +12,7 @@
 
 #include "cmd-vm-common.h"
 #include "cmd.h"
+#include "terminal.h"
 #include "vm-monitor.h"
 
 static gboolean cmd_vm_monitor_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -44,11 +45,12 @@ print_snapshot(MonitorRun *run, GError **error)
 	if (run->json) {
 		g_print("%s\n", out);
 	} else {
-		/* redraw in place on a terminal; a log file gets every snapshot */
-		if (run->watch && isatty(STDOUT_FILENO) == 1)
+		/* redraw in place on a terminal; a log file (or NO_COLOR) gets every
+		 * snapshot */
+		if (run->watch && dkvm_terminal_escapes_allowed(STDOUT_FILENO))
 			g_print("\033[H\033[2J");
 		g_print("%s", out);
-		if (run->watch && isatty(STDOUT_FILENO) != 1)
+		if (run->watch && !dkvm_terminal_escapes_allowed(STDOUT_FILENO))
 			g_print("\n");
 	}
 	fflush(stdout);

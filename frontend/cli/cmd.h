@@ -1,7 +1,9 @@
 /*
  * A dkvm subcommand, declared as data (after tmux's cmd_entry): one file per
  * command or close family exports one DkvmCmd, and commands.c lists them.
- * `dkvm --help` and `dkvm help` are generated from that table.
+ * commands.h holds the table; `dkvm --help`, `dkvm help`, the man page and
+ * the bash completion are generated from it and from the commands' option
+ * tables (handed to dkvm_cmd_parse_options()).
  */
 #pragma once
 
@@ -20,19 +22,29 @@ typedef struct {
 	gboolean (*run)(DkvmApp *app, gint argc, gchar **argv, GError **error);
 } DkvmCmd;
 
-/* The built-in commands (no libvirt), NULL-terminated, in --help order. */
-extern const DkvmCmd *const dkvm_commands[];
-
-/* The libvirt module's commands, loaded on first call (modules.c). */
-const DkvmCmd *const *dkvm_commands_load_module(GError **error);
-
 /*
  * Parses a command's own options with GOption; leaves the positional
  * arguments in argc/argv (argv[0] kept). --help prints the command's usage
- * and exits 0, as GOption does.
+ * and exits 0, as GOption does. The global options (global-options.h) are
+ * taken too, once dkvm_cmd_parse_set_app() was called. An unknown option is
+ * named with a suggestion ("did you mean --vcpus?"). Commands call this
+ * before doing anything else (the option dump below relies on it).
  */
 gboolean dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *argc,
                                 gchar ***argv, GError **error);
+
+/* The DkvmApp whose fields the global options set (dkvm.c, once). */
+void dkvm_cmd_parse_set_app(DkvmApp *app);
+
+/*
+ * `dkvm --dump-options`: while a sink is set, dkvm_cmd_parse_options()
+ * parses nothing; it hands the command and its option table to @sink and
+ * fails (DKVM_ERROR_FAILED), so running a command lists its options and
+ * does nothing else. The man page and the completion are made this way
+ * from the tables the parser uses.
+ */
+typedef void (*DkvmCmdOptionSink)(const DkvmCmd *cmd, const GOptionEntry *entries, gpointer data);
+void dkvm_cmd_parse_set_sink(DkvmCmdOptionSink sink, gpointer data);
 
 /* DKVM_ERROR_INVALID unless exactly @count positional arguments remain. */
 gboolean dkvm_cmd_expect_args(const DkvmCmd *cmd, gint argc, gint count, GError **error);

@@ -1,7 +1,7 @@
 /*
  * The libvirt module's command table (see modules.h for the modules).
  */
-#include "cmd.h"
+#include "commands.h"
 #include "modules.h"
 
 const DkvmCmd *const *

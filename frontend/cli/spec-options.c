@@ -84,8 +84,12 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 		{ "bios", 0, 0, G_OPTION_ARG_NONE, &self->bios, "Legacy BIOS (SeaBIOS)", NULL },
 		{ "realtime", 0, 0, G_OPTION_ARG_NONE, &self->realtime,
 		  "Real-time (FIFO) vCPU threads; can starve the host", NULL },
+		{ "no-realtime", 0, 0, G_OPTION_ARG_NONE, &self->no_realtime,
+		  "Ordinary vCPU thread scheduling", NULL },
 		{ "kvm-hidden", 0, 0, G_OPTION_ARG_NONE, &self->kvm_hidden,
 		  "Hide KVM from the guest", NULL },
+		{ "no-kvm-hidden", 0, 0, G_OPTION_ARG_NONE, &self->no_kvm_hidden,
+		  "Let the guest see KVM", NULL },
 		{ "hyperv-vendor-id", 0, 0, G_OPTION_ARG_STRING, &self->hyperv_vendor_id,
 		  "Hyper-V vendor id (up to 12 characters)", "ID" },
 		{ "evdev", 0, 0, G_OPTION_ARG_STRING_ARRAY, &self->evdev,
@@ -102,6 +106,17 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 	memcpy(all, shared, sizeof(shared));
 	if (n_extra > 0)
 		memcpy(all + G_N_ELEMENTS(shared), extra, n_extra * sizeof(GOptionEntry));
+	return all;
+}
+
+GOptionEntry *
+dkvm_spec_options_edit_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
+{
+	GOptionEntry *all = dkvm_spec_options_entries(self, extra);
+
+	for (guint i = 0; all[i].long_name != NULL; i++)
+		if (g_strcmp0(all[i].long_name, "preset") == 0)
+			all[i].flags |= G_OPTION_FLAG_HIDDEN;
 	return all;
 }
 
@@ -279,7 +294,9 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 	          error) ||
 	    !pair(self->pinning, self->no_pinning, "pinning", &spec->pinning, error) ||
 	    !pair(self->secure_boot, self->no_secure_boot, "secure-boot", &spec->secure_boot,
-	          error))
+	          error) ||
+	    !pair(self->realtime, self->no_realtime, "realtime", &spec->realtime, error) ||
+	    !pair(self->kvm_hidden, self->no_kvm_hidden, "kvm-hidden", &spec->kvm_hidden, error))
 		return FALSE;
 	if (self->uefi && self->bios) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
@@ -297,10 +314,6 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 	}
 	if (self->uefi)
 		spec->uefi = TRUE;
-	if (self->realtime)
-		spec->realtime = TRUE;
-	if (self->kvm_hidden)
-		spec->kvm_hidden = TRUE;
 	if (self->hyperv_vendor_id != NULL) {
 		gsize len = strlen(self->hyperv_vendor_id);
 		if (len == 0 || len > 12) {
@@ -403,12 +416,13 @@ dkvm_spec_options_areas(const DkvmSpecOptions *self)
 	if (self->usb != NULL || self->usb_optional != NULL || self->cdrom != NULL ||
 	    self->network != NULL || self->evdev != NULL || self->tpm || self->no_tpm)
 		areas |= DKVM_DOMAIN_AREA_DEVICES;
-	if (self->vcpus != NULL || self->pinning || self->no_pinning || self->realtime)
+	if (self->vcpus != NULL || self->pinning || self->no_pinning || self->realtime ||
+	    self->no_realtime)
 		areas |= DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
 	if (self->memory != NULL || self->hugepages || self->no_hugepages || self->lock_memory ||
 	    self->no_lock_memory)
 		areas |= DKVM_DOMAIN_AREA_MEMORY;
-	if (self->kvm_hidden || self->hyperv_vendor_id != NULL)
+	if (self->kvm_hidden || self->no_kvm_hidden || self->hyperv_vendor_id != NULL)
 		areas |= DKVM_DOMAIN_AREA_FEATURES;
 	if (self->secure_boot || self->no_secure_boot || self->uefi || self->bios)
 		areas |= DKVM_DOMAIN_AREA_OS | DKVM_DOMAIN_AREA_FEATURES;

@@ -34,8 +34,8 @@ typedef struct {
 	gboolean pinning, no_pinning;
 	gboolean secure_boot, no_secure_boot;
 	gboolean uefi, bios;
-	gboolean realtime;
-	gboolean kvm_hidden;
+	gboolean realtime, no_realtime;
+	gboolean kvm_hidden, no_kvm_hidden;
 	gchar *hyperv_vendor_id;
 	gchar **evdev;
 	gchar *host_json;
@@ -52,6 +52,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmSpecOptions, dkvm_spec_options_free)
 /* The shared entries followed by a command's own @extra (may be NULL), in a
  * new NULL-terminated array (g_free it; it points into @self). */
 GOptionEntry *dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra);
+
+/* The entries of `vm edit`: as above, without --preset in its --help (a VM's
+ * preset is chosen once, by create). Still parsed, so that edit can refuse
+ * it with a hint rather than call it unknown. */
+GOptionEntry *dkvm_spec_options_edit_entries(DkvmSpecOptions *self, const GOptionEntry *extra);
 
 /* --preset, else windows11. DKVM_ERROR_INVALID for an unknown name. */
 gboolean dkvm_spec_options_get_preset(const DkvmSpecOptions *self, DkvmPreset *out, GError **error);

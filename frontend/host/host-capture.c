@@ -268,6 +268,17 @@ add_kvm(Capture *c)
 		write_entry(c, "/dev/kvm", AE_IFREG, NULL, 0, NULL);
 }
 
+/* "writing FILE: why", naming the file asked for: libarchive's own message
+ * names the temporary FILE.tmp, which the user never asked for. */
+static void
+set_write_error(GError **error, const gchar *path, struct archive *ar)
+{
+	gint saved = archive_errno(ar);
+
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "writing %s: %s", path,
+	            saved > 0 ? g_strerror(saved) : archive_error_string(ar));
+}
+
 G_MODULE_EXPORT gboolean
 dkvm_host_capture(const gchar *path, guint *out_entries, GError **error)
 {
@@ -281,8 +292,7 @@ dkvm_host_capture(const gchar *path, guint *out_entries, GError **error)
 	if (archive_write_add_filter_gzip(ar) != ARCHIVE_OK ||
 	    archive_write_set_format_pax_restricted(ar) != ARCHIVE_OK ||
 	    archive_write_open_filename(ar, tmp) != ARCHIVE_OK) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "writing %s: %s", path,
-		            archive_error_string(ar));
+		set_write_error(error, path, ar);
 		return FALSE;
 	}
 	for (guint i = 0; proc[i] != NULL; i++)
@@ -295,8 +305,7 @@ dkvm_host_capture(const gchar *path, guint *out_entries, GError **error)
 	add_boot_media(&c);
 	add_kvm(&c);
 	if (c.error == NULL && archive_write_close(ar) != ARCHIVE_OK)
-		g_set_error(&c.error, DKVM_ERROR, DKVM_ERROR_IO, "writing %s: %s", path,
-		            archive_error_string(ar));
+		set_write_error(&c.error, path, ar);
 	if (c.error != NULL) {
 		g_unlink(tmp);
 		g_propagate_error(error, c.error);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "dkvm-error.h"
+#include "file-replace.h"
 
 #define GROUP "host"
 
@@ -219,19 +220,14 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 	data = g_key_file_to_data(kf, NULL, NULL);
 	if (g_file_get_contents(path, &old, NULL, NULL)) {
 		backup = g_strconcat(path, ".bak", NULL);
-		if (!g_file_set_contents(backup, old, -1, &local_error)) {
+		if (!dkvm_file_replace(backup, old, -1, &local_error)) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot back up %s: %s", path,
 			            local_error->message);
 			return FALSE;
 		}
 	}
-	/* g_file_set_contents writes a temporary file and renames it over */
-	if (!g_file_set_contents(path, data, -1, &local_error)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s: %s", path,
-		            local_error->message);
-		return FALSE;
-	}
-	return TRUE;
+	/* a temporary file renamed over the old one */
+	return dkvm_file_replace(path, data, -1, error);
 }
 
 DkvmHostSettings *

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dkvm-error.h"
+#include "file-replace.h"
 
 #define RECORD_DIR "run/dkvm/hugepages"
 
@@ -359,7 +360,6 @@ record_save(GKeyFile *kf, const gchar *path, GError **error)
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	g_autofree gchar *data = NULL;
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
-	g_autoptr(GError) local_error = NULL;
 
 	if (groups[0] == NULL) {
 		if (g_unlink(path) != 0 && errno != ENOENT) {
@@ -375,12 +375,7 @@ record_save(GKeyFile *kf, const gchar *path, GError **error)
 		return FALSE;
 	}
 	data = g_key_file_to_data(kf, NULL, NULL);
-	if (!g_file_set_contents(path, data, -1, &local_error)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s: %s", path,
-		            local_error->message);
-		return FALSE;
-	}
-	return TRUE;
+	return dkvm_file_replace(path, data, -1, error);
 }
 
 gboolean

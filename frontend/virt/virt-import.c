@@ -7,7 +7,7 @@
  * know. Such a file is a user's existing VM, so import defines it the same
  * way and warns with the schema's complaint; only what libvirt's parser
  * itself refuses is an error.
- * Export uses g_file_set_contents(), which writes a temporary file and
+ * Export uses dkvm_file_replace(), which writes a temporary file and
  * renames it: a power cut leaves the old file or the new one, never half.
  */
 #include "virt-import.h"
@@ -20,6 +20,7 @@
 #include <libxml/tree.h>
 
 #include "dkvm-error.h"
+#include "file-replace.h"
 #include "spec.h"
 #include "virt-domain-xml.h"
 #include "virt-domain.h"
@@ -266,13 +267,10 @@ dkvm_virt_export(virConnectPtr conn, const gchar *dir, GError **error)
 			g_autofree gchar *file =
 			        g_strdup_printf("%s.xml", virDomainGetName(doms[i]));
 			g_autofree gchar *target = g_build_filename(dir, file, NULL);
-			g_autoptr(GError) local_error = NULL;
 
 			if (xml == NULL) {
 				ok = FALSE;
-			} else if (!g_file_set_contents(target, xml, -1, &local_error)) {
-				g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s: %s",
-				            target, local_error->message);
+			} else if (!dkvm_file_replace(target, xml, -1, error)) {
 				ok = FALSE;
 			} else {
 				g_ptr_array_add(written, g_steal_pointer(&target));
