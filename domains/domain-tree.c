@@ -7,7 +7,12 @@
  */
 #include "domain-tree.h"
 
+#include <string.h>
+
+#include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
+
+#include "dkvm-error.h"
 
 #include "domain-metadata.h"
 
@@ -342,4 +347,41 @@ dkvm_tree_get_uint(xmlNode *node, const gchar *attr, guint64 *out)
 	}
 	*out = value;
 	return TRUE;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
+
+xmlDoc *
+dkvm_tree_read_domain(const gchar *xml, GError **error)
+{
+	g_autoptr(xmlParserCtxt) ctxt = xmlNewParserCtxt();
+	g_autoptr(xmlDoc) doc = NULL;
+	xmlNode *root;
+
+	if (xml == NULL || *xml == '\0') {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "invalid domain XML: the document is empty");
+		return NULL;
+	}
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), "domain.xml", NULL,
+	                        XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+	                                XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		g_autofree gchar *msg =
+		        g_strdup(e != NULL && e->message != NULL ? e->message : "unreadable");
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid domain XML: line %d: %s", e != NULL ? e->line : 0,
+		            g_strstrip(msg));
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || root->ns != NULL ||
+	    g_strcmp0((const gchar *)root->name, "domain") != 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid domain XML: the root element is <%s>, not <domain>",
+		            root != NULL ? (const gchar *)root->name : "");
+		return NULL;
+	}
+	return g_steal_pointer(&doc);
 }

@@ -17,6 +17,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
 
+/*
+ * The one reader of libvirt domain documents in DKVM: well-formed XML whose
+ * root is <domain> (any domain type), parsed without network access, entity
+ * loading or ignorable blanks. DKVM_ERROR_INVALID "invalid domain XML: ..."
+ * with libxml2's line and reason otherwise.
+ */
+xmlDoc *dkvm_tree_read_domain(const gchar *xml, GError **error);
+
 /* First element child of @parent called @name (no namespace), NULL if none. */
 xmlNode *dkvm_tree_child(xmlNode *parent, const gchar *name);
 

@@ -14,24 +14,14 @@
 #include "virt-domain-xml.h"
 #include "virt-qemu-log.h"
 
-gboolean
-dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
-                         GError **error)
+static gboolean
+check_domain_hostdevs(const gchar *name, const DkvmDomainXml *parsed, const DkvmHostFacts *host,
+                      const gchar *sysfs_pci, GError **error)
 {
-	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
-	g_autoptr(DkvmDomainXml) parsed = NULL;
-	const gchar *name = virDomainGetName(dom);
-	g_autofree gchar *default_pci = dkvm_host_path("sys/bus/pci/devices");
+	g_autofree gchar *default_pci = NULL;
 
-	if (xml == NULL)
-		return FALSE;
-	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
-		g_prefix_error(error, "VM '%s': ", name);
-		return FALSE;
-	}
 	if (sysfs_pci == NULL)
-		sysfs_pci = default_pci;
+		sysfs_pci = default_pci = dkvm_host_path("sys/bus/pci/devices");
 	for (guint i = 0; i < parsed->pci_hostdevs->len; i++) {
 		const gchar *address = g_ptr_array_index(parsed->pci_hostdevs, i);
 		g_autofree gchar *path = g_build_filename(sysfs_pci, address, NULL);
@@ -59,19 +49,42 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 	return TRUE;
 }
 
-gboolean
-dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error)
+/* The domain's XML as libvirt has it, read once (DkvmDomainXml). */
+static DkvmDomainXml *
+read_domain(virDomainPtr dom, gchar **out_xml, GError **error)
 {
 	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
-	g_autoptr(DkvmDomainXml) parsed = NULL;
+	DkvmDomainXml *parsed;
 
 	if (xml == NULL)
-		return FALSE;
+		return NULL;
 	parsed = dkvm_domain_xml_parse(xml, error);
 	if (parsed == NULL) {
 		g_prefix_error(error, "VM '%s': ", virDomainGetName(dom));
-		return FALSE;
+		return NULL;
 	}
+	if (out_xml != NULL)
+		*out_xml = g_steal_pointer(&xml);
+	return parsed;
+}
+
+gboolean
+dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
+                         GError **error)
+{
+	g_autoptr(DkvmDomainXml) parsed = read_domain(dom, NULL, error);
+
+	return parsed != NULL &&
+	       check_domain_hostdevs(virDomainGetName(dom), parsed, host, sysfs_pci, error);
+}
+
+gboolean
+dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error)
+{
+	g_autoptr(DkvmDomainXml) parsed = read_domain(dom, NULL, error);
+
+	if (parsed == NULL)
+		return FALSE;
 	*out_has = parsed->pci_hostdevs->len > 0;
 	return TRUE;
 }
@@ -233,7 +246,6 @@ dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
 {
 	const gchar *name = virDomainGetName(dom);
 	virConnectPtr conn = virDomainGetConnect(dom);
-	g_autofree gchar *xml = NULL;
 	g_autoptr(DkvmDomainXml) parsed = NULL;
 	guint64 pages = 0;
 	gint state = VIR_DOMAIN_NOSTATE;
@@ -246,22 +258,18 @@ dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
 		            state == VIR_DOMAIN_PAUSED ? "running (paused)" : "running");
 		return FALSE;
 	}
-	xml = dkvm_virt_domain_get_xml(dom, error);
-	if (xml == NULL)
+	/* read once; every check below looks at the same parsed document */
+	parsed = read_domain(dom, NULL, error);
+	if (parsed == NULL)
 		return FALSE;
-	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
-		g_prefix_error(error, "VM '%s': ", name);
-		return FALSE;
-	}
 	/* the checks first: they change nothing (but for starting libvirt's
 	 * default network, last of them, once the others passed) */
-	if (!dkvm_virt_check_hostdevs(dom, host, NULL, error))
+	if (!check_domain_hostdevs(name, parsed, host, NULL, error))
 		return FALSE;
 	pages = dkvm_domain_xml_hugepages_needed(parsed);
 	if ((pages > 0 && !dkvm_virt_preflight_hugetlbfs(conn, parsed->hugepage_size_kib, error)) ||
-	    !dkvm_virt_preflight_local_files(conn, xml, error) ||
-	    !dkvm_virt_preflight_networks(conn, xml, notice, user_data, error)) {
+	    !dkvm_virt_preflight_local_domain_files(conn, parsed, error) ||
+	    !dkvm_virt_preflight_domain_networks(conn, parsed, notice, user_data, error)) {
 		g_prefix_error(error, "cannot start VM '%s': ", name);
 		return FALSE;
 	}

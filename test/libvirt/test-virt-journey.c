@@ -513,7 +513,7 @@ test_import(void)
 	r = g_ptr_array_index(results, 1);
 	g_assert_cmpstr(r->file, ==, corrupt);
 	g_assert_error(r->error, DKVM_ERROR, DKVM_ERROR_INVALID);
-	g_assert_true(g_str_has_prefix(r->error->message, "not well-formed XML: "));
+	g_assert_true(g_str_has_prefix(r->error->message, "invalid domain XML: line "));
 	r = g_ptr_array_index(results, 2);
 	g_assert_cmpstr(r->vm_name, ==, "game");
 	g_assert_no_error(r->error);
@@ -708,7 +708,7 @@ test_parse_hugepages(void)
 	g_assert_null(not_domain);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
 	g_assert_cmpstr(error->message, ==,
-	                "not a libvirt domain: the root element is not <domain>");
+	                "invalid domain XML: the root element is <network>, not <domain>");
 }
 
 #define POOL_DIR "sys/kernel/mm/hugepages/hugepages-2048kB"
