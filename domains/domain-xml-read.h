@@ -17,10 +17,10 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	gchar *device; /* "disk", "cdrom", "floppy", "lun" */
-	gchar *type;   /* "file", "block", "network", "volume", "dir" */
-	gchar *source; /* file or dev path; NULL for other sources */
-	gchar *target; /* "vda", "sda" */
+	gchar *device;     /* "disk", "cdrom", "floppy", "lun" */
+	gchar *type;       /* "file", "block", "network", "volume", "dir" */
+	gchar *source;     /* file or dev path; NULL for other sources */
+	gchar *target;     /* "vda", "sda" */
 	gboolean optional; /* <source startupPolicy='optional'>: may be missing at start */
 } DkvmDomainDisk;
 

@@ -68,6 +68,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autofree GOptionEntry *entries = dkvm_spec_options_entries(opts, extra);
 	g_autoptr(virDomain) dom = NULL;
 	g_autoptr(DkvmSpec) spec = NULL;
+	g_autoptr(DkvmSpec) before = NULL;
 	g_autoptr(DkvmPlan) plan = NULL;
 	g_autofree gchar *old_xml = NULL;
 	g_autofree gchar *new_xml = NULL;
@@ -97,6 +98,7 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		g_prefix_error(error, "vm edit: reading '%s': ", argv[1]);
 		return FALSE;
 	}
+	before = dkvm_spec_copy(spec);
 	if (!dkvm_spec_options_apply(opts, spec, error))
 		return FALSE;
 	if (!dkvm_spec_validate(spec, error))
@@ -115,10 +117,10 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	plan = dkvm_spec_options_plan_on(opts, app, host, spec, error);
 	if (plan == NULL)
 		return FALSE;
-	/* only the areas the options touch: a hand-made CPU model or Hyper-V set
+	/* only the areas the edit changes: a hand-made CPU model or Hyper-V set
 	 * stays when the person changes the memory */
 	new_xml = dkvm_domain_apply_xml_areas(old_xml, spec, plan, host,
-	                                      dkvm_spec_options_areas(opts), error);
+	                                      dkvm_spec_diff_areas(before, spec), error);
 	if (new_xml == NULL)
 		return FALSE;
 	numa_note = dkvm_domain_numa_note(old_xml, new_xml);

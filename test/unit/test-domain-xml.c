@@ -181,8 +181,7 @@ test_refused_specs(void)
 		  "/dev/disk/by-id/ link" },
 		{ "images/win.img", FALSE,
 		  "invalid disk 'images/win.img': the path must be absolute" },
-		{ NULL, TRUE,
-		  "Secure Boot needs UEFI firmware (drop --no-uefi or add --no-secure-boot)" },
+		{ NULL, TRUE, "Secure Boot needs UEFI firmware, not legacy BIOS (SeaBIOS)" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
