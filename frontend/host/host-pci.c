@@ -4,16 +4,17 @@
  * pci.ids. libpci's error callback must not return (it is declared noreturn)
  * and its scan aborts on the first odd entry, so this file lists
  * /sys/bus/pci/devices itself, checks the attributes libpci treats as
- * mandatory, and only then hands each device to libpci: a broken device is a
+ * mandatory, and only then hands each device to libpci, under a guard that
+ * turns what libpci still cannot read into a note: a broken device is a
  * note, never an exit. What libpci does not cover (boot_vga, reset_method,
  * the iommu_group link) is read from the device's sysfs directory.
  */
 #include "host-pci.h"
 
 #include <pci/pci.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "host-sysfs.h"
@@ -32,18 +33,49 @@
 typedef struct pci_access DkvmPciAccess;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPciAccess, pci_cleanup)
 
+/*
+ * libpci's error callback must not return, and exit() is no answer in a
+ * long-running process (the menu). So every libpci call runs under a guard:
+ * the callback keeps libpci's message and jumps back to the guard, which
+ * frees the half-read device, notes what happened and goes on with the next
+ * one. Thread-local: two threads may read PCI devices at once.
+ */
+typedef struct {
+	jmp_buf jump;
+	gchar *message;        /* libpci's words */
+	struct pci_dev *dev;   /* the libpci device being read, freed after a jump */
+	DkvmPciDevice *device; /* the device being built, freed after a jump */
+} LibpciGuard;
+
+/* Static storage, not the guarded function's frame: after longjmp only
+ * objects outside that frame (or volatile ones) keep defined values. No
+ * guard is nested in another; libpci_guard is NULL outside one. */
+static _Thread_local LibpciGuard libpci_guard_state;
+static _Thread_local LibpciGuard *libpci_guard;
+
+static LibpciGuard *
+guard_begin(void)
+{
+	libpci_guard_state = (LibpciGuard){ 0 };
+	libpci_guard = &libpci_guard_state;
+	return libpci_guard;
+}
+
 static void G_GNUC_NORETURN
 libpci_error(char *msg, ...)
 {
 	va_list args;
 
-	/* only reached if a check below missed a case libpci cannot survive */
 	va_start(args, msg);
-	fputs("dkvm: reading PCI devices: libpci: ", stderr);
-	vfprintf(stderr, msg, args);
-	fputc('\n', stderr);
+	if (libpci_guard == NULL) {
+		/* a libpci call outside a guard: a bug in this file, not the host */
+		vfprintf(stderr, msg, args);
+		va_end(args);
+		g_error("libpci failed outside a guard");
+	}
+	libpci_guard->message = g_strdup_vprintf(msg, args);
 	va_end(args);
-	exit(1);
+	longjmp(libpci_guard->jump, 1);
 }
 
 static void
@@ -113,9 +145,11 @@ read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
 	}
 
 	pd = pci_get_dev(a, (int)dom, (int)bus, (int)dev, (int)func);
+	libpci_guard->dev = pd;
 	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS |
 	                          PCI_FILL_CAPS);
 	d = dkvm_pci_device_new(name);
+	libpci_guard->device = d;
 	d->vendor_id = pd->vendor_id;
 	d->device_id = pd->device_id;
 	d->subsystem_vendor_id = pd->subsys_vendor_id;
@@ -127,6 +161,7 @@ read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
 	d->is_gpu = (pd->device_class >> 8) == PCI_BASE_CLASS_DISPLAY;
 	d->is_bridge = (pd->device_class >> 8) == PCI_BASE_CLASS_BRIDGE;
 	d->reset_method = read_reset(pd, dir);
+	libpci_guard->dev = NULL;
 	pci_free_dev(pd);
 
 	path = g_build_filename(dir, "driver", NULL);
@@ -143,6 +178,30 @@ read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
 	guint64 gid;
 	if (group != NULL && g_ascii_string_to_unsigned(group, 10, 0, G_MAXINT, &gid, NULL))
 		d->iommu_group = (gint)gid;
+	return d;
+}
+
+/* read_device under a guard: what libpci cannot read is a note. */
+static DkvmPciDevice *
+read_device_guarded(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
+{
+	LibpciGuard *guard = guard_begin();
+	DkvmPciDevice *d;
+
+	if (setjmp(guard->jump) != 0) {
+		guard = &libpci_guard_state;
+		libpci_guard = NULL;
+		dkvm_host_note(facts, "PCI device %s cannot be read (libpci: %s): skipped", name,
+		               guard->message);
+		g_clear_pointer(&guard->message, g_free);
+		if (guard->dev != NULL)
+			pci_free_dev(guard->dev);
+		if (guard->device != NULL)
+			dkvm_pci_device_free(guard->device);
+		return NULL;
+	}
+	d = read_device(facts, a, name);
+	libpci_guard = NULL;
 	return d;
 }
 
@@ -214,6 +273,26 @@ read_iommu_groups(DkvmHostFacts *facts)
 	facts->iommu_enabled = facts->iommu_groups->len > 0;
 }
 
+/* pci_init under a guard: without an access method no device is read. */
+static gboolean
+init_guarded(DkvmHostFacts *facts, struct pci_access *a)
+{
+	LibpciGuard *guard = guard_begin();
+
+	if (setjmp(guard->jump) != 0) {
+		guard = &libpci_guard_state;
+		libpci_guard = NULL;
+		dkvm_host_note(facts,
+		               "libpci cannot read PCI devices (%s): no PCI devices are known",
+		               guard->message);
+		g_clear_pointer(&guard->message, g_free);
+		return FALSE;
+	}
+	pci_init(a);
+	libpci_guard = NULL;
+	return TRUE;
+}
+
 void
 dkvm_host_read_pci(DkvmHostFacts *facts)
 {
@@ -234,11 +313,12 @@ dkvm_host_read_pci(DkvmHostFacts *facts)
 	a->error = libpci_error;
 	a->warning = libpci_quiet;
 	a->debug = libpci_quiet;
-	pci_init(a);
+	if (!init_guarded(facts, a))
+		return;
 
 	names = dkvm_sysfs_list_dir(PCI_DEVICES, "");
 	for (guint i = 0; i < names->len; i++) {
-		DkvmPciDevice *d = read_device(facts, a, g_ptr_array_index(names, i));
+		DkvmPciDevice *d = read_device_guarded(facts, a, g_ptr_array_index(names, i));
 		if (d != NULL)
 			g_ptr_array_add(facts->pci, d);
 	}

@@ -64,6 +64,27 @@ ignore_libxml_error(void *ctx, const char *msg, ...)
 	 * default handler prints to stderr; libvirt's error says it once */
 }
 
+static gpointer
+install_error_handlers_once(gpointer unused)
+{
+	virSetErrorFunc(NULL, ignore_libvirt_error);
+	xmlSetGenericErrorFunc(NULL, ignore_libxml_error);
+	return NULL;
+}
+
+/* Process-wide, so set once: a long-running frontend (the menu) connects
+ * and reconnects many times, and a handler replaced at every connect would
+ * also undo one a caller installed on purpose in between. (libxml2 keeps its
+ * generic handler per thread: the thread that connects first is the one
+ * that parses libvirt's test-driver files.) */
+static void
+install_error_handlers(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	g_once(&once, install_error_handlers_once, NULL);
+}
+
 virConnectPtr
 dkvm_virt_connect(const gchar *uri, GError **error)
 {
@@ -73,8 +94,7 @@ dkvm_virt_connect(const gchar *uri, GError **error)
 	g_autoptr(GError) local_error = NULL;
 	g_autofree gchar *what = NULL;
 
-	virSetErrorFunc(NULL, ignore_libvirt_error);
-	xmlSetGenericErrorFunc(NULL, ignore_libxml_error);
+	install_error_handlers();
 	conn = virConnectOpen(uri);
 	if (conn != NULL)
 		return conn;
