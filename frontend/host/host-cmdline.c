@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "host-path.h"
 #include "host-sysfs.h"
 
 /* Next option from *p: name and value with quotes removed; FALSE at the end. */
@@ -134,7 +135,8 @@ dkvm_kernel_cmdline_get(const gchar *raw, const gchar *name)
 void
 dkvm_host_read_cmdline(DkvmHostFacts *facts)
 {
-	g_autofree gchar *raw = dkvm_sysfs_read("/proc/cmdline");
+	g_autofree gchar *path = dkvm_host_path("proc/cmdline");
+	g_autofree gchar *raw = dkvm_sysfs_read(path);
 
 	if (raw == NULL) {
 		dkvm_host_note(facts, "/proc/cmdline is unreadable: kernel options are unknown");

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host-path.h"
 #include "host-sysfs.h"
 
 /* libpci's header.h names neither bit on older releases */
@@ -26,9 +27,6 @@
 #ifndef PCI_AF_CAP_FLR
 #define PCI_AF_CAP_FLR 0x02
 #endif
-
-#define PCI_DEVICES  "/sys/bus/pci/devices"
-#define IOMMU_GROUPS "/sys/kernel/iommu_groups"
 
 typedef struct pci_access DkvmPciAccess;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPciAccess, pci_cleanup)
@@ -125,14 +123,15 @@ static DkvmPciDevice *
 read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
 {
 	guint dom, bus, dev, func;
-	g_autofree gchar *dir = g_build_filename(PCI_DEVICES, name, NULL);
+	g_autofree gchar *dir = dkvm_host_pathf(DKVM_PATH_PCI_DEVICES "/%s", name);
 	g_autofree gchar *path = NULL;
 	const gchar *mandatory[] = { "vendor", "device", "class", "config" };
 	struct pci_dev *pd;
 	DkvmPciDevice *d;
 
 	if (!parse_address(name, &dom, &bus, &dev, &func)) {
-		dkvm_host_note(facts, PCI_DEVICES "/%s is not a PCI address: skipped", name);
+		dkvm_host_note(facts, "/" DKVM_PATH_PCI_DEVICES "/%s is not a PCI address: skipped",
+		               name);
 		return NULL;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(mandatory); i++) {
@@ -256,13 +255,14 @@ link_functions(DkvmHostFacts *facts)
 static void
 read_iommu_groups(DkvmHostFacts *facts)
 {
-	g_autoptr(GPtrArray) groups = dkvm_sysfs_list_dir(IOMMU_GROUPS, "");
+	g_autofree gchar *groups_dir = dkvm_host_path(DKVM_PATH_IOMMU_GROUPS);
+	g_autoptr(GPtrArray) groups = dkvm_sysfs_list_dir(groups_dir, "");
 
 	for (guint i = 0; i < groups->len; i++) {
 		guint id;
 		if (!dkvm_sysfs_name_number(g_ptr_array_index(groups, i), "", &id))
 			continue;
-		g_autofree gchar *dir = g_strdup_printf(IOMMU_GROUPS "/%u/devices", id);
+		g_autofree gchar *dir = dkvm_host_pathf(DKVM_PATH_IOMMU_GROUPS "/%u/devices", id);
 		g_autoptr(GPtrArray) devices = dkvm_sysfs_list_dir(dir, "");
 		DkvmIommuGroup *group = dkvm_iommu_group_new(id);
 		for (guint d = 0; d < devices->len; d++)
@@ -298,25 +298,31 @@ dkvm_host_read_pci(DkvmHostFacts *facts)
 {
 	g_autoptr(DkvmPciAccess) a = NULL;
 	g_autoptr(GPtrArray) names = NULL;
+	g_autofree gchar *devices_dir = dkvm_host_path(DKVM_PATH_PCI_DEVICES);
+	g_autofree gchar *bus_dir = dkvm_host_path("sys/bus/pci");
 
 	read_iommu_groups(facts);
 	if (!facts->iommu_enabled)
-		dkvm_host_note(facts, "no IOMMU groups in " IOMMU_GROUPS ": the IOMMU is off or "
-		                      "missing, so no device can be passed through");
+		dkvm_host_note(facts, "no IOMMU groups in /" DKVM_PATH_IOMMU_GROUPS
+		                      ": the IOMMU is off or missing, so no device can be passed "
+		                      "through");
 
-	if (!g_file_test(PCI_DEVICES, G_FILE_TEST_IS_DIR)) {
-		dkvm_host_note(facts, PCI_DEVICES " is missing: no PCI devices are known");
+	if (!g_file_test(devices_dir, G_FILE_TEST_IS_DIR)) {
+		dkvm_host_note(facts,
+		               "/" DKVM_PATH_PCI_DEVICES " is missing: no PCI devices are known");
 		return;
 	}
 	a = pci_alloc();
 	a->method = PCI_ACCESS_SYS_BUS_PCI;
+	/* libpci reads the same tree as the rest of DKVM */
+	pci_set_param(a, "sysfs.path", bus_dir);
 	a->error = libpci_error;
 	a->warning = libpci_quiet;
 	a->debug = libpci_quiet;
 	if (!init_guarded(facts, a))
 		return;
 
-	names = dkvm_sysfs_list_dir(PCI_DEVICES, "");
+	names = dkvm_sysfs_list_dir(devices_dir, "");
 	for (guint i = 0; i < names->len; i++) {
 		DkvmPciDevice *d = read_device_guarded(facts, a, g_ptr_array_index(names, i));
 		if (d != NULL)

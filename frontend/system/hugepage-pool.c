@@ -40,14 +40,8 @@ page_size_to_string(guint64 size_kib)
 static gchar *
 pool_dir(guint64 size_kib, gint node)
 {
-	g_autofree gchar *rel = NULL;
-	if (node < 0)
-		rel = g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB",
-		                      size_kib);
-	else
-		rel = g_strdup_printf("sys/devices/system/node/node%d/hugepages/"
-		                      "hugepages-%" G_GUINT64_FORMAT "kB",
-		                      node, size_kib);
+	g_autofree gchar *rel = dkvm_host_hugepage_pool_relpath(size_kib, node);
+
 	return dkvm_host_path(rel);
 }
 

@@ -426,14 +426,8 @@ read_emulator_and_iothreads(DkvmVmMonitor *self, virConnectPtr conn, virDomainPt
 static gint64
 read_pool_value(guint64 size_kib, gint node, const gchar *file)
 {
-	g_autofree gchar *relative =
-	        node >= 0 ? g_strdup_printf("sys/devices/system/node/node%d/hugepages/"
-	                                    "hugepages-%" G_GUINT64_FORMAT "kB/%s",
-	                                    node, size_kib, file)
-	                  : g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT
-	                                    "kB/%s",
-	                                    size_kib, file);
-	g_autofree gchar *path = dkvm_host_path(relative);
+	g_autofree gchar *pool = dkvm_host_hugepage_pool_relpath(size_kib, node);
+	g_autofree gchar *path = dkvm_host_pathf("%s/%s", pool, file);
 	g_autofree gchar *contents = NULL;
 	guint64 value = 0;
 

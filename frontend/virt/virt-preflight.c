@@ -136,8 +136,7 @@ dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GError **err
 
 	if (dkvm_virt_connection_local_qemu(conn) == DKVM_VIRT_NOT_LOCAL)
 		return TRUE;
-	pool_rel = g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB",
-	                           page_kib);
+	pool_rel = dkvm_host_hugepage_pool_relpath(page_kib, -1);
 	pool = dkvm_host_path(pool_rel);
 	if (!g_file_test(pool, G_FILE_TEST_IS_DIR))
 		return TRUE;
