@@ -184,21 +184,35 @@ dkvm_usb_device_free(DkvmUsbDevice *self)
 	g_free(self);
 }
 
+#define OPTION(name, shown, field, repeats)                                                        \
+	{                                                                                          \
+		name, shown, #field, G_STRUCT_OFFSET(DkvmKernelCmdline, field), repeats            \
+	}
+
+const DkvmKernelOption dkvm_kernel_options[] = {
+	OPTION("intel_iommu", "intel_iommu", intel_iommu, FALSE),
+	OPTION("amd_iommu", "amd_iommu", amd_iommu, FALSE),
+	OPTION("iommu", "iommu", iommu, FALSE),
+	OPTION("pcie_acs_override", "pcie_acs_override", pcie_acs_override, FALSE),
+	OPTION("isolcpus", "isolcpus", isolcpus, FALSE),
+	OPTION("nohz_full", "nohz_full", nohz_full, FALSE),
+	OPTION("rcu_nocbs", "rcu_nocbs", rcu_nocbs, FALSE),
+	/* the order people write them in: the default size, then each pool */
+	OPTION("default_hugepagesz", "default_hugepagesz", default_hugepagesz, FALSE),
+	OPTION("hugepagesz", "hugepagesz", hugepagesz, TRUE),
+	OPTION("hugepages", "hugepages", hugepages, TRUE),
+	OPTION("vfio_pci.ids", "vfio-pci.ids", vfio_pci_ids, FALSE),
+};
+const guint dkvm_kernel_options_count = G_N_ELEMENTS(dkvm_kernel_options);
+
+#undef OPTION
+
 static void
 kernel_cmdline_clear(DkvmKernelCmdline *c)
 {
 	g_free(c->raw);
-	g_free(c->intel_iommu);
-	g_free(c->amd_iommu);
-	g_free(c->iommu);
-	g_free(c->pcie_acs_override);
-	g_free(c->isolcpus);
-	g_free(c->nohz_full);
-	g_free(c->rcu_nocbs);
-	g_free(c->hugepagesz);
-	g_free(c->hugepages);
-	g_free(c->default_hugepagesz);
-	g_free(c->vfio_pci_ids);
+	for (guint i = 0; i < dkvm_kernel_options_count; i++)
+		g_free(*DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]));
 	memset(c, 0, sizeof(*c));
 }
 
@@ -399,17 +413,9 @@ build_cmdline(JsonBuilder *b, const DkvmKernelCmdline *c)
 	json_builder_set_member_name(b, "cmdline");
 	json_builder_begin_object(b);
 	dkvm_json_add_opt_str(b, "raw", c->raw);
-	dkvm_json_add_opt_str(b, "intel_iommu", c->intel_iommu);
-	dkvm_json_add_opt_str(b, "amd_iommu", c->amd_iommu);
-	dkvm_json_add_opt_str(b, "iommu", c->iommu);
-	dkvm_json_add_opt_str(b, "pcie_acs_override", c->pcie_acs_override);
-	dkvm_json_add_opt_str(b, "isolcpus", c->isolcpus);
-	dkvm_json_add_opt_str(b, "nohz_full", c->nohz_full);
-	dkvm_json_add_opt_str(b, "rcu_nocbs", c->rcu_nocbs);
-	dkvm_json_add_opt_str(b, "hugepagesz", c->hugepagesz);
-	dkvm_json_add_opt_str(b, "hugepages", c->hugepages);
-	dkvm_json_add_opt_str(b, "default_hugepagesz", c->default_hugepagesz);
-	dkvm_json_add_opt_str(b, "vfio_pci_ids", c->vfio_pci_ids);
+	for (guint i = 0; i < dkvm_kernel_options_count; i++)
+		dkvm_json_add_opt_str(b, dkvm_kernel_options[i].json,
+		                      *DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]));
 	json_builder_end_object(b);
 }
 
@@ -706,17 +712,9 @@ read_cmdline(JsonObject *root, DkvmKernelCmdline *c)
 		return;
 	JsonObject *o = json_node_get_object(n);
 	c->raw = get_opt_str(o, "raw");
-	c->intel_iommu = get_opt_str(o, "intel_iommu");
-	c->amd_iommu = get_opt_str(o, "amd_iommu");
-	c->iommu = get_opt_str(o, "iommu");
-	c->pcie_acs_override = get_opt_str(o, "pcie_acs_override");
-	c->isolcpus = get_opt_str(o, "isolcpus");
-	c->nohz_full = get_opt_str(o, "nohz_full");
-	c->rcu_nocbs = get_opt_str(o, "rcu_nocbs");
-	c->hugepagesz = get_opt_str(o, "hugepagesz");
-	c->hugepages = get_opt_str(o, "hugepages");
-	c->default_hugepagesz = get_opt_str(o, "default_hugepagesz");
-	c->vfio_pci_ids = get_opt_str(o, "vfio_pci_ids");
+	for (guint i = 0; i < dkvm_kernel_options_count; i++)
+		*DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]) =
+		        get_opt_str(o, dkvm_kernel_options[i].json);
 }
 
 DkvmHostFacts *

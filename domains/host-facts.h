@@ -119,6 +119,26 @@ typedef struct {
 	gchar *vfio_pci_ids;
 } DkvmKernelCmdline;
 
+/*
+ * The kernel options of DkvmKernelCmdline, described once: the parser
+ * (host-cmdline.c), the JSON writer and reader and `dkvm host` all walk this
+ * table, in its order (the order `dkvm host` prints and the JSON lists).
+ */
+typedef struct {
+	const gchar *name;  /* the kernel's spelling with '-' as '_': "vfio_pci.ids" */
+	const gchar *shown; /* as `dkvm host` prints it: "vfio-pci.ids" */
+	const gchar *json;  /* the member of "cmdline" in `dkvm host --json` */
+	gsize offset;       /* of its gchar* field in DkvmKernelCmdline */
+	gboolean repeats;   /* every value kept, comma-joined (hugepagesz=1G hugepagesz=2M) */
+} DkvmKernelOption;
+
+extern const DkvmKernelOption dkvm_kernel_options[];
+extern const guint dkvm_kernel_options_count;
+
+/* The field of @option in @cmdline. */
+#define DKVM_KERNEL_OPTION_FIELD(cmdline, option)                                                  \
+	((gchar **)G_STRUCT_MEMBER_P((cmdline), (option)->offset))
+
 typedef struct {
 	gchar *cpu_vendor;      /* "AuthenticAMD", "GenuineIntel" */
 	gchar *cpu_model;       /* model name */

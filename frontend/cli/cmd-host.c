@@ -112,28 +112,14 @@ print_memory(GString *out, const DkvmHostFacts *host)
 static void
 print_iommu(GString *out, const DkvmHostFacts *host)
 {
-	const DkvmKernelCmdline *c = &host->cmdline;
-	const struct {
-		const gchar *name;
-		const gchar *value;
-	} opts[] = {
-		{ "intel_iommu", c->intel_iommu },
-		{ "amd_iommu", c->amd_iommu },
-		{ "iommu", c->iommu },
-		{ "pcie_acs_override", c->pcie_acs_override },
-		{ "isolcpus", c->isolcpus },
-		{ "nohz_full", c->nohz_full },
-		{ "rcu_nocbs", c->rcu_nocbs },
-		{ "default_hugepagesz", c->default_hugepagesz },
-		{ "hugepagesz", c->hugepagesz },
-		{ "hugepages", c->hugepages },
-		{ "vfio-pci.ids", c->vfio_pci_ids },
-	};
 	g_autoptr(GString) set = g_string_new(NULL);
 
-	for (guint i = 0; i < G_N_ELEMENTS(opts); i++) {
-		if (opts[i].value != NULL)
-			g_string_append_printf(set, " %s=%s", opts[i].name, opts[i].value);
+	for (guint i = 0; i < dkvm_kernel_options_count; i++) {
+		const DkvmKernelOption *option = &dkvm_kernel_options[i];
+		const gchar *value =
+		        *DKVM_KERNEL_OPTION_FIELD((DkvmKernelCmdline *)&host->cmdline, option);
+		if (value != NULL)
+			g_string_append_printf(set, " %s=%s", option->shown, value);
 	}
 	if (host->iommu_enabled)
 		g_string_append_printf(out, "IOMMU      on, %u groups\n", host->iommu_groups->len);

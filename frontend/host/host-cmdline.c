@@ -58,12 +58,9 @@ set_opt(gchar **slot, const gchar *value, gboolean append)
 static void
 cmdline_clear(DkvmKernelCmdline *c)
 {
-	gchar **fields[] = { &c->raw,       &c->intel_iommu,        &c->amd_iommu,
-		             &c->iommu,     &c->pcie_acs_override,  &c->isolcpus,
-		             &c->nohz_full, &c->rcu_nocbs,          &c->hugepagesz,
-		             &c->hugepages, &c->default_hugepagesz, &c->vfio_pci_ids };
-	for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
-		g_clear_pointer(fields[i], g_free);
+	g_clear_pointer(&c->raw, g_free);
+	for (guint i = 0; i < dkvm_kernel_options_count; i++)
+		g_clear_pointer(DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]), g_free);
 }
 
 void
@@ -73,26 +70,6 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 	g_autoptr(GString) value = g_string_new(NULL);
 	gboolean has_value = FALSE;
 	const gchar *p = raw;
-	const struct {
-		const gchar *key;
-		gsize offset;
-		gboolean repeats;
-	} known[] = {
-		{ "intel_iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, intel_iommu), FALSE },
-		{ "amd_iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, amd_iommu), FALSE },
-		{ "iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, iommu), FALSE },
-		{ "pcie_acs_override", G_STRUCT_OFFSET(DkvmKernelCmdline, pcie_acs_override),
-		  FALSE },
-		{ "isolcpus", G_STRUCT_OFFSET(DkvmKernelCmdline, isolcpus), FALSE },
-		{ "nohz_full", G_STRUCT_OFFSET(DkvmKernelCmdline, nohz_full), FALSE },
-		{ "rcu_nocbs", G_STRUCT_OFFSET(DkvmKernelCmdline, rcu_nocbs), FALSE },
-		{ "hugepagesz", G_STRUCT_OFFSET(DkvmKernelCmdline, hugepagesz), TRUE },
-		{ "hugepages", G_STRUCT_OFFSET(DkvmKernelCmdline, hugepages), TRUE },
-		{ "default_hugepagesz", G_STRUCT_OFFSET(DkvmKernelCmdline, default_hugepagesz),
-		  FALSE },
-		{ "vfio_pci.ids", G_STRUCT_OFFSET(DkvmKernelCmdline, vfio_pci_ids), FALSE },
-	};
-
 	cmdline_clear(out);
 	out->raw = g_strstrip(g_strdup(raw));
 	while (next_arg(&p, name, value, &has_value)) {
@@ -103,11 +80,11 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 			if (name->str[i] == '-')
 				name->str[i] = '_';
 		}
-		for (guint k = 0; k < G_N_ELEMENTS(known); k++) {
-			if (!g_str_equal(name->str, known[k].key))
-				continue;
-			gchar **slot = G_STRUCT_MEMBER_P(out, known[k].offset);
-			set_opt(slot, value->str, known[k].repeats);
+		for (guint k = 0; k < dkvm_kernel_options_count; k++) {
+			const DkvmKernelOption *option = &dkvm_kernel_options[k];
+			if (g_str_equal(name->str, option->name))
+				set_opt(DKVM_KERNEL_OPTION_FIELD(out, option), value->str,
+				        option->repeats);
 		}
 	}
 }
