@@ -52,7 +52,7 @@ typedef struct {
 
 /* One hugepage pool: global (node = -1) or one NUMA node's share of it. */
 typedef struct {
-	guint64 size_kib; /* 2048 or 1048576 */
+	guint64 size_kib; /* DKVM_PAGE_2M_KIB or DKVM_PAGE_1G_KIB (page-size.h) */
 	gint node;
 	guint64 total;
 	guint64 free;

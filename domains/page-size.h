@@ -5,6 +5,7 @@
  */
 #pragma once
 
-#define DKVM_PAGE_4K_KIB 4ULL       /* the base page */
-#define DKVM_PAGE_2M_KIB 2048ULL    /* 2 MiB */
-#define DKVM_PAGE_1G_KIB 1048576ULL /* 1 GiB */
+#include <glib.h>
+
+#define DKVM_PAGE_2M_KIB G_GUINT64_CONSTANT(2048)    /* 2 MiB */
+#define DKVM_PAGE_1G_KIB G_GUINT64_CONSTANT(1048576) /* 1 GiB */

@@ -126,9 +126,9 @@ text_hugepages(GString *out, const DkvmHugepagePlan *hp)
 		g_string_append(out, "Hugepages: off (ordinary 4 KiB pages)\n");
 		return;
 	}
-	page = dkvm_plan_format_kib(hp->page_size_kib);
-	mem = dkvm_plan_format_kib(hp->memory_kib);
-	keep = dkvm_plan_format_kib(hp->headroom_kib);
+	page = dkvm_format_kib(hp->page_size_kib);
+	mem = dkvm_format_kib(hp->memory_kib);
+	keep = dkvm_format_kib(hp->headroom_kib);
 	node = dkvm_plan_hugepage_source(hp);
 	g_string_append_printf(out,
 	                       "Hugepages: %" G_GUINT64_FORMAT " pages of %s (%s) from %s; "

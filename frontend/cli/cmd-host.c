@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "format-size.h"
 #include "host-capture.h"
 #include "modules.h"
 #include "spec.h"
@@ -22,20 +23,6 @@ const DkvmCmd dkvm_cmd_host = {
 	.summary = "Show the host's CPUs, memory, hugepages, PCI and USB devices",
 	.run = cmd_host_run,
 };
-
-static gchar *
-format_kib(guint64 kib)
-{
-	if (kib >= 1024 * 1024 && kib % (1024 * 1024) == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", kib / (1024 * 1024));
-	if (kib >= 1024 * 1024)
-		return g_strdup_printf("%.1f GiB", (gdouble)kib / (1024.0 * 1024.0));
-	if (kib >= 1024 && kib % 1024 == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", kib / 1024);
-	if (kib >= 1024)
-		return g_strdup_printf("%.1f MiB", (gdouble)kib / 1024.0);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
-}
 
 static gchar *
 cpus_of_type(const DkvmHostFacts *host, DkvmCpuType type)
@@ -67,7 +54,7 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 	for (guint i = 0; i < host->l3_groups->len; i++) {
 		const DkvmL3Group *g = g_ptr_array_index(host->l3_groups, i);
 		g_autofree gchar *list = dkvm_format_cpu_list(g->cpus);
-		g_autofree gchar *size = format_kib(g->size_kib);
+		g_autofree gchar *size = dkvm_format_kib(g->size_kib);
 		g_string_append_printf(out, "%s group %u: CPUs %s, %s\n",
 		                       i == 0 ? "L3        " : "          ", g->id, list, size);
 	}
@@ -80,8 +67,8 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 		const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);
 		g_autofree gchar *list =
 		        n->cpus->len > 0 ? dkvm_format_cpu_list(n->cpus) : g_strdup("none");
-		g_autofree gchar *total = format_kib(n->total_kib);
-		g_autofree gchar *free_mem = format_kib(n->free_kib);
+		g_autofree gchar *total = dkvm_format_kib(n->total_kib);
+		g_autofree gchar *free_mem = dkvm_format_kib(n->free_kib);
 		g_string_append_printf(out, "%s node %u: CPUs %s, %s (%s free)\n",
 		                       i == 0 ? "NUMA      " : "          ", n->id, list, total,
 		                       free_mem);
@@ -91,13 +78,13 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 static void
 print_memory(GString *out, const DkvmHostFacts *host)
 {
-	g_autofree gchar *total = format_kib(host->mem_total_kib);
-	g_autofree gchar *avail = format_kib(host->mem_available_kib);
+	g_autofree gchar *total = dkvm_format_kib(host->mem_total_kib);
+	g_autofree gchar *avail = dkvm_format_kib(host->mem_available_kib);
 
 	g_string_append_printf(out, "Memory     %s total, %s available\n", total, avail);
 	for (guint i = 0; i < host->hugepages->len; i++) {
 		const DkvmHugepagePool *p = g_ptr_array_index(host->hugepages, i);
-		g_autofree gchar *size = format_kib(p->size_kib);
+		g_autofree gchar *size = dkvm_format_kib(p->size_kib);
 		g_autofree gchar *where =
 		        p->node < 0 ? g_strdup("") : g_strdup_printf(" on node %d", p->node);
 		g_string_append_printf(out,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "format-size.h"
 #include "host-path.h"
 #include "hugetlbfs-mounts.h"
 #include "virt-connection.h"
@@ -115,16 +116,6 @@ dkvm_virt_preflight_local_files(virConnectPtr conn, const gchar *xml, GError **e
 	return dkvm_virt_preflight_files(xml, error);
 }
 
-static gchar *
-page_size_words(guint64 page_kib)
-{
-	if (page_kib % (1024 * 1024) == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", page_kib / (1024 * 1024));
-	if (page_kib % 1024 == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", page_kib / 1024);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", page_kib);
-}
-
 gboolean
 dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GError **error)
 {
@@ -144,7 +135,7 @@ dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GError **err
 		return FALSE;
 	if (mount_point != NULL)
 		return TRUE;
-	size = page_size_words(page_kib);
+	size = dkvm_format_kib(page_kib);
 	hint = dkvm_hugetlbfs_mount_hint(page_kib);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
 	            "no hugetlbfs is mounted for %s pages, and QEMU maps the VM's memory from "

@@ -2,6 +2,7 @@
  * message of every refusal, since users and scripts read them. */
 #include "dkvm-error.h"
 #include "domain-xml.h"
+#include "format-size.h"
 #include "spec.h"
 
 static void
@@ -375,6 +376,32 @@ test_diff_areas(void)
 	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, DKVM_DOMAIN_AREA_ALL);
 }
 
+/* One formatter for every size DKVM prints: exact where exact, else rounded up. */
+static void
+test_format_kib(void)
+{
+	const struct {
+		guint64 kib;
+		const gchar *text;
+	} cases[] = {
+		{ 4, "4 KiB" },
+		{ 2048, "2 MiB" },
+		{ 1048576, "1 GiB" },
+		{ 16 * 1048576, "16 GiB" },
+		{ 8193 * 1024, "8193 MiB" },
+		{ 1025, "2 MiB" },                   /* up, never to the nearest */
+		{ 3 * 1048576 + 209715, "3.2 GiB" }, /* 3.19999... GiB */
+		{ 3 * 1048576 + 209716, "3.3 GiB" }, /* 3.2000002 GiB */
+		{ 3 * 1048576 + 1, "3.1 GiB" },
+		{ 2 * 1048576 - 1, "2 GiB" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *text = dkvm_format_kib(cases[i].kib);
+		g_assert_cmpstr(text, ==, cases[i].text);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -389,5 +416,6 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/validate-cdrom-evdev", test_validate_cdrom_evdev);
 	g_test_add_func("/spec/validate-rules", test_validate_rules);
 	g_test_add_func("/spec/diff-areas", test_diff_areas);
+	g_test_add_func("/spec/format-kib", test_format_kib);
 	return g_test_run();
 }
