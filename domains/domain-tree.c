@@ -13,6 +13,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "dkvm-error.h"
+#include "spec.h"
 
 #include "domain-metadata.h"
 
@@ -384,4 +385,17 @@ dkvm_tree_read_domain(const gchar *xml, GError **error)
 		return NULL;
 	}
 	return g_steal_pointer(&doc);
+}
+
+gchar *
+dkvm_tree_pci_address(xmlNode *address)
+{
+	guint64 d = 0, b = 0, s = 0, f = 0;
+
+	/* absent parts are 0, as libvirt reads them */
+	dkvm_tree_get_uint(address, "domain", &d);
+	dkvm_tree_get_uint(address, "bus", &b);
+	dkvm_tree_get_uint(address, "slot", &s);
+	dkvm_tree_get_uint(address, "function", &f);
+	return dkvm_pci_address_format((guint)d, (guint)b, (guint)s, (guint)f);
 }

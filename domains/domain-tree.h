@@ -70,6 +70,11 @@ void dkvm_tree_remove_if_empty(xmlNode *node);
  * registered. */
 GPtrArray *dkvm_tree_find(xmlDoc *doc, const gchar *xpath);
 
+/* The canonical host address "0000:01:00.0" of a PCI <address domain= bus=
+ * slot= function=> (libvirt's 0x.. hex or decimal); NULL @address gives
+ * 0000:00:00.0. */
+gchar *dkvm_tree_pci_address(xmlNode *address);
+
 /* Parses an unsigned decimal attribute/text; FALSE when absent or bad. */
 gboolean dkvm_tree_get_uint(xmlNode *node, const gchar *attr, guint64 *out);
 

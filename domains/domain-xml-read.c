@@ -216,20 +216,9 @@ read_hostdevs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
 	        xpath_nodes(ctx, root, "devices/hostdev[@type='usb']/source");
 
 	for (guint i = 0; i < xpath_count(pci); i++) {
-		xmlNode *node = pci->nodesetval->nodeTab[i];
-		g_autofree gchar *domain = xpath_string(ctx, node, "@domain");
-		g_autofree gchar *bus = xpath_string(ctx, node, "@bus");
-		g_autofree gchar *slot = xpath_string(ctx, node, "@slot");
-		g_autofree gchar *function = xpath_string(ctx, node, "@function");
-		guint64 d = 0, b = 0, s = 0, f = 0;
-
 		/* libvirt writes them as 0x.. hex; plain decimal is accepted too */
-		d = domain != NULL ? g_ascii_strtoull(domain, NULL, 0) : 0;
-		b = bus != NULL ? g_ascii_strtoull(bus, NULL, 0) : 0;
-		s = slot != NULL ? g_ascii_strtoull(slot, NULL, 0) : 0;
-		f = function != NULL ? g_ascii_strtoull(function, NULL, 0) : 0;
-		g_ptr_array_add(self->pci_hostdevs, g_strdup_printf("%04x:%02x:%02x.%x", (guint)d,
-		                                                    (guint)b, (guint)s, (guint)f));
+		g_ptr_array_add(self->pci_hostdevs,
+		                dkvm_tree_pci_address(pci->nodesetval->nodeTab[i]));
 	}
 	for (guint i = 0; i < xpath_count(usb); i++) {
 		xmlNode *node = usb->nodesetval->nodeTab[i];

@@ -587,17 +587,32 @@ dkvm_format_cpu_list(const GArray *cpus)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+gboolean
+dkvm_pci_address_split(const gchar *str, guint *domain, guint *bus, guint *slot, guint *func)
+{
+	gchar tail;
+
+	*domain = 0;
+	if (str == NULL ||
+	    (sscanf(str, "%4x:%2x:%2x.%1x%c", domain, bus, slot, func, &tail) != 4 &&
+	     (*domain = 0, sscanf(str, "%2x:%2x.%1x%c", bus, slot, func, &tail) != 3)))
+		return FALSE;
+	return *slot < 32 && *func < 8;
+}
+
+gchar *
+dkvm_pci_address_format(guint domain, guint bus, guint slot, guint func)
+{
+	return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, func);
+}
+
 gchar *
 dkvm_parse_pci_address(const gchar *str, GError **error)
 {
-	guint domain = 0, bus, slot, func;
-	gchar tail;
+	guint domain, bus, slot, func;
 
-	if (str != NULL &&
-	    (sscanf(str, "%4x:%2x:%2x.%1x%c", &domain, &bus, &slot, &func, &tail) == 4 ||
-	     (domain = 0, sscanf(str, "%2x:%2x.%1x%c", &bus, &slot, &func, &tail) == 3)) &&
-	    slot < 32 && func < 8)
-		return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, func);
+	if (dkvm_pci_address_split(str, &domain, &bus, &slot, &func))
+		return dkvm_pci_address_format(domain, bus, slot, func);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 	            "invalid PCI address '%s': expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:01:00.0",
 	            str);

@@ -135,6 +135,11 @@ GArray *dkvm_parse_cpu_list(const gchar *str, GError **error);
 gchar *dkvm_format_cpu_list(const GArray *cpus);
 /* "0000:01:00.0" or "01:00.0" (domain 0000 implied) into canonical form. */
 gchar *dkvm_parse_pci_address(const gchar *str, GError **error);
+/* The same syntax into its parts (FALSE when it is not a PCI address). */
+gboolean dkvm_pci_address_split(const gchar *str, guint *domain, guint *bus, guint *slot,
+                                guint *func);
+/* The canonical form "0000:01:00.0" of an address's parts. */
+gchar *dkvm_pci_address_format(guint domain, guint bus, guint slot, guint func);
 /* "046d:c52b" */
 gboolean dkvm_parse_usb_id(const gchar *str, guint16 *vendor, guint16 *product, GError **error);
 

@@ -19,6 +19,7 @@
 
 #include "host-path.h"
 #include "host-sysfs.h"
+#include "spec.h"
 
 /* libpci's header.h names neither bit on older releases */
 #ifndef PCI_EXP_DEVCAP_FLR
@@ -81,14 +82,6 @@ libpci_quiet(char *msg, ...)
 {
 }
 
-static gboolean
-parse_address(const gchar *name, guint *dom, guint *bus, guint *dev, guint *func)
-{
-	gchar trailing;
-	return sscanf(name, "%x:%x:%x.%x%c", dom, bus, dev, func, &trailing) == 4 && *dev < 32 &&
-	       *func < 8;
-}
-
 /* A name from pci.ids, NULL when the ids are not listed there. */
 static gchar *
 lookup_name(struct pci_access *a, int flags, int id1, int id2)
@@ -129,7 +122,7 @@ read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
 	struct pci_dev *pd;
 	DkvmPciDevice *d;
 
-	if (!parse_address(name, &dom, &bus, &dev, &func)) {
+	if (!dkvm_pci_address_split(name, &dom, &bus, &dev, &func)) {
 		dkvm_host_note(facts, "/" DKVM_PATH_PCI_DEVICES "/%s is not a PCI address: skipped",
 		               name);
 		return NULL;
