@@ -321,13 +321,6 @@ dkvm_host_facts_count_cores(const DkvmHostFacts *self)
 /* ---- to JSON ---- */
 
 static void
-add_bool(JsonBuilder *b, const gchar *name, gboolean value)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_add_boolean_value(b, value);
-}
-
-static void
 add_hex(JsonBuilder *b, const gchar *name, guint value, guint digits)
 {
 	g_autofree gchar *s = g_strdup_printf("%0*x", (int)digits, value);
@@ -438,13 +431,13 @@ build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 		dkvm_json_add_opt_str(b, "class_name", d->class_name);
 		dkvm_json_add_opt_str(b, "driver", d->driver);
 		dkvm_json_add_opt_int(b, "iommu_group", d->iommu_group);
-		add_bool(b, "is_gpu", d->is_gpu);
-		add_bool(b, "is_bridge", d->is_bridge);
-		add_bool(b, "boot_vga", d->boot_vga);
+		dkvm_json_add_bool(b, "is_gpu", d->is_gpu);
+		dkvm_json_add_bool(b, "is_bridge", d->is_bridge);
+		dkvm_json_add_bool(b, "boot_vga", d->boot_vga);
 		dkvm_json_add_opt_int(b, "numa_node", d->numa_node);
 		dkvm_json_add_opt_str(b, "reset_method", d->reset_method);
 		dkvm_json_add_str_array(b, "functions", d->functions);
-		add_bool(b, "host_needed", d->host_needed);
+		dkvm_json_add_bool(b, "host_needed", d->host_needed);
 		dkvm_json_add_opt_str(b, "host_needed_reason", d->host_needed_reason);
 		json_builder_end_object(b);
 	}
@@ -479,9 +472,9 @@ build_usb(JsonBuilder *b, const DkvmHostFacts *self)
 		dkvm_json_add_opt_str(b, "product_name", u->product_name);
 		dkvm_json_add_opt_str(b, "serial", u->serial);
 		dkvm_json_add_int(b, "speed_mbps", u->speed_mbps);
-		add_bool(b, "is_hub", u->is_hub);
+		dkvm_json_add_bool(b, "is_hub", u->is_hub);
 		dkvm_json_add_opt_str(b, "controller", u->controller);
-		add_bool(b, "host_needed", u->host_needed);
+		dkvm_json_add_bool(b, "host_needed", u->host_needed);
 		dkvm_json_add_opt_str(b, "host_needed_reason", u->host_needed_reason);
 		json_builder_end_object(b);
 	}
@@ -498,14 +491,14 @@ dkvm_host_facts_to_json(const DkvmHostFacts *self)
 	json_builder_begin_object(b);
 	dkvm_json_add_opt_str(b, "cpu_vendor", self->cpu_vendor);
 	dkvm_json_add_opt_str(b, "cpu_model", self->cpu_model);
-	add_bool(b, "virtualization", self->virt_support);
-	add_bool(b, "kvm", self->kvm_available);
-	add_bool(b, "pdpe1gb", self->pdpe1gb);
-	add_bool(b, "smt", self->smt);
-	add_bool(b, "hybrid", self->hybrid);
+	dkvm_json_add_bool(b, "virtualization", self->virt_support);
+	dkvm_json_add_bool(b, "kvm", self->kvm_available);
+	dkvm_json_add_bool(b, "pdpe1gb", self->pdpe1gb);
+	dkvm_json_add_bool(b, "smt", self->smt);
+	dkvm_json_add_bool(b, "hybrid", self->hybrid);
 	build_cpus(b, self);
 	build_memory(b, self);
-	add_bool(b, "iommu_enabled", self->iommu_enabled);
+	dkvm_json_add_bool(b, "iommu_enabled", self->iommu_enabled);
 	build_cmdline(b, &self->cmdline);
 	build_pci(b, self);
 	build_usb(b, self);
