@@ -13,12 +13,48 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostlib  # noqa: E402
 
 KEYS = ("cpus", "numa_nodes", "l3_groups", "memory", "hugepages", "pci", "iommu_groups",
         "iommu_enabled", "cmdline")
+
+
+def run_rooted(dkvm, root, *args):
+    env = dict(os.environ)
+    env.update(hostlib.SAN_ENV)
+    env.update({"DKVM_SYSFS_ROOT": root, "LC_ALL": "C"})
+    return subprocess.run([dkvm] + list(args), env=env, capture_output=True, text=True)
+
+
+def comparable(report):
+    for dev in report.get("pci", []):
+        dev.pop("host_needed", None)
+        dev.pop("host_needed_reason", None)
+    return {key: report.get(key) for key in KEYS}
+
+
+def check_capture(dkvm, root, errors):
+    """`dkvm host --capture` reads through the root too: the archive, unpacked,
+    reads as the tree it came from."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = os.path.join(tmp, "host.tar.gz")
+        proc = run_rooted(dkvm, root, "host", "--capture", archive)
+        if proc.returncode != 0:
+            errors.append("capture: exit %d: %s" % (proc.returncode, proc.stderr))
+            return
+        unpacked = os.path.join(tmp, "unpacked")
+        with tarfile.open(archive) as tar:
+            tar.extractall(unpacked)
+        before = run_rooted(dkvm, root, "host", "--json")
+        after = run_rooted(dkvm, unpacked, "host", "--json")
+        if before.returncode != 0 or after.returncode != 0:
+            errors.append("capture: host --json failed: %s%s" % (before.stderr, after.stderr))
+        elif comparable(json.loads(before.stdout)) != comparable(json.loads(after.stdout)):
+            errors.append("capture through DKVM_SYSFS_ROOT does not read back the same")
 
 
 def main():
@@ -30,24 +66,19 @@ def main():
     for name in names:
         root = os.path.abspath(os.path.join(hosts_dir, name))
         wanted = hostlib.host_json(dkvm, root)
-        env = dict(os.environ)
-        env.update(hostlib.SAN_ENV)
-        env.update({"DKVM_SYSFS_ROOT": root, "LC_ALL": "C"})
-        proc = subprocess.run([dkvm, "host", "--json"], env=env, capture_output=True,
-                              text=True)
+        proc = run_rooted(dkvm, root, "host", "--json")
         if proc.returncode != 0:
             errors.append("%s: exit %d: %s" % (name, proc.returncode, proc.stderr))
             continue
         got = json.loads(proc.stdout)
-        for report in (got, wanted):
-            for dev in report.get("pci", []):
-                dev.pop("host_needed", None)
-                dev.pop("host_needed_reason", None)
+        comparable(got)
+        comparable(wanted)
         for key in KEYS:
             if key not in wanted:
                 errors.append("%s: no %s in dkvm host --json" % (name, key))
             elif got.get(key) != wanted[key]:
                 errors.append("%s: %s differs under DKVM_SYSFS_ROOT" % (name, key))
+    check_capture(dkvm, os.path.abspath(os.path.join(hosts_dir, names[0])), errors)
     if errors:
         hostlib.fail("\n".join(errors))
     print("ok: %d fixture hosts read the same through DKVM_SYSFS_ROOT" % len(names))
