@@ -189,7 +189,7 @@ dkvm_usb_device_free(DkvmUsbDevice *self)
 		name, shown, #field, G_STRUCT_OFFSET(DkvmKernelCmdline, field), repeats            \
 	}
 
-const DkvmKernelOption dkvm_kernel_options[] = {
+static const DkvmKernelOption kernel_options[] = {
 	OPTION("intel_iommu", "intel_iommu", intel_iommu, FALSE),
 	OPTION("amd_iommu", "amd_iommu", amd_iommu, FALSE),
 	OPTION("iommu", "iommu", iommu, FALSE),
@@ -203,7 +203,13 @@ const DkvmKernelOption dkvm_kernel_options[] = {
 	OPTION("hugepages", "hugepages", hugepages, TRUE),
 	OPTION("vfio_pci.ids", "vfio-pci.ids", vfio_pci_ids, FALSE),
 };
-const guint dkvm_kernel_options_count = G_N_ELEMENTS(dkvm_kernel_options);
+
+const DkvmKernelOption *
+dkvm_kernel_options(guint *out_count)
+{
+	*out_count = G_N_ELEMENTS(kernel_options);
+	return kernel_options;
+}
 
 #undef OPTION
 
@@ -211,8 +217,8 @@ static void
 kernel_cmdline_clear(DkvmKernelCmdline *c)
 {
 	g_free(c->raw);
-	for (guint i = 0; i < dkvm_kernel_options_count; i++)
-		g_free(*DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]));
+	for (guint i = 0; i < G_N_ELEMENTS(kernel_options); i++)
+		g_free(*DKVM_KERNEL_OPTION_FIELD(c, &kernel_options[i]));
 	memset(c, 0, sizeof(*c));
 }
 
@@ -406,9 +412,9 @@ build_cmdline(JsonBuilder *b, const DkvmKernelCmdline *c)
 	json_builder_set_member_name(b, "cmdline");
 	json_builder_begin_object(b);
 	dkvm_json_add_opt_str(b, "raw", c->raw);
-	for (guint i = 0; i < dkvm_kernel_options_count; i++)
-		dkvm_json_add_opt_str(b, dkvm_kernel_options[i].json,
-		                      *DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]));
+	for (guint i = 0; i < G_N_ELEMENTS(kernel_options); i++)
+		dkvm_json_add_opt_str(b, kernel_options[i].json,
+		                      *DKVM_KERNEL_OPTION_FIELD(c, &kernel_options[i]));
 	json_builder_end_object(b);
 }
 
@@ -705,9 +711,9 @@ read_cmdline(JsonObject *root, DkvmKernelCmdline *c)
 		return;
 	JsonObject *o = json_node_get_object(n);
 	c->raw = get_opt_str(o, "raw");
-	for (guint i = 0; i < dkvm_kernel_options_count; i++)
-		*DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]) =
-		        get_opt_str(o, dkvm_kernel_options[i].json);
+	for (guint i = 0; i < G_N_ELEMENTS(kernel_options); i++)
+		*DKVM_KERNEL_OPTION_FIELD(c, &kernel_options[i]) =
+		        get_opt_str(o, kernel_options[i].json);
 }
 
 DkvmHostFacts *

@@ -132,8 +132,10 @@ typedef struct {
 	gboolean repeats;   /* every value kept, comma-joined (hugepagesz=1G hugepagesz=2M) */
 } DkvmKernelOption;
 
-extern const DkvmKernelOption dkvm_kernel_options[];
-extern const guint dkvm_kernel_options_count;
+/* The table and its length (a function, not an exported array: the binary
+ * and the libvirt module each link domains/, and one global twice is an
+ * ODR violation). */
+const DkvmKernelOption *dkvm_kernel_options(guint *out_count);
 
 /* The field of @option in @cmdline. */
 #define DKVM_KERNEL_OPTION_FIELD(cmdline, option)                                                  \

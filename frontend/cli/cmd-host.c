@@ -100,9 +100,11 @@ static void
 print_iommu(GString *out, const DkvmHostFacts *host)
 {
 	g_autoptr(GString) set = g_string_new(NULL);
+	guint count = 0;
+	const DkvmKernelOption *options = dkvm_kernel_options(&count);
 
-	for (guint i = 0; i < dkvm_kernel_options_count; i++) {
-		const DkvmKernelOption *option = &dkvm_kernel_options[i];
+	for (guint i = 0; i < count; i++) {
+		const DkvmKernelOption *option = &options[i];
 		const gchar *value =
 		        *DKVM_KERNEL_OPTION_FIELD((DkvmKernelCmdline *)&host->cmdline, option);
 		if (value != NULL)

@@ -58,9 +58,12 @@ set_opt(gchar **slot, const gchar *value, gboolean append)
 static void
 cmdline_clear(DkvmKernelCmdline *c)
 {
+	guint count = 0;
+	const DkvmKernelOption *options = dkvm_kernel_options(&count);
+
 	g_clear_pointer(&c->raw, g_free);
-	for (guint i = 0; i < dkvm_kernel_options_count; i++)
-		g_clear_pointer(DKVM_KERNEL_OPTION_FIELD(c, &dkvm_kernel_options[i]), g_free);
+	for (guint i = 0; i < count; i++)
+		g_clear_pointer(DKVM_KERNEL_OPTION_FIELD(c, &options[i]), g_free);
 }
 
 void
@@ -70,6 +73,9 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 	g_autoptr(GString) value = g_string_new(NULL);
 	gboolean has_value = FALSE;
 	const gchar *p = raw;
+	guint count = 0;
+	const DkvmKernelOption *options = dkvm_kernel_options(&count);
+
 	cmdline_clear(out);
 	out->raw = g_strstrip(g_strdup(raw));
 	while (next_arg(&p, name, value, &has_value)) {
@@ -80,8 +86,8 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 			if (name->str[i] == '-')
 				name->str[i] = '_';
 		}
-		for (guint k = 0; k < dkvm_kernel_options_count; k++) {
-			const DkvmKernelOption *option = &dkvm_kernel_options[k];
+		for (guint k = 0; k < count; k++) {
+			const DkvmKernelOption *option = &options[k];
 			if (g_str_equal(name->str, option->name))
 				set_opt(DKVM_KERNEL_OPTION_FIELD(out, option), value->str,
 				        option->repeats);

@@ -43,6 +43,7 @@ typedef struct {
 	jmp_buf jump;
 	gchar *message;        /* libpci's words */
 	struct pci_dev *dev;   /* the libpci device being read, freed after a jump */
+	gchar *dir;            /* the device's sysfs directory, freed after the guard */
 	DkvmPciDevice *device; /* the device being built, freed after a jump */
 } LibpciGuard;
 
@@ -103,6 +104,8 @@ read_reset(struct pci_dev *pd, const gchar *dir)
 
 	if (method != NULL && *method != '\0')
 		return g_steal_pointer(&method);
+	/* nothing of ours is left allocated while libpci may jump */
+	g_clear_pointer(&method, g_free);
 	cap = pci_find_cap(pd, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
 	if (cap != NULL && (pci_read_long(pd, cap->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR))
 		return g_strdup("flr");
@@ -112,11 +115,12 @@ read_reset(struct pci_dev *pd, const gchar *dir)
 	return NULL;
 }
 
+/* Runs under a guard: what it allocates before a libpci call is reachable
+ * from the guard, so that a jump out of libpci leaks nothing. */
 static DkvmPciDevice *
-read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name)
+read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name, const gchar *dir)
 {
 	guint dom, bus, dev, func;
-	g_autofree gchar *dir = dkvm_host_pathf(DKVM_PATH_PCI_DEVICES "/%s", name);
 	g_autofree gchar *path = NULL;
 	const gchar *mandatory[] = { "vendor", "device", "class", "config" };
 	struct pci_dev *pd;
@@ -186,13 +190,16 @@ read_device_guarded(DkvmHostFacts *facts, struct pci_access *a, const gchar *nam
 		dkvm_host_note(facts, "PCI device %s cannot be read (libpci: %s): skipped", name,
 		               guard->message);
 		g_clear_pointer(&guard->message, g_free);
+		g_clear_pointer(&guard->dir, g_free);
 		if (guard->dev != NULL)
 			pci_free_dev(guard->dev);
 		if (guard->device != NULL)
 			dkvm_pci_device_free(guard->device);
 		return NULL;
 	}
-	d = read_device(facts, a, name);
+	guard->dir = dkvm_host_pathf(DKVM_PATH_PCI_DEVICES "/%s", name);
+	d = read_device(facts, a, name, guard->dir);
+	g_clear_pointer(&guard->dir, g_free);
 	libpci_guard = NULL;
 	return d;
 }
