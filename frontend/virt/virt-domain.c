@@ -379,7 +379,8 @@ dkvm_virt_domain_shutdown(virDomainPtr dom, guint timeout_s, DkvmVirtProgressFun
 		return FALSE;
 	if (off)
 		return TRUE;
-	events = stop_wait_begin(&wait);
+	/* no time to wait (timeout 0): one look after the button, no loop */
+	events = timeout_ms > 0 && stop_wait_begin(&wait);
 	if (!send_power_button(dom, error)) {
 		stop_wait_end(&wait);
 		/* it may have powered off between the state check and the request */
