@@ -14,10 +14,11 @@
 #include "virt-domain-xml.h"
 #include "virt-qemu-log.h"
 
-static gboolean
-check_domain_hostdevs(const gchar *name, const DkvmDomainXml *parsed, const DkvmHostFacts *host,
-                      const gchar *sysfs_pci, GError **error)
+gboolean
+dkvm_virt_check_domain_hostdevs(virDomainPtr dom, const DkvmDomainXml *parsed,
+                                const DkvmHostFacts *host, const gchar *sysfs_pci, GError **error)
 {
+	const gchar *name = virDomainGetName(dom);
 	g_autofree gchar *default_pci = NULL;
 
 	if (sysfs_pci == NULL)
@@ -49,9 +50,8 @@ check_domain_hostdevs(const gchar *name, const DkvmDomainXml *parsed, const Dkvm
 	return TRUE;
 }
 
-/* The domain's XML as libvirt has it, read once (DkvmDomainXml). */
-static DkvmDomainXml *
-read_domain(virDomainPtr dom, gchar **out_xml, GError **error)
+DkvmDomainXml *
+dkvm_virt_domain_read(virDomainPtr dom, GError **error)
 {
 	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
 	DkvmDomainXml *parsed;
@@ -59,12 +59,8 @@ read_domain(virDomainPtr dom, gchar **out_xml, GError **error)
 	if (xml == NULL)
 		return NULL;
 	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
+	if (parsed == NULL)
 		g_prefix_error(error, "VM '%s': ", virDomainGetName(dom));
-		return NULL;
-	}
-	if (out_xml != NULL)
-		*out_xml = g_steal_pointer(&xml);
 	return parsed;
 }
 
@@ -72,16 +68,16 @@ gboolean
 dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
                          GError **error)
 {
-	g_autoptr(DkvmDomainXml) parsed = read_domain(dom, NULL, error);
+	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
 
 	return parsed != NULL &&
-	       check_domain_hostdevs(virDomainGetName(dom), parsed, host, sysfs_pci, error);
+	       dkvm_virt_check_domain_hostdevs(dom, parsed, host, sysfs_pci, error);
 }
 
 gboolean
 dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error)
 {
-	g_autoptr(DkvmDomainXml) parsed = read_domain(dom, NULL, error);
+	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
 
 	if (parsed == NULL)
 		return FALSE;
@@ -249,9 +245,18 @@ gboolean
 dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
                                 DkvmVirtNoticeFunc notice, gpointer user_data, GError **error)
 {
+	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
+
+	return parsed != NULL &&
+	       dkvm_virt_start_parsed_vm(dom, parsed, host, notice, user_data, error);
+}
+
+gboolean
+dkvm_virt_start_parsed_vm(virDomainPtr dom, const DkvmDomainXml *parsed, const DkvmHostFacts *host,
+                          DkvmVirtNoticeFunc notice, gpointer user_data, GError **error)
+{
 	const gchar *name = virDomainGetName(dom);
 	virConnectPtr conn = virDomainGetConnect(dom);
-	g_autoptr(DkvmDomainXml) parsed = NULL;
 	guint64 pages = 0;
 	gint state = VIR_DOMAIN_NOSTATE;
 
@@ -263,13 +268,10 @@ dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
 		            state == VIR_DOMAIN_PAUSED ? "running (paused)" : "running");
 		return FALSE;
 	}
-	/* read once; every check below looks at the same parsed document */
-	parsed = read_domain(dom, NULL, error);
-	if (parsed == NULL)
-		return FALSE;
 	/* the checks first: they change nothing (but for starting libvirt's
 	 * default network, last of them, once the others passed) */
-	if (!check_domain_hostdevs(name, parsed, host, NULL, error))
+	/* every check below looks at the one parsed document */
+	if (!dkvm_virt_check_domain_hostdevs(dom, parsed, host, NULL, error))
 		return FALSE;
 	pages = dkvm_domain_xml_hugepages_needed(parsed);
 	if ((pages > 0 && !dkvm_virt_preflight_hugetlbfs(conn, parsed->hugepage_size_kib, error)) ||

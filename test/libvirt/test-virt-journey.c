@@ -468,6 +468,22 @@ test_hostdev_checks(void)
 	                "cannot start VM 'passthrough': the host needs PCI device 0000:0f:1f.7 "
 	                "(the boot stick's USB controller)");
 	g_clear_error(&error);
+	/* the same checks on the domain read once, as a start does */
+	{
+		g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, &error);
+		g_assert_no_error(error);
+		g_assert_true(dkvm_virt_check_domain_hostdevs(dom, parsed, NULL, sysfs, &error));
+		g_assert_no_error(error);
+		g_assert_false(dkvm_virt_check_domain_hostdevs(dom, parsed, host, sysfs, &error));
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+		g_clear_error(&error);
+		/* the start checks the host's own sysfs (DKVM_SYSFS_ROOT), where the
+		 * device is not: refused before anything changes */
+		g_assert_false(dkvm_virt_start_parsed_vm(dom, parsed, host, NULL, NULL, &error));
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+		g_clear_error(&error);
+		g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+	}
 
 	g_assert_true(virDomainUndefine(dom) == 0);
 }
