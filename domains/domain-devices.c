@@ -212,13 +212,6 @@ add_nics(DevicesCtx *dc)
 
 /* "0000:01:00.1" -> its parts; FALSE when it is not one. */
 static gboolean
-parse_bdf(const gchar *address, guint *domain, guint *bus, guint *slot, guint *function)
-{
-	gchar tail = 0;
-	return sscanf(address, "%4x:%2x:%2x.%1x%c", domain, bus, slot, function, &tail) == 4;
-}
-
-static gboolean
 same_pci_source(xmlNode *hostdev, guint domain, guint bus, guint slot, guint function)
 {
 	xmlNode *source = dkvm_tree_child(hostdev, "source");
@@ -294,7 +287,7 @@ add_pci(DevicesCtx *dc, GError **error)
 			guint d, b, s, f;
 			xmlNode *node, *source, *address;
 
-			if (!parse_bdf(bdf, &d, &b, &s, &f)) {
+			if (!dkvm_pci_address_split(bdf, &d, &b, &s, &f)) {
 				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 				            "invalid passthrough plan: '%s' is not a PCI address",
 				            bdf);
@@ -391,7 +384,6 @@ scan_pci_hostdevs(DevicesCtx *dc, gboolean *any_pci, gboolean *foreign_gpu)
 		g_autofree gchar *type = NULL;
 		g_autofree gchar *alias = NULL;
 		xmlNode *source, *address;
-		guint64 d = 0, b = 0, s = 0, f = 0;
 		g_autofree gchar *bdf = NULL;
 		const DkvmPciDevice *dev;
 
@@ -407,11 +399,7 @@ scan_pci_hostdevs(DevicesCtx *dc, gboolean *any_pci, gboolean *foreign_gpu)
 			continue;
 		source = dkvm_tree_child(n, "source");
 		address = source != NULL ? dkvm_tree_child(source, "address") : NULL;
-		dkvm_tree_get_uint(address, "domain", &d);
-		dkvm_tree_get_uint(address, "bus", &b);
-		dkvm_tree_get_uint(address, "slot", &s);
-		dkvm_tree_get_uint(address, "function", &f);
-		bdf = g_strdup_printf("%04x:%02x:%02x.%x", (guint)d, (guint)b, (guint)s, (guint)f);
+		bdf = dkvm_tree_pci_address(address);
 		dev = dkvm_host_facts_get_pci(dc->ctx->host, bdf);
 		/* a device this host does not know may well be a GPU */
 		if (dev == NULL || dev->is_gpu)

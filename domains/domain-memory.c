@@ -169,10 +169,9 @@ dkvm_domain_numa_note(const gchar *old_xml, const gchar *new_xml)
 	g_autoptr(xmlDoc) new_doc = NULL;
 	g_autofree gchar *before = NULL;
 	g_autofree gchar *after = NULL;
-	const gint opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
-	old_doc = xmlReadMemory(old_xml, (int)strlen(old_xml), NULL, NULL, opts);
-	new_doc = xmlReadMemory(new_xml, (int)strlen(new_xml), NULL, NULL, opts);
+	old_doc = dkvm_tree_read_domain(old_xml, NULL);
+	new_doc = dkvm_tree_read_domain(new_xml, NULL);
 	if (old_doc == NULL || new_doc == NULL)
 		return NULL;
 	before = describe_cells(xmlDocGetRootElement(old_doc));

@@ -7,7 +7,13 @@
  */
 #include "domain-tree.h"
 
+#include <string.h>
+
+#include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
+
+#include "dkvm-error.h"
+#include "spec.h"
 
 #include "domain-metadata.h"
 
@@ -342,4 +348,54 @@ dkvm_tree_get_uint(xmlNode *node, const gchar *attr, guint64 *out)
 	}
 	*out = value;
 	return TRUE;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
+
+xmlDoc *
+dkvm_tree_read_domain(const gchar *xml, GError **error)
+{
+	g_autoptr(xmlParserCtxt) ctxt = xmlNewParserCtxt();
+	g_autoptr(xmlDoc) doc = NULL;
+	xmlNode *root;
+
+	if (xml == NULL || *xml == '\0') {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "invalid domain XML: the document is empty");
+		return NULL;
+	}
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), "domain.xml", NULL,
+	                        XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+	                                XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		g_autofree gchar *msg =
+		        g_strdup(e != NULL && e->message != NULL ? e->message : "unreadable");
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid domain XML: line %d: %s", e != NULL ? e->line : 0,
+		            g_strstrip(msg));
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || root->ns != NULL ||
+	    g_strcmp0((const gchar *)root->name, "domain") != 0) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid domain XML: the root element is <%s>, not <domain>",
+		            root != NULL ? (const gchar *)root->name : "");
+		return NULL;
+	}
+	return g_steal_pointer(&doc);
+}
+
+gchar *
+dkvm_tree_pci_address(xmlNode *address)
+{
+	guint64 d = 0, b = 0, s = 0, f = 0;
+
+	/* absent parts are 0, as libvirt reads them */
+	dkvm_tree_get_uint(address, "domain", &d);
+	dkvm_tree_get_uint(address, "bus", &b);
+	dkvm_tree_get_uint(address, "slot", &s);
+	dkvm_tree_get_uint(address, "function", &f);
+	return dkvm_pci_address_format((guint)d, (guint)b, (guint)s, (guint)f);
 }

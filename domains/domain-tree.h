@@ -17,6 +17,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
 
+/*
+ * The one reader of libvirt domain documents in DKVM: well-formed XML whose
+ * root is <domain> (any domain type), parsed without network access, entity
+ * loading or ignorable blanks. DKVM_ERROR_INVALID "invalid domain XML: ..."
+ * with libxml2's line and reason otherwise.
+ */
+xmlDoc *dkvm_tree_read_domain(const gchar *xml, GError **error);
+
 /* First element child of @parent called @name (no namespace), NULL if none. */
 xmlNode *dkvm_tree_child(xmlNode *parent, const gchar *name);
 
@@ -61,6 +69,11 @@ void dkvm_tree_remove_if_empty(xmlNode *node);
  * borrowed xmlNode*, possibly empty). The dkvm and qemu prefixes are
  * registered. */
 GPtrArray *dkvm_tree_find(xmlDoc *doc, const gchar *xpath);
+
+/* The canonical host address "0000:01:00.0" of a PCI <address domain= bus=
+ * slot= function=> (libvirt's 0x.. hex or decimal); NULL @address gives
+ * 0000:00:00.0. */
+gchar *dkvm_tree_pci_address(xmlNode *address);
 
 /* Parses an unsigned decimal attribute/text; FALSE when absent or bad. */
 gboolean dkvm_tree_get_uint(xmlNode *node, const gchar *attr, guint64 *out);

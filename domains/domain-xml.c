@@ -22,8 +22,6 @@
 #include "domain-template.h"
 #include "domain-tree.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
-
 gboolean
 dkvm_preset_is_windows(DkvmPreset preset)
 {
@@ -58,40 +56,17 @@ dkvm_plan_has_gpu(const DkvmPlan *plan)
 	return FALSE;
 }
 
+/* A domain DKVM manages: one libvirt domain document (dkvm_tree_read_domain)
+ * of QEMU/KVM type. */
 static xmlDoc *
 parse_domain(const gchar *xml, GError **error)
 {
-	g_autoptr(xmlParserCtxt) ctxt = xmlNewParserCtxt();
-	g_autoptr(xmlDoc) doc = NULL;
-	xmlNode *root;
+	g_autoptr(xmlDoc) doc = dkvm_tree_read_domain(xml, error);
 	g_autofree gchar *type = NULL;
 
-	if (xml == NULL || *xml == '\0') {
-		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		                    "invalid domain XML: the document is empty");
+	if (doc == NULL)
 		return NULL;
-	}
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), "domain.xml", NULL,
-	                        XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-	                                XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		g_autofree gchar *msg =
-		        g_strdup(e != NULL && e->message != NULL ? e->message : "unreadable");
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid domain XML: line %d: %s", e != NULL ? e->line : 0,
-		            g_strstrip(msg));
-		return NULL;
-	}
-	root = xmlDocGetRootElement(doc);
-	if (root == NULL || root->ns != NULL ||
-	    g_strcmp0((const gchar *)root->name, "domain") != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid domain XML: the root element is <%s>, not <domain>",
-		            root != NULL ? (const gchar *)root->name : "");
-		return NULL;
-	}
-	type = dkvm_tree_get(root, "type");
+	type = dkvm_tree_get(xmlDocGetRootElement(doc), "type");
 	if (g_strcmp0(type, "kvm") != 0 && g_strcmp0(type, "qemu") != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "invalid domain XML: DKVM manages QEMU/KVM domains, this one is "

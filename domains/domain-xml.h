@@ -46,6 +46,14 @@ typedef enum {
 } DkvmDomainArea;
 
 /*
+ * The areas an edit from @old to @new has to rewrite (spec.c): those where
+ * the two specs differ, plus the areas a change reaches into (a PCI device
+ * moves the NUMA node, so pinning and hugepages; a disk brings an I/O
+ * thread). 0 when they are the same; everything for another preset.
+ */
+DkvmDomainArea dkvm_spec_diff_areas(const DkvmSpec *old, const DkvmSpec *new);
+
+/*
  * Like dkvm_domain_apply_xml(), but only the @areas are rewritten (name,
  * uuid and DKVM's metadata always are): `dkvm vm edit --memory 12G` on a
  * domain DKVM never managed changes the memory, not the CPU model a person

@@ -184,21 +184,41 @@ dkvm_usb_device_free(DkvmUsbDevice *self)
 	g_free(self);
 }
 
+#define OPTION(name, shown, field, repeats)                                                        \
+	{                                                                                          \
+		name, shown, #field, G_STRUCT_OFFSET(DkvmKernelCmdline, field), repeats            \
+	}
+
+static const DkvmKernelOption kernel_options[] = {
+	OPTION("intel_iommu", "intel_iommu", intel_iommu, FALSE),
+	OPTION("amd_iommu", "amd_iommu", amd_iommu, FALSE),
+	OPTION("iommu", "iommu", iommu, FALSE),
+	OPTION("pcie_acs_override", "pcie_acs_override", pcie_acs_override, FALSE),
+	OPTION("isolcpus", "isolcpus", isolcpus, FALSE),
+	OPTION("nohz_full", "nohz_full", nohz_full, FALSE),
+	OPTION("rcu_nocbs", "rcu_nocbs", rcu_nocbs, FALSE),
+	/* the order people write them in: the default size, then each pool */
+	OPTION("default_hugepagesz", "default_hugepagesz", default_hugepagesz, FALSE),
+	OPTION("hugepagesz", "hugepagesz", hugepagesz, TRUE),
+	OPTION("hugepages", "hugepages", hugepages, TRUE),
+	OPTION("vfio_pci.ids", "vfio-pci.ids", vfio_pci_ids, FALSE),
+};
+
+const DkvmKernelOption *
+dkvm_kernel_options(guint *out_count)
+{
+	*out_count = G_N_ELEMENTS(kernel_options);
+	return kernel_options;
+}
+
+#undef OPTION
+
 static void
 kernel_cmdline_clear(DkvmKernelCmdline *c)
 {
 	g_free(c->raw);
-	g_free(c->intel_iommu);
-	g_free(c->amd_iommu);
-	g_free(c->iommu);
-	g_free(c->pcie_acs_override);
-	g_free(c->isolcpus);
-	g_free(c->nohz_full);
-	g_free(c->rcu_nocbs);
-	g_free(c->hugepagesz);
-	g_free(c->hugepages);
-	g_free(c->default_hugepagesz);
-	g_free(c->vfio_pci_ids);
+	for (guint i = 0; i < G_N_ELEMENTS(kernel_options); i++)
+		g_free(*DKVM_KERNEL_OPTION_FIELD(c, &kernel_options[i]));
 	memset(c, 0, sizeof(*c));
 }
 
@@ -307,13 +327,6 @@ dkvm_host_facts_count_cores(const DkvmHostFacts *self)
 /* ---- to JSON ---- */
 
 static void
-add_bool(JsonBuilder *b, const gchar *name, gboolean value)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_add_boolean_value(b, value);
-}
-
-static void
 add_hex(JsonBuilder *b, const gchar *name, guint value, guint digits)
 {
 	g_autofree gchar *s = g_strdup_printf("%0*x", (int)digits, value);
@@ -399,17 +412,9 @@ build_cmdline(JsonBuilder *b, const DkvmKernelCmdline *c)
 	json_builder_set_member_name(b, "cmdline");
 	json_builder_begin_object(b);
 	dkvm_json_add_opt_str(b, "raw", c->raw);
-	dkvm_json_add_opt_str(b, "intel_iommu", c->intel_iommu);
-	dkvm_json_add_opt_str(b, "amd_iommu", c->amd_iommu);
-	dkvm_json_add_opt_str(b, "iommu", c->iommu);
-	dkvm_json_add_opt_str(b, "pcie_acs_override", c->pcie_acs_override);
-	dkvm_json_add_opt_str(b, "isolcpus", c->isolcpus);
-	dkvm_json_add_opt_str(b, "nohz_full", c->nohz_full);
-	dkvm_json_add_opt_str(b, "rcu_nocbs", c->rcu_nocbs);
-	dkvm_json_add_opt_str(b, "hugepagesz", c->hugepagesz);
-	dkvm_json_add_opt_str(b, "hugepages", c->hugepages);
-	dkvm_json_add_opt_str(b, "default_hugepagesz", c->default_hugepagesz);
-	dkvm_json_add_opt_str(b, "vfio_pci_ids", c->vfio_pci_ids);
+	for (guint i = 0; i < G_N_ELEMENTS(kernel_options); i++)
+		dkvm_json_add_opt_str(b, kernel_options[i].json,
+		                      *DKVM_KERNEL_OPTION_FIELD(c, &kernel_options[i]));
 	json_builder_end_object(b);
 }
 
@@ -432,13 +437,13 @@ build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 		dkvm_json_add_opt_str(b, "class_name", d->class_name);
 		dkvm_json_add_opt_str(b, "driver", d->driver);
 		dkvm_json_add_opt_int(b, "iommu_group", d->iommu_group);
-		add_bool(b, "is_gpu", d->is_gpu);
-		add_bool(b, "is_bridge", d->is_bridge);
-		add_bool(b, "boot_vga", d->boot_vga);
+		dkvm_json_add_bool(b, "is_gpu", d->is_gpu);
+		dkvm_json_add_bool(b, "is_bridge", d->is_bridge);
+		dkvm_json_add_bool(b, "boot_vga", d->boot_vga);
 		dkvm_json_add_opt_int(b, "numa_node", d->numa_node);
 		dkvm_json_add_opt_str(b, "reset_method", d->reset_method);
 		dkvm_json_add_str_array(b, "functions", d->functions);
-		add_bool(b, "host_needed", d->host_needed);
+		dkvm_json_add_bool(b, "host_needed", d->host_needed);
 		dkvm_json_add_opt_str(b, "host_needed_reason", d->host_needed_reason);
 		json_builder_end_object(b);
 	}
@@ -473,9 +478,9 @@ build_usb(JsonBuilder *b, const DkvmHostFacts *self)
 		dkvm_json_add_opt_str(b, "product_name", u->product_name);
 		dkvm_json_add_opt_str(b, "serial", u->serial);
 		dkvm_json_add_int(b, "speed_mbps", u->speed_mbps);
-		add_bool(b, "is_hub", u->is_hub);
+		dkvm_json_add_bool(b, "is_hub", u->is_hub);
 		dkvm_json_add_opt_str(b, "controller", u->controller);
-		add_bool(b, "host_needed", u->host_needed);
+		dkvm_json_add_bool(b, "host_needed", u->host_needed);
 		dkvm_json_add_opt_str(b, "host_needed_reason", u->host_needed_reason);
 		json_builder_end_object(b);
 	}
@@ -492,14 +497,14 @@ dkvm_host_facts_to_json(const DkvmHostFacts *self)
 	json_builder_begin_object(b);
 	dkvm_json_add_opt_str(b, "cpu_vendor", self->cpu_vendor);
 	dkvm_json_add_opt_str(b, "cpu_model", self->cpu_model);
-	add_bool(b, "virtualization", self->virt_support);
-	add_bool(b, "kvm", self->kvm_available);
-	add_bool(b, "pdpe1gb", self->pdpe1gb);
-	add_bool(b, "smt", self->smt);
-	add_bool(b, "hybrid", self->hybrid);
+	dkvm_json_add_bool(b, "virtualization", self->virt_support);
+	dkvm_json_add_bool(b, "kvm", self->kvm_available);
+	dkvm_json_add_bool(b, "pdpe1gb", self->pdpe1gb);
+	dkvm_json_add_bool(b, "smt", self->smt);
+	dkvm_json_add_bool(b, "hybrid", self->hybrid);
 	build_cpus(b, self);
 	build_memory(b, self);
-	add_bool(b, "iommu_enabled", self->iommu_enabled);
+	dkvm_json_add_bool(b, "iommu_enabled", self->iommu_enabled);
 	build_cmdline(b, &self->cmdline);
 	build_pci(b, self);
 	build_usb(b, self);
@@ -706,17 +711,9 @@ read_cmdline(JsonObject *root, DkvmKernelCmdline *c)
 		return;
 	JsonObject *o = json_node_get_object(n);
 	c->raw = get_opt_str(o, "raw");
-	c->intel_iommu = get_opt_str(o, "intel_iommu");
-	c->amd_iommu = get_opt_str(o, "amd_iommu");
-	c->iommu = get_opt_str(o, "iommu");
-	c->pcie_acs_override = get_opt_str(o, "pcie_acs_override");
-	c->isolcpus = get_opt_str(o, "isolcpus");
-	c->nohz_full = get_opt_str(o, "nohz_full");
-	c->rcu_nocbs = get_opt_str(o, "rcu_nocbs");
-	c->hugepagesz = get_opt_str(o, "hugepagesz");
-	c->hugepages = get_opt_str(o, "hugepages");
-	c->default_hugepagesz = get_opt_str(o, "default_hugepagesz");
-	c->vfio_pci_ids = get_opt_str(o, "vfio_pci_ids");
+	for (guint i = 0; i < G_N_ELEMENTS(kernel_options); i++)
+		*DKVM_KERNEL_OPTION_FIELD(c, &kernel_options[i]) =
+		        get_opt_str(o, kernel_options[i].json);
 }
 
 DkvmHostFacts *

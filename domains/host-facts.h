@@ -52,7 +52,7 @@ typedef struct {
 
 /* One hugepage pool: global (node = -1) or one NUMA node's share of it. */
 typedef struct {
-	guint64 size_kib; /* 2048 or 1048576 */
+	guint64 size_kib; /* DKVM_PAGE_2M_KIB or DKVM_PAGE_1G_KIB (page-size.h) */
 	gint node;
 	guint64 total;
 	guint64 free;
@@ -118,6 +118,28 @@ typedef struct {
 	gchar *default_hugepagesz;
 	gchar *vfio_pci_ids;
 } DkvmKernelCmdline;
+
+/*
+ * The kernel options of DkvmKernelCmdline, described once: the parser
+ * (host-cmdline.c), the JSON writer and reader and `dkvm host` all walk this
+ * table, in its order (the order `dkvm host` prints and the JSON lists).
+ */
+typedef struct {
+	const gchar *name;  /* the kernel's spelling with '-' as '_': "vfio_pci.ids" */
+	const gchar *shown; /* as `dkvm host` prints it: "vfio-pci.ids" */
+	const gchar *json;  /* the member of "cmdline" in `dkvm host --json` */
+	gsize offset;       /* of its gchar* field in DkvmKernelCmdline */
+	gboolean repeats;   /* every value kept, comma-joined (hugepagesz=1G hugepagesz=2M) */
+} DkvmKernelOption;
+
+/* The table and its length (a function, not an exported array: the binary
+ * and the libvirt module each link domains/, and one global twice is an
+ * ODR violation). */
+const DkvmKernelOption *dkvm_kernel_options(guint *out_count);
+
+/* The field of @option in @cmdline. */
+#define DKVM_KERNEL_OPTION_FIELD(cmdline, option)                                                  \
+	((gchar **)G_STRUCT_MEMBER_P((cmdline), (option)->offset))
 
 typedef struct {
 	gchar *cpu_vendor;      /* "AuthenticAMD", "GenuineIntel" */

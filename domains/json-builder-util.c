@@ -49,3 +49,10 @@ dkvm_json_add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value)
 	else
 		json_builder_add_null_value(b);
 }
+
+void
+dkvm_json_add_bool(JsonBuilder *b, const gchar *name, gboolean value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_boolean_value(b, value);
+}

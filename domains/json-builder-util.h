@@ -13,6 +13,7 @@ void dkvm_json_add_uint_array(JsonBuilder *b, const gchar *name, const GArray *a
 /* "name": [strings] from a GPtrArray of gchar* (NULL: empty array). */
 void dkvm_json_add_str_array(JsonBuilder *b, const gchar *name, const GPtrArray *arr);
 void dkvm_json_add_int(JsonBuilder *b, const gchar *name, gint64 value);
+void dkvm_json_add_bool(JsonBuilder *b, const gchar *name, gboolean value);
 /* A NULL string becomes null. */
 void dkvm_json_add_opt_str(JsonBuilder *b, const gchar *name, const gchar *value);
 /* A negative value ("not reported") becomes null: no magic numbers for scripts. */

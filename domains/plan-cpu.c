@@ -523,7 +523,7 @@ group_label(const Group *g, gboolean l3_info)
 	list = dkvm_format_cpu_list(cpus);
 	if (!l3_info)
 		return g_strdup_printf("all CPUs (%s free)", list);
-	size = dkvm_plan_format_kib(g->size_kib);
+	size = dkvm_format_kib(g->size_kib);
 	return g_strdup_printf("L3 group %d (%s, free CPUs %s)", g->id, size, list);
 }
 
@@ -934,7 +934,7 @@ dkvm_plan_text_numa_cells(GString *out, const GPtrArray *cells)
 	for (guint i = 0; i < cells->len; i++) {
 		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
 		g_autofree gchar *vcpus = dkvm_format_cpu_list(cell->vcpus);
-		g_autofree gchar *mem = dkvm_plan_format_kib(cell->memory_kib);
+		g_autofree gchar *mem = dkvm_format_kib(cell->memory_kib);
 		g_string_append_printf(out, "    cell %u: node %d, vCPUs %s, %s\n", i,
 		                       cell->host_node, vcpus, mem);
 	}

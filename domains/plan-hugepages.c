@@ -33,10 +33,8 @@
 
 #include "dkvm-error.h"
 #include "json-builder-util.h"
+#include "page-size.h"
 #include "plan-util.h"
-
-#define KIB_2M G_GUINT64_CONSTANT(2048)
-#define KIB_1G G_GUINT64_CONSTANT(1048576)
 
 void
 dkvm_hugepage_plan_free(DkvmHugepagePlan *self)
@@ -84,7 +82,7 @@ cells_have_1g(const DkvmHostFacts *host, const GPtrArray *cells, guint64 pages_1
 
 	for (guint i = 0; i < cells->len; i++) {
 		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
-		const DkvmHugepagePool *pool = find_pool(host, KIB_1G, cell->host_node);
+		const DkvmHugepagePool *pool = find_pool(host, DKVM_PAGE_1G_KIB, cell->host_node);
 		if (pool == NULL || pool->total < g_array_index(shares, guint64, i))
 			return FALSE;
 	}
@@ -96,16 +94,16 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
             gint node, const GPtrArray *cells, DkvmHugepagePlan *plan, GError **error)
 {
 	guint64 want = settings != NULL ? settings->hugepage_size_kib : 0;
-	guint64 pages_1g = (spec->memory_kib + KIB_1G - 1) / KIB_1G;
-	const DkvmHugepagePool *pool_1g = find_pool(host, KIB_1G, node);
+	guint64 pages_1g = (spec->memory_kib + DKVM_PAGE_1G_KIB - 1) / DKVM_PAGE_1G_KIB;
+	const DkvmHugepagePool *pool_1g = find_pool(host, DKVM_PAGE_1G_KIB, node);
 
-	if (want != 0 && want != KIB_2M && want != KIB_1G) {
-		g_autofree gchar *s = dkvm_plan_format_kib(want);
+	if (want != 0 && want != DKVM_PAGE_2M_KIB && want != DKVM_PAGE_1G_KIB) {
+		g_autofree gchar *s = dkvm_format_kib(want);
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "hugepage size %s: DKVM uses 2 MiB or 1 GiB pages", s);
 		return FALSE;
 	}
-	if (want == KIB_1G && !host->pdpe1gb) {
+	if (want == DKVM_PAGE_1G_KIB && !host->pdpe1gb) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "hugepage size 1 GiB: this CPU has no 1 GiB pages (pdpe1gb)\n"
 		                    "hint: use 2 MiB pages (hugepage_size=2M in dkvm.conf)");
@@ -114,12 +112,12 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
 	if (want != 0) {
 		plan->page_size_kib = want;
 		dkvm_plan_line(plan->rationale, "page size %s, set in dkvm.conf",
-		               want == KIB_1G ? "1 GiB" : "2 MiB");
+		               want == DKVM_PAGE_1G_KIB ? "1 GiB" : "2 MiB");
 		return TRUE;
 	}
 	if (host->pdpe1gb && cells != NULL) {
 		gboolean enough = cells_have_1g(host, cells, pages_1g);
-		plan->page_size_kib = enough ? KIB_1G : KIB_2M;
+		plan->page_size_kib = enough ? DKVM_PAGE_1G_KIB : DKVM_PAGE_2M_KIB;
 		dkvm_plan_line(
 		        plan->rationale,
 		        enough ? "1 GiB pages: the CPU has pdpe1gb and the 1 GiB pool of each "
@@ -133,7 +131,7 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
 		return TRUE;
 	}
 	if (host->pdpe1gb && pool_1g != NULL && pool_1g->total >= pages_1g) {
-		plan->page_size_kib = KIB_1G;
+		plan->page_size_kib = DKVM_PAGE_1G_KIB;
 		dkvm_plan_line(plan->rationale,
 		               "1 GiB pages: the CPU has pdpe1gb and the 1 GiB pool%s holds "
 		               "%" G_GUINT64_FORMAT
@@ -141,7 +139,7 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
 		               node >= 0 ? " of the node" : "", pool_1g->total, pages_1g);
 		return TRUE;
 	}
-	plan->page_size_kib = KIB_2M;
+	plan->page_size_kib = DKVM_PAGE_2M_KIB;
 	if (!host->pdpe1gb)
 		dkvm_plan_line(plan->rationale,
 		               "2 MiB pages: the CPU has no 1 GiB pages (pdpe1gb)");
@@ -160,21 +158,23 @@ set_insufficient(GError **error, const DkvmSpec *spec, const DkvmHostFacts *host
                  const DkvmHugepagePlan *plan, guint64 needed_kib, guint64 avail_kib, gint node)
 {
 	guint64 usable = avail_kib > plan->headroom_kib ? avail_kib - plan->headroom_kib : 0;
-	g_autofree gchar *mem = dkvm_plan_format_kib(spec->memory_kib);
-	g_autofree gchar *missing = dkvm_plan_format_kib(needed_kib - usable);
-	g_autofree gchar *need = dkvm_plan_format_kib(needed_kib);
-	g_autofree gchar *avail = dkvm_plan_format_kib(avail_kib);
-	g_autofree gchar *keep = dkvm_plan_format_kib(plan->headroom_kib);
+	g_autofree gchar *mem = dkvm_format_kib(spec->memory_kib);
+	g_autofree gchar *missing = dkvm_format_kib(needed_kib - usable);
+	g_autofree gchar *need = dkvm_format_kib(needed_kib);
+	g_autofree gchar *avail = dkvm_format_kib(avail_kib);
+	g_autofree gchar *keep = dkvm_format_kib(plan->headroom_kib);
 	g_autofree gchar *node_str =
 	        node >= 0 ? g_strdup_printf(" on NUMA node %d", node) : g_strdup("");
 	g_autofree gchar *boot = NULL;
 
 	if (host->pdpe1gb)
 		boot = g_strdup_printf("hugepagesz=1G hugepages=%" G_GUINT64_FORMAT,
-		                       (spec->memory_kib + KIB_1G - 1) / KIB_1G);
+		                       (spec->memory_kib + DKVM_PAGE_1G_KIB - 1) /
+		                               DKVM_PAGE_1G_KIB);
 	else
 		boot = g_strdup_printf("hugepages=%" G_GUINT64_FORMAT,
-		                       (spec->memory_kib + KIB_2M - 1) / KIB_2M);
+		                       (spec->memory_kib + DKVM_PAGE_2M_KIB - 1) /
+		                               DKVM_PAGE_2M_KIB);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
 	            "not enough memory for %s in hugepages: %s missing (%s of new pages needed, "
 	            "%s available%s, the host keeps %s)\n"
@@ -202,7 +202,7 @@ plan_cells(const DkvmHostFacts *host, const DkvmSpec *spec, const GPtrArray *cel
 {
 	g_autoptr(GArray) pages = dkvm_numa_cells_split(cells, plan->pages);
 	g_autoptr(GString) parts = g_string_new(NULL);
-	g_autofree gchar *page = dkvm_plan_format_kib(plan->page_size_kib);
+	g_autofree gchar *page = dkvm_format_kib(plan->page_size_kib);
 
 	for (guint i = 0; i < cells->len; i++) {
 		const DkvmNumaCell *cell = g_ptr_array_index(cells, i);
@@ -214,10 +214,10 @@ plan_cells(const DkvmHostFacts *host, const DkvmSpec *spec, const GPtrArray *cel
 		part.pages_to_add = part.pages > part.pool_free ? part.pages - part.pool_free : 0;
 		/* the node's own free memory must hold the pages it adds */
 		if (free_kib > 0 && part.pages_to_add * plan->page_size_kib > free_kib) {
-			g_autofree gchar *mem = dkvm_plan_format_kib(spec->memory_kib);
+			g_autofree gchar *mem = dkvm_format_kib(spec->memory_kib);
 			g_autofree gchar *need =
-			        dkvm_plan_format_kib(part.pages_to_add * plan->page_size_kib);
-			g_autofree gchar *avail = dkvm_plan_format_kib(free_kib);
+			        dkvm_format_kib(part.pages_to_add * plan->page_size_kib);
+			g_autofree gchar *avail = dkvm_format_kib(free_kib);
 			g_set_error(
 			        error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
 			        "not enough memory for %s in hugepages: guest NUMA cell %u needs "
@@ -273,10 +273,10 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 
 	plan->pages = (spec->memory_kib + plan->page_size_kib - 1) / plan->page_size_kib;
 	plan->memory_kib = plan->pages * plan->page_size_kib;
-	mem = dkvm_plan_format_kib(spec->memory_kib);
-	page = dkvm_plan_format_kib(plan->page_size_kib);
+	mem = dkvm_format_kib(spec->memory_kib);
+	page = dkvm_format_kib(plan->page_size_kib);
 	if (plan->memory_kib != spec->memory_kib) {
-		g_autofree gchar *rounded = dkvm_plan_format_kib(plan->memory_kib);
+		g_autofree gchar *rounded = dkvm_format_kib(plan->memory_kib);
 		dkvm_plan_line(plan->warnings,
 		               "memory %s is not a multiple of the %s page size: the VM gets %s "
 		               "(%" G_GUINT64_FORMAT " pages)",
@@ -294,7 +294,7 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 	}
 	plan->headroom_kib = settings != NULL && settings->headroom_kib != 0
 	                             ? settings->headroom_kib
-	                             : MAX(KIB_1G, host->mem_total_kib / 20);
+	                             : MAX(DKVM_PAGE_1G_KIB, host->mem_total_kib / 20);
 	if (numa_node >= 0) {
 		for (guint i = 0; i < host->numa_nodes->len; i++) {
 			const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);
@@ -317,14 +317,14 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 	                               : "",
 	               cells != NULL ? "s have" : " has", plan->pool_free, plan->pages_to_add);
 	{
-		g_autofree gchar *keep = dkvm_plan_format_kib(plan->headroom_kib);
+		g_autofree gchar *keep = dkvm_format_kib(plan->headroom_kib);
 		dkvm_plan_line(
 		        plan->rationale,
 		        "the host keeps %s (%s) for its RAM-disk root, libvirtd and QEMU", keep,
 		        settings != NULL && settings->headroom_kib != 0 ? "set in dkvm.conf"
 		                                                        : "max(1 GiB, 5 % of RAM)");
 	}
-	if (plan->page_size_kib == KIB_1G && plan->pages_to_add > 0)
+	if (plan->page_size_kib == DKVM_PAGE_1G_KIB && plan->pages_to_add > 0)
 		dkvm_plan_line(plan->warnings,
 		               "%" G_GUINT64_FORMAT " 1 GiB pages must be added at run time, which "
 		               "fails once memory is fragmented: reserve them at boot "

@@ -47,26 +47,3 @@ dkvm_plan_line(GPtrArray *lines, const gchar *format, ...)
 	g_ptr_array_add(lines, g_strdup_vprintf(format, args));
 	va_end(args);
 }
-
-gchar *
-dkvm_plan_format_kib(guint64 kib)
-{
-	const guint64 mib = 1024, gib = 1024 * 1024;
-
-	/* exact when it can be, so a number in a message can be typed back in */
-	if (kib >= gib && kib % gib == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", kib / gib);
-	if (kib >= mib && kib % mib == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", kib / mib);
-	if (kib >= gib) {
-		/* tenths of a GiB, rounded up so "missing" amounts are never understated */
-		guint64 tenths = (kib * 10 + gib - 1) / gib;
-		if (tenths % 10 == 0)
-			return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", tenths / 10);
-		return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT " GiB",
-		                       tenths / 10, tenths % 10);
-	}
-	if (kib >= mib)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", (kib + mib - 1) / mib);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
-}

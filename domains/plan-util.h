@@ -1,12 +1,14 @@
 /*
  * Small helpers shared by the planners (plan-*.c) and nothing else: sorted
- * guint sets in GArrays, sizes in words, and printf-style lines for the
+ * guint sets in GArrays and printf-style lines for the
  * warnings and rationale arrays. Kept private so the planners' public
  * header stays about plans.
  */
 #pragma once
 
 #include <glib.h>
+
+#include "format-size.h"
 
 G_BEGIN_DECLS
 
@@ -16,9 +18,6 @@ gboolean dkvm_plan_uint_array_contains(const GArray *arr, guint value);
 void dkvm_plan_uint_array_add_sorted(GArray *arr, guint value);
 GPtrArray *dkvm_plan_lines_new(void);
 void dkvm_plan_line(GPtrArray *lines, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
-/* "16 GiB", "8193 MiB", "4 KiB" when exact, else "3.2 GiB" (one decimal,
- * rounded up); binary units. */
-gchar *dkvm_plan_format_kib(guint64 kib);
 
 /* The guest NUMA cells and the hugepages' nodes as `dkvm plan` shows them
  * (plan-cpu.c, plan-hugepages.c): "  NUMA: ..." lines, "nodes 1: N, 0: M"

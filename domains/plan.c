@@ -127,9 +127,9 @@ text_hugepages(GString *out, const DkvmHugepagePlan *hp)
 		g_string_append(out, "Hugepages: off (ordinary 4 KiB pages)\n");
 		return;
 	}
-	page = dkvm_plan_format_kib(hp->page_size_kib);
-	mem = dkvm_plan_format_kib(hp->memory_kib);
-	keep = dkvm_plan_format_kib(hp->headroom_kib);
+	page = dkvm_format_kib(hp->page_size_kib);
+	mem = dkvm_format_kib(hp->memory_kib);
+	keep = dkvm_format_kib(hp->headroom_kib);
 	node = dkvm_plan_hugepage_source(hp);
 	g_string_append_printf(out,
 	                       "Hugepages: %" G_GUINT64_FORMAT " pages of %s (%s) from %s; "
@@ -299,10 +299,8 @@ json_passthrough(JsonBuilder *b, const DkvmPassthroughPlan *pt)
 		json_builder_set_member_name(b, "guest_slot");
 		json_builder_add_string_value(b, guest);
 		dkvm_json_add_int(b, "guest_bus", s->guest_bus);
-		json_builder_set_member_name(b, "multifunction");
-		json_builder_add_boolean_value(b, s->multifunction);
-		json_builder_set_member_name(b, "is_gpu");
-		json_builder_add_boolean_value(b, s->is_gpu);
+		dkvm_json_add_bool(b, "multifunction", s->multifunction);
+		dkvm_json_add_bool(b, "is_gpu", s->is_gpu);
 		json_builder_set_member_name(b, "rom_file");
 		if (s->rom_file != NULL)
 			json_builder_add_string_value(b, s->rom_file);
@@ -322,15 +320,12 @@ json_hypervisor(JsonBuilder *b, const DkvmPlan *self)
 {
 	json_builder_set_member_name(b, "hypervisor");
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "from_capabilities");
-	json_builder_add_boolean_value(b, self->from_capabilities);
+	dkvm_json_add_bool(b, "from_capabilities", self->from_capabilities);
 	dkvm_json_add_opt_str(b, "domain_type", self->kvm ? "kvm" : "qemu");
 	dkvm_json_add_opt_str(b, "cpu_mode", self->cpu_mode);
 	dkvm_json_add_str_array(b, "hyperv", self->hyperv);
-	json_builder_set_member_name(b, "hyperv_vendor_id");
-	json_builder_add_boolean_value(b, self->hyperv_vendor_id);
-	json_builder_set_member_name(b, "hypervclock");
-	json_builder_add_boolean_value(b, self->hypervclock);
+	dkvm_json_add_bool(b, "hyperv_vendor_id", self->hyperv_vendor_id);
+	dkvm_json_add_bool(b, "hypervclock", self->hypervclock);
 	dkvm_json_add_opt_str(b, "tpm_model", self->tpm_model);
 	dkvm_json_add_str_array(b, "rationale", self->rationale);
 	json_builder_end_object(b);
@@ -344,8 +339,7 @@ dkvm_plan_to_json(const DkvmPlan *self)
 	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "kvm");
-	json_builder_add_boolean_value(b, self->kvm);
+	dkvm_json_add_bool(b, "kvm", self->kvm);
 	json_hypervisor(b, self);
 	json_cpu(b, self->cpu);
 	json_hugepages(b, self->hugepages);

@@ -5,6 +5,8 @@
  */
 #include "spec.h"
 
+#include "domain-xml.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -273,6 +275,66 @@ dkvm_disk_validate(const DkvmDisk *disk, GError **error)
 	return TRUE;
 }
 
+/* libvirt hands a relative path to QEMU, which opens it from its own working
+ * directory: never the file the person meant. */
+static gboolean
+validate_rom_file(const gchar *address, const gchar *rom_file, GError **error)
+{
+	if (rom_file == NULL || g_path_is_absolute(rom_file))
+		return TRUE;
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "invalid ROM file '%s' for PCI device %s: the path must be absolute", rom_file,
+	            address);
+	return FALSE;
+}
+
+gboolean
+dkvm_spec_validate_hyperv_vendor_id(const gchar *vendor_id, GError **error)
+{
+	gsize len;
+
+	if (vendor_id == NULL)
+		return TRUE;
+	/* QEMU's hv-vendor-id is at most 12 bytes (three CPUID registers);
+	 * libvirt refuses an empty value */
+	len = strlen(vendor_id);
+	if (len >= 1 && len <= 12)
+		return TRUE;
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "invalid Hyper-V vendor id '%s': 1 to 12 characters", vendor_id);
+	return FALSE;
+}
+
+DkvmPciSelection *
+dkvm_spec_get_pci(const DkvmSpec *self, const gchar *address)
+{
+	for (guint i = 0; i < self->pci->len; i++) {
+		DkvmPciSelection *sel = g_ptr_array_index(self->pci, i);
+		if (g_ascii_strcasecmp(sel->address, address) == 0)
+			return sel;
+	}
+	return NULL;
+}
+
+gboolean
+dkvm_spec_set_rom(DkvmSpec *self, const gchar *address, const gchar *rom_file, GError **error)
+{
+	DkvmPciSelection *sel = dkvm_spec_get_pci(self, address);
+
+	/* a ROM replaces the firmware of a device the VM gets; without the
+	 * device it would be silently ignored */
+	if (sel == NULL) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "PCI device %s is not selected for the VM", address);
+		return FALSE;
+	}
+	if (!validate_rom_file(address, rom_file, error))
+		return FALSE;
+	g_free(sel->rom_file);
+	sel->rom_file = g_strdup(rom_file);
+	return TRUE;
+}
+
 gboolean
 dkvm_spec_validate(const DkvmSpec *self, GError **error)
 {
@@ -290,12 +352,15 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 	}
 	if (self->secure_boot && !self->uefi) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		                    "Secure Boot needs UEFI firmware (drop --no-uefi or add "
-		                    "--no-secure-boot)");
+		                    "Secure Boot needs UEFI firmware, not legacy BIOS (SeaBIOS)");
 		return FALSE;
 	}
+	if (!dkvm_spec_validate_hyperv_vendor_id(self->hyperv_vendor_id, error))
+		return FALSE;
 	for (guint i = 0; i < self->pci->len; i++) {
 		const DkvmPciSelection *a = g_ptr_array_index(self->pci, i);
+		if (!validate_rom_file(a->address, a->rom_file, error))
+			return FALSE;
 		for (guint j = i + 1; j < self->pci->len; j++) {
 			const DkvmPciSelection *b = g_ptr_array_index(self->pci, j);
 			if (g_ascii_strcasecmp(a->address, b->address) == 0) {
@@ -522,17 +587,32 @@ dkvm_format_cpu_list(const GArray *cpus)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+gboolean
+dkvm_pci_address_split(const gchar *str, guint *domain, guint *bus, guint *slot, guint *func)
+{
+	gchar tail;
+
+	*domain = 0;
+	if (str == NULL ||
+	    (sscanf(str, "%4x:%2x:%2x.%1x%c", domain, bus, slot, func, &tail) != 4 &&
+	     (*domain = 0, sscanf(str, "%2x:%2x.%1x%c", bus, slot, func, &tail) != 3)))
+		return FALSE;
+	return *slot < 32 && *func < 8;
+}
+
+gchar *
+dkvm_pci_address_format(guint domain, guint bus, guint slot, guint func)
+{
+	return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, func);
+}
+
 gchar *
 dkvm_parse_pci_address(const gchar *str, GError **error)
 {
-	guint domain = 0, bus, slot, func;
-	gchar tail;
+	guint domain, bus, slot, func;
 
-	if (str != NULL &&
-	    (sscanf(str, "%4x:%2x:%2x.%1x%c", &domain, &bus, &slot, &func, &tail) == 4 ||
-	     (domain = 0, sscanf(str, "%2x:%2x.%1x%c", &bus, &slot, &func, &tail) == 3)) &&
-	    slot < 32 && func < 8)
-		return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, func);
+	if (dkvm_pci_address_split(str, &domain, &bus, &slot, &func))
+		return dkvm_pci_address_format(domain, bus, slot, func);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 	            "invalid PCI address '%s': expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:01:00.0",
 	            str);
@@ -559,4 +639,107 @@ gboolean
 dkvm_spec_validate_name(const gchar *name, GError **error)
 {
 	return validate_name(name, error);
+}
+
+static gboolean
+strings_equal(const GPtrArray *a, const GPtrArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++)
+		if (g_strcmp0(g_ptr_array_index(a, i), g_ptr_array_index(b, i)) != 0)
+			return FALSE;
+	return TRUE;
+}
+
+static gboolean
+pci_equal(const GPtrArray *a, const GPtrArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const DkvmPciSelection *x = g_ptr_array_index(a, i);
+		const DkvmPciSelection *y = g_ptr_array_index(b, i);
+		if (g_ascii_strcasecmp(x->address, y->address) != 0 ||
+		    g_strcmp0(x->rom_file, y->rom_file) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+disks_equal(const GPtrArray *a, const GPtrArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const DkvmDisk *x = g_ptr_array_index(a, i);
+		const DkvmDisk *y = g_ptr_array_index(b, i);
+		if (g_strcmp0(x->path, y->path) != 0 || g_strcmp0(x->target, y->target) != 0 ||
+		    x->is_block != y->is_block)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+nics_equal(const GPtrArray *a, const GPtrArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const DkvmNic *x = g_ptr_array_index(a, i);
+		const DkvmNic *y = g_ptr_array_index(b, i);
+		if (x->kind != y->kind || g_strcmp0(x->source, y->source) != 0 ||
+		    g_strcmp0(x->mac, y->mac) != 0 || g_strcmp0(x->model, y->model) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+usb_equal(const GPtrArray *a, const GPtrArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const DkvmUsbSelection *x = g_ptr_array_index(a, i);
+		const DkvmUsbSelection *y = g_ptr_array_index(b, i);
+		if (x->vendor_id != y->vendor_id || x->product_id != y->product_id ||
+		    x->optional != y->optional)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+DkvmDomainArea
+dkvm_spec_diff_areas(const DkvmSpec *old, const DkvmSpec *new)
+{
+	DkvmDomainArea areas = 0;
+
+	/* a different preset means other defaults everywhere */
+	if (old->preset != new->preset)
+		return DKVM_DOMAIN_AREA_ALL;
+	/* a PCI device decides the NUMA node (pinning, hugepages) and the
+	 * display; a disk brings an I/O thread: those reach into other areas */
+	if (!pci_equal(old->pci, new->pci))
+		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
+	if (!disks_equal(old->disks, new->disks) || old->iothreads != new->iothreads)
+		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU;
+	if (!usb_equal(old->usb, new->usb) || !strings_equal(old->cdroms, new->cdroms) ||
+	    !nics_equal(old->nics, new->nics) || !strings_equal(old->evdev, new->evdev) ||
+	    old->tpm != new->tpm)
+		areas |= DKVM_DOMAIN_AREA_DEVICES;
+	if (old->vcpus != new->vcpus || old->pinning != new->pinning ||
+	    old->realtime != new->realtime)
+		areas |= DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
+	if (old->memory_kib != new->memory_kib || old->hugepages != new->hugepages ||
+	    old->lock_memory != new->lock_memory)
+		areas |= DKVM_DOMAIN_AREA_MEMORY;
+	if (old->kvm_hidden != new->kvm_hidden ||
+	    g_strcmp0(old->hyperv_vendor_id, new->hyperv_vendor_id) != 0)
+		areas |= DKVM_DOMAIN_AREA_FEATURES;
+	if (old->secure_boot != new->secure_boot || old->uefi != new->uefi)
+		areas |= DKVM_DOMAIN_AREA_OS | DKVM_DOMAIN_AREA_FEATURES;
+	return areas;
 }

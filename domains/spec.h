@@ -91,13 +91,27 @@ void dkvm_nic_free(DkvmNic *self);
 DkvmPciSelection *dkvm_pci_selection_new(const gchar *address);
 void dkvm_pci_selection_free(DkvmPciSelection *self);
 
-/* Checks a spec on its own (name syntax, sizes, duplicates, disk, CD-ROM and
- * evdev paths). */
+/* Checks a spec on its own (name syntax, sizes, Secure Boot needs UEFI, the
+ * Hyper-V vendor id, duplicates, disk, CD-ROM, ROM and evdev paths). */
 gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
 
 /* Checks a disk path alone (absolute; no kernel name like /dev/sda):
  * DKVM_ERROR_INVALID. dkvm_spec_validate applies it to every disk. */
 gboolean dkvm_disk_validate(const DkvmDisk *disk, GError **error);
+
+/* The Hyper-V vendor id rule alone (NULL: not set, fine; else 1 to 12
+ * characters): DKVM_ERROR_INVALID. */
+gboolean dkvm_spec_validate_hyperv_vendor_id(const gchar *vendor_id, GError **error);
+
+/* The selection of host PCI device @address (any case), NULL when the VM is
+ * not given it. */
+DkvmPciSelection *dkvm_spec_get_pci(const DkvmSpec *self, const gchar *address);
+
+/* Gives the selected PCI device @address the ROM file @rom_file (an absolute
+ * path). DKVM_ERROR_INVALID, @self unchanged, when the device is not selected
+ * or the path is relative. */
+gboolean dkvm_spec_set_rom(DkvmSpec *self, const gchar *address, const gchar *rom_file,
+                           GError **error);
 
 /* Checks a VM name alone (the rule dkvm_spec_validate applies): DKVM_ERROR_INVALID. */
 gboolean dkvm_spec_validate_name(const gchar *name, GError **error);
@@ -121,6 +135,11 @@ GArray *dkvm_parse_cpu_list(const gchar *str, GError **error);
 gchar *dkvm_format_cpu_list(const GArray *cpus);
 /* "0000:01:00.0" or "01:00.0" (domain 0000 implied) into canonical form. */
 gchar *dkvm_parse_pci_address(const gchar *str, GError **error);
+/* The same syntax into its parts (FALSE when it is not a PCI address). */
+gboolean dkvm_pci_address_split(const gchar *str, guint *domain, guint *bus, guint *slot,
+                                guint *func);
+/* The canonical form "0000:01:00.0" of an address's parts. */
+gchar *dkvm_pci_address_format(guint domain, guint bus, guint slot, guint func);
 /* "046d:c52b" */
 gboolean dkvm_parse_usb_id(const gchar *str, guint16 *vendor, guint16 *product, GError **error);
 

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "dkvm-error.h"
+#include "format-size.h"
 #include "host-capture.h"
 #include "modules.h"
 #include "spec.h"
@@ -25,20 +26,6 @@ const DkvmCmd dkvm_cmd_host = {
 	.summary = "Show the host's CPUs, memory, hugepages, PCI and USB devices",
 	.run = cmd_host_run,
 };
-
-static gchar *
-format_kib(guint64 kib)
-{
-	if (kib >= 1024 * 1024 && kib % (1024 * 1024) == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", kib / (1024 * 1024));
-	if (kib >= 1024 * 1024)
-		return g_strdup_printf("%.1f GiB", (gdouble)kib / (1024.0 * 1024.0));
-	if (kib >= 1024 && kib % 1024 == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", kib / 1024);
-	if (kib >= 1024)
-		return g_strdup_printf("%.1f MiB", (gdouble)kib / 1024.0);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
-}
 
 static gchar *
 cpus_of_type(const DkvmHostFacts *host, DkvmCpuType type)
@@ -70,7 +57,7 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 	for (guint i = 0; i < host->l3_groups->len; i++) {
 		const DkvmL3Group *g = g_ptr_array_index(host->l3_groups, i);
 		g_autofree gchar *list = dkvm_format_cpu_list(g->cpus);
-		g_autofree gchar *size = format_kib(g->size_kib);
+		g_autofree gchar *size = dkvm_format_kib(g->size_kib);
 		g_string_append_printf(out, "%s group %u: CPUs %s, %s\n",
 		                       i == 0 ? "L3        " : "          ", g->id, list, size);
 	}
@@ -83,8 +70,8 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 		const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);
 		g_autofree gchar *list =
 		        n->cpus->len > 0 ? dkvm_format_cpu_list(n->cpus) : g_strdup("none");
-		g_autofree gchar *total = format_kib(n->total_kib);
-		g_autofree gchar *free_mem = format_kib(n->free_kib);
+		g_autofree gchar *total = dkvm_format_kib(n->total_kib);
+		g_autofree gchar *free_mem = dkvm_format_kib(n->free_kib);
 		g_string_append_printf(out, "%s node %u: CPUs %s, %s (%s free)\n",
 		                       i == 0 ? "NUMA      " : "          ", n->id, list, total,
 		                       free_mem);
@@ -94,13 +81,13 @@ print_cpu(GString *out, const DkvmHostFacts *host)
 static void
 print_memory(GString *out, const DkvmHostFacts *host)
 {
-	g_autofree gchar *total = format_kib(host->mem_total_kib);
-	g_autofree gchar *avail = format_kib(host->mem_available_kib);
+	g_autofree gchar *total = dkvm_format_kib(host->mem_total_kib);
+	g_autofree gchar *avail = dkvm_format_kib(host->mem_available_kib);
 
 	g_string_append_printf(out, "Memory     %s total, %s available\n", total, avail);
 	for (guint i = 0; i < host->hugepages->len; i++) {
 		const DkvmHugepagePool *p = g_ptr_array_index(host->hugepages, i);
-		g_autofree gchar *size = format_kib(p->size_kib);
+		g_autofree gchar *size = dkvm_format_kib(p->size_kib);
 		g_autofree gchar *where =
 		        p->node < 0 ? g_strdup("") : g_strdup_printf(" on node %d", p->node);
 		g_string_append_printf(out,
@@ -115,28 +102,16 @@ print_memory(GString *out, const DkvmHostFacts *host)
 static void
 print_iommu(GString *out, const DkvmHostFacts *host)
 {
-	const DkvmKernelCmdline *c = &host->cmdline;
-	const struct {
-		const gchar *name;
-		const gchar *value;
-	} opts[] = {
-		{ "intel_iommu", c->intel_iommu },
-		{ "amd_iommu", c->amd_iommu },
-		{ "iommu", c->iommu },
-		{ "pcie_acs_override", c->pcie_acs_override },
-		{ "isolcpus", c->isolcpus },
-		{ "nohz_full", c->nohz_full },
-		{ "rcu_nocbs", c->rcu_nocbs },
-		{ "default_hugepagesz", c->default_hugepagesz },
-		{ "hugepagesz", c->hugepagesz },
-		{ "hugepages", c->hugepages },
-		{ "vfio-pci.ids", c->vfio_pci_ids },
-	};
 	g_autoptr(GString) set = g_string_new(NULL);
+	guint count = 0;
+	const DkvmKernelOption *options = dkvm_kernel_options(&count);
 
-	for (guint i = 0; i < G_N_ELEMENTS(opts); i++) {
-		if (opts[i].value != NULL)
-			g_string_append_printf(set, " %s=%s", opts[i].name, opts[i].value);
+	for (guint i = 0; i < count; i++) {
+		const DkvmKernelOption *option = &options[i];
+		const gchar *value =
+		        *DKVM_KERNEL_OPTION_FIELD((DkvmKernelCmdline *)&host->cmdline, option);
+		if (value != NULL)
+			g_string_append_printf(set, " %s=%s", option->shown, value);
 	}
 	if (host->iommu_enabled)
 		g_string_append_printf(out, "IOMMU      on, %u group%s\n", host->iommu_groups->len,
@@ -287,8 +262,8 @@ static gchar *
 format_compact(const DkvmHostFacts *host)
 {
 	GString *out = g_string_new(NULL);
-	g_autofree gchar *total = format_kib(host->mem_total_kib);
-	g_autofree gchar *avail = format_kib(host->mem_available_kib);
+	g_autofree gchar *total = dkvm_format_kib(host->mem_total_kib);
+	g_autofree gchar *avail = dkvm_format_kib(host->mem_available_kib);
 
 	g_string_append_printf(out, "CPU     %s: %u cores, %u threads; KVM %s\n",
 	                       host->cpu_model != NULL ? host->cpu_model : "unknown model",

@@ -60,10 +60,9 @@ cmd_vm_edit_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	}
 	define.hypervisor = dkvm_spec_options_hypervisor(opts);
 	define.dry_run = print_xml;
-	/* only the areas the options touch: a hand-made CPU model or Hyper-V set
-	 * stays when the person changes the memory */
-	build = dkvm_vm_edit(app, argv[1], apply_options, opts, dkvm_spec_options_areas(opts),
-	                     &define, error);
+	/* only the areas the options change: a hand-made CPU model or Hyper-V
+	 * set stays when the person changes the memory */
+	build = dkvm_vm_edit(app, argv[1], apply_options, opts, &define, error);
 	if (build == NULL) {
 		if (g_str_has_prefix((*error)->message, "reading VM '"))
 			g_prefix_error(error, "vm edit: ");

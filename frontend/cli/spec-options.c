@@ -149,6 +149,18 @@ pair(gboolean on, gboolean off, const gchar *name, gboolean *field, GError **err
 	return TRUE;
 }
 
+/* A hint line under the error: what to type. */
+static void
+add_hint(GError **error, const gchar *what, const gchar *value)
+{
+	g_autofree gchar *message = NULL;
+
+	if (error == NULL || *error == NULL)
+		return;
+	message = (*error)->message;
+	(*error)->message = g_strdup_printf("%s\nhint: %s %s", message, what, value);
+}
+
 static gboolean
 apply_pci(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 {
@@ -166,9 +178,8 @@ apply_pci(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 	for (guint i = 0; self->rom != NULL && self->rom[i] != NULL; i++) {
 		g_auto(GStrv) parts = g_strsplit(self->rom[i], "=", 2);
 		g_autofree gchar *address = NULL;
-		DkvmPciSelection *sel = NULL;
 
-		if (g_strv_length(parts) != 2 || !g_path_is_absolute(parts[1])) {
+		if (g_strv_length(parts) != 2 || *parts[1] == '\0') {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 			            "--rom '%s': expected ADDR=FILE with an absolute file path",
 			            self->rom[i]);
@@ -179,19 +190,13 @@ apply_pci(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 			g_prefix_error(error, "--rom: ");
 			return FALSE;
 		}
-		for (guint j = 0; j < spec->pci->len && sel == NULL; j++) {
-			DkvmPciSelection *s = g_ptr_array_index(spec->pci, j);
-			if (g_ascii_strcasecmp(s->address, address) == 0)
-				sel = s;
-		}
-		if (sel == NULL) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "--rom %s: the device is not selected (add --pci %s)", address,
-			            address);
+		/* the rules are the spec's (domains/spec.c); the hint is ours */
+		if (!dkvm_spec_set_rom(spec, address, parts[1], error)) {
+			g_prefix_error(error, "--rom %s: ", address);
+			if (dkvm_spec_get_pci(spec, address) == NULL)
+				add_hint(error, "add --pci", address);
 			return FALSE;
 		}
-		g_free(sel->rom_file);
-		sel->rom_file = g_strdup(parts[1]);
 	}
 	return TRUE;
 }
@@ -304,24 +309,16 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 		return FALSE;
 	}
 	if (self->bios) {
-		if (self->secure_boot) {
-			g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			                    "--secure-boot needs UEFI firmware, not --bios");
-			return FALSE;
-		}
 		spec->uefi = FALSE;
-		spec->secure_boot = FALSE; /* the preset's default goes with UEFI */
+		/* the preset's default goes with UEFI; an explicit --secure-boot
+		 * stays and dkvm_spec_validate refuses it */
+		if (!self->secure_boot)
+			spec->secure_boot = FALSE;
 	}
 	if (self->uefi)
 		spec->uefi = TRUE;
 	if (self->hyperv_vendor_id != NULL) {
-		gsize len = strlen(self->hyperv_vendor_id);
-		if (len == 0 || len > 12) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "--hyperv-vendor-id '%s': 1 to 12 characters",
-			            self->hyperv_vendor_id);
-			return FALSE;
-		}
+		/* checked by dkvm_spec_validate below, with the other spec rules */
 		g_free(spec->hyperv_vendor_id);
 		spec->hyperv_vendor_id = g_strdup(self->hyperv_vendor_id);
 	}
@@ -400,31 +397,4 @@ dkvm_spec_options_plan_on(DkvmSpecOptions *self, DkvmApp *app, const DkvmHostFac
                           const DkvmSpec *spec, GError **error)
 {
 	return dkvm_vm_plan(app, host, spec, dkvm_spec_options_hypervisor(self), error);
-}
-
-DkvmDomainArea
-dkvm_spec_options_areas(const DkvmSpecOptions *self)
-{
-	DkvmDomainArea areas = 0;
-
-	/* a PCI device decides the NUMA node (pinning, hugepages) and the
-	 * display; a disk brings an I/O thread: those reach into other areas */
-	if (self->pci != NULL || self->rom != NULL)
-		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
-	if (self->disk != NULL)
-		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU;
-	if (self->usb != NULL || self->usb_optional != NULL || self->cdrom != NULL ||
-	    self->network != NULL || self->evdev != NULL || self->tpm || self->no_tpm)
-		areas |= DKVM_DOMAIN_AREA_DEVICES;
-	if (self->vcpus != NULL || self->pinning || self->no_pinning || self->realtime ||
-	    self->no_realtime)
-		areas |= DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
-	if (self->memory != NULL || self->hugepages || self->no_hugepages || self->lock_memory ||
-	    self->no_lock_memory)
-		areas |= DKVM_DOMAIN_AREA_MEMORY;
-	if (self->kvm_hidden || self->no_kvm_hidden || self->hyperv_vendor_id != NULL)
-		areas |= DKVM_DOMAIN_AREA_FEATURES;
-	if (self->secure_boot || self->no_secure_boot || self->uefi || self->bios)
-		areas |= DKVM_DOMAIN_AREA_OS | DKVM_DOMAIN_AREA_FEATURES;
-	return areas;
 }

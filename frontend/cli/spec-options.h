@@ -64,9 +64,6 @@ gboolean dkvm_spec_options_get_preset(const DkvmSpecOptions *self, DkvmPreset *o
 /* Applies what was given onto @spec; on error @spec is unchanged. */
 gboolean dkvm_spec_options_apply(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error);
 
-/* The domain areas the given options touch (vm edit rewrites only those). */
-DkvmDomainArea dkvm_spec_options_areas(const DkvmSpecOptions *self);
-
 /* The host to plan on: --host-json FILE, else this machine (discovered). */
 const DkvmHostFacts *dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app,
                                                 GError **error);

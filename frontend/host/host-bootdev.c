@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "host-cmdline.h"
+#include "host-path.h"
 #include "host-sysfs.h"
 #include "host-udev.h"
 
@@ -135,8 +136,9 @@ dkvm_host_find_boot_block(const gchar *cmdline, const gchar *mounts)
 	}
 	if (modloop != NULL && g_str_has_prefix(modloop, "/dev/loop")) {
 		g_autofree gchar *loop = g_path_get_basename(modloop);
-		g_autofree gchar *backing =
-		        dkvm_sysfs_readf("/sys/block/%s/loop/backing_file", loop);
+		g_autofree gchar *backing_path =
+		        dkvm_host_pathf("sys/block/%s/loop/backing_file", loop);
+		g_autofree gchar *backing = dkvm_sysfs_read(backing_path);
 		const gchar *medium = backing != NULL ? mount_holding(pairs, backing) : NULL;
 		gchar *block = dev_to_block(medium);
 		if (block == NULL)
@@ -168,8 +170,9 @@ dkvm_host_mark_boot_device(DkvmHostFacts *facts)
 	struct udev_device *usb, *pci;
 	DkvmPciDevice *controller = NULL;
 	g_autofree gchar *what = NULL;
+	g_autofree gchar *mounts_path = dkvm_host_path("proc/mounts");
 
-	g_file_get_contents("/proc/mounts", &mounts, NULL, NULL);
+	g_file_get_contents(mounts_path, &mounts, NULL, NULL);
 	block = dkvm_host_find_boot_block(facts->cmdline.raw, mounts);
 	if (block == NULL) {
 		dkvm_host_note(facts, "the boot medium was not found (no alpine_dev= option, "

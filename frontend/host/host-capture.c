@@ -9,6 +9,8 @@
  * /dev/kvm as an empty file (their existence is the fact). Symlinks are stored as symlinks with
  * their relative targets, as sysfs has them. libarchive writes a gzip'd pax
  * tarball to a temporary file that is renamed over FILE at the end.
+ * Paths below are the kernel's ("/sys/..."): they are the archive's names;
+ * /sys and /proc are read under DKVM_SYSFS_ROOT like every other host read.
  */
 #include "host-capture.h"
 
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "host-path.h"
 #include "host-sysfs.h"
 
 typedef struct archive DkvmArchive;
@@ -52,6 +55,25 @@ static const gchar *const block_files[] = { "dev", "size",   "removable", "parti
 
 static const gchar *const subsystem_only[] = { "subsystem", NULL };
 
+/* Where the kernel path @path is read: /sys and /proc under the root of
+ * host paths (host-path.h); /dev as it is. */
+static gchar *
+real_path(const gchar *path)
+{
+	if (g_str_has_prefix(path, "/sys/") || g_str_has_prefix(path, "/proc/"))
+		return dkvm_host_path(path + 1);
+	return g_strdup(path);
+}
+
+/* dkvm_sysfs_list_dir on a kernel path. */
+static GPtrArray *
+list_dir(const gchar *dir, const gchar *prefix)
+{
+	g_autofree gchar *real = real_path(dir);
+
+	return dkvm_sysfs_list_dir(real, prefix);
+}
+
 static void
 write_entry(Capture *c, const gchar *path, mode_t type, const gchar *data, gsize len,
             const gchar *link_target)
@@ -81,18 +103,19 @@ write_entry(Capture *c, const gchar *path, mode_t type, const gchar *data, gsize
 static void
 add_path(Capture *c, const gchar *path)
 {
+	g_autofree gchar *real = real_path(path);
 	g_autofree gchar *target = NULL;
 	g_autofree gchar *data = NULL;
 	gsize len = 0;
 
-	target = g_file_read_link(path, NULL);
+	target = g_file_read_link(real, NULL);
 	if (target != NULL) {
 		write_entry(c, path, AE_IFLNK, NULL, 0, target);
 		return;
 	}
-	if (g_file_test(path, G_FILE_TEST_IS_DIR))
+	if (g_file_test(real, G_FILE_TEST_IS_DIR))
 		return;
-	if (!g_file_get_contents(path, &data, &len, NULL))
+	if (!g_file_get_contents(real, &data, &len, NULL))
 		return;
 	write_entry(c, path, AE_IFREG, data, len, NULL);
 }
@@ -110,18 +133,20 @@ add_names(Capture *c, const gchar *dir, const gchar *const *names)
 static void
 add_dir_files(Capture *c, const gchar *dir)
 {
-	g_autoptr(GPtrArray) names = dkvm_sysfs_list_dir(dir, "");
+	g_autoptr(GPtrArray) names = list_dir(dir, "");
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree gchar *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
 		add_path(c, path);
 	}
 }
 
-/* The directory a sysfs link points to, as an absolute path. */
+/* The directory a sysfs link points to, as an absolute kernel path (sysfs
+ * links are relative, so this stays inside the tree). */
 static gchar *
 resolve_link(const gchar *link)
 {
-	g_autofree gchar *target = g_file_read_link(link, NULL);
+	g_autofree gchar *real = real_path(link);
+	g_autofree gchar *target = g_file_read_link(real, NULL);
 	g_autofree gchar *parent = NULL;
 
 	if (target == NULL)
@@ -152,7 +177,7 @@ add_ancestors(Capture *c, const gchar *dir)
 static void
 add_bus(Capture *c, const gchar *bus_dir, const gchar *const *files, const gchar *const *links)
 {
-	g_autoptr(GPtrArray) names = dkvm_sysfs_list_dir(bus_dir, "");
+	g_autoptr(GPtrArray) names = list_dir(bus_dir, "");
 
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree gchar *link =
@@ -175,7 +200,7 @@ add_cpus(Capture *c)
 	const gchar *const cache_files[] = {
 		"level", "type", "size", "shared_cpu_list", "id", NULL
 	};
-	g_autoptr(GPtrArray) cpus = dkvm_sysfs_list_dir("/sys/devices/system/cpu", "cpu");
+	g_autoptr(GPtrArray) cpus = list_dir("/sys/devices/system/cpu", "cpu");
 
 	add_names(c, "/sys/devices/system/cpu", cpu_top);
 	for (guint i = 0; i < cpus->len; i++) {
@@ -186,7 +211,7 @@ add_cpus(Capture *c)
 		g_autofree gchar *online = g_build_filename(dir, "online", NULL);
 		g_autofree gchar *topo = g_build_filename(dir, "topology", NULL);
 		g_autofree gchar *cache = g_build_filename(dir, "cache", NULL);
-		g_autoptr(GPtrArray) idx = dkvm_sysfs_list_dir(cache, "index");
+		g_autoptr(GPtrArray) idx = list_dir(cache, "index");
 		add_path(c, online);
 		add_dir_files(c, topo);
 		for (guint k = 0; k < idx->len; k++) {
@@ -202,7 +227,7 @@ add_cpus(Capture *c)
 static void
 add_pools(Capture *c, const gchar *dir)
 {
-	g_autoptr(GPtrArray) pools = dkvm_sysfs_list_dir(dir, "hugepages-");
+	g_autoptr(GPtrArray) pools = list_dir(dir, "hugepages-");
 	for (guint i = 0; i < pools->len; i++) {
 		g_autofree gchar *d = g_build_filename(dir, g_ptr_array_index(pools, i), NULL);
 		add_dir_files(c, d);
@@ -213,7 +238,7 @@ static void
 add_memory(Capture *c)
 {
 	const gchar *const node_files[] = { "cpulist", "meminfo", NULL };
-	g_autoptr(GPtrArray) nodes = dkvm_sysfs_list_dir("/sys/devices/system/node", "node");
+	g_autoptr(GPtrArray) nodes = list_dir("/sys/devices/system/node", "node");
 
 	add_path(c, "/sys/devices/system/node/online");
 	add_path(c, "/sys/devices/system/node/possible");
@@ -230,7 +255,7 @@ add_memory(Capture *c)
 static void
 add_iommu(Capture *c)
 {
-	g_autoptr(GPtrArray) groups = dkvm_sysfs_list_dir("/sys/kernel/iommu_groups", "");
+	g_autoptr(GPtrArray) groups = list_dir("/sys/kernel/iommu_groups", "");
 	for (guint i = 0; i < groups->len; i++) {
 		g_autofree gchar *dir = g_build_filename("/sys/kernel/iommu_groups",
 		                                         g_ptr_array_index(groups, i), NULL);
@@ -244,7 +269,7 @@ add_iommu(Capture *c)
 static void
 add_boot_media(Capture *c)
 {
-	g_autoptr(GPtrArray) loops = dkvm_sysfs_list_dir("/sys/block", "loop");
+	g_autoptr(GPtrArray) loops = list_dir("/sys/block", "loop");
 
 	add_bus(c, "/sys/class/block", block_files, NULL);
 	for (guint i = 0; i < loops->len; i++) {
@@ -264,7 +289,7 @@ add_kvm(Capture *c)
 	add_path(c, "/sys/class/misc/kvm");
 	add_path(c, "/sys/devices/virtual/misc/kvm/dev");
 	/* existence is the fact; never open a device node */
-	if (g_file_test("/dev/kvm", G_FILE_TEST_EXISTS))
+	if (g_file_test("/dev/kvm", G_FILE_TEST_EXISTS)) /* /dev: not under the root */
 		write_entry(c, "/dev/kvm", AE_IFREG, NULL, 0, NULL);
 }
 

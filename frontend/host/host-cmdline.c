@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "host-path.h"
 #include "host-sysfs.h"
 
 /* Next option from *p: name and value with quotes removed; FALSE at the end. */
@@ -57,12 +58,12 @@ set_opt(gchar **slot, const gchar *value, gboolean append)
 static void
 cmdline_clear(DkvmKernelCmdline *c)
 {
-	gchar **fields[] = { &c->raw,       &c->intel_iommu,        &c->amd_iommu,
-		             &c->iommu,     &c->pcie_acs_override,  &c->isolcpus,
-		             &c->nohz_full, &c->rcu_nocbs,          &c->hugepagesz,
-		             &c->hugepages, &c->default_hugepagesz, &c->vfio_pci_ids };
-	for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
-		g_clear_pointer(fields[i], g_free);
+	guint count = 0;
+	const DkvmKernelOption *options = dkvm_kernel_options(&count);
+
+	g_clear_pointer(&c->raw, g_free);
+	for (guint i = 0; i < count; i++)
+		g_clear_pointer(DKVM_KERNEL_OPTION_FIELD(c, &options[i]), g_free);
 }
 
 void
@@ -72,25 +73,8 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 	g_autoptr(GString) value = g_string_new(NULL);
 	gboolean has_value = FALSE;
 	const gchar *p = raw;
-	const struct {
-		const gchar *key;
-		gsize offset;
-		gboolean repeats;
-	} known[] = {
-		{ "intel_iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, intel_iommu), FALSE },
-		{ "amd_iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, amd_iommu), FALSE },
-		{ "iommu", G_STRUCT_OFFSET(DkvmKernelCmdline, iommu), FALSE },
-		{ "pcie_acs_override", G_STRUCT_OFFSET(DkvmKernelCmdline, pcie_acs_override),
-		  FALSE },
-		{ "isolcpus", G_STRUCT_OFFSET(DkvmKernelCmdline, isolcpus), FALSE },
-		{ "nohz_full", G_STRUCT_OFFSET(DkvmKernelCmdline, nohz_full), FALSE },
-		{ "rcu_nocbs", G_STRUCT_OFFSET(DkvmKernelCmdline, rcu_nocbs), FALSE },
-		{ "hugepagesz", G_STRUCT_OFFSET(DkvmKernelCmdline, hugepagesz), TRUE },
-		{ "hugepages", G_STRUCT_OFFSET(DkvmKernelCmdline, hugepages), TRUE },
-		{ "default_hugepagesz", G_STRUCT_OFFSET(DkvmKernelCmdline, default_hugepagesz),
-		  FALSE },
-		{ "vfio_pci.ids", G_STRUCT_OFFSET(DkvmKernelCmdline, vfio_pci_ids), FALSE },
-	};
+	guint count = 0;
+	const DkvmKernelOption *options = dkvm_kernel_options(&count);
 
 	cmdline_clear(out);
 	out->raw = g_strstrip(g_strdup(raw));
@@ -102,11 +86,11 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 			if (name->str[i] == '-')
 				name->str[i] = '_';
 		}
-		for (guint k = 0; k < G_N_ELEMENTS(known); k++) {
-			if (!g_str_equal(name->str, known[k].key))
-				continue;
-			gchar **slot = G_STRUCT_MEMBER_P(out, known[k].offset);
-			set_opt(slot, value->str, known[k].repeats);
+		for (guint k = 0; k < count; k++) {
+			const DkvmKernelOption *option = &options[k];
+			if (g_str_equal(name->str, option->name))
+				set_opt(DKVM_KERNEL_OPTION_FIELD(out, option), value->str,
+				        option->repeats);
 		}
 	}
 }
@@ -134,7 +118,8 @@ dkvm_kernel_cmdline_get(const gchar *raw, const gchar *name)
 void
 dkvm_host_read_cmdline(DkvmHostFacts *facts)
 {
-	g_autofree gchar *raw = dkvm_sysfs_read("/proc/cmdline");
+	g_autofree gchar *path = dkvm_host_path("proc/cmdline");
+	g_autofree gchar *raw = dkvm_sysfs_read(path);
 
 	if (raw == NULL) {
 		dkvm_host_note(facts, "/proc/cmdline is unreadable: kernel options are unknown");

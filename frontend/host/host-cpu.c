@@ -11,11 +11,9 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "host-path.h"
 #include "host-sysfs.h"
 #include "spec.h"
-
-#define CPU_DIR  "/sys/devices/system/cpu"
-#define NODE_DIR "/sys/devices/system/node"
 
 static gboolean
 uint_array_contains(const GArray *arr, guint value)
@@ -34,8 +32,9 @@ read_cpuinfo(DkvmHostFacts *facts)
 	g_autofree gchar *text = NULL;
 	g_auto(GStrv) lines = NULL;
 	g_auto(GStrv) flags = NULL;
+	g_autofree gchar *path = dkvm_host_path("proc/cpuinfo");
 
-	if (!g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL)) {
+	if (!g_file_get_contents(path, &text, NULL, NULL)) {
 		dkvm_host_note(facts, "/proc/cpuinfo is unreadable: CPU model, virtualization "
 		                      "and 1 GiB page support are unknown");
 		return;
@@ -72,18 +71,20 @@ read_cpuinfo(DkvmHostFacts *facts)
 static GArray *
 read_online(DkvmHostFacts *facts)
 {
-	g_autoptr(GArray) online = dkvm_sysfs_read_cpu_list(CPU_DIR "/online");
+	g_autofree gchar *cpu_dir = dkvm_host_path(DKVM_PATH_CPU);
+	g_autofree gchar *online_path = dkvm_host_path(DKVM_PATH_CPU "/online");
+	g_autoptr(GArray) online = dkvm_sysfs_read_cpu_list(online_path);
 	g_autoptr(GPtrArray) dirs = NULL;
 	g_autoptr(GArray) offline = g_array_new(FALSE, FALSE, sizeof(guint));
 
-	dirs = dkvm_sysfs_list_dir(CPU_DIR, "cpu");
+	dirs = dkvm_sysfs_list_dir(cpu_dir, "cpu");
 	if (online == NULL) {
 		online = g_array_new(FALSE, FALSE, sizeof(guint));
 		for (guint i = 0; i < dirs->len; i++) {
 			guint n;
 			if (!dkvm_sysfs_name_number(g_ptr_array_index(dirs, i), "cpu", &n))
 				continue;
-			g_autofree gchar *path = g_strdup_printf(CPU_DIR "/cpu%u/online", n);
+			g_autofree gchar *path = dkvm_host_pathf(DKVM_PATH_CPU "/cpu%u/online", n);
 			if (dkvm_sysfs_read_int_or(path, 1) != 0)
 				g_array_append_val(online, n);
 		}
@@ -105,7 +106,7 @@ read_online(DkvmHostFacts *facts)
 static gchar *
 find_l3_dir(guint cpu)
 {
-	g_autofree gchar *cache = g_strdup_printf(CPU_DIR "/cpu%u/cache", cpu);
+	g_autofree gchar *cache = dkvm_host_pathf(DKVM_PATH_CPU "/cpu%u/cache", cpu);
 	g_autoptr(GPtrArray) idx = dkvm_sysfs_list_dir(cache, "index");
 
 	for (guint i = 0; i < idx->len; i++) {
@@ -232,7 +233,7 @@ finish_l3_groups(DkvmHostFacts *facts, GPtrArray *seen)
 static void
 read_topology(DkvmHostCpu *cpu)
 {
-	g_autofree gchar *dir = g_strdup_printf(CPU_DIR "/cpu%u/topology", cpu->cpu);
+	g_autofree gchar *dir = dkvm_host_pathf(DKVM_PATH_CPU "/cpu%u/topology", cpu->cpu);
 	g_autofree gchar *pkg = g_build_filename(dir, "physical_package_id", NULL);
 	g_autofree gchar *die = g_build_filename(dir, "die_id", NULL);
 	g_autofree gchar *core = g_build_filename(dir, "core_id", NULL);
@@ -274,13 +275,14 @@ filter_online(GArray *cpus, const GArray *online)
 static void
 read_numa(DkvmHostFacts *facts, const GArray *online)
 {
-	g_autoptr(GPtrArray) nodes = dkvm_sysfs_list_dir(NODE_DIR, "node");
+	g_autofree gchar *node_dir = dkvm_host_path(DKVM_PATH_NODE);
+	g_autoptr(GPtrArray) nodes = dkvm_sysfs_list_dir(node_dir, "node");
 
 	for (guint i = 0; i < nodes->len; i++) {
 		guint id;
 		if (!dkvm_sysfs_name_number(g_ptr_array_index(nodes, i), "node", &id))
 			continue;
-		g_autofree gchar *path = g_strdup_printf(NODE_DIR "/node%u/cpulist", id);
+		g_autofree gchar *path = dkvm_host_pathf(DKVM_PATH_NODE "/node%u/cpulist", id);
 		g_autoptr(GArray) cpus = dkvm_sysfs_read_cpu_list(path);
 		DkvmNumaNode *node = dkvm_numa_node_new(id);
 		if (cpus != NULL) {
@@ -296,14 +298,16 @@ read_numa(DkvmHostFacts *facts, const GArray *online)
 		g_ptr_array_add(facts->numa_nodes, node);
 	}
 	if (facts->numa_nodes->len == 0)
-		dkvm_host_note(facts, NODE_DIR " is missing: NUMA nodes are unknown");
+		dkvm_host_note(facts, "/" DKVM_PATH_NODE " is missing: NUMA nodes are unknown");
 }
 
 static void
 read_hybrid(DkvmHostFacts *facts)
 {
-	g_autoptr(GArray) pcores = dkvm_sysfs_read_cpu_list("/sys/devices/cpu_core/cpus");
-	g_autoptr(GArray) ecores = dkvm_sysfs_read_cpu_list("/sys/devices/cpu_atom/cpus");
+	g_autofree gchar *pcore_path = dkvm_host_path("sys/devices/cpu_core/cpus");
+	g_autofree gchar *ecore_path = dkvm_host_path("sys/devices/cpu_atom/cpus");
+	g_autoptr(GArray) pcores = dkvm_sysfs_read_cpu_list(pcore_path);
+	g_autoptr(GArray) ecores = dkvm_sysfs_read_cpu_list(ecore_path);
 
 	if (pcores == NULL && ecores == NULL)
 		return;
@@ -328,7 +332,7 @@ dkvm_host_read_cpus(DkvmHostFacts *facts, GError **error)
 	online = read_online(facts);
 	if (online->len == 0) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_IO,
-		                    "reading the CPUs: no CPU found in " CPU_DIR);
+		                    "reading the CPUs: no CPU found in /" DKVM_PATH_CPU);
 		return FALSE;
 	}
 	for (guint i = 0; i < online->len; i++) {

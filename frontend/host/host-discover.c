@@ -14,6 +14,7 @@
 #include "host-cpu.h"
 #include "host-memory.h"
 #include "host-pci.h"
+#include "host-path.h"
 #include "host-sysfs.h"
 #include "host-usb.h"
 
@@ -74,7 +75,8 @@ note_iommu_hint(DkvmHostFacts *facts)
 static gboolean
 kvm_device_present(DkvmHostFacts *facts)
 {
-	gboolean registered = g_file_test("/sys/class/misc/kvm", G_FILE_TEST_EXISTS);
+	g_autofree gchar *misc = dkvm_host_path("sys/class/misc/kvm");
+	gboolean registered = g_file_test(misc, G_FILE_TEST_EXISTS);
 	gboolean node = g_file_test("/dev/kvm", G_FILE_TEST_EXISTS);
 
 	if (registered && node)

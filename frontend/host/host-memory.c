@@ -9,10 +9,8 @@
 
 #include <string.h>
 
+#include "host-path.h"
 #include "host-sysfs.h"
-
-#define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
-#define NODE_DIR      "/sys/devices/system/node"
 
 /* "Key:   1234 kB" lines (meminfo, optionally prefixed "Node 0 ") into a table of KiB. */
 static GHashTable *
@@ -97,8 +95,9 @@ read_meminfo(DkvmHostFacts *facts, GHashTable **out_table)
 {
 	g_autofree gchar *text = NULL;
 	g_autoptr(GHashTable) table = NULL;
+	g_autofree gchar *path = dkvm_host_path("proc/meminfo");
 
-	if (!g_file_get_contents("/proc/meminfo", &text, NULL, NULL)) {
+	if (!g_file_get_contents(path, &text, NULL, NULL)) {
 		dkvm_host_note(facts, "/proc/meminfo is unreadable: memory size is unknown");
 		return;
 	}
@@ -117,7 +116,8 @@ read_meminfo(DkvmHostFacts *facts, GHashTable **out_table)
 static void
 read_nodes(DkvmHostFacts *facts)
 {
-	g_autoptr(GPtrArray) nodes = dkvm_sysfs_list_dir(NODE_DIR, "node");
+	g_autofree gchar *node_dir = dkvm_host_path(DKVM_PATH_NODE);
+	g_autoptr(GPtrArray) nodes = dkvm_sysfs_list_dir(node_dir, "node");
 
 	for (guint i = 0; i < nodes->len; i++) {
 		guint id;
@@ -134,7 +134,7 @@ read_nodes(DkvmHostFacts *facts)
 			node = dkvm_numa_node_new(id);
 			g_ptr_array_add(facts->numa_nodes, node);
 		}
-		g_autofree gchar *path = g_strdup_printf(NODE_DIR "/node%u/meminfo", id);
+		g_autofree gchar *path = dkvm_host_pathf(DKVM_PATH_NODE "/node%u/meminfo", id);
 		g_autofree gchar *text = NULL;
 		if (!g_file_get_contents(path, &text, NULL, NULL)) {
 			dkvm_host_note(facts, "%s is unreadable: node %u's memory is unknown", path,
@@ -152,11 +152,12 @@ dkvm_host_read_memory(DkvmHostFacts *facts)
 {
 	g_autoptr(GHashTable) meminfo = NULL;
 	guint64 size = 0, total = 0, free_pages = 0, resv = 0, surp = 0;
+	g_autofree gchar *pools_dir = dkvm_host_path(DKVM_PATH_HUGEPAGES);
 
 	read_meminfo(facts, &meminfo);
 	read_nodes(facts);
 
-	if (read_pools(facts, HUGEPAGES_DIR, -1) == 0) {
+	if (read_pools(facts, pools_dir, -1) == 0) {
 		if (meminfo != NULL && lookup(meminfo, "Hugepagesize", &size) &&
 		    lookup(meminfo, "HugePages_Total", &total)) {
 			DkvmHugepagePool *pool = dkvm_hugepage_pool_new(size, -1);
@@ -168,20 +169,19 @@ dkvm_host_read_memory(DkvmHostFacts *facts)
 			pool->reserved = resv;
 			pool->surplus = surp;
 			g_ptr_array_add(facts->hugepages, pool);
-			dkvm_host_note(facts,
-			               HUGEPAGES_DIR " is missing: only the default hugepage "
-			                             "pool (from /proc/meminfo) is known");
+			dkvm_host_note(facts, "/" DKVM_PATH_HUGEPAGES
+			                      " is missing: only the default hugepage "
+			                      "pool (from /proc/meminfo) is known");
 		} else {
-			dkvm_host_note(
-			        facts,
-			        "no hugepage pools: the kernel reports none in " HUGEPAGES_DIR
-			        " or /proc/meminfo");
+			dkvm_host_note(facts, "no hugepage pools: the kernel reports none in "
+			                      "/" DKVM_PATH_HUGEPAGES " or /proc/meminfo");
 			return;
 		}
 	}
 	for (guint i = 0; i < facts->numa_nodes->len; i++) {
 		const DkvmNumaNode *node = g_ptr_array_index(facts->numa_nodes, i);
-		g_autofree gchar *dir = g_strdup_printf(NODE_DIR "/node%u/hugepages", node->id);
+		g_autofree gchar *dir =
+		        dkvm_host_pathf(DKVM_PATH_NODE "/node%u/hugepages", node->id);
 		read_pools(facts, dir, (gint)node->id);
 	}
 }

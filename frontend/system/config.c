@@ -7,6 +7,7 @@
 
 #include "dkvm-error.h"
 #include "file-replace.h"
+#include "page-size.h"
 
 #define GROUP "host"
 
@@ -103,8 +104,8 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 	if (!read_size(kf, "hugepage_size", &self->hugepage_size_kib, error) ||
 	    !read_size(kf, "headroom", &self->headroom_kib, error))
 		return FALSE;
-	if (self->hugepage_size_kib != 0 && self->hugepage_size_kib != 2048 &&
-	    self->hugepage_size_kib != 1048576) {
+	if (self->hugepage_size_kib != 0 && self->hugepage_size_kib != DKVM_PAGE_2M_KIB &&
+	    self->hugepage_size_kib != DKVM_PAGE_1G_KIB) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "hugepage_size: must be auto, 2M or 1G");
 		return FALSE;
@@ -202,7 +203,7 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 		g_key_file_set_string(kf, GROUP, "hugepage_size", "auto");
 	else
 		g_key_file_set_string(kf, GROUP, "hugepage_size",
-		                      self->hugepage_size_kib == 2048 ? "2M" : "1G");
+		                      self->hugepage_size_kib == DKVM_PAGE_2M_KIB ? "2M" : "1G");
 	if (self->headroom_kib == 0) {
 		g_key_file_set_string(kf, GROUP, "headroom", "auto");
 	} else {

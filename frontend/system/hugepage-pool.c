@@ -23,32 +23,17 @@
 
 #include "dkvm-error.h"
 #include "file-replace.h"
+#include "format-size.h"
+#include "page-size.h"
 
 #define RECORD_DIR "run/dkvm/hugepages"
-
-/* "2 MiB", "1 GiB", "64 KiB": page sizes as people write them. */
-static gchar *
-page_size_to_string(guint64 size_kib)
-{
-	if (size_kib >= 1048576 && size_kib % 1048576 == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", size_kib / 1048576);
-	if (size_kib >= 1024 && size_kib % 1024 == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", size_kib / 1024);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", size_kib);
-}
 
 /* The pool's sysfs directory: global or one NUMA node's. */
 static gchar *
 pool_dir(guint64 size_kib, gint node)
 {
-	g_autofree gchar *rel = NULL;
-	if (node < 0)
-		rel = g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB",
-		                      size_kib);
-	else
-		rel = g_strdup_printf("sys/devices/system/node/node%d/hugepages/"
-		                      "hugepages-%" G_GUINT64_FORMAT "kB",
-		                      node, size_kib);
+	g_autofree gchar *rel = dkvm_host_hugepage_pool_relpath(size_kib, node);
+
 	return dkvm_host_path(rel);
 }
 
@@ -156,7 +141,7 @@ check_pool_exists(const gchar *dir, guint64 size_kib, gint node, GError **error)
 
 	if (g_file_test(dir, G_FILE_TEST_IS_DIR))
 		return TRUE;
-	size = page_size_to_string(size_kib);
+	size = dkvm_format_kib(size_kib);
 	if (node < 0)
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
 		            "hugepage pool of %s pages: the kernel has none (%s missing)", size,
@@ -210,7 +195,7 @@ set_shortfall_error(GError **error, guint64 size_kib, gint node, guint64 pages, 
                     guint64 gained, guint64 target, const gchar *const *notes)
 {
 	g_autofree gchar *extra = NULL;
-	g_autofree gchar *size = page_size_to_string(size_kib);
+	g_autofree gchar *size = dkvm_format_kib(size_kib);
 	g_autofree gchar *where =
 	        node < 0 ? g_strdup("") : g_strdup_printf(" on NUMA node %d", node);
 	g_autofree gchar *boot = NULL;
@@ -222,9 +207,9 @@ set_shortfall_error(GError **error, guint64 size_kib, gint node, guint64 pages, 
 	} else {
 		extra = g_strdup("");
 	}
-	if (size_kib == 2048)
+	if (size_kib == DKVM_PAGE_2M_KIB)
 		boot = g_strdup_printf("hugepages=%" G_GUINT64_FORMAT, target);
-	else if (size_kib == 1048576)
+	else if (size_kib == DKVM_PAGE_1G_KIB)
 		boot = g_strdup_printf("hugepagesz=1G hugepages=%" G_GUINT64_FORMAT, target);
 	else
 		boot = g_strdup_printf("hugepagesz=%" G_GUINT64_FORMAT

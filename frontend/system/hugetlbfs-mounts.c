@@ -10,6 +10,7 @@
 
 #include "dkvm-error.h"
 #include "host-path.h"
+#include "page-size.h"
 
 /* "2M", "1024M", "1G", "64K" (the kernel writes binary units) into KiB; 0 when unreadable. */
 static guint64
@@ -107,12 +108,12 @@ dkvm_hugetlbfs_find_mount(guint64 page_kib, gchar **out_mount_point, GError **er
 gchar *
 dkvm_hugetlbfs_mount_hint(guint64 page_kib)
 {
-	if (page_kib % (1024 * 1024) == 0)
+	if (page_kib % DKVM_PAGE_1G_KIB == 0)
 		return g_strdup_printf("mkdir -p /dev/hugepages%" G_GUINT64_FORMAT "G && mount -t "
 		                       "hugetlbfs -o pagesize=%" G_GUINT64_FORMAT
 		                       "G hugetlbfs /dev/hugepages%" G_GUINT64_FORMAT "G",
-		                       page_kib / (1024 * 1024), page_kib / (1024 * 1024),
-		                       page_kib / (1024 * 1024));
+		                       page_kib / DKVM_PAGE_1G_KIB, page_kib / DKVM_PAGE_1G_KIB,
+		                       page_kib / DKVM_PAGE_1G_KIB);
 	if (page_kib % 1024 == 0)
 		return g_strdup_printf("mkdir -p /dev/hugepages && mount -t hugetlbfs -o "
 		                       "pagesize=%" G_GUINT64_FORMAT "M hugetlbfs /dev/hugepages",

@@ -64,6 +64,35 @@ ignore_libxml_error(void *ctx, const char *msg, ...)
 	 * default handler prints to stderr; libvirt's error says it once */
 }
 
+static gpointer
+install_process_handlers_once(gpointer unused)
+{
+	virSetErrorFunc(NULL, ignore_libvirt_error);
+	xmlSetGenericErrorFunc(NULL, ignore_libxml_error);
+	/* libvirt's own event loop, registered before the first connection:
+	 * a remote connection only delivers events (the stop wait listens for
+	 * them) when a loop existed when it was opened. Nothing runs the loop
+	 * but a wait that needs it; the connection works as before meanwhile.
+	 * A failure here leaves the waits to poll (virt-domain.c falls back when
+	 * it cannot register for events), so it is no error. */
+	(void)virEventRegisterDefaultImpl();
+	return NULL;
+}
+
+/* Process-wide, so set once: a long-running frontend (the menu) connects
+ * and reconnects many times, and a handler replaced at every connect would
+ * also undo one a caller installed on purpose in between; libvirt allows
+ * its event loop to be registered only once. (libxml2 keeps its
+ * generic handler per thread: the thread that connects first is the one
+ * that parses libvirt's test-driver files.) */
+static void
+install_process_handlers(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	g_once(&once, install_process_handlers_once, NULL);
+}
+
 virConnectPtr
 dkvm_virt_connect(const gchar *uri, GError **error)
 {
@@ -73,8 +102,7 @@ dkvm_virt_connect(const gchar *uri, GError **error)
 	g_autoptr(GError) local_error = NULL;
 	g_autofree gchar *what = NULL;
 
-	virSetErrorFunc(NULL, ignore_libvirt_error);
-	xmlSetGenericErrorFunc(NULL, ignore_libxml_error);
+	install_process_handlers();
 	conn = virConnectOpen(uri);
 	if (conn != NULL)
 		return conn;

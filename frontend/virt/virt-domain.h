@@ -47,12 +47,14 @@ gboolean dkvm_virt_domain_get_state(virDomainPtr dom, gint *out_state, GError **
  */
 gboolean dkvm_virt_domain_start(virDomainPtr dom, GError **error);
 
-/* Called about every 0.5 s while waiting for a guest to power off. */
+/* Called every second while waiting for a guest to power off. */
 typedef void (*DkvmVirtProgressFunc)(guint elapsed_ms, guint timeout_ms, gpointer user_data);
 
 /*
  * Sends an ACPI power-button press and waits up to @timeout_s seconds for the
- * domain to be off, polling its state every 0.5 s. When the guest does not
+ * domain to be off: libvirt's lifecycle event ends the wait at once (the
+ * wait runs libvirt's default event loop, registered by dkvm_virt_connect;
+ * without events it reads the state every 0.5 s). When the guest does not
  * power off in time, returns FALSE with DKVM_ERROR_FAILED and *out_timed_out
  * set (the caller may then destroy it). A domain already off is success.
  */

@@ -20,6 +20,7 @@
 #include <libxml/tree.h>
 
 #include "dkvm-error.h"
+#include "domain-tree.h"
 #include "file-replace.h"
 #include "spec.h"
 #include "virt-domain-xml.h"
@@ -38,8 +39,6 @@ dkvm_import_result_free(DkvmImportResult *self)
 	g_free(self);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
-
 /* A file without <uuid> for a VM that exists gets that VM's UUID: without it
  * libvirt would make up a new one and refuse the name as taken, so a file
  * on the stick could be imported once and never again. libxml2 tree edit;
@@ -48,9 +47,7 @@ static gchar *
 with_existing_uuid(const gchar *xml, virDomainPtr existing, GError **error)
 {
 	gchar uuid[VIR_UUID_STRING_BUFLEN] = { 0 };
-	g_autoptr(xmlDoc) doc =
-	        xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-	                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	g_autoptr(xmlDoc) doc = dkvm_tree_read_domain(xml, NULL);
 	xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
 	xmlNode *name = NULL;
 	xmlNode *node;

@@ -426,14 +426,8 @@ read_emulator_and_iothreads(DkvmVmMonitor *self, virConnectPtr conn, virDomainPt
 static gint64
 read_pool_value(guint64 size_kib, gint node, const gchar *file)
 {
-	g_autofree gchar *relative =
-	        node >= 0 ? g_strdup_printf("sys/devices/system/node/node%d/hugepages/"
-	                                    "hugepages-%" G_GUINT64_FORMAT "kB/%s",
-	                                    node, size_kib, file)
-	                  : g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT
-	                                    "kB/%s",
-	                                    size_kib, file);
-	g_autofree gchar *path = dkvm_host_path(relative);
+	g_autofree gchar *pool = dkvm_host_hugepage_pool_relpath(size_kib, node);
+	g_autofree gchar *path = dkvm_host_pathf("%s/%s", pool, file);
 	g_autofree gchar *contents = NULL;
 	guint64 value = 0;
 
@@ -516,16 +510,6 @@ dkvm_virt_monitor_read(virConnectPtr conn, virDomainPtr dom, GError **error)
 	return g_steal_pointer(&self);
 }
 
-static void
-add_int_or_null(JsonBuilder *b, const gchar *member, gint64 value)
-{
-	json_builder_set_member_name(b, member);
-	if (value >= 0)
-		json_builder_add_int_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
 static const gchar *
 vcpu_state_to_string(gint state)
 {
@@ -553,20 +537,18 @@ dkvm_virt_monitor_to_json(const DkvmVmMonitor *self, gboolean pretty)
 	json_builder_add_string_value(b, self->name);
 	json_builder_set_member_name(b, "state");
 	json_builder_add_string_value(b, dkvm_virt_state_to_string(self->state));
-	add_int_or_null(b, "pid", self->pid);
+	dkvm_json_add_opt_int(b, "pid", self->pid);
 	json_builder_set_member_name(b, "vcpus");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < self->vcpus->len; i++) {
 		const DkvmVcpuStat *v = g_ptr_array_index(self->vcpus, i);
 		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "vcpu");
-		json_builder_add_int_value(b, v->number);
+		dkvm_json_add_int(b, "vcpu", v->number);
 		dkvm_json_add_opt_str(b, "state", vcpu_state_to_string(v->state));
-		add_int_or_null(b, "thread_id", v->thread_id);
-		add_int_or_null(b, "host_cpu", v->host_cpu);
+		dkvm_json_add_opt_int(b, "thread_id", v->thread_id);
+		dkvm_json_add_opt_int(b, "host_cpu", v->host_cpu);
 		dkvm_json_add_opt_str(b, "pinning", v->pinning);
-		json_builder_set_member_name(b, "cpu_time_ns");
-		json_builder_add_int_value(b, (gint64)v->cpu_time_ns);
+		dkvm_json_add_int(b, "cpu_time_ns", (gint64)v->cpu_time_ns);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -576,8 +558,7 @@ dkvm_virt_monitor_to_json(const DkvmVmMonitor *self, gboolean pretty)
 	for (guint i = 0; i < self->iothreads->len; i++) {
 		const DkvmIOThreadStat *io = g_ptr_array_index(self->iothreads, i);
 		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "id");
-		json_builder_add_int_value(b, io->id);
+		dkvm_json_add_int(b, "id", io->id);
 		dkvm_json_add_opt_str(b, "pinning", io->pinning);
 		json_builder_end_object(b);
 	}
@@ -585,13 +566,11 @@ dkvm_virt_monitor_to_json(const DkvmVmMonitor *self, gboolean pretty)
 	json_builder_set_member_name(b, "hugepages");
 	if (self->hugepages) {
 		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "page_size_kib");
-		json_builder_add_int_value(b, (gint64)self->hugepage_size_kib);
-		json_builder_set_member_name(b, "pages");
-		json_builder_add_int_value(b, (gint64)self->hugepages_vm);
-		add_int_or_null(b, "node", self->hugepage_node);
-		add_int_or_null(b, "pool_total", self->pool_total);
-		add_int_or_null(b, "pool_free", self->pool_free);
+		dkvm_json_add_int(b, "page_size_kib", (gint64)self->hugepage_size_kib);
+		dkvm_json_add_int(b, "pages", (gint64)self->hugepages_vm);
+		dkvm_json_add_opt_int(b, "node", self->hugepage_node);
+		dkvm_json_add_opt_int(b, "pool_total", self->pool_total);
+		dkvm_json_add_opt_int(b, "pool_free", self->pool_free);
 		json_builder_end_object(b);
 	} else {
 		json_builder_add_null_value(b);

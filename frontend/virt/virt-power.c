@@ -15,23 +15,14 @@
 #include "virt-qemu-log.h"
 
 gboolean
-dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
-                         GError **error)
+dkvm_virt_check_domain_hostdevs(virDomainPtr dom, const DkvmDomainXml *parsed,
+                                const DkvmHostFacts *host, const gchar *sysfs_pci, GError **error)
 {
-	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
-	g_autoptr(DkvmDomainXml) parsed = NULL;
 	const gchar *name = virDomainGetName(dom);
-	g_autofree gchar *default_pci = dkvm_host_path("sys/bus/pci/devices");
+	g_autofree gchar *default_pci = NULL;
 
-	if (xml == NULL)
-		return FALSE;
-	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
-		g_prefix_error(error, "VM '%s': ", name);
-		return FALSE;
-	}
 	if (sysfs_pci == NULL)
-		sysfs_pci = default_pci;
+		sysfs_pci = default_pci = dkvm_host_path("sys/bus/pci/devices");
 	for (guint i = 0; i < parsed->pci_hostdevs->len; i++) {
 		const gchar *address = g_ptr_array_index(parsed->pci_hostdevs, i);
 		g_autofree gchar *path = g_build_filename(sysfs_pci, address, NULL);
@@ -57,19 +48,37 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 	return TRUE;
 }
 
+DkvmDomainXml *
+dkvm_virt_domain_read(virDomainPtr dom, GError **error)
+{
+	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
+	DkvmDomainXml *parsed;
+
+	if (xml == NULL)
+		return NULL;
+	parsed = dkvm_domain_xml_parse(xml, error);
+	if (parsed == NULL)
+		g_prefix_error(error, "VM '%s': ", virDomainGetName(dom));
+	return parsed;
+}
+
+gboolean
+dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gchar *sysfs_pci,
+                         GError **error)
+{
+	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
+
+	return parsed != NULL &&
+	       dkvm_virt_check_domain_hostdevs(dom, parsed, host, sysfs_pci, error);
+}
+
 gboolean
 dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error)
 {
-	g_autofree gchar *xml = dkvm_virt_domain_get_xml(dom, error);
-	g_autoptr(DkvmDomainXml) parsed = NULL;
+	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
 
-	if (xml == NULL)
+	if (parsed == NULL)
 		return FALSE;
-	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
-		g_prefix_error(error, "VM '%s': ", virDomainGetName(dom));
-		return FALSE;
-	}
 	*out_has = parsed->pci_hostdevs->len > 0;
 	return TRUE;
 }
@@ -158,6 +167,11 @@ qemu_log_reason(virDomainPtr dom, gchar **out_log)
  * internal error) or exit. Watch the state briefly; on such a failure the
  * guest is powered off (it stays defined) and the error quotes QEMU's log.
  * Only QEMU's driver has these failures (libvirt's test driver has none).
+ * A short poll, not lifecycle events (which the stop wait uses): a start that
+ * is fine must be watched for the whole window either way, so events would
+ * not make it shorter; a failure shows within 20 ms of the start (measured),
+ * one poll step; and a poll needs no event registration made before
+ * virDomainCreate, which would add a round trip to every start.
  */
 static gboolean
 watch_start(virDomainPtr dom, GError **error)
@@ -229,10 +243,18 @@ gboolean
 dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
                                 DkvmVirtNoticeFunc notice, gpointer user_data, GError **error)
 {
+	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
+
+	return parsed != NULL &&
+	       dkvm_virt_start_parsed_vm(dom, parsed, host, notice, user_data, error);
+}
+
+gboolean
+dkvm_virt_start_parsed_vm(virDomainPtr dom, const DkvmDomainXml *parsed, const DkvmHostFacts *host,
+                          DkvmVirtNoticeFunc notice, gpointer user_data, GError **error)
+{
 	const gchar *name = virDomainGetName(dom);
 	virConnectPtr conn = virDomainGetConnect(dom);
-	g_autofree gchar *xml = NULL;
-	g_autoptr(DkvmDomainXml) parsed = NULL;
 	guint64 pages = 0;
 	gint state = VIR_DOMAIN_NOSTATE;
 
@@ -244,22 +266,15 @@ dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
 		            state == VIR_DOMAIN_PAUSED ? "running (paused)" : "running");
 		return FALSE;
 	}
-	xml = dkvm_virt_domain_get_xml(dom, error);
-	if (xml == NULL)
-		return FALSE;
-	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
-		g_prefix_error(error, "VM '%s': ", name);
-		return FALSE;
-	}
 	/* the checks first: they change nothing (but for starting libvirt's
 	 * default network, last of them, once the others passed) */
-	if (!dkvm_virt_check_hostdevs(dom, host, NULL, error))
+	/* every check below looks at the one parsed document */
+	if (!dkvm_virt_check_domain_hostdevs(dom, parsed, host, NULL, error))
 		return FALSE;
 	pages = dkvm_domain_xml_hugepages_needed(parsed);
 	if ((pages > 0 && !dkvm_virt_preflight_hugetlbfs(conn, parsed->hugepage_size_kib, error)) ||
-	    !dkvm_virt_preflight_local_files(conn, xml, error) ||
-	    !dkvm_virt_preflight_networks(conn, xml, notice, user_data, error)) {
+	    !dkvm_virt_preflight_local_domain_files(conn, parsed, error) ||
+	    !dkvm_virt_preflight_domain_networks(conn, parsed, notice, user_data, error)) {
 		g_prefix_error(error, "cannot start VM '%s': ", name);
 		return FALSE;
 	}

@@ -26,6 +26,15 @@ G_BEGIN_DECLS
 gboolean dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host,
                                   const gchar *sysfs_pci, GError **error);
 
+/* @dom's XML as libvirt has it, read once: pass it to the *_parsed/_domain_
+ * variants below so that a start reads and parses the domain one time. */
+DkvmDomainXml *dkvm_virt_domain_read(virDomainPtr dom, GError **error);
+
+/* dkvm_virt_check_hostdevs on a domain already read. */
+gboolean dkvm_virt_check_domain_hostdevs(virDomainPtr dom, const DkvmDomainXml *parsed,
+                                         const DkvmHostFacts *host, const gchar *sysfs_pci,
+                                         GError **error);
+
 /* Whether @dom passes through any PCI device (so the host facts matter). */
 gboolean dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error);
 
@@ -47,6 +56,12 @@ gboolean dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError 
 gboolean dkvm_virt_start_vm_with_notices(virDomainPtr dom, const DkvmHostFacts *host,
                                          DkvmVirtNoticeFunc notice, gpointer user_data,
                                          GError **error);
+
+/* dkvm_virt_start_vm_with_notices on a domain already read (@parsed is
+ * @dom's XML from dkvm_virt_domain_read, not re-read here). */
+gboolean dkvm_virt_start_parsed_vm(virDomainPtr dom, const DkvmDomainXml *parsed,
+                                   const DkvmHostFacts *host, DkvmVirtNoticeFunc notice,
+                                   gpointer user_data, GError **error);
 
 /*
  * Stops @dom: ACPI shutdown with @timeout_s and @progress; with @force, a

@@ -1,6 +1,7 @@
 /*
- * The domain is read with libxml2 and XPath (never libvirt's parser: these
- * checks also run before a document is defined). Every error names what is
+ * The domain is read by domains/' reader (never libvirt's parser: these
+ * checks also run before a document is defined); a start reads it once and
+ * passes the result to each check. Every error names what is
  * missing and what the domain wanted it for, so the user knows which option
  * or element to fix.
  */
@@ -8,11 +9,8 @@
 
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "dkvm-error.h"
-#include "domain-tree.h"
+#include "format-size.h"
 #include "host-path.h"
 #include "hugetlbfs-mounts.h"
 #include "virt-connection.h"
@@ -45,23 +43,6 @@ dkvm_virt_connection_local_qemu(virConnectPtr conn)
 	return local;
 }
 
-static xmlDoc *
-read_domain(const gchar *xml, GError **error)
-{
-	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-	                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
-
-	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"domain") != 0) {
-		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		                    "not a libvirt domain document");
-		if (doc != NULL)
-			xmlFreeDoc(doc);
-		return NULL;
-	}
-	return doc;
-}
-
 static gboolean
 require_file(const gchar *path, const gchar *what, GError **error)
 {
@@ -72,76 +53,59 @@ require_file(const gchar *path, const gchar *what, GError **error)
 }
 
 static gboolean
-check_disks(xmlDoc *doc, GError **error)
+check_disks(const DkvmDomainXml *domain, GError **error)
 {
-	g_autoptr(GPtrArray) disks = dkvm_tree_find(doc, "/domain/devices/disk");
-
-	for (guint i = 0; i < disks->len; i++) {
-		xmlNode *disk = g_ptr_array_index(disks, i);
-		xmlNode *source = dkvm_tree_child(disk, "source");
-		xmlNode *target = dkvm_tree_child(disk, "target");
-		g_autofree gchar *type = dkvm_tree_get(disk, "type");
-		g_autofree gchar *device = dkvm_tree_get(disk, "device");
-		g_autofree gchar *policy = dkvm_tree_get(source, "startupPolicy");
-		g_autofree gchar *dev = dkvm_tree_get(target, "dev");
-		g_autofree gchar *path = NULL;
+	for (guint i = 0; i < domain->disks->len; i++) {
+		const DkvmDomainDisk *disk = g_ptr_array_index(domain->disks, i);
+		const gboolean block = g_strcmp0(disk->type, "block") == 0;
 		g_autofree gchar *what = NULL;
 
-		if (g_strcmp0(type, "file") == 0)
-			path = dkvm_tree_get(source, "file");
-		else if (g_strcmp0(type, "block") == 0)
-			path = dkvm_tree_get(source, "dev");
-		/* an empty CD-ROM drive, or one libvirt may start without */
-		if (path == NULL || g_strcmp0(policy, "optional") == 0)
+		/* an empty CD-ROM drive, a source that is no local path, or one
+		 * libvirt may start without */
+		if (disk->source == NULL || disk->optional ||
+		    (!block && g_strcmp0(disk->type, "file") != 0))
 			continue;
-		what = g_strdup_printf("%s %s%s",
-		                       g_strcmp0(device, "cdrom") == 0 ? "CD-ROM" : "disk",
-		                       dev != NULL ? dev : "",
-		                       g_strcmp0(type, "block") == 0 ? ", a block device" : "");
-		if (!require_file(path, what, error))
+		what = g_strdup_printf(
+		        "%s %s%s", g_strcmp0(disk->device, "cdrom") == 0 ? "CD-ROM" : "disk",
+		        disk->target != NULL ? disk->target : "", block ? ", a block device" : "");
+		if (!require_file(disk->source, what, error))
 			return FALSE;
 	}
 	return TRUE;
 }
 
 static gboolean
-check_roms(xmlDoc *doc, GError **error)
+check_all(const GPtrArray *paths, const gchar *what, GError **error)
 {
-	g_autoptr(GPtrArray) roms = dkvm_tree_find(doc, "/domain/devices/hostdev/rom[@file]");
-
-	for (guint i = 0; i < roms->len; i++) {
-		xmlNode *rom = g_ptr_array_index(roms, i);
-		g_autofree gchar *path = dkvm_tree_get(rom, "file");
-		if (path != NULL &&
-		    !require_file(path, "ROM file of a passed-through device", error))
+	for (guint i = 0; i < paths->len; i++)
+		if (!require_file(g_ptr_array_index(paths, i), what, error))
 			return FALSE;
-	}
 	return TRUE;
 }
 
-static gboolean
-check_evdev(xmlDoc *doc, GError **error)
+gboolean
+dkvm_virt_preflight_domain_files(const DkvmDomainXml *domain, GError **error)
 {
-	g_autoptr(GPtrArray) sources =
-	        dkvm_tree_find(doc, "/domain/devices/input[@type='evdev']/source[@dev]");
-
-	for (guint i = 0; i < sources->len; i++) {
-		xmlNode *source = g_ptr_array_index(sources, i);
-		g_autofree gchar *path = dkvm_tree_get(source, "dev");
-		if (path != NULL && !require_file(path, "evdev input device", error))
-			return FALSE;
-	}
-	return TRUE;
+	return check_disks(domain, error) &&
+	       check_all(domain->rom_files, "ROM file of a passed-through device", error) &&
+	       check_all(domain->evdev_paths, "evdev input device", error);
 }
 
 gboolean
 dkvm_virt_preflight_files(const gchar *xml, GError **error)
 {
-	g_autoptr(xmlDoc) doc = read_domain(xml, error);
+	g_autoptr(DkvmDomainXml) domain = dkvm_domain_xml_parse(xml, error);
 
-	if (doc == NULL)
-		return FALSE;
-	return check_disks(doc, error) && check_roms(doc, error) && check_evdev(doc, error);
+	return domain != NULL && dkvm_virt_preflight_domain_files(domain, error);
+}
+
+gboolean
+dkvm_virt_preflight_local_domain_files(virConnectPtr conn, const DkvmDomainXml *domain,
+                                       GError **error)
+{
+	if (dkvm_virt_connection_local_qemu(conn) == DKVM_VIRT_NOT_LOCAL)
+		return TRUE;
+	return dkvm_virt_preflight_domain_files(domain, error);
 }
 
 gboolean
@@ -150,16 +114,6 @@ dkvm_virt_preflight_local_files(virConnectPtr conn, const gchar *xml, GError **e
 	if (dkvm_virt_connection_local_qemu(conn) == DKVM_VIRT_NOT_LOCAL)
 		return TRUE;
 	return dkvm_virt_preflight_files(xml, error);
-}
-
-static gchar *
-page_size_words(guint64 page_kib)
-{
-	if (page_kib % (1024 * 1024) == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", page_kib / (1024 * 1024));
-	if (page_kib % 1024 == 0)
-		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", page_kib / 1024);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", page_kib);
 }
 
 gboolean
@@ -173,8 +127,7 @@ dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GError **err
 
 	if (dkvm_virt_connection_local_qemu(conn) == DKVM_VIRT_NOT_LOCAL)
 		return TRUE;
-	pool_rel = g_strdup_printf("sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB",
-	                           page_kib);
+	pool_rel = dkvm_host_hugepage_pool_relpath(page_kib, -1);
 	pool = dkvm_host_path(pool_rel);
 	if (!g_file_test(pool, G_FILE_TEST_IS_DIR))
 		return TRUE;
@@ -182,7 +135,7 @@ dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GError **err
 		return FALSE;
 	if (mount_point != NULL)
 		return TRUE;
-	size = page_size_words(page_kib);
+	size = dkvm_format_kib(page_kib);
 	hint = dkvm_hugetlbfs_mount_hint(page_kib);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
 	            "no hugetlbfs is mounted for %s pages, and QEMU maps the VM's memory from "
@@ -253,25 +206,23 @@ check_network(virConnectPtr conn, const gchar *name, DkvmVirtNoticeFunc notice, 
 }
 
 gboolean
+dkvm_virt_preflight_domain_networks(virConnectPtr conn, const DkvmDomainXml *domain,
+                                    DkvmVirtNoticeFunc notice, gpointer user_data, GError **error)
+{
+	/* each network once: the reader lists every name once */
+	for (guint i = 0; i < domain->networks->len; i++)
+		if (!check_network(conn, g_ptr_array_index(domain->networks, i), notice, user_data,
+		                   error))
+			return FALSE;
+	return TRUE;
+}
+
+gboolean
 dkvm_virt_preflight_networks(virConnectPtr conn, const gchar *xml, DkvmVirtNoticeFunc notice,
                              gpointer user_data, GError **error)
 {
-	g_autoptr(xmlDoc) doc = read_domain(xml, error);
-	g_autoptr(GPtrArray) sources = NULL;
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(DkvmDomainXml) domain = dkvm_domain_xml_parse(xml, error);
 
-	if (doc == NULL)
-		return FALSE;
-	sources =
-	        dkvm_tree_find(doc, "/domain/devices/interface[@type='network']/source[@network]");
-	for (guint i = 0; i < sources->len; i++) {
-		xmlNode *source = g_ptr_array_index(sources, i);
-		g_autofree gchar *name = dkvm_tree_get(source, "network");
-		if (name == NULL || g_hash_table_contains(seen, name))
-			continue;
-		if (!check_network(conn, name, notice, user_data, error))
-			return FALSE;
-		g_hash_table_add(seen, g_steal_pointer(&name));
-	}
-	return TRUE;
+	return domain != NULL &&
+	       dkvm_virt_preflight_domain_networks(conn, domain, notice, user_data, error);
 }

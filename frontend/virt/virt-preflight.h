@@ -14,6 +14,8 @@
 #include <glib.h>
 #include <libvirt/libvirt.h>
 
+#include "virt-domain-xml.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -38,6 +40,11 @@ gboolean dkvm_virt_preflight_files(const gchar *xml, GError **error);
 /* As dkvm_virt_preflight_files, on a local QEMU connection only. */
 gboolean dkvm_virt_preflight_local_files(virConnectPtr conn, const gchar *xml, GError **error);
 
+/* The same two checks on a domain already read (a start reads it once). */
+gboolean dkvm_virt_preflight_domain_files(const DkvmDomainXml *domain, GError **error);
+gboolean dkvm_virt_preflight_local_domain_files(virConnectPtr conn, const DkvmDomainXml *domain,
+                                                GError **error);
+
 /*
  * A hugetlbfs of @page_kib is mounted (on a local QEMU connection; else
  * TRUE). DKVM_ERROR_INSUFFICIENT with the mount command as hint. A page size
@@ -55,5 +62,10 @@ gboolean dkvm_virt_preflight_hugetlbfs(virConnectPtr conn, guint64 page_kib, GEr
 gboolean dkvm_virt_preflight_networks(virConnectPtr conn, const gchar *xml,
                                       DkvmVirtNoticeFunc notice, gpointer user_data,
                                       GError **error);
+
+/* The same on a domain already read. */
+gboolean dkvm_virt_preflight_domain_networks(virConnectPtr conn, const DkvmDomainXml *domain,
+                                             DkvmVirtNoticeFunc notice, gpointer user_data,
+                                             GError **error);
 
 G_END_DECLS

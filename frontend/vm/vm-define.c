@@ -132,11 +132,12 @@ own_pages_count_free(const gchar *xml, const DkvmHostFacts *host, DkvmHostFacts 
 
 DkvmVmBuild *
 dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer change_data,
-             DkvmDomainArea areas, const DkvmVmDefineOptions *options, GError **error)
+             const DkvmVmDefineOptions *options, GError **error)
 {
 	g_autoptr(DkvmVmBuild) build = g_new0(DkvmVmBuild, 1);
 	g_autoptr(virDomain) dom = NULL;
 	g_autoptr(DkvmSpec) spec = NULL;
+	g_autoptr(DkvmSpec) before = NULL;
 	g_autofree gchar *old_xml = NULL;
 	g_autoptr(DkvmHostFacts) running_host = NULL;
 	const DkvmHostFacts *host;
@@ -155,6 +156,7 @@ dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer 
 		g_prefix_error(error, "reading VM '%s': ", name);
 		return NULL;
 	}
+	before = dkvm_spec_copy(spec);
 	if (change != NULL && !change(spec, change_data, error))
 		return NULL;
 	if (!dkvm_spec_validate(spec, error))
@@ -175,9 +177,10 @@ dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer 
 	build->plan = dkvm_vm_plan(app, host, spec, options->hypervisor, error);
 	if (build->plan == NULL)
 		return NULL;
-	/* only the areas asked for: a hand-made CPU model or Hyper-V set stays
-	 * when the person changes the memory */
-	build->xml = dkvm_domain_apply_xml_areas(old_xml, spec, build->plan, host, areas, error);
+	/* only the areas the change touched: a hand-made CPU model or Hyper-V
+	 * set stays when the person changes the memory */
+	build->xml = dkvm_domain_apply_xml_areas(old_xml, spec, build->plan, host,
+	                                         dkvm_spec_diff_areas(before, spec), error);
 	if (build->xml == NULL)
 		return NULL;
 	build->numa_note = dkvm_domain_numa_note(old_xml, build->xml);

@@ -52,13 +52,13 @@ typedef gboolean (*DkvmVmSpecChange)(DkvmSpec *spec, gpointer user_data, GError 
 /*
  * Edits VM @name: its spec is read back from the domain, @change applied onto
  * it, validated, planned for the host, and the result applied onto the
- * domain's own XML, rewriting only @areas (what the change touched), so
+ * domain's own XML, rewriting only the areas the change touched
+ * (dkvm_spec_diff_areas of the spec before and after), so
  * everything a person added with `virsh edit` stays. A running VM's own
  * hugepages count as free while planning (they are its own, per host node),
  * and the change applies at its next start (build->running).
  */
 DkvmVmBuild *dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change,
-                          gpointer change_data, DkvmDomainArea areas,
-                          const DkvmVmDefineOptions *options, GError **error);
+                          gpointer change_data, const DkvmVmDefineOptions *options, GError **error);
 
 G_END_DECLS

@@ -3,7 +3,7 @@
 crash or an error: a copy of a fixture host is damaged the ways real machines
 are (offline CPUs, no cache directories, no IOMMU, no hugepage directories,
 cpuinfo without flags, meminfo without MemAvailable, a PCI device without its
-class file, no NUMA directory) and `dkvm host` must still answer, saying what
+class file, one whose vendor file libpci cannot read, no NUMA directory) and `dkvm host` must still answer, saying what
 it could not read. A host with no CPU directory at all is the one error.
 
 Usage: test-host-partial.py DKVM HOSTS_DIR"""
@@ -72,9 +72,15 @@ def damage(root):
     victim = sorted(os.listdir(pci))[-1]
     target = os.path.realpath(os.path.join(pci, victim))
     os.remove(os.path.join(target, "class"))
+    # another one's vendor file cannot be read (a directory: EISDIR), which
+    # libpci reports through its error callback, the one that must not return
+    unreadable = sorted(os.listdir(pci))[-2]
+    target = os.path.realpath(os.path.join(pci, unreadable))
+    os.remove(os.path.join(target, "vendor"))
+    os.mkdir(os.path.join(target, "vendor"))
     # no NUMA directory
     rm(root, "sys/devices/system/node")
-    return ncpu, victim
+    return ncpu, victim, unreadable
 
 
 def main():
@@ -86,7 +92,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         root = os.path.join(tmp, "partial")
         shutil.copytree(src, root, symlinks=True)
-        ncpu, victim = damage(root)
+        ncpu, victim, unreadable = damage(root)
         proc = hostlib.run_dkvm(dkvm, root, "host", "--json", check=False)
         check(proc.returncode == 0, "damaged host: exit %d: %s" % (proc.returncode,
                                                                   proc.stderr))
@@ -112,6 +118,12 @@ def main():
             check("PCI device %s has no class file: skipped" % victim in notes,
                   "no note on the broken PCI device")
             check(victim not in [p["address"] for p in host["pci"]], "broken device listed")
+            check(re.search(r"PCI device %s cannot be read \(libpci: .*vendor.*\): skipped"
+                            % re.escape(unreadable), notes) is not None,
+                  "no note on the unreadable PCI device:\n" + notes)
+            check(unreadable not in [p["address"] for p in host["pci"]],
+                  "unreadable device listed")
+            check(len(host["pci"]) > 0, "devices after the unreadable one are lost")
             check("NUMA nodes are unknown" in notes, "no note on NUMA")
             check(all(c["node"] is None for c in host["cpus"]), "NUMA node invented")
         # the summary says the same in words

@@ -420,11 +420,14 @@ test_stop_and_kill(void)
 	guint calls = 0;
 	gboolean ok;
 
-	/* the test driver's guest obeys the power button at once */
+	/* the test driver's guest obeys the power button at once, and says so
+	 * with a lifecycle event: the wait ends on it, before the first
+	 * one-second tick (which would call the progress callback) */
 	ok = dkvm_virt_stop_vm(dom, 120, FALSE, progress_count, &calls, &timed_out, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	g_assert_false(timed_out);
+	g_assert_cmpuint(calls, ==, 0);
 	g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
 	/* stopping a stopped VM is fine: the goal is met */
 	g_assert_true(dkvm_virt_stop_vm(dom, 1, FALSE, NULL, NULL, &timed_out, &error));
@@ -506,6 +509,22 @@ test_hostdev_checks(void)
 	                "cannot start VM 'passthrough': the host needs PCI device 0000:0f:1f.7 "
 	                "(the boot stick's USB controller)");
 	g_clear_error(&error);
+	/* the same checks on the domain read once, as a start does */
+	{
+		g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, &error);
+		g_assert_no_error(error);
+		g_assert_true(dkvm_virt_check_domain_hostdevs(dom, parsed, NULL, sysfs, &error));
+		g_assert_no_error(error);
+		g_assert_false(dkvm_virt_check_domain_hostdevs(dom, parsed, host, sysfs, &error));
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+		g_clear_error(&error);
+		/* the start checks the host's own sysfs (DKVM_SYSFS_ROOT), where the
+		 * device is not: refused before anything changes */
+		g_assert_false(dkvm_virt_start_parsed_vm(dom, parsed, host, NULL, NULL, &error));
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND);
+		g_clear_error(&error);
+		g_assert_cmpint(state_of(dom), ==, VIR_DOMAIN_SHUTOFF);
+	}
 
 	g_assert_true(virDomainUndefine(dom) == 0);
 }
@@ -554,7 +573,7 @@ test_import(void)
 	r = g_ptr_array_index(results, 1);
 	g_assert_cmpstr(r->file, ==, corrupt);
 	g_assert_error(r->error, DKVM_ERROR, DKVM_ERROR_INVALID);
-	g_assert_true(g_str_has_prefix(r->error->message, "not well-formed XML: "));
+	g_assert_true(g_str_has_prefix(r->error->message, "invalid domain XML: line "));
 	r = g_ptr_array_index(results, 2);
 	g_assert_cmpstr(r->vm_name, ==, "game");
 	g_assert_no_error(r->error);
@@ -748,7 +767,7 @@ test_parse_hugepages(void)
 	g_assert_null(not_domain);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
 	g_assert_cmpstr(error->message, ==,
-	                "not a libvirt domain: the root element is not <domain>");
+	                "invalid domain XML: the root element is <network>, not <domain>");
 }
 
 #define POOL_DIR "sys/kernel/mm/hugepages/hugepages-2048kB"

@@ -323,7 +323,7 @@ def import_reports_a_corrupt_file_and_imports_the_rest():
            f"updated VM 'win11' from {d}/win11.xml\n")
     lines = r.stderr.splitlines()
     assert len(lines) == 2, r.stderr
-    assert lines[0].startswith(f"dkvm: skipped {d}/broken.xml: not well-formed XML: "), lines
+    assert lines[0].startswith(f"dkvm: skipped {d}/broken.xml: invalid domain XML: line "), lines
     assert lines[1] == "dkvm: import: 1 of 4 files skipped", lines
 
     expect(dkvm("vm", "import", os.path.join(d, "alpha.xml")), 0,

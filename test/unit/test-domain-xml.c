@@ -8,6 +8,7 @@
 
 #include "dkvm-error.h"
 #include "domain-template.h"
+#include "domain-xml-read.h"
 #include "domain-xml.h"
 #include "test-domain-cases.h"
 
@@ -180,8 +181,7 @@ test_refused_specs(void)
 		  "/dev/disk/by-id/ link" },
 		{ "images/win.img", FALSE,
 		  "invalid disk 'images/win.img': the path must be absolute" },
-		{ NULL, TRUE,
-		  "Secure Boot needs UEFI firmware (drop --no-uefi or add --no-secure-boot)" },
+		{ NULL, TRUE, "Secure Boot needs UEFI firmware, not legacy BIOS (SeaBIOS)" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -338,6 +338,60 @@ test_edit_areas(void)
 	                "pinned)");
 }
 
+/* domains/' one reader of a domain document: what a start checks comes out
+ * of one parse; units in any case, as libvirt reads them. */
+static void
+test_read_facts(void)
+{
+	static const gchar *xml =
+	        "<domain type='test'><name>facts</name><memory unit='kib'>4194304</memory>"
+	        "<memoryBacking><hugepages><page size='1' unit='g'/></hugepages></memoryBacking>"
+	        "<devices>"
+	        "<disk type='file' device='disk'><source file='/v/a.qcow2'/><target "
+	        "dev='vda'/></disk>"
+	        "<disk type='file' device='cdrom'><source file='/v/b.iso' "
+	        "startupPolicy='optional'/>"
+	        "<target dev='sda'/></disk>"
+	        "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x01' "
+	        "slot='0x00' function='0x1'/></source><rom file='/v/gpu.rom'/></hostdev>"
+	        "<input type='evdev'><source dev='/dev/input/kbd'/></input>"
+	        "<interface type='network'><source network='default'/></interface>"
+	        "<interface type='network'><source network='lab'/></interface>"
+	        "<interface type='network'><source network='default'/></interface>"
+	        "</devices></domain>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmDomainXml) d = dkvm_domain_xml_parse(xml, &error);
+	const DkvmDomainDisk *disk;
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(d->memory_kib, ==, 4194304);
+	g_assert_cmpuint(d->hugepage_size_kib, ==, DKVM_PAGE_1G_KIB);
+	g_assert_cmpuint(dkvm_domain_xml_hugepages_needed(d), ==, 4);
+	g_assert_cmpuint(d->disks->len, ==, 2);
+	disk = g_ptr_array_index(d->disks, 0);
+	g_assert_cmpstr(disk->source, ==, "/v/a.qcow2");
+	g_assert_false(disk->optional);
+	disk = g_ptr_array_index(d->disks, 1);
+	g_assert_cmpstr(disk->device, ==, "cdrom");
+	g_assert_true(disk->optional);
+	g_assert_cmpuint(d->pci_hostdevs->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(d->pci_hostdevs, 0), ==, "0000:01:00.1");
+	g_assert_cmpuint(d->rom_files->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(d->rom_files, 0), ==, "/v/gpu.rom");
+	g_assert_cmpuint(d->evdev_paths->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(d->evdev_paths, 0), ==, "/dev/input/kbd");
+	/* each network once, in document order */
+	g_assert_cmpuint(d->networks->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(d->networks, 0), ==, "default");
+	g_assert_cmpstr(g_ptr_array_index(d->networks, 1), ==, "lab");
+
+	/* the same reader and messages as dkvm_domain_apply_xml's */
+	g_clear_error(&error);
+	g_assert_null(dkvm_domain_xml_parse("<domain><name>x</domain>", &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(error->message, "invalid domain XML: line 1: "));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -357,5 +411,6 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-xml/read-foreign", test_read_foreign);
 	g_test_add_func("/domain-xml/lock-memory", test_lock_memory);
 	g_test_add_func("/domain-xml/edit-areas", test_edit_areas);
+	g_test_add_func("/domain-xml/read-facts", test_read_facts);
 	return g_test_run();
 }

@@ -1,6 +1,8 @@
 /* The shared parsers and spec rules: every accepted form and the exact
  * message of every refusal, since users and scripts read them. */
 #include "dkvm-error.h"
+#include "domain-xml.h"
+#include "format-size.h"
 #include "spec.h"
 
 static void
@@ -258,6 +260,148 @@ test_copy(void)
 	g_assert_false(copy->tpm);
 }
 
+static void
+expect_invalid(const DkvmSpec *spec, const gchar *message)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_false(dkvm_spec_validate(spec, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==, message);
+}
+
+/* The rules that once lived in the CLI's option parsing: any frontend that
+ * builds a spec meets them. */
+static void
+test_validate_rules(void)
+{
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("vm", DKVM_PRESET_WINDOWS11);
+	g_autoptr(GError) error = NULL;
+
+	/* Hyper-V vendor id: 1 to 12 characters */
+	spec->hyperv_vendor_id = g_strdup("0123456789ab");
+	g_assert_true(dkvm_spec_validate(spec, &error));
+	g_free(spec->hyperv_vendor_id);
+	spec->hyperv_vendor_id = g_strdup("0123456789abc");
+	expect_invalid(spec, "invalid Hyper-V vendor id '0123456789abc': 1 to 12 characters");
+	g_free(spec->hyperv_vendor_id);
+	spec->hyperv_vendor_id = g_strdup("");
+	expect_invalid(spec, "invalid Hyper-V vendor id '': 1 to 12 characters");
+	g_clear_pointer(&spec->hyperv_vendor_id, g_free);
+	g_assert_true(dkvm_spec_validate_hyperv_vendor_id(NULL, &error));
+
+	/* Secure Boot needs UEFI: windows11 has it on by default */
+	g_assert_true(spec->secure_boot);
+	spec->uefi = FALSE;
+	expect_invalid(spec, "Secure Boot needs UEFI firmware, not legacy BIOS (SeaBIOS)");
+	spec->secure_boot = FALSE;
+	g_assert_true(dkvm_spec_validate(spec, &error));
+	spec->uefi = TRUE;
+
+	/* a ROM: only for a selected device, only an absolute path */
+	g_assert_false(dkvm_spec_set_rom(spec, "0000:0b:00.0", "/r.rom", &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==, "PCI device 0000:0b:00.0 is not selected for the VM");
+	g_clear_error(&error);
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:0b:00.0"));
+	g_assert_false(dkvm_spec_set_rom(spec, "0000:0B:00.0", "roms/r.rom", &error));
+	g_assert_cmpstr(error->message, ==,
+	                "invalid ROM file 'roms/r.rom' for PCI device 0000:0B:00.0: the path must "
+	                "be absolute");
+	g_clear_error(&error);
+	g_assert_null(dkvm_spec_get_pci(spec, "0000:0b:00.0")->rom_file);
+	g_assert_true(dkvm_spec_set_rom(spec, "0000:0B:00.0", "/r.rom", &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(dkvm_spec_get_pci(spec, "0000:0b:00.0")->rom_file, ==, "/r.rom");
+	/* a spec built some other way meets the same rule */
+	g_free(dkvm_spec_get_pci(spec, "0000:0b:00.0")->rom_file);
+	dkvm_spec_get_pci(spec, "0000:0b:00.0")->rom_file = g_strdup("r.rom");
+	expect_invalid(spec,
+	               "invalid ROM file 'r.rom' for PCI device 0000:0b:00.0: the path must be "
+	               "absolute");
+}
+
+/* vm edit rewrites the areas where the specs differ, and what they reach. */
+static void
+test_diff_areas(void)
+{
+	g_autoptr(DkvmSpec) old = dkvm_spec_new("vm", DKVM_PRESET_WINDOWS11);
+	g_autoptr(DkvmSpec) new = NULL;
+
+	new = dkvm_spec_copy(old);
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, 0);
+	new->memory_kib *= 2;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, DKVM_DOMAIN_AREA_MEMORY);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	new->vcpus++;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==,
+	                DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	g_ptr_array_add(new->pci, dkvm_pci_selection_new("0000:0b:00.0"));
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==,
+	                DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	g_ptr_array_add(new->disks, dkvm_disk_new("/v/a.qcow2"));
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==,
+	                DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	g_ptr_array_add(new->cdroms, g_strdup("/v/a.iso"));
+	new->tpm = !new->tpm;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, DKVM_DOMAIN_AREA_DEVICES);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	new->hyperv_vendor_id = g_strdup("dkvm");
+	new->kvm_hidden = TRUE;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, DKVM_DOMAIN_AREA_FEATURES);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	new->uefi = FALSE;
+	new->secure_boot = FALSE;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==,
+	                DKVM_DOMAIN_AREA_OS | DKVM_DOMAIN_AREA_FEATURES);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	new->preset = DKVM_PRESET_LINUX;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, DKVM_DOMAIN_AREA_ALL);
+}
+
+/* One formatter for every size DKVM prints: exact where exact, else rounded up. */
+static void
+test_format_kib(void)
+{
+	const struct {
+		guint64 kib;
+		const gchar *text;
+	} cases[] = {
+		{ 4, "4 KiB" },
+		{ 2048, "2 MiB" },
+		{ 1048576, "1 GiB" },
+		{ 16 * 1048576, "16 GiB" },
+		{ 8193 * 1024, "8193 MiB" },
+		{ 1025, "2 MiB" },                   /* up, never to the nearest */
+		{ 3 * 1048576 + 209715, "3.2 GiB" }, /* 3.19999... GiB */
+		{ 3 * 1048576 + 209716, "3.3 GiB" }, /* 3.2000002 GiB */
+		{ 3 * 1048576 + 1, "3.1 GiB" },
+		{ 2 * 1048576 - 1, "2 GiB" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *text = dkvm_format_kib(cases[i].kib);
+		g_assert_cmpstr(text, ==, cases[i].text);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -270,5 +414,8 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/validate-disks", test_validate_disks);
 	g_test_add_func("/spec/scaled-units", test_scaled_units);
 	g_test_add_func("/spec/validate-cdrom-evdev", test_validate_cdrom_evdev);
+	g_test_add_func("/spec/validate-rules", test_validate_rules);
+	g_test_add_func("/spec/diff-areas", test_diff_areas);
+	g_test_add_func("/spec/format-kib", test_format_kib);
 	return g_test_run();
 }

@@ -302,10 +302,9 @@ test_edit_running(void)
 	g_autoptr(virDomain) dom = NULL;
 	g_autofree gchar *inactive = NULL;
 	DkvmVmDefineOptions options = { .hypervisor = DKVM_VM_HYPERVISOR_REQUIRED };
-	DkvmDomainArea areas = DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
 
 	use_host(fixture_host(592, 80, 3584 * 1024));
-	build = dkvm_vm_edit(app, "vm-made", set_vcpus_3, NULL, areas, &options, &error);
+	build = dkvm_vm_edit(app, "vm-made", set_vcpus_3, NULL, &options, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(build);
 	g_assert_true(build->running);
@@ -321,7 +320,7 @@ test_edit_running(void)
 	g_assert_cmpint(state_of("vm-made"), ==, VIR_DOMAIN_RUNNING);
 
 	/* a change the frontend refuses stops the edit; nothing is defined */
-	refused = dkvm_vm_edit(app, "vm-made", refuse_change, NULL, areas, &options, &error);
+	refused = dkvm_vm_edit(app, "vm-made", refuse_change, NULL, &options, &error);
 	g_assert_null(refused);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
 	g_clear_error(&error);
@@ -387,8 +386,7 @@ test_edit_shut_off_counts_no_pages(void)
 		                        .dry_run = TRUE };
 
 	use_host(fixture_host(592, 80, 3584 * 1024));
-	build = dkvm_vm_edit(app, "vm-made", set_vcpus_3, NULL, DKVM_DOMAIN_AREA_MEMORY, &options,
-	                     &error);
+	build = dkvm_vm_edit(app, "vm-made", set_vcpus_3, NULL, &options, &error);
 	g_assert_null(build);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
 	g_clear_error(&error);

@@ -4,20 +4,14 @@
  * 1000), so a file written by hand or by virt-manager reads the same as one
  * from DKVM.
  */
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
-
 #include "dkvm-error.h"
+#include "domain-tree.h"
+#include "page-size.h"
 #include "spec.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
 
 static void
 dkvm_domain_disk_free(DkvmDomainDisk *self)
@@ -41,6 +35,9 @@ dkvm_domain_xml_free(DkvmDomainXml *self)
 	g_clear_pointer(&self->disks, g_ptr_array_unref);
 	g_clear_pointer(&self->hugepage_needs, g_array_unref);
 	g_free(self->nvram);
+	g_clear_pointer(&self->rom_files, g_ptr_array_unref);
+	g_clear_pointer(&self->evdev_paths, g_ptr_array_unref);
+	g_clear_pointer(&self->networks, g_ptr_array_unref);
 	g_free(self);
 }
 
@@ -74,14 +71,6 @@ xpath_count(xmlXPathObject *obj)
 	return (guint)obj->nodesetval->nodeNr;
 }
 
-/* libvirt's scaled integers: value with unit into KiB (one reader for all
- * of DKVM, in domains/spec.c). */
-static gboolean
-scale_to_kib(const gchar *value, const gchar *unit, guint64 *out, GError **error)
-{
-	return dkvm_parse_scaled_kib(value, unit, out, error);
-}
-
 static gboolean
 read_scaled(xmlXPathContext *ctx, xmlNode *node, const gchar *expr, guint64 *out, GError **error)
 {
@@ -91,7 +80,7 @@ read_scaled(xmlXPathContext *ctx, xmlNode *node, const gchar *expr, guint64 *out
 
 	if (value == NULL)
 		return TRUE;
-	if (!scale_to_kib(value, unit, out, error)) {
+	if (!dkvm_parse_scaled_kib(value, unit, out, error)) {
 		g_prefix_error(error, "%s: ", expr);
 		return FALSE;
 	}
@@ -108,7 +97,7 @@ read_hugepages(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError 
 	g_autofree gchar *nodeset = NULL;
 	guint64 node = 0;
 
-	self->hugepage_size_kib = 2048;
+	self->hugepage_size_kib = DKVM_PAGE_2M_KIB;
 	self->hugepage_node = -1;
 	if (xpath_count(backing) == 0)
 		return TRUE;
@@ -120,7 +109,7 @@ read_hugepages(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GError 
 	size = xpath_string(ctx, pages->nodesetval->nodeTab[0], "@size");
 	unit = xpath_string(ctx, pages->nodesetval->nodeTab[0], "@unit");
 	nodeset = xpath_string(ctx, pages->nodesetval->nodeTab[0], "@nodeset");
-	if (size != NULL && !scale_to_kib(size, unit, &self->hugepage_size_kib, error)) {
+	if (size != NULL && !dkvm_parse_scaled_kib(size, unit, &self->hugepage_size_kib, error)) {
 		g_prefix_error(error, "memoryBacking/hugepages/page: ");
 		return FALSE;
 	}
@@ -192,7 +181,7 @@ read_hugepage_needs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GE
 		guint64 kib = 0;
 		gint node = self->hugepage_node;
 
-		if (size == NULL || !scale_to_kib(size, unit, &kib, error)) {
+		if (size == NULL || !dkvm_parse_scaled_kib(size, unit, &kib, error)) {
 			if (error != NULL && *error == NULL)
 				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 				            "cpu/numa/cell %s: no memory", id != NULL ? id : "?");
@@ -227,20 +216,9 @@ read_hostdevs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
 	        xpath_nodes(ctx, root, "devices/hostdev[@type='usb']/source");
 
 	for (guint i = 0; i < xpath_count(pci); i++) {
-		xmlNode *node = pci->nodesetval->nodeTab[i];
-		g_autofree gchar *domain = xpath_string(ctx, node, "@domain");
-		g_autofree gchar *bus = xpath_string(ctx, node, "@bus");
-		g_autofree gchar *slot = xpath_string(ctx, node, "@slot");
-		g_autofree gchar *function = xpath_string(ctx, node, "@function");
-		guint64 d = 0, b = 0, s = 0, f = 0;
-
 		/* libvirt writes them as 0x.. hex; plain decimal is accepted too */
-		d = domain != NULL ? g_ascii_strtoull(domain, NULL, 0) : 0;
-		b = bus != NULL ? g_ascii_strtoull(bus, NULL, 0) : 0;
-		s = slot != NULL ? g_ascii_strtoull(slot, NULL, 0) : 0;
-		f = function != NULL ? g_ascii_strtoull(function, NULL, 0) : 0;
-		g_ptr_array_add(self->pci_hostdevs, g_strdup_printf("%04x:%02x:%02x.%x", (guint)d,
-		                                                    (guint)b, (guint)s, (guint)f));
+		g_ptr_array_add(self->pci_hostdevs,
+		                dkvm_tree_pci_address(pci->nodesetval->nodeTab[i]));
 	}
 	for (guint i = 0; i < xpath_count(usb); i++) {
 		xmlNode *node = usb->nodesetval->nodeTab[i];
@@ -268,6 +246,7 @@ read_disks(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
 	for (guint i = 0; i < xpath_count(disks); i++) {
 		xmlNode *node = disks->nodesetval->nodeTab[i];
 		DkvmDomainDisk *disk = g_new0(DkvmDomainDisk, 1);
+		g_autofree gchar *policy = NULL;
 
 		disk->device = xpath_string(ctx, node, "@device");
 		if (disk->device == NULL)
@@ -282,7 +261,23 @@ read_disks(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root)
 		else if (g_strcmp0(disk->type, "dir") == 0)
 			disk->source = xpath_string(ctx, node, "source/@dir");
 		disk->target = xpath_string(ctx, node, "target/@dev");
+		policy = xpath_string(ctx, node, "source/@startupPolicy");
+		disk->optional = g_strcmp0(policy, "optional") == 0;
 		g_ptr_array_add(self->disks, disk);
+	}
+}
+
+/* The string values of @expr (attribute nodes), each once, in document order. */
+static void
+read_values(GPtrArray *into, xmlXPathContext *ctx, xmlNode *root, const gchar *expr)
+{
+	g_autoptr(xmlXPathObject) found = xpath_nodes(ctx, root, expr);
+
+	for (guint i = 0; i < xpath_count(found); i++) {
+		g_autofree gchar *value = xpath_string(ctx, found->nodesetval->nodeTab[i], ".");
+		if (value != NULL &&
+		    !g_ptr_array_find_with_equal_func(into, value, g_str_equal, NULL))
+			g_ptr_array_add(into, g_steal_pointer(&value));
 	}
 }
 
@@ -299,23 +294,14 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 	self->pci_hostdevs = g_ptr_array_new_with_free_func(g_free);
 	self->usb_hostdevs = g_ptr_array_new_with_free_func(g_free);
 	self->disks = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_domain_disk_free);
+	self->rom_files = g_ptr_array_new_with_free_func(g_free);
+	self->evdev_paths = g_ptr_array_new_with_free_func(g_free);
+	self->networks = g_ptr_array_new_with_free_func(g_free);
 
-	doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		const xmlError *err = xmlGetLastError();
-		g_autofree gchar *why = g_strdup(
-		        err != NULL && err->message != NULL ? err->message : "cannot parse");
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "not well-formed XML: %s",
-		            g_strstrip(why));
+	doc = dkvm_tree_read_domain(xml, error);
+	if (doc == NULL)
 		return NULL;
-	}
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"domain") != 0) {
-		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		                    "not a libvirt domain: the root element is not <domain>");
-		return NULL;
-	}
 	ctx = xmlXPathNewContext(doc);
 	self->name = xpath_string(ctx, root, "name");
 	self->uuid = xpath_string(ctx, root, "uuid");
@@ -331,6 +317,10 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 	self->nvram = xpath_string(ctx, root, "os/nvram");
 	tpm = xpath_nodes(ctx, root, "devices/tpm");
 	self->tpm = xpath_count(tpm) > 0;
+	read_values(self->rom_files, ctx, root, "devices/hostdev/rom/@file");
+	read_values(self->evdev_paths, ctx, root, "devices/input[@type='evdev']/source/@dev");
+	read_values(self->networks, ctx, root,
+	            "devices/interface[@type='network']/source/@network");
 	return g_steal_pointer(&self);
 }
 
