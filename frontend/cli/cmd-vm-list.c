@@ -9,9 +9,7 @@
 
 #include "cmd-vm-common.h"
 #include "cmd.h"
-#include "virt-domain-xml.h"
-#include "virt-domain.h"
-#include "virt-list.h"
+#include "vm-list.h"
 
 static gboolean cmd_vm_list_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 static gboolean cmd_vm_show_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -59,22 +57,18 @@ cmd_vm_list_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		{ NULL },
 	};
 	g_autoptr(GPtrArray) vms = NULL;
-	virConnectPtr conn;
 	const gchar *default_vm;
 	gint width = 4;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_list, entries, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_list, argc, 0, error))
 		return FALSE;
-	conn = dkvm_app_get_connection(app, error);
-	if (conn == NULL)
-		return FALSE;
-	vms = dkvm_virt_list(conn, error);
+	vms = dkvm_vm_list(app, error);
 	if (vms == NULL)
 		return FALSE;
 	default_vm = dkvm_cmd_vm_default_name(app);
 	if (json) {
-		g_autofree gchar *out = dkvm_virt_list_to_json(vms, default_vm);
+		g_autofree gchar *out = dkvm_vm_list_to_json(vms, default_vm);
 		g_print("%s\n", out);
 		return TRUE;
 	}
@@ -93,7 +87,7 @@ cmd_vm_list_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		g_autofree gchar *memory = format_memory(vm->memory_kib);
 		gboolean is_default = g_strcmp0(vm->name, default_vm) == 0;
 		g_print("%-*s  %-11s  %5u  %10s  %s%s\n", width, vm->name,
-		        dkvm_virt_state_to_string(vm->state), vm->vcpus, memory,
+		        dkvm_vm_state_name(vm->state), vm->vcpus, memory,
 		        vm->autostart ? "yes" : "no", is_default ? " (default VM)" : "");
 	}
 	return TRUE;
@@ -123,15 +117,16 @@ print_show_text(const DkvmVmSummary *vm, const DkvmDomainXml *xml, const gchar *
 	g_print("name:        %s\n", vm->name);
 	g_print("uuid:        %s\n", vm->uuid);
 	if (vm->id >= 0)
-		g_print("state:       %s (id %d)\n", dkvm_virt_state_to_string(vm->state), vm->id);
+		g_print("state:       %s (id %d)\n", dkvm_vm_state_name(vm->state), vm->id);
 	else
-		g_print("state:       %s\n", dkvm_virt_state_to_string(vm->state));
+		g_print("state:       %s\n", dkvm_vm_state_name(vm->state));
 	g_print("vCPUs:       %u\n", vm->vcpus);
 	g_print("memory:      %s\n", memory);
 	if (xml->hugepages) {
 		g_autofree gchar *page = format_memory(xml->hugepage_size_kib);
-		g_print("hugepages:   %" G_GUINT64_FORMAT " pages of %s%s\n",
-		        dkvm_domain_xml_hugepages_needed(xml), page,
+		guint64 pages = dkvm_domain_xml_hugepages_needed(xml);
+		g_print("hugepages:   %" G_GUINT64_FORMAT " page%s of %s%s\n", pages,
+		        pages == 1 ? "" : "s", page,
 		        xml->hugepage_node >= 0 ? " (one NUMA node)" : "");
 	} else {
 		g_print("hugepages:   no\n");
@@ -161,52 +156,34 @@ cmd_vm_show_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "Machine-readable output", NULL },
 		{ NULL },
 	};
-	g_autoptr(virDomain) dom = NULL;
-	g_autoptr(DkvmVmSummary) vm = NULL;
-	g_autoptr(DkvmDomainXml) parsed = NULL;
-	g_autofree gchar *xml = NULL;
+	g_autoptr(DkvmVmDetails) details = NULL;
 	const gchar *default_vm;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_show, entries, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_show, argc, 1, error))
 		return FALSE;
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
+	details = dkvm_vm_show(app, argv[1], error);
+	if (details == NULL)
 		return FALSE;
-	vm = dkvm_virt_summary(dom, error);
-	if (vm == NULL)
-		return FALSE;
-	xml = dkvm_virt_domain_get_xml(dom, error);
-	if (xml == NULL)
-		return FALSE;
-	parsed = dkvm_domain_xml_parse(xml, error);
-	if (parsed == NULL) {
-		g_prefix_error(error, "VM '%s': ", vm->name);
-		return FALSE;
-	}
 	default_vm = dkvm_cmd_vm_default_name(app);
 	if (json) {
-		g_autofree gchar *out = dkvm_virt_show_to_json(vm, parsed, default_vm);
+		g_autofree gchar *out = dkvm_vm_details_to_json(details, default_vm);
 		g_print("%s\n", out);
 		return TRUE;
 	}
-	print_show_text(vm, parsed, default_vm);
+	print_show_text(details->summary, details->domain, default_vm);
 	return TRUE;
 }
 
 static gboolean
 cmd_vm_xml_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
-	g_autoptr(virDomain) dom = NULL;
 	g_autofree gchar *xml = NULL;
 
 	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_xml, NULL, &argc, &argv, error) ||
 	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_xml, argc, 1, error))
 		return FALSE;
-	dom = dkvm_cmd_vm_lookup(app, argv[1], error);
-	if (dom == NULL)
-		return FALSE;
-	xml = dkvm_virt_domain_get_xml(dom, error);
+	xml = dkvm_vm_get_xml(app, argv[1], error);
 	if (xml == NULL)
 		return FALSE;
 	g_print("%s", xml);
