@@ -617,7 +617,7 @@ static void build_numa_cells(const DkvmHostFacts *host, DkvmCpuPlan *plan);
 static void
 set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan)
 {
-	guint t = 0;
+	guint t = 0, l3_dies;
 	gboolean uniform = TRUE, mixed_types = FALSE;
 	g_autoptr(GArray) half = dkvm_plan_uint_array_new();
 	g_autoptr(GArray) idle = dkvm_plan_uint_array_new();
@@ -673,10 +673,19 @@ set_topology(const DkvmHostFacts *host, GPtrArray *used_cores, DkvmCpuPlan *plan
 	else
 		dkvm_plan_line(plan->rationale,
 		               "no SMT on this host: one vCPU per host core, threads=1");
+	l3_dies = plan->dies;
 	build_numa_cells(host, plan);
-	dkvm_plan_line(plan->rationale, "guest topology: sockets=%u dies=%u cores=%u threads=%u%s",
-	               plan->sockets, plan->dies, plan->cores, plan->threads,
-	               plan->sockets > 1 ? ", one socket per NUMA cell" : "");
+	if (plan->sockets > 1 && l3_dies > 1)
+		/* the L3 line above spoke of dies; the cells regroup them */
+		dkvm_plan_line(plan->rationale,
+		               "guest topology: sockets=%u dies=%u cores=%u threads=%u, one socket "
+		               "per NUMA cell, the %u L3 dies split among them",
+		               plan->sockets, plan->dies, plan->cores, plan->threads, l3_dies);
+	else
+		dkvm_plan_line(plan->rationale,
+		               "guest topology: sockets=%u dies=%u cores=%u threads=%u%s",
+		               plan->sockets, plan->dies, plan->cores, plan->threads,
+		               plan->sockets > 1 ? ", one socket per NUMA cell" : "");
 }
 
 /* Emulator and I/O threads: E-cores the guest does not use, else the reserve. */

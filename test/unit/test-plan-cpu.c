@@ -555,7 +555,8 @@ test_numa_cells(void)
 	        g_str_equal, NULL));
 	g_assert_true(g_ptr_array_find_with_equal_func(
 	        plan->rationale,
-	        "guest topology: sockets=2 dies=1 cores=6 threads=2, one socket per NUMA cell",
+	        "guest topology: sockets=2 dies=1 cores=6 threads=2, one socket per NUMA cell, the "
+	        "2 L3 dies split among them",
 	        g_str_equal, NULL));
 	/* 16 vCPUs fit node 1: no cells, memory bound there */
 	g_assert_cmpuint(small->numa_cells->len, ==, 0);
