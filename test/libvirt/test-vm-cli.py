@@ -70,6 +70,15 @@ def test(fn):
 
 
 @test
+def missing_host_json_is_not_found():
+    # exit 3, as a missing --config: the file named does not exist
+    r = dkvm("plan", "--host-json", "/nonexistent/host.json")
+    expect(r, 3, "")
+    assert r.stderr.startswith("dkvm: --host-json: ") and "/nonexistent/host.json" in r.stderr, \
+        r.stderr
+
+
+@test
 def list_text():
     expect(dkvm("vm", "list"), 0,
            "NAME         STATE        VCPUS      MEMORY  AUTOSTART\n"
