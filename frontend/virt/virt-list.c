@@ -220,16 +220,6 @@ dkvm_virt_list_to_json(GPtrArray *vms, const gchar *default_vm)
 	return node_to_string(root);
 }
 
-static void
-add_string_array(JsonBuilder *b, const gchar *member, GPtrArray *values)
-{
-	json_builder_set_member_name(b, member);
-	json_builder_begin_array(b);
-	for (guint i = 0; i < values->len; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(values, i));
-	json_builder_end_array(b);
-}
-
 gchar *
 dkvm_virt_show_to_json(const DkvmVmSummary *summary, const DkvmDomainXml *xml,
                        const gchar *default_vm)
@@ -255,8 +245,8 @@ dkvm_virt_show_to_json(const DkvmVmSummary *summary, const DkvmDomainXml *xml,
 	} else {
 		json_builder_add_null_value(b);
 	}
-	add_string_array(b, "pci_devices", xml->pci_hostdevs);
-	add_string_array(b, "usb_devices", xml->usb_hostdevs);
+	dkvm_json_add_str_array(b, "pci_devices", xml->pci_hostdevs);
+	dkvm_json_add_str_array(b, "usb_devices", xml->usb_hostdevs);
 	json_builder_set_member_name(b, "disks");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < xml->disks->len; i++) {
