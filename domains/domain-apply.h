@@ -28,9 +28,6 @@ typedef struct {
 	DkvmMetadata *new_meta;       /* filled while applying, written last */
 } DkvmApplyCtx;
 
-/* TRUE for presets whose guest is Windows (Hyper-V enlightenments, local time). */
-gboolean dkvm_preset_is_windows(DkvmPreset preset);
-
 /* The number of iothreads DKVM itself needs for the spec. */
 guint dkvm_domain_iothreads_needed(const DkvmSpec *spec);
 

@@ -22,12 +22,6 @@
 #include "domain-template.h"
 #include "domain-tree.h"
 
-gboolean
-dkvm_preset_is_windows(DkvmPreset preset)
-{
-	return preset == DKVM_PRESET_WINDOWS11 || preset == DKVM_PRESET_WINDOWS10;
-}
-
 guint
 dkvm_domain_iothreads_needed(const DkvmSpec *spec)
 {

@@ -1,8 +1,9 @@
 /*
- * DkvmHostSettings values (declared in plan.h): what the planners take from
- * dkvm.conf. Zero and NULL mean "the planner's default rule".
+ * DkvmHostSettings values (host-settings.h).
  */
-#include "plan.h"
+#include "host-settings.h"
+
+#include "dkvm-error.h"
 
 DkvmHostSettings *
 dkvm_host_settings_new(void)
@@ -17,4 +18,32 @@ dkvm_host_settings_free(DkvmHostSettings *self)
 		return;
 	g_clear_pointer(&self->host_reserve, g_array_unref);
 	g_free(self);
+}
+
+const gchar *
+dkvm_accelerator_to_string(DkvmAccelerator accelerator)
+{
+	switch (accelerator) {
+	case DKVM_ACCELERATOR_KVM:
+		return "kvm";
+	case DKVM_ACCELERATOR_TCG:
+		return "tcg";
+	case DKVM_ACCELERATOR_AUTO:
+	default:
+		return "auto";
+	}
+}
+
+gboolean
+dkvm_accelerator_from_string(const gchar *str, DkvmAccelerator *out, GError **error)
+{
+	for (DkvmAccelerator a = DKVM_ACCELERATOR_AUTO; a <= DKVM_ACCELERATOR_TCG; a++) {
+		if (g_strcmp0(str, dkvm_accelerator_to_string(a)) == 0) {
+			*out = a;
+			return TRUE;
+		}
+	}
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "unknown accelerator '%s' (auto, kvm or tcg)", str);
+	return FALSE;
 }

@@ -60,40 +60,6 @@ static const struct {
 	{ "tlbflush", "vpindex" },
 };
 
-const gchar *
-dkvm_accelerator_to_string(DkvmAccelerator accelerator)
-{
-	switch (accelerator) {
-	case DKVM_ACCELERATOR_KVM:
-		return "kvm";
-	case DKVM_ACCELERATOR_TCG:
-		return "tcg";
-	case DKVM_ACCELERATOR_AUTO:
-	default:
-		return "auto";
-	}
-}
-
-gboolean
-dkvm_accelerator_from_string(const gchar *str, DkvmAccelerator *out, GError **error)
-{
-	for (DkvmAccelerator a = DKVM_ACCELERATOR_AUTO; a <= DKVM_ACCELERATOR_TCG; a++) {
-		if (g_strcmp0(str, dkvm_accelerator_to_string(a)) == 0) {
-			*out = a;
-			return TRUE;
-		}
-	}
-	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-	            "unknown accelerator '%s' (auto, kvm or tcg)", str);
-	return FALSE;
-}
-
-static gboolean
-is_windows(const DkvmSpec *spec)
-{
-	return spec->preset == DKVM_PRESET_WINDOWS11 || spec->preset == DKVM_PRESET_WINDOWS10;
-}
-
 static gboolean
 plan_domain_type(DkvmPlan *plan, const DkvmHostFacts *host, const DkvmHypervisor *hv,
                  DkvmAccelerator accelerator, GError **error)
@@ -199,7 +165,7 @@ plan_hyperv(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec)
 	g_autoptr(GString) dependent = g_string_new(NULL);
 	g_autoptr(GString) kept = g_string_new(NULL);
 
-	if (!is_windows(spec))
+	if (!dkvm_preset_is_windows(spec->preset))
 		return;
 	if (!plan->kvm) {
 		if (hv != NULL || plan->rationale->len > 0)

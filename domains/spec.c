@@ -27,6 +27,12 @@ dkvm_preset_to_string(DkvmPreset preset)
 }
 
 gboolean
+dkvm_preset_is_windows(DkvmPreset preset)
+{
+	return preset == DKVM_PRESET_WINDOWS11 || preset == DKVM_PRESET_WINDOWS10;
+}
+
+gboolean
 dkvm_preset_from_string(const gchar *str, DkvmPreset *out, GError **error)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(preset_names); i++) {

@@ -19,6 +19,8 @@ typedef enum {
 
 const gchar *dkvm_preset_to_string(DkvmPreset preset);
 gboolean dkvm_preset_from_string(const gchar *str, DkvmPreset *out, GError **error);
+/* TRUE for presets whose guest is Windows (Hyper-V enlightenments, local time). */
+gboolean dkvm_preset_is_windows(DkvmPreset preset);
 
 typedef enum {
 	DKVM_NET_NAT = 0, /* libvirt network, "default" unless named */

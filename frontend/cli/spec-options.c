@@ -360,7 +360,8 @@ dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app, GError **error)
 		g_prefix_error(error, "--host-json: ");
 		if ((*error)->domain != DKVM_ERROR) {
 			/* a missing file is "not found", as a missing --config is */
-			gboolean missing = g_error_matches(*error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+			gboolean missing =
+			        g_error_matches(*error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 			(*error)->domain = DKVM_ERROR;
 			(*error)->code = missing ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO;
 		}

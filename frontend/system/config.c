@@ -12,9 +12,10 @@
 #define GROUP "host"
 
 /* Every key dkvm.conf may hold: anything else is a typo, refused by name. */
+/* NULL-terminated: g_strv_contains() reads up to the NULL */
 static const gchar *const known_keys[] = {
-	"reserve",   "hugepage_size",   "headroom",   "default_vm",
-	"countdown", "persist_command", "data_label", "accelerator",
+	"reserve",         "hugepage_size", "headroom",    "default_vm", "countdown",
+	"persist_command", "data_label",    "accelerator", NULL,
 };
 
 static gboolean

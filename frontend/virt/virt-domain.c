@@ -14,7 +14,7 @@
 
 #include "dkvm-error.h"
 #include "spec.h"
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 
 /*
  * "<action> VM '<name>': <libvirt's reason>". libvirt's error is saved before

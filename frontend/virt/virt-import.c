@@ -23,7 +23,7 @@
 #include "domain-tree.h"
 #include "file-replace.h"
 #include "spec.h"
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 #include "virt-domain.h"
 #include "virt-list.h"
 

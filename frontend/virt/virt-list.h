@@ -10,7 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <libvirt/libvirt.h>
 
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 
 G_BEGIN_DECLS
 

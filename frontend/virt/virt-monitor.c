@@ -26,7 +26,7 @@
 #include "dkvm-error.h"
 #include "spec.h"
 #include "virt-connection.h"
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 #include "virt-domain.h"
 
 static void

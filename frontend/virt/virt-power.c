@@ -11,7 +11,7 @@
 
 #include "dkvm-error.h"
 #include "hugepage-pool.h"
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 #include "virt-qemu-log.h"
 
 gboolean

@@ -14,7 +14,7 @@
 #include <glib.h>
 #include <libvirt/libvirt.h>
 
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 
 G_BEGIN_DECLS
 

@@ -6,7 +6,7 @@
 
 #include "dkvm-error.h"
 #include "vm-common.h"
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 #include "virt-domain.h"
 #include "virt-preflight.h"
 

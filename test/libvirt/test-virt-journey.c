@@ -16,7 +16,7 @@
 
 #include "dkvm-error.h"
 #include "virt-connection.h"
-#include "virt-domain-xml.h"
+#include "domain-xml-read.h"
 #include "virt-domain.h"
 #include "virt-import.h"
 #include "virt-list.h"
