@@ -23,7 +23,9 @@ api_load(GError **error)
 	api = dkvm_module_symbol(DKVM_VM_API_MODULE, DKVM_VM_API_SYMBOL, error);
 	if (api == NULL)
 		return NULL;
-	if (api->size != sizeof(DkvmVmApi)) {
+	/* a module whose table points back at these stubs (linked without
+	 * -Bsymbolic-functions) would forward every call to itself for ever */
+	if (api->size != sizeof(DkvmVmApi) || api->dkvm_vm_list == dkvm_vm_list) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED,
 		            "the libvirt module %s does not belong to this dkvm binary\n"
 		            "hint: install dkvm completely",
