@@ -11,12 +11,6 @@
 
 #include "dkvm-error.h"
 
-virDomainPtr
-dkvm_cmd_vm_lookup(DkvmApp *app, const gchar *name, GError **error)
-{
-	return dkvm_vm_lookup(app, name, error);
-}
-
 gboolean
 dkvm_cmd_vm_not_saved(const GError *not_saved, GError **error)
 {

@@ -13,9 +13,6 @@
 
 G_BEGIN_DECLS
 
-/* Connects (first use) and looks up @name (name or UUID). */
-virDomainPtr dkvm_cmd_vm_lookup(DkvmApp *app, const gchar *name, GError **error);
-
 /*
  * Runs the persist command after a change. DKVM_ERROR_NOT_SAVED (exit 6)
  * when it fails: the change is active, `dkvm save` retries (the hint says so).

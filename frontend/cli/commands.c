@@ -1,10 +1,9 @@
 /*
- * The command table (see commands.h). The commands built into the binary
- * never talk to libvirt (host discovery and planning), so that running them
- * does not load libvirt and its ~50 libraries (about 14 MiB of memory).
- * Every other command lives in the libvirt module, loaded on first use; its
- * name, usage and summary are repeated here (the build checks them, see
- * commands.h) so that listing commands never needs the module.
+ * The command table (see commands.h). Every command is in the binary; the
+ * ones that talk to libvirt reach it through frontend/vm's workflows, which
+ * load the libvirt module on their first call (vm-api.h), so that host
+ * discovery, planning and listing commands never load libvirt and its ~50
+ * libraries (about 14 MiB of memory).
  */
 #include "commands.h"
 
@@ -14,45 +13,39 @@
 
 extern const DkvmCmd dkvm_cmd_host;
 extern const DkvmCmd dkvm_cmd_plan;
-
-#define MODULE_COMMAND(var, cmd_name, cmd_args, cmd_summary)                                       \
-	static const DkvmCmd var = {                                                               \
-		.name = cmd_name,                                                                  \
-		.args = cmd_args,                                                                  \
-		.summary = cmd_summary,                                                            \
-		.run = NULL,                                                                       \
-	}
-
-MODULE_COMMAND(vm_create, "vm create", "NAME [VM options] [--print-xml]",
-               "Create a VM from a preset, tuned for this host");
-MODULE_COMMAND(vm_edit, "vm edit", "NAME [VM options] [--print-xml]",
-               "Change a VM's settings; everything not given stays as it is");
-MODULE_COMMAND(vm_list, "vm list", "[--json]",
-               "List the VMs with their state, vCPUs, memory and autostart");
-MODULE_COMMAND(vm_show, "vm show", "NAME [--json]",
-               "Show one VM: state, memory, hugepages, devices, disks");
-MODULE_COMMAND(vm_xml, "vm xml", "NAME",
-               "Print the VM's libvirt domain XML (its persistent definition)");
-MODULE_COMMAND(vm_start, "vm start", "NAME",
-               "Start a VM (reserves its hugepages, checks its devices)");
-MODULE_COMMAND(vm_stop, "vm stop", "NAME [--timeout S] [--force]",
-               "Shut a VM down (ACPI), power it off after the timeout with --force");
-MODULE_COMMAND(vm_kill, "vm kill", "NAME", "Power a VM off at once, like pulling its power cord");
-MODULE_COMMAND(vm_monitor, "vm monitor", "NAME [--json] [--watch]",
-               "Show a VM's vCPU threads, the host CPUs they run on, pinning, hugepages");
-MODULE_COMMAND(vm_autostart, "vm autostart", "NAME [--disable] [--default]",
-               "Start a VM when the host boots; --default: the boot countdown's VM");
-MODULE_COMMAND(vm_delete, "vm delete", "NAME [--remove-storage] [--yes]",
-               "Delete a VM with its NVRAM and TPM state (disks only on request)");
-MODULE_COMMAND(vm_import, "vm import", "DIR|FILE",
-               "Define VMs from domain XML files; a bad file is reported and skipped");
-MODULE_COMMAND(vm_export, "vm export", "DIR", "Write every VM's domain XML to DIR/NAME.xml");
-MODULE_COMMAND(save, "save", "", "Save the host's configuration to the boot stick (lbu commit)");
+extern const DkvmCmd dkvm_cmd_vm_create;
+extern const DkvmCmd dkvm_cmd_vm_edit;
+extern const DkvmCmd dkvm_cmd_vm_list;
+extern const DkvmCmd dkvm_cmd_vm_show;
+extern const DkvmCmd dkvm_cmd_vm_xml;
+extern const DkvmCmd dkvm_cmd_vm_start;
+extern const DkvmCmd dkvm_cmd_vm_stop;
+extern const DkvmCmd dkvm_cmd_vm_kill;
+extern const DkvmCmd dkvm_cmd_vm_monitor;
+extern const DkvmCmd dkvm_cmd_vm_autostart;
+extern const DkvmCmd dkvm_cmd_vm_delete;
+extern const DkvmCmd dkvm_cmd_vm_import;
+extern const DkvmCmd dkvm_cmd_vm_export;
+extern const DkvmCmd dkvm_cmd_save;
 
 const DkvmCmd *const dkvm_commands[] = {
-	&dkvm_cmd_host, &dkvm_cmd_plan, &vm_create, &vm_edit, &vm_list,    &vm_show,
-	&vm_xml,        &vm_start,      &vm_stop,   &vm_kill, &vm_monitor, &vm_autostart,
-	&vm_delete,     &vm_import,     &vm_export, &save,    NULL,
+	&dkvm_cmd_host,
+	&dkvm_cmd_plan,
+	&dkvm_cmd_vm_create,
+	&dkvm_cmd_vm_edit,
+	&dkvm_cmd_vm_list,
+	&dkvm_cmd_vm_show,
+	&dkvm_cmd_vm_xml,
+	&dkvm_cmd_vm_start,
+	&dkvm_cmd_vm_stop,
+	&dkvm_cmd_vm_kill,
+	&dkvm_cmd_vm_monitor,
+	&dkvm_cmd_vm_autostart,
+	&dkvm_cmd_vm_delete,
+	&dkvm_cmd_vm_import,
+	&dkvm_cmd_vm_export,
+	&dkvm_cmd_save,
+	NULL,
 };
 
 const DkvmCmd *
@@ -87,27 +80,6 @@ dkvm_commands_is_group(const gchar *word)
 			return TRUE;
 	}
 	return FALSE;
-}
-
-const DkvmCmd *
-dkvm_commands_resolve(const DkvmCmd *cmd, GError **error)
-{
-	const DkvmCmd *const *module;
-
-	if (cmd->run != NULL)
-		return cmd;
-	module = dkvm_commands_load_module(error);
-	if (module == NULL)
-		return NULL;
-	for (guint i = 0; module[i] != NULL; i++)
-		if (g_strcmp0(module[i]->name, cmd->name) == 0)
-			return module[i];
-	g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED,
-	            "the libvirt module has no command '%s'\n"
-	            "hint: the module does not belong to this dkvm binary; install dkvm "
-	            "completely",
-	            cmd->name);
-	return NULL;
 }
 
 gchar *

@@ -3,9 +3,9 @@
  * the command (`dkvm --connect test:///default vm list`) or after it; the
  * command's own options after it. Errors are printed once, here, as
  * `dkvm: <what failed>: <why>`, and the exit status comes from the error
- * code (README.md, "Exit codes"). Commands that talk to libvirt come from
- * the libvirt module, loaded only when one of them runs (commands.c says
- * why); listing commands and naming unknown ones never loads it.
+ * code (README.md, "Exit codes"). The commands that talk to libvirt load
+ * the libvirt module when they first call frontend/vm (vm-api.h); listing
+ * commands and naming unknown ones never loads it.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -56,17 +56,14 @@ is_help(const gchar *arg)
 	       g_strcmp0(arg, "help") == 0;
 }
 
-/* Runs @listed (an entry of the command table) with @argc/@argv after its
+/* Runs @cmd (an entry of the command table) with @argc/@argv after its
  * words; argv[0] becomes "dkvm vm start". */
 static gboolean
-run_command(DkvmApp *app, const DkvmCmd *listed, gint argc, gchar **argv, GError **error)
+run_command(DkvmApp *app, const DkvmCmd *cmd, gint argc, gchar **argv, GError **error)
 {
-	const DkvmCmd *cmd = dkvm_commands_resolve(listed, error);
 	g_autofree gchar *prgname = NULL;
 	g_autofree gchar **cmd_argv = NULL;
 
-	if (cmd == NULL)
-		return FALSE;
 	prgname = g_strdup_printf("dkvm %s", cmd->name);
 	g_set_prgname(prgname);
 	cmd_argv = g_new0(gchar *, argc + 2);

@@ -1,6 +1,6 @@
 /*
  * The libvirt connection of a dkvm run (declared in app.h). It lives in the
- * libvirt module (see virt-module.c) so that commands which never talk to
+ * libvirt module (see vm-api.h) so that commands which never talk to
  * libvirt do not load it.
  */
 #include "app.h"

@@ -2,7 +2,7 @@
  * dkvm's loadable modules: code whose libraries are large and only some
  * commands need lives in a module loaded on first use, so `dkvm host` and
  * `dkvm plan` stay small:
- *   dkvm-libvirt.so  every command that talks to libvirt (virt-module.c)
+ *   dkvm-libvirt.so  the VM workflows over libvirt (vm-api.h)
  *   dkvm-capture.so  `dkvm host --capture` (libarchive)
  */
 #pragma once

@@ -1,14 +1,15 @@
 /*
  * Planning a spec for a frontend (see vm-plan.h). The hypervisor is asked
- * through DkvmApp's hook, or through the libvirt module when none is set,
- * so that `dkvm plan` in the binary never links libvirt.
+ * through DkvmApp's hook, or else dkvm_vm_get_hypervisor(): in the dkvm
+ * binary its stub, which loads the libvirt module only when a plan asks
+ * libvirt, so that `dkvm plan` in the binary never links libvirt.
  */
 #include "vm-plan.h"
 
 #include <string.h>
 
 #include "config.h"
-#include "modules.h"
+#include "vm-common.h"
 
 /*
  * The hypervisor to plan for. For DKVM_VM_HYPERVISOR_OPTIONAL a libvirt
@@ -26,10 +27,10 @@ get_hypervisor(DkvmApp *app, DkvmVmHypervisor source, DkvmAccelerator accelerato
 	*note = NULL;
 	if (source == DKVM_VM_HYPERVISOR_NONE)
 		return TRUE;
+	/* in the dkvm binary, the stub that loads the libvirt module (vm-api.h) */
 	if (get == NULL)
-		get = dkvm_module_symbol("dkvm-libvirt.so", "dkvm_module_get_hypervisor",
-		                         &local_error);
-	if (get != NULL && get(app, accelerator, out, &local_error)) {
+		get = dkvm_vm_get_hypervisor;
+	if (get(app, accelerator, out, &local_error)) {
 		if (*out == NULL)
 			*note = g_strdup("libvirt reports no domain capabilities for this "
 			                 "connection: planned from this host's facts (/dev/kvm) "
