@@ -27,3 +27,13 @@ dkvm_format_kib(guint64 kib)
 		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", (kib + mib - 1) / mib);
 	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
 }
+
+gchar *
+dkvm_format_kib_column(guint64 kib)
+{
+	if (kib >= 1024 * 1024)
+		return g_strdup_printf("%.1f GiB", (gdouble)kib / (1024 * 1024));
+	if (kib >= 1024)
+		return g_strdup_printf("%.0f MiB", (gdouble)kib / 1024);
+	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
+}

@@ -16,4 +16,11 @@ G_BEGIN_DECLS
  */
 gchar *dkvm_format_kib(guint64 kib);
 
+/*
+ * "8.0 GiB", "512 MiB", "4 KiB": always one decimal above 1 GiB, for columns
+ * of a table (`vm list`, `vm show`), where the widths must line up and the
+ * amount is a VM's own size, not a shortfall.
+ */
+gchar *dkvm_format_kib_column(guint64 kib);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "cmd-vm-common.h"
 #include "cmd.h"
+#include "format-size.h"
 #include "vm-list.h"
 
 static gboolean cmd_vm_list_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -35,18 +36,6 @@ const DkvmCmd dkvm_cmd_vm_xml = {
 	.summary = "Print the VM's libvirt domain XML (its persistent definition)",
 	.run = cmd_vm_xml_run,
 };
-
-/* "8.0 GiB", "512 MiB": plain ASCII (glib's sizes use a no-break space,
- * which breaks column alignment and naive scripts) */
-static gchar *
-format_memory(guint64 kib)
-{
-	if (kib >= 1024 * 1024)
-		return g_strdup_printf("%.1f GiB", (gdouble)kib / (1024 * 1024));
-	if (kib >= 1024)
-		return g_strdup_printf("%.0f MiB", (gdouble)kib / 1024);
-	return g_strdup_printf("%" G_GUINT64_FORMAT " KiB", kib);
-}
 
 static gboolean
 cmd_vm_list_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
@@ -84,7 +73,7 @@ cmd_vm_list_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	        "AUTOSTART");
 	for (guint i = 0; i < vms->len; i++) {
 		const DkvmVmSummary *vm = g_ptr_array_index(vms, i);
-		g_autofree gchar *memory = format_memory(vm->memory_kib);
+		g_autofree gchar *memory = dkvm_format_kib_column(vm->memory_kib);
 		gboolean is_default = g_strcmp0(vm->name, default_vm) == 0;
 		g_print("%-*s  %-11s  %5u  %10s  %s%s\n", width, vm->name,
 		        dkvm_vm_state_name(vm->state), vm->vcpus, memory,
@@ -110,7 +99,7 @@ join(GPtrArray *values)
 static void
 print_show_text(const DkvmVmSummary *vm, const DkvmDomainXml *xml, const gchar *default_vm)
 {
-	g_autofree gchar *memory = format_memory(vm->memory_kib);
+	g_autofree gchar *memory = dkvm_format_kib_column(vm->memory_kib);
 	g_autofree gchar *pci = join(xml->pci_hostdevs);
 	g_autofree gchar *usb = join(xml->usb_hostdevs);
 
@@ -123,7 +112,7 @@ print_show_text(const DkvmVmSummary *vm, const DkvmDomainXml *xml, const gchar *
 	g_print("vCPUs:       %u\n", vm->vcpus);
 	g_print("memory:      %s\n", memory);
 	if (xml->hugepages) {
-		g_autofree gchar *page = format_memory(xml->hugepage_size_kib);
+		g_autofree gchar *page = dkvm_format_kib_column(xml->hugepage_size_kib);
 		guint64 pages = dkvm_domain_xml_hugepages_needed(xml);
 		g_print("hugepages:   %" G_GUINT64_FORMAT " page%s of %s%s\n", pages,
 		        pages == 1 ? "" : "s", page,

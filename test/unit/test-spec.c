@@ -402,6 +402,26 @@ test_format_kib(void)
 	}
 }
 
+/* The table form: one decimal above 1 GiB, so a column of sizes lines up. */
+static void
+test_format_kib_column(void)
+{
+	const struct {
+		guint64 kib;
+		const gchar *text;
+	} cases[] = {
+		{ 4, "4 KiB" },
+		{ 512 * 1024, "512 MiB" },
+		{ 8 * 1048576, "8.0 GiB" },
+		{ 16 * 1048576 + 524288, "16.5 GiB" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *text = dkvm_format_kib_column(cases[i].kib);
+		g_assert_cmpstr(text, ==, cases[i].text);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -417,5 +437,6 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/validate-rules", test_validate_rules);
 	g_test_add_func("/spec/diff-areas", test_diff_areas);
 	g_test_add_func("/spec/format-kib", test_format_kib);
+	g_test_add_func("/spec/format-kib-column", test_format_kib_column);
 	return g_test_run();
 }
