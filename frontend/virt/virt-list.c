@@ -25,18 +25,19 @@ dkvm_vm_summary_free(DkvmVmSummary *self)
 	g_free(self);
 }
 
-DkvmVmSummary *
-dkvm_virt_summary(virDomainPtr dom, GError **error)
+/* What every summary reads of @dom: name, UUID, id and virDomainGetInfo's
+ * answers. Autostart and persistence are the caller's (one call each for one
+ * VM, one filtered list for all of them). */
+static DkvmVmSummary *
+summary_read(virDomainPtr dom, GError **error)
 {
 	g_autoptr(DkvmVmSummary) self = g_new0(DkvmVmSummary, 1);
 	gchar uuid[VIR_UUID_STRING_BUFLEN] = { 0 };
 	virDomainInfo info = { 0 };
-	int autostart = 0;
 	unsigned int id;
 
 	self->name = g_strdup(virDomainGetName(dom));
-	if (virDomainGetUUIDString(dom, uuid) < 0 || virDomainGetInfo(dom, &info) < 0 ||
-	    virDomainGetAutostart(dom, &autostart) < 0) {
+	if (virDomainGetUUIDString(dom, uuid) < 0 || virDomainGetInfo(dom, &info) < 0) {
 		g_autofree gchar *what = g_strdup_printf("cannot read VM '%s'", self->name);
 		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
 		return NULL;
@@ -47,6 +48,22 @@ dkvm_virt_summary(virDomainPtr dom, GError **error)
 	self->state = info.state;
 	self->vcpus = info.nrVirtCpu;
 	self->memory_kib = info.maxMem;
+	return g_steal_pointer(&self);
+}
+
+DkvmVmSummary *
+dkvm_virt_summary(virDomainPtr dom, GError **error)
+{
+	g_autoptr(DkvmVmSummary) self = summary_read(dom, error);
+	int autostart = 0;
+
+	if (self == NULL)
+		return NULL;
+	if (virDomainGetAutostart(dom, &autostart) < 0) {
+		g_autofree gchar *what = g_strdup_printf("cannot read VM '%s'", self->name);
+		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+		return NULL;
+	}
 	self->autostart = autostart != 0;
 	self->persistent = virDomainIsPersistent(dom) == 1;
 	return g_steal_pointer(&self);
@@ -91,25 +108,12 @@ uuids_matching(virConnectPtr conn, unsigned int flags, GError **error)
 static DkvmVmSummary *
 summary_of(virDomainPtr dom, GHashTable *autostart, GHashTable *transient, GError **error)
 {
-	g_autoptr(DkvmVmSummary) self = g_new0(DkvmVmSummary, 1);
-	gchar uuid[VIR_UUID_STRING_BUFLEN] = { 0 };
-	virDomainInfo info = { 0 };
-	unsigned int id;
+	g_autoptr(DkvmVmSummary) self = summary_read(dom, error);
 
-	self->name = g_strdup(virDomainGetName(dom));
-	if (virDomainGetUUIDString(dom, uuid) < 0 || virDomainGetInfo(dom, &info) < 0) {
-		g_autofree gchar *what = g_strdup_printf("cannot read VM '%s'", self->name);
-		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, what);
+	if (self == NULL)
 		return NULL;
-	}
-	self->uuid = g_strdup(uuid);
-	id = virDomainGetID(dom);
-	self->id = id == (unsigned int)-1 ? -1 : (gint)id;
-	self->state = info.state;
-	self->vcpus = info.nrVirtCpu;
-	self->memory_kib = info.maxMem;
-	self->autostart = g_hash_table_contains(autostart, uuid);
-	self->persistent = !g_hash_table_contains(transient, uuid);
+	self->autostart = g_hash_table_contains(autostart, self->uuid);
+	self->persistent = !g_hash_table_contains(transient, self->uuid);
 	return g_steal_pointer(&self);
 }
 
