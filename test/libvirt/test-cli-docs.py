@@ -12,7 +12,8 @@ import re
 import subprocess
 import sys
 import tempfile
-import traceback
+
+from tapcases import Cases
 
 DKVM, MAN, COMPLETION, NODE = (os.path.abspath(a) for a in sys.argv[1:5])
 URI = "test://" + NODE
@@ -25,12 +26,7 @@ os.symlink(os.path.abspath(DKVM), os.path.join(BIN, "dkvm"))
 ENV = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
 ENV.pop("LIBVIRT_DEFAULT_URI", None)
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+test = Cases()
 
 
 def run(*args):
@@ -235,21 +231,5 @@ def completion_of_vm_names_and_files():
     assert complete(f"dkvm --connect {URI} vm stop --timeout 5 w") == ["win11"]
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for i, fn in enumerate(TESTS, 1):
-        try:
-            fn()
-            print(f"ok {i} - {fn.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {i} - {fn.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-    subprocess.run(["rm", "-rf", TMP])
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test.run(scratch=TMP))

@@ -16,7 +16,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
+
+from tapcases import Cases
 
 DKVM, NODE, HOST = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
 URI = "test://" + NODE
@@ -41,12 +42,7 @@ def expect(result, rc, stdout=None, stderr=None):
         assert result.stderr == stderr, f"stderr {result.stderr!r} != {stderr!r}{where}"
 
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+test = Cases()
 
 
 VM_VERBS = ["create", "edit", "list", "show", "xml", "start", "stop", "kill", "monitor",
@@ -326,21 +322,5 @@ def escape_codes_only_on_a_terminal_without_no_color():
     assert p.returncode == 0 and b"\033" not in first + rest, first + rest
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for i, fn in enumerate(TESTS, 1):
-        try:
-            fn()
-            print(f"ok {i} - {fn.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {i} - {fn.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-    subprocess.run(["rm", "-rf", TMP])
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test.run(scratch=TMP))

@@ -16,7 +16,8 @@ Usage: test-module-loading.py DKVM NODE_XML HOST_JSON MODULE_SO
 import os
 import subprocess
 import sys
-import traceback
+
+from tapcases import Cases
 
 DKVM, NODE, HOST = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
 MODULE_SO = sys.argv[4]
@@ -77,31 +78,19 @@ def expect_module_binds_its_own_calls():
                      "(and would reach the binary's stubs): link it with -Bsymbolic-functions"
 
 
-TESTS = [
-    ("the module's calls to its own functions stay in the module",
-     expect_module_binds_its_own_calls),
-    ("host --json loads no libvirt", lambda: expect_nothing_of_libvirt("host", "--json")),
-    ("plan --host-json loads no libvirt",
-     lambda: expect_nothing_of_libvirt("plan", "--host-json", HOST)),
-    ("--help loads no libvirt", lambda: expect_nothing_of_libvirt("--help")),
-    ("vm alone loads no libvirt", lambda: expect_nothing_of_libvirt("vm", rc=2)),
-    ("an unknown vm command loads no libvirt",
-     lambda: expect_nothing_of_libvirt("vm", "destroy", "x", rc=2)),
-    ("vm list loads the module once", lambda: expect_module_once("vm", "list")),
-    ("vm create (workflow and planning) loads the module once",
-     lambda: expect_module_once("vm", "create", "dkvm-module-x", "--host-json", HOST,
-                                "--print-xml")),
-]
+test = Cases()
+test.add("the module's calls to its own functions stay in the module",
+         expect_module_binds_its_own_calls)
+test.add("host --json loads no libvirt", lambda: expect_nothing_of_libvirt("host", "--json"))
+test.add("plan --host-json loads no libvirt",
+         lambda: expect_nothing_of_libvirt("plan", "--host-json", HOST))
+test.add("--help loads no libvirt", lambda: expect_nothing_of_libvirt("--help"))
+test.add("vm alone loads no libvirt", lambda: expect_nothing_of_libvirt("vm", rc=2))
+test.add("an unknown vm command loads no libvirt",
+         lambda: expect_nothing_of_libvirt("vm", "destroy", "x", rc=2))
+test.add("vm list loads the module once", lambda: expect_module_once("vm", "list"))
+test.add("vm create (workflow and planning) loads the module once",
+         lambda: expect_module_once("vm", "create", "dkvm-module-x", "--host-json", HOST,
+                                    "--print-xml"))
 
-print(f"1..{len(TESTS)}")
-failed = 0
-for i, (name, fn) in enumerate(TESTS, 1):
-    try:
-        fn()
-        print(f"ok {i} - {name}", flush=True)
-    except Exception:
-        failed += 1
-        print(f"not ok {i} - {name}", flush=True)
-        for line in traceback.format_exc().splitlines():
-            print(f"# {line}")
-sys.exit(1 if failed else 0)
+sys.exit(test.run())

@@ -16,8 +16,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
 import xml.etree.ElementTree as ET
+
+from tapcases import Cases
 
 DKVM, NODE = sys.argv[1], os.path.abspath(sys.argv[2])
 URI = "test://" + NODE
@@ -61,12 +62,7 @@ def expect(result, rc, stdout=None, stderr=None):
         assert result.stderr == stderr, f"stderr {result.stderr!r} != {stderr!r}{where}"
 
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+test = Cases()
 
 
 @test
@@ -560,21 +556,5 @@ def lock_memory_is_off_by_default_and_warned_about_when_given():
     assert any("CAP_SYS_RESOURCE" in w for w in json.loads(r.stdout)["warnings"]), r.stdout
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for i, fn in enumerate(TESTS, 1):
-        try:
-            fn()
-            print(f"ok {i} - {fn.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {i} - {fn.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-    subprocess.run(["rm", "-rf", TMP])
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test.run(scratch=TMP))
