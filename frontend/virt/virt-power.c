@@ -72,17 +72,6 @@ dkvm_virt_check_hostdevs(virDomainPtr dom, const DkvmHostFacts *host, const gcha
 	       dkvm_virt_check_domain_hostdevs(dom, parsed, host, sysfs_pci, error);
 }
 
-gboolean
-dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error)
-{
-	g_autoptr(DkvmDomainXml) parsed = dkvm_virt_domain_read(dom, error);
-
-	if (parsed == NULL)
-		return FALSE;
-	*out_has = parsed->pci_hostdevs->len > 0;
-	return TRUE;
-}
-
 /* Adds a second failure to @error's message, keeping the first reason first. */
 static void
 append_reason(GError *error, const gchar *what, const GError *second)

@@ -35,9 +35,6 @@ gboolean dkvm_virt_check_domain_hostdevs(virDomainPtr dom, const DkvmDomainXml *
                                          const DkvmHostFacts *host, const gchar *sysfs_pci,
                                          GError **error);
 
-/* Whether @dom passes through any PCI device (so the host facts matter). */
-gboolean dkvm_virt_domain_has_pci_hostdevs(virDomainPtr dom, gboolean *out_has, GError **error);
-
 /*
  * Starts @dom: the checks that change nothing first (PCI devices, a
  * hugetlbfs mount for its page size, the files it names, its networks: see

@@ -57,21 +57,23 @@ dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer
               gchar **out_name, GError **error)
 {
 	g_autoptr(virDomain) dom = dkvm_vm_lookup(app, name, error);
+	g_autoptr(DkvmDomainXml) parsed = NULL;
 	Listener listener = { progress, user_data, name };
 	const DkvmHostFacts *host = NULL;
-	gboolean has_pci = FALSE;
 
 	if (dom == NULL)
 		return FALSE;
 	listener.name = virDomainGetName(dom);
-	if (!dkvm_virt_domain_has_pci_hostdevs(dom, &has_pci, error))
+	/* read and parsed once for every check and the start */
+	parsed = dkvm_virt_domain_read(dom, error);
+	if (parsed == NULL)
 		return FALSE;
-	if (has_pci) {
+	if (parsed->pci_hostdevs->len > 0) {
 		step(&listener, "checking the VM's PCI devices", 1);
 		/* a missing device is the clearer error; host discovery (it reads
 		 * all of sysfs) only when it matters */
 		g_autoptr(GError) host_error = NULL;
-		if (!dkvm_virt_check_hostdevs(dom, NULL, NULL, error))
+		if (!dkvm_virt_check_domain_hostdevs(dom, parsed, NULL, NULL, error))
 			return FALSE;
 		step(&listener, "reading the host's devices", 2);
 		host = dkvm_app_get_host(app, &host_error);
@@ -86,7 +88,7 @@ dkvm_vm_start(DkvmApp *app, const gchar *name, DkvmVmProgress progress, gpointer
 		g_autofree gchar *what = g_strdup_printf("starting VM '%s'", listener.name);
 		step(&listener, what, START_STEPS);
 	}
-	if (!dkvm_virt_start_vm_with_notices(dom, host, on_notice, &listener, error))
+	if (!dkvm_virt_start_parsed_vm(dom, parsed, host, on_notice, &listener, error))
 		return FALSE;
 	set_name(out_name, dom);
 	return TRUE;
