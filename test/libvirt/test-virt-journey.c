@@ -22,6 +22,7 @@
 #include "virt-list.h"
 #include "virt-monitor.h"
 #include "virt-power.h"
+#include "test-tree.h"
 
 static virConnectPtr conn;
 static gchar *tmpdir;
@@ -1023,23 +1024,6 @@ test_hugepages_numa(void)
 	g_assert_cmpint(virDomainUndefine(dom), ==, 0);
 }
 
-static gboolean
-remove_tree(const gchar *path)
-{
-	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-	const gchar *entry;
-
-	while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
-		g_autofree gchar *child = g_build_filename(path, entry, NULL);
-		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-			remove_tree(child);
-		else
-			g_unlink(child);
-	}
-	return g_rmdir(path) == 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1080,7 +1064,7 @@ main(int argc, char **argv)
 	status = g_test_run();
 
 	virConnectClose(conn);
-	remove_tree(tmpdir);
+	dkvm_test_remove_tree(tmpdir);
 	g_free(tmpdir);
 	return status;
 }

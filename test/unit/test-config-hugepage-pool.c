@@ -22,6 +22,7 @@
 
 #include "dkvm-error.h"
 #include "hugepage-pool.h"
+#include "test-tree.h"
 
 #define POOL  "sys/kernel/mm/hugepages/hugepages-2048kB"
 #define NODE0 "sys/devices/system/node/node0/hugepages/hugepages-2048kB"
@@ -86,26 +87,11 @@ fixture_setup(Fixture *fx, gconstpointer data)
 	g_setenv("DKVM_SYSFS_ROOT", fx->root, TRUE);
 }
 
-static gboolean
-remove_tree(const gchar *path)
-{
-	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-	const gchar *name;
-
-	if (dir == NULL)
-		return g_remove(path) == 0;
-	while ((name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-	}
-	return g_rmdir(path) == 0;
-}
-
 static void
 fixture_teardown(Fixture *fx, gconstpointer data)
 {
 	g_unsetenv("DKVM_SYSFS_ROOT");
-	g_assert_true(remove_tree(fx->root));
+	g_assert_true(dkvm_test_remove_tree(fx->root));
 	g_free(fx->root);
 }
 

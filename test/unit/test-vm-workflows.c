@@ -20,6 +20,7 @@
 #include "vm-monitor.h"
 #include "vm-plan.h"
 #include "vm-power.h"
+#include "test-tree.h"
 
 static gchar *tmpdir;
 static DkvmApp *app;
@@ -603,23 +604,6 @@ test_delete(void)
 	g_assert_null(gone);
 }
 
-static gboolean
-remove_tree(const gchar *path)
-{
-	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-	const gchar *entry;
-
-	while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
-		g_autofree gchar *child = g_build_filename(path, entry, NULL);
-		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-			remove_tree(child);
-		else
-			g_unlink(child);
-	}
-	return g_rmdir(path) == 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -656,7 +640,7 @@ main(int argc, char **argv)
 	status = g_test_run();
 
 	dkvm_app_free(app);
-	remove_tree(tmpdir);
+	dkvm_test_remove_tree(tmpdir);
 	g_free(tmpdir);
 	return status;
 }
