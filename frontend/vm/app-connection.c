@@ -16,6 +16,12 @@ close_connection(gpointer conn)
 virConnectPtr
 dkvm_app_get_connection(DkvmApp *self, GError **error)
 {
+	/* a connection libvirtd closed (restarted, stopped) is opened again: the
+	 * menu lives longer than any one libvirtd */
+	if (self->conn != NULL && virConnectIsAlive(self->conn) == 0) {
+		self->conn_close(self->conn);
+		self->conn = NULL;
+	}
 	if (self->conn == NULL) {
 		self->conn = dkvm_virt_connect(dkvm_app_get_connect_uri(self), error);
 		self->conn_close = close_connection;

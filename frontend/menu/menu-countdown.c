@@ -1,0 +1,55 @@
+/*
+ * The boot countdown (menu-countdown.h), drawn as a box that counts down
+ * once a second. Any key ends it without starting anything; a resize draws
+ * it again. The start is frontend/vm's, with its progress on the screen.
+ */
+#include "menu-countdown.h"
+
+#include <libvirt/libvirt.h>
+
+#include "menu-vm-start.h"
+#include "menu-widgets.h"
+#include "vm-common.h"
+#include "vm-list.h"
+
+/* TRUE when @name is defined and shut off (a running default VM needs no start) */
+static gboolean
+default_vm_is_off(DkvmMenu *menu, const gchar *name)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmVmDetails) details = dkvm_vm_show(menu->app, name, &error);
+
+	return details != NULL && details->summary->state == VIR_DOMAIN_SHUTOFF;
+}
+
+void
+dkvm_menu_countdown(DkvmMenu *menu)
+{
+	g_autoptr(GError) error = NULL;
+	const DkvmConfig *config = dkvm_app_get_config(menu->app, &error);
+	const gchar *name = NULL;
+
+	if (config == NULL) {
+		dkvm_menu_error("Boot", error);
+		return;
+	}
+	if (!dkvm_vm_get_default_name(menu->app, &name, &error) || name == NULL)
+		return;
+	if (!default_vm_is_off(menu, name))
+		return;
+	for (guint left = config->countdown; left > 0;) {
+		g_autofree gchar *text = g_strdup_printf(
+			"Starting the default VM '%s' in %u s.\n\nPress any key to cancel.", name, left);
+		gint64 until = g_get_monotonic_time() + G_USEC_PER_SEC;
+		dkvm_menu_infobox("Boot", text);
+		/* a resize returns early: draw again, keep the second */
+		while (g_get_monotonic_time() < until) {
+			gint64 ms = (until - g_get_monotonic_time()) / 1000;
+			if (dkvm_menu_wait_key((guint)MAX(ms, 1)))
+				return;
+			dkvm_menu_infobox("Boot", text);
+		}
+		left--;
+	}
+	dkvm_menu_vm_start(menu, name);
+}

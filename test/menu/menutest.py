@@ -1,0 +1,123 @@
+"""
+Drives the real `dkvm menu` in tmux for the `menu` suite: starts it in a
+detached tmux session of a given size (on a fixture host under umockdev,
+against libvirt's test driver or a real libvirtd), sends keys, and reads the
+screen as a person sees it.
+
+Each Menu has its own tmux server (-L), so tests run in parallel and a
+failing test leaves nothing behind. Waiting is always for what the screen
+shows (wait_for), never a fixed sleep: the menu's speed is a benchmark, not
+a test.
+"""
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
+HOSTS = os.path.join(SOURCE_ROOT, "test", "data", "hosts")
+NODE_XML = os.path.join(SOURCE_ROOT, "test", "data", "libvirt", "node.xml")
+
+# keys by the names people use in the tests
+KEYS = {"esc": "Escape", "enter": "Enter", "tab": "Tab", "space": "Space",
+        "up": "Up", "down": "Down", "left": "Left", "right": "Right",
+        "pgdn": "NPage", "pgup": "PPage", "home": "Home", "end": "End",
+        "bs": "BSpace"}
+
+DEFAULT_TIMEOUT = float(os.environ.get("DKVM_MENU_TIMEOUT", "20"))
+
+
+class ScreenTimeout(AssertionError):
+    pass
+
+
+class Menu:
+    """One `dkvm menu` in its own tmux server."""
+
+    def __init__(self, dkvm, host="demo", connect=None, width=80, height=24,
+                 args=(), env=None, umockdev=True):
+        if shutil.which("tmux") is None:
+            raise RuntimeError("tmux not found: install tmux (scripts/install-deps)")
+        self.work = tempfile.mkdtemp(prefix="dkvm-menu-")
+        self.socket = "dkvm-menu-%d-%d" % (os.getpid(), id(self))
+        self.log = os.path.join(self.work, "menu.log")
+        self.exit_file = os.path.join(self.work, "exit-status")
+        command = [dkvm]
+        if connect is None:
+            connect = "test://" + NODE_XML
+        command += ["--connect", connect, "menu", "--log", self.log] + list(args)
+        environment = {"TERM": "linux", "LANG": "C.UTF-8"}
+        if umockdev and host is not None:
+            host_dir = host if os.path.isabs(host) else os.path.join(HOSTS, host)
+            environment["UMOCKDEV_DIR"] = host_dir
+            command = ["umockdev-wrapper"] + command
+        environment.update(env or {})
+        exports = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in environment.items())
+        # the status is kept so a test can assert how the menu ended
+        shell = "env %s %s; echo $? > %s; sleep 600" % (
+            exports, " ".join(shlex.quote(c) for c in command), shlex.quote(self.exit_file))
+        self._tmux("new-session", "-d", "-x", str(width), "-y", str(height), shell)
+
+    def _tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.socket] + list(args), check=check,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+
+    def screen(self):
+        """The screen's text, line by line."""
+        return self._tmux("capture-pane", "-p").stdout
+
+    def send(self, *keys):
+        """Named keys ("down", "enter") or literal text ("win11")."""
+        for key in keys:
+            if key.lower() in KEYS:
+                self._tmux("send-keys", KEYS[key.lower()])
+            else:
+                self._tmux("send-keys", "-l", key)
+
+    def wait_for(self, text, timeout=DEFAULT_TIMEOUT, gone=False):
+        """Waits until @text is on the screen (or, gone=True, no longer is);
+        returns the screen. On time out the screen is part of the failure."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if (text in screen) != gone:
+                return screen
+            if time.monotonic() > deadline:
+                raise ScreenTimeout("%s %r on the screen after %.0f s; the screen:\n%s\n"
+                                    "menu log:\n%s" % ("still" if gone else "no", text,
+                                                        timeout, screen, self.log_text()))
+            time.sleep(0.05)
+
+    def resize(self, width, height):
+        self._tmux("resize-window", "-x", str(width), "-y", str(height))
+
+    def exit_status(self, timeout=DEFAULT_TIMEOUT):
+        """The menu's exit status once it has ended."""
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.exit_file) or os.path.getsize(self.exit_file) == 0:
+            if time.monotonic() > deadline:
+                raise ScreenTimeout("the menu did not end; the screen:\n" + self.screen())
+            time.sleep(0.05)
+        with open(self.exit_file) as f:
+            return int(f.read().strip())
+
+    def log_text(self):
+        try:
+            with open(self.log) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def close(self):
+        self._tmux("kill-server", check=False)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
