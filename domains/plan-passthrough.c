@@ -159,6 +159,41 @@ expand_selection(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error
 	return g_steal_pointer(&selected);
 }
 
+/* What IOMMU group @id holds besides the @selected devices: PCI bridges
+ * (vfio leaves them alone) into @bridges, everything else into @blockers,
+ * each comma-separated. */
+static void
+group_leftovers(const DkvmHostFacts *host, GPtrArray *selected, guint id, GString *blockers,
+                GString *bridges)
+{
+	const DkvmIommuGroup *group = dkvm_host_facts_get_iommu_group(host, id);
+	g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func(g_free);
+
+	/* the group's list and each device's own link, in case one lacks the other */
+	for (guint j = 0; group != NULL && j < group->devices->len; j++)
+		g_ptr_array_add(members, g_strdup(g_ptr_array_index(group->devices, j)));
+	for (guint j = 0; j < host->pci->len; j++) {
+		const DkvmPciDevice *d = g_ptr_array_index(host->pci, j);
+		if (d->iommu_group == (gint)id &&
+		    !g_ptr_array_find_with_equal_func(members, d->address, g_str_equal, NULL))
+			g_ptr_array_add(members, g_strdup(d->address));
+	}
+	g_ptr_array_sort(members, str_cmp);
+	for (guint j = 0; j < members->len; j++) {
+		const gchar *addr = g_ptr_array_index(members, j);
+		const DkvmPciDevice *m = dkvm_host_facts_get_pci(host, addr);
+
+		if (is_selected(selected, addr))
+			continue;
+		if (is_pci_bridge(m)) {
+			g_string_append_printf(bridges, "%s%s", bridges->len > 0 ? ", " : "", addr);
+			continue;
+		}
+		g_string_append_printf(blockers, "%s%s (%s)", blockers->len > 0 ? ", " : "", addr,
+		                       device_name(m));
+	}
+}
+
 /* Every device of the selected devices' groups is selected or a bridge. */
 static gboolean
 check_groups(const DkvmHostFacts *host, GPtrArray *selected, GPtrArray *rationale, GError **error)
@@ -178,36 +213,10 @@ check_groups(const DkvmHostFacts *host, GPtrArray *selected, GPtrArray *rational
 	}
 	for (guint i = 0; i < groups->len; i++) {
 		guint id = g_array_index(groups, guint, i);
-		const DkvmIommuGroup *group = dkvm_host_facts_get_iommu_group(host, id);
-		g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func(g_free);
 		g_autoptr(GString) blockers = g_string_new(NULL);
 		g_autoptr(GString) bridges = g_string_new(NULL);
 
-		/* the group's list and each device's own link, in case one lacks the other */
-		for (guint j = 0; group != NULL && j < group->devices->len; j++)
-			g_ptr_array_add(members, g_strdup(g_ptr_array_index(group->devices, j)));
-		for (guint j = 0; j < host->pci->len; j++) {
-			const DkvmPciDevice *d = g_ptr_array_index(host->pci, j);
-			if (d->iommu_group == (gint)id &&
-			    !g_ptr_array_find_with_equal_func(members, d->address, g_str_equal,
-			                                      NULL))
-				g_ptr_array_add(members, g_strdup(d->address));
-		}
-		g_ptr_array_sort(members, str_cmp);
-		for (guint j = 0; j < members->len; j++) {
-			const gchar *addr = g_ptr_array_index(members, j);
-			const DkvmPciDevice *m = dkvm_host_facts_get_pci(host, addr);
-
-			if (is_selected(selected, addr))
-				continue;
-			if (is_pci_bridge(m)) {
-				g_string_append_printf(bridges, "%s%s",
-				                       bridges->len > 0 ? ", " : "", addr);
-				continue;
-			}
-			g_string_append_printf(blockers, "%s%s (%s)", blockers->len > 0 ? ", " : "",
-			                       addr, device_name(m));
-		}
+		group_leftovers(host, selected, id, blockers, bridges);
 		if (blockers->len > 0) {
 			g_string_append_printf(blocked, "%sIOMMU group %u also holds %s",
 			                       blocked->len > 0 ? "; " : "", id, blockers->str);
@@ -469,4 +478,101 @@ dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **
 		return NULL;
 	lay_out_slots(host, spec, selected, plan);
 	return g_steal_pointer(&plan);
+}
+
+void
+dkvm_passthrough_candidate_free(DkvmPassthroughCandidate *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->why_not);
+	g_clear_pointer(&self->pulls_in, g_ptr_array_unref);
+	g_free(self);
+}
+
+/* "0000:01:00.0" -> "01:00.0" in reasons, which share a line with a name */
+static const gchar *
+short_address(const gchar *address)
+{
+	return g_str_has_prefix(address, "0000:") ? address + 5 : address;
+}
+
+/* The verdict on @c->device chosen alone: the checks of dkvm_plan_passthrough
+ * in its order, on the slot the device selects. */
+static void
+judge_candidate(const DkvmHostFacts *host, DkvmPassthroughCandidate *c)
+{
+	const DkvmPciDevice *d = c->device;
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("candidate", DKVM_PRESET_LINUX);
+	g_autoptr(GPtrArray) selected = NULL;
+	g_autoptr(GString) blockers = g_string_new(NULL);
+	g_autoptr(GString) bridges = g_string_new(NULL);
+
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new(d->address));
+	selected = expand_selection(host, spec, NULL);
+	for (guint i = 0; selected != NULL && i < selected->len; i++) {
+		const DkvmPciDevice *f = g_ptr_array_index(selected, i);
+		if (f != d)
+			g_ptr_array_add(c->pulls_in, g_strdup(f->address));
+	}
+	if (d->is_bridge) {
+		c->verdict = DKVM_PASSTHROUGH_BRIDGE;
+		c->why_not = g_strdup("a bridge: it stays with the host");
+		return;
+	}
+	if (!host->iommu_enabled || d->iommu_group < 0) {
+		c->verdict = DKVM_PASSTHROUGH_NO_IOMMU;
+		c->why_not = g_strdup(!host->iommu_enabled ? "the IOMMU is off on this host"
+		                                           : "it is in no IOMMU group");
+		return;
+	}
+	for (guint i = 0; selected != NULL && i < selected->len; i++) {
+		const DkvmPciDevice *f = g_ptr_array_index(selected, i);
+		const gchar *reason = f->host_needed_reason != NULL ? f->host_needed_reason
+		                                                    : "flagged by host discovery";
+		if (!f->host_needed)
+			continue;
+		c->verdict = DKVM_PASSTHROUGH_HOST_NEEDED;
+		c->why_not = f == d ? g_strdup_printf("the host needs it: %s", reason)
+		                    : g_strdup_printf("the host needs %s in its slot: %s",
+		                                      short_address(f->address), reason);
+		return;
+	}
+	group_leftovers(host, selected, (guint)d->iommu_group, blockers, bridges);
+	if (blockers->len > 0) {
+		c->verdict = DKVM_PASSTHROUGH_GROUP_SHARED;
+		c->why_not = g_strdup_printf("IOMMU group %d is not isolated: it also holds %s",
+		                             d->iommu_group, blockers->str);
+	}
+}
+
+static gint
+candidate_cmp(gconstpointer a, gconstpointer b)
+{
+	const DkvmPassthroughCandidate *x = *(DkvmPassthroughCandidate *const *)a;
+	const DkvmPassthroughCandidate *y = *(DkvmPassthroughCandidate *const *)b;
+	/* no group (-1) sorts last */
+	guint gx = (guint)x->device->iommu_group, gy = (guint)y->device->iommu_group;
+
+	if (gx != gy)
+		return gx < gy ? -1 : 1;
+	return g_ascii_strcasecmp(x->device->address, y->device->address);
+}
+
+GPtrArray *
+dkvm_passthrough_candidates(const DkvmHostFacts *host)
+{
+	GPtrArray *candidates =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_passthrough_candidate_free);
+
+	for (guint i = 0; i < host->pci->len; i++) {
+		DkvmPassthroughCandidate *c = g_new0(DkvmPassthroughCandidate, 1);
+
+		c->device = g_ptr_array_index(host->pci, i);
+		c->pulls_in = g_ptr_array_new_with_free_func(g_free);
+		judge_candidate(host, c);
+		g_ptr_array_add(candidates, c);
+	}
+	g_ptr_array_sort(candidates, candidate_cmp);
+	return candidates;
 }

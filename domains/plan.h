@@ -141,6 +141,32 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPassthroughPlan, dkvm_passthrough_plan_free)
 DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec,
                                            GError **error);
 
+/*
+ * Which host PCI devices a person can choose, and why not, by the planner's
+ * own rules (the menu's checklist shows this; dkvm_plan_passthrough refuses
+ * the same devices with the same reasons).
+ */
+typedef enum {
+	DKVM_PASSTHROUGH_CHOOSABLE = 0,
+	DKVM_PASSTHROUGH_NO_IOMMU,     /* the IOMMU is off, or the device is in no group */
+	DKVM_PASSTHROUGH_BRIDGE,       /* class 0x06: bridges stay with the host */
+	DKVM_PASSTHROUGH_HOST_NEEDED,  /* it, or a function of its slot, is host-needed */
+	DKVM_PASSTHROUGH_GROUP_SHARED, /* its IOMMU group holds devices outside its slot */
+} DkvmPassthroughVerdict;
+
+typedef struct {
+	const DkvmPciDevice *device; /* borrowed from the host facts */
+	DkvmPassthroughVerdict verdict;
+	gchar *why_not;      /* one line, NULL when choosable */
+	GPtrArray *pulls_in; /* gchar*: the other functions of its slot, chosen with it */
+} DkvmPassthroughCandidate;
+
+void dkvm_passthrough_candidate_free(DkvmPassthroughCandidate *self);
+
+/* Every PCI device of @host as a DkvmPassthroughCandidate, ordered by IOMMU
+ * group (devices in no group last), then by address. */
+GPtrArray *dkvm_passthrough_candidates(const DkvmHostFacts *host);
+
 /* ---- Hypervisor: domain type, CPU mode, Hyper-V, firmware, TPM ---- */
 
 /* DKVM's Hyper-V enlightenments for Windows guests, NULL-terminated, in the

@@ -302,6 +302,93 @@ test_gpu_node(void)
 	                "it: it drives the host's console");
 }
 
+/* The candidates name what the planner would refuse, and pass what it would
+ * take: each device chosen alone gives a plan exactly when it is choosable
+ * (bridges aside: the planner leaves them alone, the menu never offers them). */
+static gchar *
+candidate_line(const DkvmPassthroughCandidate *c)
+{
+	g_autoptr(GString) line = g_string_new(c->device->address);
+
+	g_string_append_printf(line, " %d", c->device->iommu_group);
+	for (guint i = 0; i < c->pulls_in->len; i++)
+		g_string_append_printf(line, " +%s",
+		                       (const gchar *)g_ptr_array_index(c->pulls_in, i));
+	g_string_append_printf(line, ": %s", c->why_not != NULL ? c->why_not : "choosable");
+	return g_string_free(g_steal_pointer(&line), FALSE);
+}
+
+static void
+test_candidates(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("amd-16c-2ccd");
+	g_autoptr(GPtrArray) candidates = dkvm_passthrough_candidates(host);
+	g_autoptr(GString) all = g_string_new(NULL);
+
+	for (guint i = 0; i < candidates->len; i++) {
+		const DkvmPassthroughCandidate *c = g_ptr_array_index(candidates, i);
+		const gchar *sel[] = { c->device->address, NULL };
+		g_autoptr(GError) error = NULL;
+		g_autoptr(DkvmPassthroughPlan) plan = plan_of("amd-16c-2ccd", sel, &error);
+		g_autofree gchar *line = candidate_line(c);
+
+		g_string_append_printf(all, "%s\n", line);
+		g_assert_cmpint(c->verdict == DKVM_PASSTHROUGH_CHOOSABLE, ==, c->why_not == NULL);
+		if (c->verdict != DKVM_PASSTHROUGH_BRIDGE)
+			g_assert_cmpint(plan != NULL, ==, c->verdict == DKVM_PASSTHROUGH_CHOOSABLE);
+	}
+	g_assert_cmpstr(
+	        all->str, ==,
+	        "0000:02:00.0 14: the host needs it: the DKVM boot stick is attached to it\n"
+	        "0000:04:00.0 15: IOMMU group 15 is not isolated: it also holds "
+	        "0000:05:00.0 (I211 Gigabit Network Connection)\n"
+	        "0000:05:00.0 15: IOMMU group 15 is not isolated: it also holds "
+	        "0000:04:00.0 (Matisse USB 3.0 Host Controller)\n"
+	        "0000:00:01.1 28: a bridge: it stays with the host\n"
+	        "0000:00:03.1 29: a bridge: it stays with the host\n"
+	        "0000:0c:00.0 29 +0000:0c:00.1 +0000:0c:00.2 +0000:0c:00.3: choosable\n"
+	        "0000:0c:00.1 29 +0000:0c:00.0 +0000:0c:00.2 +0000:0c:00.3: choosable\n"
+	        "0000:0c:00.2 29 +0000:0c:00.0 +0000:0c:00.1 +0000:0c:00.3: choosable\n"
+	        "0000:0c:00.3 29 +0000:0c:00.0 +0000:0c:00.1 +0000:0c:00.2: choosable\n"
+	        "0000:0b:00.0 30 +0000:0b:00.1: choosable\n"
+	        "0000:0b:00.1 30 +0000:0b:00.0: choosable\n"
+	        "0000:0e:00.0 31: choosable\n");
+}
+
+/* A host-needed function refuses its whole slot, naming it; without an
+ * IOMMU nothing but bridges has another reason. */
+static void
+test_candidates_slot_and_no_iommu(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("amd-16c-2ccd");
+	g_autoptr(GPtrArray) slot = NULL;
+	g_autoptr(GPtrArray) off = NULL;
+	DkvmPciDevice *audio = (DkvmPciDevice *)dkvm_host_facts_get_pci(host, "0000:0b:00.1");
+
+	audio->host_needed = TRUE;
+	audio->host_needed_reason = g_strdup("the host's only sound card");
+	slot = dkvm_passthrough_candidates(host);
+	for (guint i = 0; i < slot->len; i++) {
+		const DkvmPassthroughCandidate *c = g_ptr_array_index(slot, i);
+		if (g_str_equal(c->device->address, "0000:0b:00.0")) {
+			g_assert_cmpint(c->verdict, ==, DKVM_PASSTHROUGH_HOST_NEEDED);
+			g_assert_cmpstr(
+			        c->why_not, ==,
+			        "the host needs 0b:00.1 in its slot: the host's only sound card");
+		}
+	}
+	host->iommu_enabled = FALSE;
+	off = dkvm_passthrough_candidates(host);
+	for (guint i = 0; i < off->len; i++) {
+		const DkvmPassthroughCandidate *c = g_ptr_array_index(off, i);
+		g_assert_cmpint(c->verdict, ==,
+		                c->device->is_bridge ? DKVM_PASSTHROUGH_BRIDGE
+		                                     : DKVM_PASSTHROUGH_NO_IOMMU);
+		if (!c->device->is_bridge)
+			g_assert_cmpstr(c->why_not, ==, "the IOMMU is off on this host");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -319,5 +406,8 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-passthrough/no-iommu", test_no_iommu);
 	g_test_add_func("/plan-passthrough/nothing", test_nothing);
 	g_test_add_func("/plan-passthrough/gpu-node", test_gpu_node);
+	g_test_add_func("/plan-passthrough/candidates", test_candidates);
+	g_test_add_func("/plan-passthrough/candidates-slot-and-no-iommu",
+	                test_candidates_slot_and_no_iommu);
 	return g_test_run();
 }
