@@ -134,3 +134,15 @@ dkvm_host_discover(GError **error)
 	note_single_boot_gpu(facts);
 	return g_steal_pointer(&facts);
 }
+
+DkvmHostFacts *
+dkvm_host_discover_usb(const gchar *cmdline)
+{
+	DkvmHostFacts *facts = dkvm_host_facts_new();
+
+	canonicalize_umockdev_dir();
+	facts->cmdline.raw = g_strdup(cmdline);
+	dkvm_host_read_usb(facts);
+	dkvm_host_mark_boot_device(facts);
+	return facts;
+}

@@ -19,4 +19,12 @@ G_BEGIN_DECLS
  */
 DkvmHostFacts *dkvm_host_discover(GError **error);
 
+/*
+ * The USB part alone, read again now (the menu's USB list after a device was
+ * plugged in or out): facts with only the usb list (and the kernel command
+ * line @cmdline, which the boot medium's finder reads), the boot stick marked
+ * as dkvm_host_discover marks it.
+ */
+DkvmHostFacts *dkvm_host_discover_usb(const gchar *cmdline);
+
 G_END_DECLS

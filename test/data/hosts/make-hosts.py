@@ -896,6 +896,8 @@ def usb_records_for(tree, u):
             links.append(("driver", drv))
         sec = (ip, None, iprops + [("SUBSYSTEM", "usb")], iattrs, links)
         storage = u.get("storage")
+        if storage and u.get("serial"):
+            storage = dict(storage, serial=storage.get("serial", u["serial"]))
         if storage and itf["class"] == "08":
             sections = storage_sections(tree, ip, storage) + [sec] + sections
         else:
@@ -946,7 +948,19 @@ def storage_sections(tree, ip, s):
         tree.link("sys/dev/block/%d:%d" % (major, mi), path)
         if kind == "disk":
             tree.link("sys/block/" + name, path)
+            tree.link(path + "/device", sdev)
         tree.write("dev/" + name, "")
+        # udev's names for it: usb-<vendor>_<model>_<serial>-0:0[-partN], the
+        # partition's label and uuid
+        by_id = "usb-%s_%s_%s-0:0" % (s.get("vendor", "SanDisk ").strip().replace(" ", "_"),
+                                      s.get("model", "Cruzer").strip().replace(" ", "_"),
+                                      s.get("serial", "0000"))
+        tree.link("dev/disk/by-id/%s%s" % (by_id, "-part%d" % partn if partn else ""),
+                  "dev/" + name)
+        if partn:
+            tree.link("dev/disk/by-label/" + s.get("label", "DKVM" if s.get("boot") else
+                                                     "DATA"), "dev/" + name)
+            tree.link("dev/disk/by-uuid/" + s.get("uuid", "1A2B-3C4D"), "dev/" + name)
         udev = [("SUBSYSTEM", "block"), ("ID_BUS", "usb")]
         if partn:
             udev += [("ID_FS_TYPE", s.get("fstype", "vfat")),
@@ -956,6 +970,85 @@ def storage_sections(tree, ip, s):
                        [p if p[0] != "DEVNAME" else ("DEVNAME", "/dev/" + name)
                         for p in props] + udev, attrs, []))
     return out
+
+
+def write_disks(tree, model, devs):
+    """Internal disks on a PCI controller (`disks` in the model): NVMe namespaces and
+    SATA disks with their partitions, sysfs block devices, /dev nodes and udev's
+    /dev/disk/by-id, by-label and by-uuid links; a partition with `mount` is mounted
+    there (returned as /proc/mounts lines) and holds the empty files `files` names
+    under the tree (media/...), which is where DKVM reads the data partition's
+    files when DKVM_SYSFS_ROOT names the tree."""
+    by_addr = {d["addr"]: d for d in devs}
+    mounts = []
+    for n, disk in enumerate(model.get("disks", [])):
+        ctrl = by_addr[bdf(disk["controller"])]
+        name = disk["name"]
+        model_name = disk["model"]
+        ident = model_name.replace(" ", "_") + "_" + disk["serial"]
+        if disk["kind"] == "nvme":
+            cdir = "%s/nvme/nvme%d" % (ctrl["dir"], n)
+            for k, v in (("model", model_name), ("serial", disk["serial"]),
+                         ("firmware_rev", "2B2QEXM7"), ("state", "live")):
+                tree.attr(cdir + "/" + k, v)
+            tree.write(cdir + "/uevent", "MAJOR=240\nMINOR=%d\nDEVNAME=nvme%d\n" % (n, n))
+            tree.link(cdir + "/subsystem", "sys/class/nvme")
+            tree.link("sys/class/nvme/nvme%d" % n, cdir)
+            dp = "%s/%s" % (cdir, name)
+            device = cdir
+            major, minor = 259, 16 * n
+            ids = ["nvme-" + ident, "nvme-eui." + disk["eui"]]
+            partname = name + "p%d"
+        else:
+            sdev = "%s/ata%d/host%d/target%d:0:0/%d:0:0:0" % (ctrl["dir"], n + 1, n, n, n)
+            for k, v in (("vendor", "ATA     "), ("model", model_name[:16]), ("rev", "1B6Q"),
+                         ("type", "0"), ("state", "running")):
+                tree.attr(sdev + "/" + k, v)
+            tree.write(sdev + "/uevent", "DEVTYPE=scsi_device\nDRIVER=sd\n")
+            tree.link(sdev + "/subsystem", "sys/bus/scsi")
+            dp = "%s/block/%s" % (sdev, name)
+            device = sdev
+            major, minor = 8, 16 * (ord(name[-1]) - ord("a"))
+            ids = ["ata-" + ident, "wwn-" + disk["wwn"]]
+            partname = name + "%d"
+        sectors = disk["sectors"]
+        entries = [(dp, name, None, minor, sectors)]
+        for pn, part in enumerate(disk.get("partitions", []), 1):
+            entries.append(("%s/%s" % (dp, partname % pn), partname % pn, part, minor + pn,
+                            part.get("sectors", sectors - 4096)))
+        for path, bname, part, mi, size in entries:
+            partn = entries.index((path, bname, part, mi, size))
+            props = [("MAJOR", str(major)), ("MINOR", str(mi)), ("DEVNAME", bname),
+                     ("DEVTYPE", "partition" if part is not None else "disk")]
+            if part is not None:
+                props.append(("PARTN", str(partn)))
+            tree.write(path + "/uevent", "".join("%s=%s\n" % kv for kv in props))
+            attrs = [("dev", "%d:%d" % (major, mi)), ("size", str(size)), ("ro", "0")]
+            attrs += [("partition", str(partn)), ("start", "2048")] if part is not None \
+                else [("removable", "0")]
+            for k, v in attrs:
+                tree.attr(path + "/" + k, v)
+            tree.link(path + "/subsystem", "sys/class/block")
+            tree.link("sys/class/block/" + bname, path)
+            tree.link("sys/dev/block/%d:%d" % (major, mi), path)
+            tree.write("dev/" + bname, "")
+            suffix = "-part%d" % partn if part is not None else ""
+            for i in ids:
+                tree.link("dev/disk/by-id/" + i + suffix, "dev/" + bname)
+            if part is None:
+                tree.link("sys/block/" + bname, path)
+                tree.link(path + "/device", device)
+                continue
+            if part.get("label"):
+                tree.link("dev/disk/by-label/" + part["label"], "dev/" + bname)
+            if part.get("uuid"):
+                tree.link("dev/disk/by-uuid/" + part["uuid"], "dev/" + bname)
+            if part.get("mount"):
+                mounts.append("/dev/%s %s %s rw,relatime 0 0"
+                              % (bname, part["mount"], part.get("fstype", "ext4")))
+                for f in part.get("files", []):
+                    tree.write(part["mount"].lstrip("/") + "/" + f, "")
+    return mounts
 
 
 def write_usb(tree, model, devs):
@@ -1036,7 +1129,7 @@ def write_record(tree, model, records):
 # /proc files other than cpuinfo and meminfo, and /dev
 
 
-def write_proc_misc(tree, model, usb):
+def write_proc_misc(tree, model, usb, disk_mounts=()):
     tree.attr("proc/cmdline", model["cmdline"])
     mounts = [
         "tmpfs / tmpfs rw,relatime,mode=755 0 0",
@@ -1057,6 +1150,7 @@ def write_proc_misc(tree, model, usb):
                       "codepage=437,iocharset=utf8,shortname=mixed,errors=remount-ro 0 0"
                       % (part, part))
         mounts.append("/dev/loop0 /.modloop squashfs ro,relatime,errors=continue 0 0")
+    mounts += list(disk_mounts)
     mounts += model.get("mounts", [])
     mounts += ["hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0"]
     if pools(model).get(1048576, {}).get("total"):
@@ -1188,7 +1282,8 @@ def build(model, outdir=None):
     write_memory(tree, model, cpus)
     devs = write_pci(tree, model, cpus)
     usb = write_usb(tree, model, devs)
-    write_proc_misc(tree, model, usb)
+    disk_mounts = write_disks(tree, model, devs)
+    write_proc_misc(tree, model, usb, disk_mounts)
     empty = tree.empty_dirs()
     if empty:
         raise SystemExit("%s: empty directories (git would drop them): %s"
