@@ -39,6 +39,7 @@
 #include "vm-list.h"
 #include "vm-monitor.h"
 #include "vm-power.h"
+#include "vm-storage.h"
 
 G_BEGIN_DECLS
 
@@ -94,7 +95,11 @@ G_BEGIN_DECLS
 	X(DkvmVmDetails *, dkvm_vm_show, (DkvmApp * app, const gchar *name, GError **error),       \
 	  (app, name, error), NULL)                                                                \
 	X(gchar *, dkvm_vm_get_xml, (DkvmApp * app, const gchar *name, GError **error),            \
-	  (app, name, error), NULL)
+	  (app, name, error), NULL)                                                                \
+	X(gchar *, dkvm_vm_storage_create_qcow2,                                                   \
+	  (DkvmApp * app, const gchar *dir, const gchar *file_name, guint64 size_bytes,            \
+	   GError **error),                                                                        \
+	  (app, dir, file_name, size_bytes, error), NULL)
 
 #define DKVM_VM_API_OBJECT(X)                                                                      \
 	X(const GError *, dkvm_vm_import_first_error, (const DkvmVmImport *self), (self), NULL)    \

@@ -20,6 +20,7 @@
 #include "vm-monitor.h"
 #include "vm-plan.h"
 #include "vm-power.h"
+#include "vm-storage.h"
 #include "test-tree.h"
 
 static gchar *tmpdir;
@@ -604,6 +605,59 @@ test_delete(void)
 	g_assert_null(gone);
 }
 
+/* New qcow2 images through libvirt's storage API: in a directory no pool
+ * covers (a transient pool, gone afterwards), and in the test driver's own
+ * pool (used as it is: a second image of the same name is refused there). */
+static void
+test_storage_create_qcow2(void)
+{
+	virConnectPtr conn = dkvm_app_get_connection(app, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *fresh = dkvm_vm_storage_create_qcow2(app, "/dkvm-test-images", "win11",
+	                                                       32ULL << 30, &error);
+	g_autofree gchar *in_pool = NULL;
+	g_autofree gchar *again = NULL;
+	g_autofree gchar *bad = NULL;
+	g_autoptr(virStoragePool) pool = NULL;
+	g_autoptr(virStorageVol) vol = NULL;
+	g_autofree gchar *vol_xml = NULL;
+	virStoragePoolPtr *pools = NULL;
+	int count;
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(fresh, ==, "/dkvm-test-images/win11.qcow2");
+	/* the transient pool is gone again */
+	count = virConnectListAllStoragePools(conn, &pools, 0);
+	for (int i = 0; i < count; i++) {
+		g_assert_false(
+		        g_str_has_prefix(virStoragePoolGetName(pools[i]), "dkvm-new-image-"));
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+
+	in_pool = dkvm_vm_storage_create_qcow2(app, "/default-pool", "games.qcow2", 1ULL << 30,
+	                                       &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(in_pool, ==, "/default-pool/games.qcow2");
+	pool = virStoragePoolLookupByName(conn, "default-pool");
+	vol = virStorageVolLookupByName(pool, "games.qcow2");
+	g_assert_nonnull(vol);
+	vol_xml = virStorageVolGetXMLDesc(vol, 0);
+	g_assert_nonnull(strstr(vol_xml, "<format type='qcow2'/>"));
+	g_assert_nonnull(strstr(vol_xml, "<capacity unit='bytes'>1073741824</capacity>"));
+
+	again = dkvm_vm_storage_create_qcow2(app, "/default-pool", "games", 1ULL << 30, &error);
+	g_assert_null(again);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_LIBVIRT);
+	g_assert_true(g_str_has_prefix(error->message,
+	                               "cannot create the image games.qcow2 in /default-pool: "));
+	g_clear_error(&error);
+
+	bad = dkvm_vm_storage_create_qcow2(app, "/default-pool", "../x", 1ULL << 30, &error);
+	g_assert_null(bad);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -637,6 +691,7 @@ main(int argc, char **argv)
 	g_test_add_func("/vm/save", test_save);
 	g_test_add_func("/vm/import", test_import);
 	g_test_add_func("/vm/delete", test_delete);
+	g_test_add_func("/vm/storage-create-qcow2", test_storage_create_qcow2);
 	status = g_test_run();
 
 	dkvm_app_free(app);
