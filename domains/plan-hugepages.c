@@ -244,6 +244,30 @@ plan_cells(const DkvmHostFacts *host, const DkvmSpec *spec, const GPtrArray *cel
 	return TRUE;
 }
 
+guint64
+dkvm_plan_headroom_kib(const DkvmHostFacts *host, const DkvmHostSettings *settings)
+{
+	if (settings != NULL && settings->headroom_kib != 0)
+		return settings->headroom_kib;
+	return MAX(DKVM_PAGE_1G_KIB, host->mem_total_kib / 20);
+}
+
+guint64
+dkvm_plan_hugepages_max_kib(const DkvmHostFacts *host, const DkvmHostSettings *settings)
+{
+	guint64 headroom = dkvm_plan_headroom_kib(host, settings);
+	guint64 pool_kib = 0;
+
+	/* the global pools (node -1): each page counted once */
+	for (guint i = 0; i < host->hugepages->len; i++) {
+		const DkvmHugepagePool *pool = g_ptr_array_index(host->hugepages, i);
+		if (pool->node < 0)
+			pool_kib += usable_free(pool) * pool->size_kib;
+	}
+	return pool_kib +
+	       (host->mem_available_kib > headroom ? host->mem_available_kib - headroom : 0);
+}
+
 DkvmHugepagePlan *
 dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
                     const DkvmHostSettings *settings, const DkvmCpuPlan *cpu, GError **error)
@@ -292,9 +316,7 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 		plan->pages_to_add =
 		        plan->pages > plan->pool_free ? plan->pages - plan->pool_free : 0;
 	}
-	plan->headroom_kib = settings != NULL && settings->headroom_kib != 0
-	                             ? settings->headroom_kib
-	                             : MAX(DKVM_PAGE_1G_KIB, host->mem_total_kib / 20);
+	plan->headroom_kib = dkvm_plan_headroom_kib(host, settings);
 	if (numa_node >= 0) {
 		for (guint i = 0; i < host->numa_nodes->len; i++) {
 			const DkvmNumaNode *n = g_ptr_array_index(host->numa_nodes, i);

@@ -197,6 +197,19 @@ text_virtualization(GString *out, const DkvmPlan *self)
 }
 
 gchar *
+dkvm_cpu_plan_to_text(const DkvmCpuPlan *cpu)
+{
+	GString *out = g_string_new(NULL);
+
+	text_cpu(out, cpu);
+	if (cpu != NULL) {
+		text_lines(out, "Why:", cpu->rationale);
+		text_lines(out, "Warnings:", cpu->warnings);
+	}
+	return g_string_free(out, FALSE);
+}
+
+gchar *
 dkvm_plan_to_text(const DkvmPlan *self)
 {
 	GString *out = g_string_new(NULL);

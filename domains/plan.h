@@ -104,6 +104,15 @@ DkvmHugepagePlan *dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec 
                                       const DkvmHostSettings *settings, const DkvmCpuPlan *cpu,
                                       GError **error);
 
+/* The memory the host keeps for itself: @settings' headroom, else
+ * max(1 GiB, 5 % of RAM). */
+guint64 dkvm_plan_headroom_kib(const DkvmHostFacts *host, const DkvmHostSettings *settings);
+
+/* About the most guest memory hugepages can back on @host (no NUMA binding):
+ * the pools' free pages plus what the available memory can add beyond the
+ * headroom. For a person choosing a size; dkvm_plan_hugepages decides. */
+guint64 dkvm_plan_hugepages_max_kib(const DkvmHostFacts *host, const DkvmHostSettings *settings);
+
 /* ---- PCI passthrough ---- */
 
 /* Guest PCI buses of passed-through slots: the first slot sits on a
@@ -205,6 +214,9 @@ DkvmPlan *dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, con
 
 /* For `dkvm plan` and `--print-xml`'s stderr. */
 gchar *dkvm_plan_to_text(const DkvmPlan *self);
+/* The CPU part of that text alone, with its own Why lines and warnings
+ * (NULL: pinning off): the menu's vCPU step previews it. */
+gchar *dkvm_cpu_plan_to_text(const DkvmCpuPlan *cpu);
 /* `dkvm plan --json`: pretty-printed, fields in a fixed order (README.md). */
 gchar *dkvm_plan_to_json(const DkvmPlan *self);
 

@@ -259,6 +259,21 @@ dkvm_menu_confirm(const gchar *title, const gchar *question, gboolean default_no
 	return code == DLG_EXIT_OK;
 }
 
+gboolean
+dkvm_menu_confirm_labels(const gchar *title, const gchar *text, const gchar *yes_label,
+                         const gchar *no_label)
+{
+	g_autofree gchar *safe = dkvm_menu_escape(text);
+	gint code;
+
+	reset_widget();
+	dialog_vars.yes_label = (char *)yes_label;
+	dialog_vars.no_label = (char *)no_label;
+	code = dialog_yesno(title, safe, 0, 0);
+	reset_widget();
+	return code == DLG_EXIT_OK;
+}
+
 void
 dkvm_menu_message(const gchar *title, const gchar *text)
 {

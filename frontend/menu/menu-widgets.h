@@ -68,6 +68,11 @@ DkvmAnswer dkvm_menu_input(const gchar *title, const gchar *prompt, const gchar 
 /* Yes/No. @default_no puts the cursor on No (destructive questions). */
 gboolean dkvm_menu_confirm(const gchar *title, const gchar *question, gboolean default_no);
 
+/* Yes/No with words of the screen's own ("Create"/"Back"); long text
+ * scrolls (arrows, PgUp/PgDn) above the buttons. NULL labels: Yes, No. */
+gboolean dkvm_menu_confirm_labels(const gchar *title, const gchar *text, const gchar *yes_label,
+                                  const gchar *no_label);
+
 /* A message with OK; long text scrolls. */
 void dkvm_menu_message(const gchar *title, const gchar *text);
 

@@ -10,6 +10,8 @@ extern const DkvmScreen dkvm_screen_shutdown;
 extern const DkvmScreen dkvm_screen_force_off;
 extern const DkvmScreen dkvm_screen_monitor;
 extern const DkvmScreen dkvm_screen_delete;
+extern const DkvmScreen dkvm_screen_create;
+extern const DkvmScreen dkvm_screen_edit;
 extern const DkvmScreen dkvm_screen_exit;
 
 const DkvmScreen *const dkvm_screens[] = {
@@ -19,8 +21,10 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_shutdown,
 	&dkvm_screen_force_off,
 	&dkvm_screen_monitor,
+	&dkvm_screen_edit,
 	&dkvm_screen_delete,
 	/* for the host */
+	&dkvm_screen_create,
 	&dkvm_screen_exit,
 	NULL,
 };

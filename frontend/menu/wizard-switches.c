@@ -1,0 +1,79 @@
+/*
+ * Switches: TPM 2.0, Secure Boot and real-time vCPU scheduling, ticked in
+ * one check list that starts from the preset's defaults (Create) or the
+ * VM's own (Edit): the same switches as `dkvm vm create --tpm/--no-tpm`,
+ * `--secure-boot/--no-secure-boot` and `--realtime/--no-realtime`. A
+ * combination the spec refuses (Secure Boot on a BIOS VM) is shown and
+ * asked again.
+ */
+#include "menu-widgets.h"
+#include "wizard.h"
+
+typedef struct {
+	const gchar *tag;
+	const gchar *text;
+	gsize offset; /* of its gboolean in DkvmSpec */
+} Switch;
+
+static const Switch switches[] = {
+	{ "tpm", "TPM 2.0 (swtpm; Windows 11 needs it)", G_STRUCT_OFFSET(DkvmSpec, tpm) },
+	{ "secure-boot", "Secure Boot (UEFI firmware with Microsoft keys)",
+	  G_STRUCT_OFFSET(DkvmSpec, secure_boot) },
+	{ "realtime", "Real-time vCPUs (FIFO; can starve the host)",
+	  G_STRUCT_OFFSET(DkvmSpec, realtime) },
+};
+
+#define SWITCH_FIELD(spec, sw) ((gboolean *)G_STRUCT_MEMBER_P((spec), (sw)->offset))
+
+static DkvmStepResult
+switches_run(DkvmWizard *wizard)
+{
+	g_autofree gchar *title = dkvm_wizard_title(wizard, "Switches");
+	g_autoptr(GPtrArray) items = dkvm_menu_items_new();
+	gint cursor = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS(switches); i++)
+		dkvm_menu_items_add(items, switches[i].tag,
+		                    *SWITCH_FIELD(wizard->spec, &switches[i]), "%s",
+		                    switches[i].text);
+	for (;;) {
+		g_autoptr(DkvmSpec) changed = NULL;
+		g_autoptr(GError) error = NULL;
+
+		if (dkvm_menu_checklist(title, "Space ticks and unticks; Enter goes on.", items,
+		                        &cursor, NULL) != DKVM_ANSWER_OK)
+			return DKVM_STEP_BACK;
+		changed = dkvm_spec_copy(wizard->spec);
+		for (guint i = 0; i < G_N_ELEMENTS(switches); i++) {
+			const DkvmMenuItem *item = g_ptr_array_index(items, i);
+			*SWITCH_FIELD(changed, &switches[i]) = item->on;
+		}
+		if (dkvm_spec_validate(changed, &error)) {
+			for (guint i = 0; i < G_N_ELEMENTS(switches); i++)
+				*SWITCH_FIELD(wizard->spec, &switches[i]) =
+					*SWITCH_FIELD(changed, &switches[i]);
+			return DKVM_STEP_NEXT;
+		}
+		dkvm_wizard_refuse(wizard, "Switches", error);
+	}
+}
+
+static gchar *
+switches_describe(const DkvmWizard *wizard)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	for (guint i = 0; i < G_N_ELEMENTS(switches); i++) {
+		if (*SWITCH_FIELD((DkvmSpec *)wizard->spec, &switches[i]))
+			g_string_append_printf(text, "%s%s", text->len > 0 ? ", " : "",
+			                       switches[i].tag);
+	}
+	return text->len > 0 ? g_string_free(g_steal_pointer(&text), FALSE) : g_strdup("none");
+}
+
+const DkvmWizardStep dkvm_wizard_step_switches = {
+	.name = "switches",
+	.label = "Switches",
+	.run = switches_run,
+	.describe = switches_describe,
+};
