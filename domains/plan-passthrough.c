@@ -392,6 +392,41 @@ needed_through(const DkvmHostFacts *host, const DkvmUsbDevice *d)
 	return NULL;
 }
 
+/* Why the host keeps @d (itself host-needed, or a hub the host-needed device
+ * hangs off), NULL when it may go to a VM. */
+static gchar *
+usb_why_needed(const DkvmHostFacts *host, const DkvmUsbDevice *d)
+{
+	const DkvmUsbDevice *needed = needed_through(host, d);
+	const gchar *why;
+	g_autofree gchar *needed_name = NULL;
+
+	if (needed == NULL)
+		return NULL;
+	why = needed->host_needed_reason != NULL ? needed->host_needed_reason
+	                                         : "flagged by host discovery";
+	if (needed == d)
+		return g_strdup(why);
+	needed_name = usb_name(needed);
+	return g_strdup_printf("it holds %s (port %s), %s", needed_name, needed->port_path, why);
+}
+
+gchar *
+dkvm_passthrough_usb_why_not(const DkvmHostFacts *host, guint16 vendor_id, guint16 product_id)
+{
+	for (guint j = 0; host->usb != NULL && j < host->usb->len; j++) {
+		const DkvmUsbDevice *d = g_ptr_array_index(host->usb, j);
+		g_autofree gchar *why = NULL;
+
+		if (d->vendor_id != vendor_id || d->product_id != product_id)
+			continue;
+		why = usb_why_needed(host, d);
+		if (why != NULL)
+			return g_strdup_printf("the host needs it: %s", why);
+	}
+	return NULL;
+}
+
 static gboolean
 check_usb(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
 {
@@ -400,27 +435,15 @@ check_usb(const DkvmHostFacts *host, const DkvmSpec *spec, GError **error)
 
 		for (guint j = 0; j < host->usb->len; j++) {
 			const DkvmUsbDevice *d = g_ptr_array_index(host->usb, j);
-			const DkvmUsbDevice *needed;
 			g_autofree gchar *name = NULL;
 			g_autofree gchar *why = NULL;
 
 			if (d->vendor_id != sel->vendor_id || d->product_id != sel->product_id)
 				continue;
-			needed = needed_through(host, d);
-			if (needed == NULL)
+			why = usb_why_needed(host, d);
+			if (why == NULL)
 				continue;
 			name = usb_name(d);
-			why = g_strdup(needed->host_needed_reason != NULL
-			                       ? needed->host_needed_reason
-			                       : "flagged by host discovery");
-			if (needed != d) {
-				g_autofree gchar *needed_name = usb_name(needed);
-				g_autofree gchar *via =
-				        g_strdup_printf("it holds %s (port %s), %s", needed_name,
-				                        needed->port_path, why);
-				g_free(why);
-				why = g_steal_pointer(&via);
-			}
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
 			            "cannot pass through USB device %04x:%04x (%s, port %s): the "
 			            "host needs it: %s",

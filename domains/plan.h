@@ -176,6 +176,12 @@ void dkvm_passthrough_candidate_free(DkvmPassthroughCandidate *self);
  * group (devices in no group last), then by address. */
 GPtrArray *dkvm_passthrough_candidates(const DkvmHostFacts *host);
 
+/* Why a USB selection of @vendor_id:@product_id is refused on @host ("the
+ * host needs it: DKVM boot medium (/dev/sdb1)", or a hub the boot stick hangs
+ * off), NULL when it may go to a VM: the planner's USB rule. */
+gchar *dkvm_passthrough_usb_why_not(const DkvmHostFacts *host, guint16 vendor_id,
+                                    guint16 product_id);
+
 /* ---- Hypervisor: domain type, CPU mode, Hyper-V, firmware, TPM ---- */
 
 /* DKVM's Hyper-V enlightenments for Windows guests, NULL-terminated, in the

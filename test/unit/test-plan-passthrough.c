@@ -190,6 +190,7 @@ test_usb_host_needed(void)
 	g_autoptr(DkvmPassthroughPlan) stick = plan_usb(host, 0x0781, 0x5567, &error);
 	g_autoptr(DkvmPassthroughPlan) receiver = NULL;
 	g_autoptr(DkvmPassthroughPlan) absent = NULL;
+	g_autofree gchar *why = NULL;
 
 	g_assert_null(stick);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
@@ -203,6 +204,11 @@ test_usb_host_needed(void)
 	absent = plan_usb(host, 0x1234, 0x5678, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(absent);
+	/* the menu's list gives the same reason, and none where the plan passes */
+	why = dkvm_passthrough_usb_why_not(host, 0x0781, 0x5567);
+	g_assert_cmpstr(why, ==, "the host needs it: DKVM boot medium (/dev/sdb1)");
+	g_assert_null(dkvm_passthrough_usb_why_not(host, 0x046d, 0xc52b));
+	g_assert_null(dkvm_passthrough_usb_why_not(host, 0x1234, 0x5678));
 }
 
 /* A hub on the boot stick's path goes with the stick: refused. The fixture's
@@ -215,6 +221,7 @@ test_usb_hub_of_the_stick(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmPassthroughPlan) hub = NULL;
 	g_autoptr(DkvmPassthroughPlan) before = plan_usb(host, 0x05e3, 0x0610, &error);
+	g_autofree gchar *why = NULL;
 
 	g_assert_no_error(error);
 	g_assert_nonnull(before);
@@ -233,6 +240,10 @@ test_usb_hub_of_the_stick(void)
 	                "cannot pass through USB device 05e3:0610 (GenesysLogic USB2.1 Hub, port "
 	                "3-3): the host needs it: it holds SanDisk Cruzer Blade (port 3-3.4), "
 	                "DKVM boot medium (/dev/sdb1)");
+	why = dkvm_passthrough_usb_why_not(host, 0x05e3, 0x0610);
+	g_assert_cmpstr(why, ==,
+	                "the host needs it: it holds SanDisk Cruzer Blade (port 3-3.4), DKVM boot "
+	                "medium (/dev/sdb1)");
 }
 
 static void
