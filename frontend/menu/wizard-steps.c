@@ -8,10 +8,10 @@ extern const DkvmWizardStep dkvm_wizard_step_preset;
 extern const DkvmWizardStep dkvm_wizard_step_memory;
 extern const DkvmWizardStep dkvm_wizard_step_vcpus;
 extern const DkvmWizardStep dkvm_wizard_step_network;
-/* extern const DkvmWizardStep dkvm_wizard_step_disks; */
-/* extern const DkvmWizardStep dkvm_wizard_step_cdroms; */
-/* extern const DkvmWizardStep dkvm_wizard_step_pci; */
-/* extern const DkvmWizardStep dkvm_wizard_step_usb; */
+extern const DkvmWizardStep dkvm_wizard_step_disks;
+extern const DkvmWizardStep dkvm_wizard_step_cdroms;
+extern const DkvmWizardStep dkvm_wizard_step_pci;
+extern const DkvmWizardStep dkvm_wizard_step_usb;
 extern const DkvmWizardStep dkvm_wizard_step_switches;
 
 const DkvmWizardStep *const dkvm_wizard_steps[] = {
@@ -19,10 +19,10 @@ const DkvmWizardStep *const dkvm_wizard_steps[] = {
 	&dkvm_wizard_step_memory,
 	&dkvm_wizard_step_vcpus,
 	&dkvm_wizard_step_network,
-	/* &dkvm_wizard_step_disks, */
-	/* &dkvm_wizard_step_cdroms, */
-	/* &dkvm_wizard_step_pci, */
-	/* &dkvm_wizard_step_usb, */
+	&dkvm_wizard_step_disks,
+	&dkvm_wizard_step_cdroms,
+	&dkvm_wizard_step_pci,
+	&dkvm_wizard_step_usb,
 	&dkvm_wizard_step_switches,
 	NULL,
 };

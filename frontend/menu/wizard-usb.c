@@ -1,0 +1,219 @@
+/*
+ * USB devices: a check list of the host's USB devices, read again every
+ * second while the list is shown, so a device plugged in or out appears or
+ * goes without leaving the step; ticks are carried over by vendor:product,
+ * which is also how the VM names a device (libvirt takes whichever device
+ * has those ids). One line per vendor:product. Devices the host needs (the
+ * DKVM boot stick, a hub it hangs off) are marked and refused with the
+ * planner's reason (dkvm_passthrough_usb_why_not). A device the VM has that
+ * is not plugged in stays on the list, ticked, until unticked.
+ */
+#include "host-discover.h"
+#include "menu-widgets.h"
+#include "plan.h"
+#include "wizard.h"
+
+#define LABEL "USB devices"
+#define ITEM_WIDTH 64
+/* seconds between two readings of the USB devices */
+#define REFRESH_S 1
+
+static gchar *
+usb_name(const DkvmUsbDevice *d)
+{
+	g_autofree gchar *name = g_strjoin(" ", d->vendor_name != NULL ? d->vendor_name : "",
+	                                   d->product_name != NULL ? d->product_name : "", NULL);
+
+	g_strstrip(name);
+	return *name != '\0' ? g_steal_pointer(&name) : g_strdup("unknown device");
+}
+
+static gchar *
+tag_of(guint16 vendor, guint16 product)
+{
+	return g_strdup_printf("%04x:%04x", vendor, product);
+}
+
+static gboolean
+selected(const DkvmSpec *spec, guint16 vendor, guint16 product)
+{
+	for (guint i = 0; i < spec->usb->len; i++) {
+		const DkvmUsbSelection *sel = g_ptr_array_index(spec->usb, i);
+		if (sel->vendor_id == vendor && sel->product_id == product)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * The list for the USB devices of @host: ticks from @previous (the list as
+ * the person left it) where a line had the same vendor:product, else from
+ * the spec. Lines the previous list had and the host no longer shows are
+ * kept when ticked ("not plugged in").
+ */
+static GPtrArray *
+build_items(const DkvmWizard *wizard, const DkvmHostFacts *host, GPtrArray *previous)
+{
+	GPtrArray *items = dkvm_menu_items_new();
+
+	for (guint i = 0; i < host->usb->len; i++) {
+		const DkvmUsbDevice *d = g_ptr_array_index(host->usb, i);
+		g_autofree gchar *tag = tag_of(d->vendor_id, d->product_id);
+		g_autofree gchar *name = usb_name(d);
+		g_autofree gchar *why = NULL;
+		guint same = 0;
+		gint before = previous != NULL ? dkvm_menu_items_find(previous, tag) : -1;
+		gboolean on;
+		glong room;
+
+		if (dkvm_menu_items_find(items, tag) >= 0)
+			continue;
+		for (guint j = 0; j < host->usb->len; j++) {
+			const DkvmUsbDevice *o = g_ptr_array_index(host->usb, j);
+			same += o->vendor_id == d->vendor_id && o->product_id == d->product_id;
+		}
+		why = dkvm_passthrough_usb_why_not(host, d->vendor_id, d->product_id);
+		on = before >= 0 ? ((DkvmMenuItem *)g_ptr_array_index(previous, before))->on
+		                 : selected(wizard->spec, d->vendor_id, d->product_id);
+		/* "046d:c08b 1-3    Logitech G502 HERO Gaming Mouse [host needs it]" */
+		room = ITEM_WIDTH - 17 - (why != NULL ? 16 : 0) - (same > 1 ? 5 : 0);
+		if ((glong)strlen(name) > room) {
+			name[room - 2] = '\0';
+			g_strlcat(name, "..", (gsize)room + 1);
+		}
+		if (same > 1)
+			dkvm_menu_items_add(items, tag, on, "%s %-6s %s (x%u)%s", tag, d->port_path,
+			                    name, same, why != NULL ? " [host needs it]" : "");
+		else
+			dkvm_menu_items_add(items, tag, on, "%s %-6s %s%s", tag, d->port_path, name,
+			                    why != NULL ? " [host needs it]" : "");
+	}
+	/* ticked and gone: the VM keeps it until the person unticks it */
+	for (guint i = 0; previous != NULL && i < previous->len; i++) {
+		const DkvmMenuItem *old = g_ptr_array_index(previous, i);
+		if (old->on && dkvm_menu_items_find(items, old->tag) < 0)
+			dkvm_menu_items_add(items, old->tag, TRUE, "%s        (not plugged in)",
+			                    old->tag);
+	}
+	for (guint i = 0; previous == NULL && i < wizard->spec->usb->len; i++) {
+		const DkvmUsbSelection *sel = g_ptr_array_index(wizard->spec->usb, i);
+		g_autofree gchar *tag = tag_of(sel->vendor_id, sel->product_id);
+		if (dkvm_menu_items_find(items, tag) < 0)
+			dkvm_menu_items_add(items, tag, TRUE, "%s        (not plugged in)", tag);
+	}
+	return items;
+}
+
+static DkvmStepResult
+usb_run(DkvmWizard *wizard)
+{
+	g_autofree gchar *title = dkvm_wizard_title(wizard, LABEL);
+	const DkvmWidgetOptions options = { .refresh_s = REFRESH_S };
+	g_autoptr(DkvmHostFacts) host = dkvm_host_discover_usb(wizard->host->cmdline.raw);
+	g_autoptr(GPtrArray) items = build_items(wizard, host, NULL);
+	gint cursor = 0;
+
+	for (;;) {
+		g_autoptr(GString) refused = g_string_new(NULL);
+		g_autoptr(GPtrArray) usb = NULL;
+		DkvmAnswer answer;
+
+		if (items->len == 0) {
+			/* nothing to tick (yet): the same list, so a plug-in still shows */
+			g_autoptr(GPtrArray) none = dkvm_menu_items_new();
+			dkvm_menu_items_add(none, "next", FALSE, "Go on without USB devices");
+			answer = dkvm_menu_choose(title,
+			                          "No USB devices are plugged in. Plug one in to "
+			                          "see it here.",
+			                          none, &cursor, &options);
+			if (answer == DKVM_ANSWER_OK)
+				return DKVM_STEP_NEXT;
+		} else {
+			answer = dkvm_menu_checklist(
+			        title,
+			        "vendor:product, port, name. Space ticks a device for the VM; the "
+			        "list follows devices plugged in and out.",
+			        items, &cursor, &options);
+		}
+		if (answer == DKVM_ANSWER_BACK)
+			return DKVM_STEP_BACK;
+		if (answer == DKVM_ANSWER_REFRESH) {
+			g_autoptr(DkvmHostFacts) now =
+			        dkvm_host_discover_usb(wizard->host->cmdline.raw);
+			g_autoptr(GPtrArray) rebuilt = build_items(wizard, now, items);
+			const gchar *at = cursor >= 0 && (guint)cursor < items->len
+			                          ? ((DkvmMenuItem *)g_ptr_array_index(items, cursor))->tag
+			                          : NULL;
+			gint moved = at != NULL ? dkvm_menu_items_find(rebuilt, at) : -1;
+
+			/* the cursor stays on its device where it still is */
+			if (moved >= 0)
+				cursor = moved;
+			g_clear_pointer(&host, dkvm_host_facts_free);
+			host = g_steal_pointer(&now);
+			g_clear_pointer(&items, g_ptr_array_unref);
+			items = g_steal_pointer(&rebuilt);
+			continue;
+		}
+		if (answer != DKVM_ANSWER_OK)
+			continue;
+		usb = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; i < items->len; i++) {
+			DkvmMenuItem *item = g_ptr_array_index(items, i);
+			DkvmUsbSelection *sel;
+			g_autofree gchar *why = NULL;
+			guint16 vendor, product;
+
+			if (!item->on || !dkvm_parse_usb_id(item->tag, &vendor, &product, NULL))
+				continue;
+			why = dkvm_passthrough_usb_why_not(host, vendor, product);
+			if (why != NULL) {
+				item->on = FALSE;
+				g_string_append_printf(refused, "%s: %s\n", item->text, why);
+				continue;
+			}
+			sel = g_new0(DkvmUsbSelection, 1);
+			sel->vendor_id = vendor;
+			sel->product_id = product;
+			/* a device the VM had keeps its startup policy */
+			for (guint j = 0; j < wizard->spec->usb->len; j++) {
+				const DkvmUsbSelection *old = g_ptr_array_index(wizard->spec->usb, j);
+				if (old->vendor_id == vendor && old->product_id == product)
+					sel->optional = old->optional;
+			}
+			g_ptr_array_add(usb, sel);
+		}
+		if (refused->len > 0) {
+			g_autofree gchar *text = g_strdup_printf(
+			        "Not given to the VM (unticked):\n%s\nOK again goes on.", refused->str);
+			dkvm_menu_message(title, text);
+			continue;
+		}
+		{
+			GPtrArray *old = wizard->spec->usb;
+			wizard->spec->usb = g_steal_pointer(&usb);
+			usb = old;
+		}
+		return DKVM_STEP_NEXT;
+	}
+}
+
+static gchar *
+usb_describe(const DkvmWizard *wizard)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	for (guint i = 0; i < wizard->spec->usb->len; i++) {
+		const DkvmUsbSelection *sel = g_ptr_array_index(wizard->spec->usb, i);
+		g_string_append_printf(text, "%s%04x:%04x", i > 0 ? ", " : "", sel->vendor_id,
+		                       sel->product_id);
+	}
+	return text->len > 0 ? g_string_free(g_steal_pointer(&text), FALSE) : g_strdup("none");
+}
+
+const DkvmWizardStep dkvm_wizard_step_usb = {
+	.name = "usb",
+	.label = "USB devices",
+	.run = usb_run,
+	.describe = usb_describe,
+};
