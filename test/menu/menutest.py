@@ -39,7 +39,7 @@ class Menu:
     """One `dkvm menu` in its own tmux server."""
 
     def __init__(self, dkvm, host="demo", connect=None, width=80, height=24,
-                 args=(), env=None, umockdev=True, config=None):
+                 args=(), env=None, umockdev=True, config=None, argv=None):
         if shutil.which("tmux") is None:
             raise RuntimeError("tmux not found: install tmux (scripts/install-deps)")
         self.work = tempfile.mkdtemp(prefix="dkvm-menu-")
@@ -56,9 +56,17 @@ class Menu:
         command += ["menu", "--log", self.log] + list(args)
         environment = {"TERM": "linux", "LANG": "C.UTF-8"}
         if umockdev and host is not None:
-            host_dir = host if os.path.isabs(host) else os.path.join(HOSTS, host)
-            environment["UMOCKDEV_DIR"] = host_dir
+            # a copy: what the menu writes to /sys (hugepage pools) under umockdev
+            # lands in the tree, and the committed fixture must stay as it is
+            source = host if os.path.isabs(host) else os.path.join(HOSTS, host)
+            self.host_dir = os.path.join(self.work, "host")
+            shutil.copytree(source, self.host_dir, symlinks=True)
+            environment["UMOCKDEV_DIR"] = self.host_dir
             command = ["umockdev-wrapper"] + command
+        if argv is not None:
+            # a whole command line of the test's own (e.g. `make run`'s script)
+            environment.pop("UMOCKDEV_DIR", None)
+            command = list(argv)
         environment.update(env or {})
         exports = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in environment.items())
         # the status is kept so a test can assert how the menu ended

@@ -4,8 +4,8 @@ screen (every VM with state, vCPUs, memory, GPU; the host's screens; the
 backtitle), the VM actions (start, force off, monitor, delete, Esc back),
 the boot countdown, libvirt not answering, 80x24, 200x60 and a resize, Exit,
 and `dkvm menu` without a terminal. The VMs are libvirt's test driver's,
-from test/data/libvirt/node.xml, on the demo host under umockdev;
-DKVM_SYSFS_ROOT points hugepage pools at a scratch tree. Prints TAP.
+from test/data/libvirt/node.xml, on a copy of the demo host under umockdev
+(menutest.py), whose hugepage pools the starts use. Prints TAP.
 
 Usage: test-menu-main.py DKVM
 """
@@ -15,14 +15,11 @@ import subprocess
 import sys
 import tempfile
 
-from menutest import Menu, NODE_XML
+from menutest import HOSTS, Menu, NODE_XML
 from tapcases import Cases
 
 DKVM = sys.argv[1]
 TMP = tempfile.mkdtemp(prefix="dkvm-menu-main-")
-ROOT = os.path.join(TMP, "root")
-os.makedirs(os.path.join(ROOT, "sys/bus/pci/devices"))
-ENV = {"DKVM_SYSFS_ROOT": ROOT}
 NO_DAEMON = "qemu+unix:///system?socket=" + os.path.join(TMP, "no-libvirtd-sock")
 
 test = Cases()
@@ -39,7 +36,6 @@ def config(name="dkvm.conf", **keys):
 
 def menu(**kw):
     kw.setdefault("config", config())
-    kw.setdefault("env", ENV)
     return Menu(DKVM, **kw)
 
 
@@ -234,6 +230,20 @@ def without_a_terminal_it_says_so():
     assert result.returncode == 2, result
     assert result.stderr == "dkvm: menu: needs a terminal (stdin and stdout are not one)\n", \
         result.stderr
+
+
+@test
+def make_run_opens_the_menu_on_the_demo_host():
+    demo = os.path.join(os.path.dirname(NODE_XML), "..", "..", "..", "scripts", "demo")
+    with Menu(DKVM, argv=["bash", demo, DKVM, os.path.join(HOSTS, "demo")]) as m:
+        screen = m.wait_for("Select")
+        assert vm_row(screen, "win11")[1:5] == ["shutoff", "8", "16.0", "GiB"], screen
+        # the demo's VM has the demo host's RTX 3070, named from the host's pci.ids
+        assert "RTX 3070" in " ".join(vm_row(screen, "win11")), screen
+        m.send("end", "enter")
+        m.wait_for("Leave the DKVM menu?")
+        m.send("left", "enter")
+        assert m.exit_status() == 0
 
 
 @test
