@@ -18,6 +18,10 @@
  *   vendor:product and libvirt takes whichever device has those ids, so any
  *   host-needed device with the ids refuses the selection, and so does a hub
  *   the boot stick hangs off (the stick would go with it).
+ * - Bridges (class 0x06: host, ISA/LPC, PCI bridges) stay with the host: the
+ *   chipset's LPC bridge shares a slot with its SMBus controller, and taking
+ *   either would take the platform away; selecting a function whose slot
+ *   holds one is refused.
  * - Without an IOMMU nothing can be isolated: any PCI selection is refused,
  *   with how to turn the IOMMU on.
  * - The boot GPU works, but the host console goes dark, and many cards need
@@ -497,6 +501,22 @@ dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **
 			return NULL;
 		}
 	}
+	for (guint i = 0; i < selected->len; i++) {
+		const DkvmPciDevice *d = g_ptr_array_index(selected, i);
+		if (d->is_bridge) {
+			g_autofree gchar *by = selection_in_slot(spec, d->address);
+			g_autofree gchar *via =
+			        by != NULL && g_ascii_strcasecmp(by, d->address) != 0
+			                ? g_strdup_printf(", in the slot of the selected %s", by)
+			                : g_strdup("");
+			g_set_error(
+			        error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+			        "cannot pass through %s (%s)%s: it is a bridge, which stays with "
+			        "the host",
+			        d->address, device_name(d), via);
+			return NULL;
+		}
+	}
 	if (!check_groups(host, selected, plan->rationale, error))
 		return NULL;
 	lay_out_slots(host, spec, selected, plan);
@@ -559,6 +579,16 @@ judge_candidate(const DkvmHostFacts *host, DkvmPassthroughCandidate *c)
 		c->why_not = f == d ? g_strdup_printf("the host needs it: %s", reason)
 		                    : g_strdup_printf("the host needs %s in its slot: %s",
 		                                      short_address(f->address), reason);
+		return;
+	}
+	for (guint i = 0; selected != NULL && i < selected->len; i++) {
+		const DkvmPciDevice *f = g_ptr_array_index(selected, i);
+		if (!f->is_bridge)
+			continue;
+		c->verdict = DKVM_PASSTHROUGH_BRIDGE;
+		c->why_not = g_strdup_printf("its slot holds the bridge %s (%s), which stays with "
+		                             "the host",
+		                             short_address(f->address), device_name(f));
 		return;
 	}
 	group_leftovers(host, selected, (guint)d->iommu_group, blockers, bridges);

@@ -53,8 +53,10 @@ disk_line(const DkvmDataPartition *data, const DkvmDisk *disk)
 		shown = dkvm_wizard_data_shown(NULL, disk->path + strlen(by_id), ITEM_WIDTH - 14);
 	else
 		shown = dkvm_wizard_data_shown(data, disk->path, ITEM_WIDTH - 14);
-	return g_strdup_printf("%-5s %-7s %s", disk->target != NULL ? disk->target : "",
-	                       disk->is_block ? "device" : "image", shown);
+	if (disk->target != NULL)
+		return g_strdup_printf("%s: %-6s %s", disk->target, disk->is_block ? "device" : "image",
+		                       shown);
+	return g_strdup_printf("%-6s %s", disk->is_block ? "device" : "image", shown);
 }
 
 /* Adds @disk to @disks when the disk rule takes it; else says why. */
@@ -83,11 +85,12 @@ add_block_device(const DkvmWizard *wizard, GPtrArray *disks)
 	for (guint i = 0; i < found->len; i++) {
 		const DkvmHostDisk *d = g_ptr_array_index(found, i);
 		g_autofree gchar *size = dkvm_format_kib_column(d->size_bytes / 1024);
-		g_autofree gchar *id = dkvm_wizard_data_shown(NULL, strrchr(d->path, '/') + 1, 34);
+		g_autofree gchar *id = dkvm_wizard_data_shown(NULL, strrchr(d->path, '/') + 1,
+		                                              d->in_use != NULL ? 22 : 31);
 
 		if (has_disk(disks, d->path))
 			continue;
-		dkvm_menu_items_add(items, d->path, FALSE, "%-19.19s %9s %s%s",
+		dkvm_menu_items_add(items, d->path, FALSE, "%-18.18s %10s %s%s",
 		                    d->model != NULL ? d->model : "?", size, id,
 		                    d->in_use != NULL ? " [in use]" : "");
 	}
@@ -203,7 +206,8 @@ add_new_image(const DkvmWizard *wizard, GPtrArray *disks)
 		guint64 kib = 0;
 		DkvmDisk *disk;
 
-		prompt = g_strdup_printf("File name of the new image (in %s):", folder);
+		prompt = g_strdup_printf("File name of the new image (in %s%s):", data->mount_point,
+		                         strlen(folder) > strlen(data->dir) ? "/images" : "");
 		if (dkvm_menu_input(title, prompt, name, &typed) != DKVM_ANSWER_OK)
 			return;
 		g_strstrip(typed);

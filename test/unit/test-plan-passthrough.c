@@ -314,8 +314,7 @@ test_gpu_node(void)
 }
 
 /* The candidates name what the planner would refuse, and pass what it would
- * take: each device chosen alone gives a plan exactly when it is choosable
- * (bridges aside: the planner leaves them alone, the menu never offers them). */
+ * take: each device chosen alone gives a plan exactly when it is choosable. */
 static gchar *
 candidate_line(const DkvmPassthroughCandidate *c)
 {
@@ -345,8 +344,7 @@ test_candidates(void)
 
 		g_string_append_printf(all, "%s\n", line);
 		g_assert_cmpint(c->verdict == DKVM_PASSTHROUGH_CHOOSABLE, ==, c->why_not == NULL);
-		if (c->verdict != DKVM_PASSTHROUGH_BRIDGE)
-			g_assert_cmpint(plan != NULL, ==, c->verdict == DKVM_PASSTHROUGH_CHOOSABLE);
+		g_assert_cmpint(plan != NULL, ==, c->verdict == DKVM_PASSTHROUGH_CHOOSABLE);
 	}
 	g_assert_cmpstr(
 	        all->str, ==,
@@ -400,6 +398,55 @@ test_candidates_slot_and_no_iommu(void)
 	}
 }
 
+/* The demo host (the menu's): the chipset's SMBus controller shares its slot
+ * with the LPC bridge, so it is refused as a bridge by both the candidates
+ * and the planner; the boot stick's xHCI is the host's; the RTX 3070 takes
+ * its audio. Only the devices a person may tick are choosable. */
+static void
+test_candidates_demo(void)
+{
+	g_autofree gchar *path = plan_test_data("hosts-json", "demo.json", NULL);
+	g_autoptr(DkvmHostFacts) host = plan_test_host_from_file(path);
+	g_autoptr(GPtrArray) candidates = dkvm_passthrough_candidates(host);
+	g_autoptr(GString) choosable = g_string_new(NULL);
+	g_autoptr(DkvmSpec) spec = plan_test_spec(4, 4 << 20);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPassthroughPlan) plan = NULL;
+
+	for (guint i = 0; i < candidates->len; i++) {
+		const DkvmPassthroughCandidate *c = g_ptr_array_index(candidates, i);
+		g_autofree gchar *line = candidate_line(c);
+
+		if (c->verdict == DKVM_PASSTHROUGH_CHOOSABLE)
+			g_string_append_printf(choosable, "%s\n", line);
+		if (g_str_equal(c->device->address, "0000:00:14.0"))
+			g_assert_cmpstr(c->why_not, ==,
+			                "its slot holds the bridge 00:14.3 (FCH LPC Bridge), which "
+			                "stays with the host");
+		if (g_str_equal(c->device->address, "0000:0b:00.3"))
+			g_assert_cmpint(c->verdict, ==, DKVM_PASSTHROUGH_HOST_NEEDED);
+	}
+	g_assert_cmpstr(choosable->str, ==,
+	                "0000:01:00.0 15 +0000:01:00.1: choosable\n"
+	                "0000:01:00.1 15 +0000:01:00.0: choosable\n"
+	                "0000:02:00.0 16: choosable\n"
+	                "0000:05:00.0 21: choosable\n"
+	                "0000:06:00.0 22 +0000:06:00.1 +0000:06:00.3: choosable\n"
+	                "0000:06:00.1 22 +0000:06:00.0 +0000:06:00.3: choosable\n"
+	                "0000:06:00.3 22 +0000:06:00.0 +0000:06:00.1: choosable\n"
+	                "0000:07:00.0 23: choosable\n"
+	                "0000:09:00.0 24 +0000:09:00.1: choosable\n"
+	                "0000:09:00.1 24 +0000:09:00.0: choosable\n"
+	                "0000:0a:00.0 25: choosable\n");
+	plan_test_add_pci(spec, "00:14.0", NULL);
+	plan = dkvm_plan_passthrough(host, spec, &error);
+	g_assert_null(plan);
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_cmpstr(error->message, ==,
+	                "cannot pass through 0000:00:14.3 (FCH LPC Bridge), in the slot of the "
+	                "selected 0000:00:14.0: it is a bridge, which stays with the host");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -418,6 +465,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-passthrough/nothing", test_nothing);
 	g_test_add_func("/plan-passthrough/gpu-node", test_gpu_node);
 	g_test_add_func("/plan-passthrough/candidates", test_candidates);
+	g_test_add_func("/plan-passthrough/candidates-demo", test_candidates_demo);
 	g_test_add_func("/plan-passthrough/candidates-slot-and-no-iommu",
 	                test_candidates_slot_and_no_iommu);
 	return g_test_run();
