@@ -225,8 +225,12 @@ run_checklist(const gchar *title, const gchar *prompt, GPtrArray *items, gint *c
 	gint code;
 
 	set_widget(options);
+	/* dlg_checklist starts on the default item, not on *current_item */
+	dialog_vars.default_item =
+	        items->len > 0 ? ((DkvmMenuItem *)g_ptr_array_index(items, current))->tag : NULL;
 	code = dlg_checklist(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
 	                     NULL, flag, &current);
+	dialog_vars.default_item = NULL;
 	reset_widget();
 	/* dialog keeps the ticks in the items on every exit */
 	for (guint i = 0; i < items->len; i++) {

@@ -9,7 +9,7 @@
 #include "wizard-data.h"
 #include "wizard.h"
 
-#define LABEL "CD-ROMs"
+#define LABEL      "CD-ROMs"
 #define ITEM_WIDTH 64
 
 static const gchar *const iso_suffixes[] = { ".iso", NULL };
@@ -61,11 +61,10 @@ cdroms_run(DkvmWizard *wizard)
 		                         data->label, data->mount_point);
 	if (items->len == 0) {
 		g_autoptr(GPtrArray) none = dkvm_menu_items_new();
-		g_autofree gchar *text =
-		        g_strdup_printf("%s\n\nCopy .iso files onto the data partition to see "
-		                        "them here.",
-		                        isos != NULL ? "There are no ISO files on the data partition."
-		                                     : prompt);
+		g_autofree gchar *text = g_strdup_printf(
+		        "%s\n\nCopy .iso files onto the data partition to see "
+		        "them here.",
+		        isos != NULL ? "There are no ISO files on the data partition." : prompt);
 		dkvm_menu_items_add(none, "next", FALSE, "Go on without a CD-ROM");
 		return dkvm_menu_choose(title, text, none, &cursor, NULL) == DKVM_ANSWER_OK
 		               ? DKVM_STEP_NEXT
@@ -88,7 +87,8 @@ cdroms_describe(const DkvmWizard *wizard)
 	g_autoptr(GString) text = g_string_new(NULL);
 
 	for (guint i = 0; i < wizard->spec->cdroms->len; i++) {
-		g_autofree gchar *name = g_path_get_basename(g_ptr_array_index(wizard->spec->cdroms, i));
+		g_autofree gchar *name =
+		        g_path_get_basename(g_ptr_array_index(wizard->spec->cdroms, i));
 		g_string_append_printf(text, "%s%s", i > 0 ? ", " : "", name);
 	}
 	return text->len > 0 ? g_string_free(g_steal_pointer(&text), FALSE) : g_strdup("none");

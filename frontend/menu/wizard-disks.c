@@ -54,8 +54,8 @@ disk_line(const DkvmDataPartition *data, const DkvmDisk *disk)
 	else
 		shown = dkvm_wizard_data_shown(data, disk->path, ITEM_WIDTH - 14);
 	if (disk->target != NULL)
-		return g_strdup_printf("%s: %-6s %s", disk->target, disk->is_block ? "device" : "image",
-		                       shown);
+		return g_strdup_printf("%s: %-6s %s", disk->target,
+		                       disk->is_block ? "device" : "image", shown);
 	return g_strdup_printf("%-6s %s", disk->is_block ? "device" : "image", shown);
 }
 
@@ -86,11 +86,11 @@ add_block_device(const DkvmWizard *wizard, GPtrArray *disks)
 		const DkvmHostDisk *d = g_ptr_array_index(found, i);
 		g_autofree gchar *size = dkvm_format_kib_column(d->size_bytes / 1024);
 		g_autofree gchar *id = dkvm_wizard_data_shown(NULL, strrchr(d->path, '/') + 1,
-		                                              d->in_use != NULL ? 22 : 31);
+		                                              d->in_use != NULL ? 20 : 29);
 
 		if (has_disk(disks, d->path))
 			continue;
-		dkvm_menu_items_add(items, d->path, FALSE, "%-18.18s %10s %s%s",
+		dkvm_menu_items_add(items, d->path, FALSE, "%-20.20s %10s %s%s",
 		                    d->model != NULL ? d->model : "?", size, id,
 		                    d->in_use != NULL ? " [in use]" : "");
 	}
@@ -156,9 +156,9 @@ add_image_file(const DkvmWizard *wizard, GPtrArray *disks)
 			                    size);
 	}
 	if (items->len == 0) {
-		g_autofree gchar *text = g_strdup_printf(
-		        "No other image file (.qcow2, .img, .raw) is on the data partition %s (%s).",
-		        data->label, data->mount_point);
+		g_autofree gchar *text = g_strdup_printf("No other image file (.qcow2, .img, .raw) "
+		                                         "is on the data partition %s (%s).",
+		                                         data->label, data->mount_point);
 		dkvm_menu_message(title, text);
 		return;
 	}
@@ -267,12 +267,18 @@ disks_run(DkvmWizard *wizard)
 		if (dkvm_menu_choose(title, prompt, items, &cursor, NULL) != DKVM_ANSWER_OK)
 			return DKVM_STEP_BACK;
 		item = g_ptr_array_index(items, cursor);
-		if (g_str_equal(item->tag, "add-block")) {
-			add_block_device(wizard, disks);
-		} else if (g_str_equal(item->tag, "add-image")) {
-			add_image_file(wizard, disks);
-		} else if (g_str_equal(item->tag, "add-new")) {
-			add_new_image(wizard, disks);
+		if (g_str_has_prefix(item->tag, "add-")) {
+			guint before = disks->len;
+
+			if (g_str_equal(item->tag, "add-block"))
+				add_block_device(wizard, disks);
+			else if (g_str_equal(item->tag, "add-image"))
+				add_image_file(wizard, disks);
+			else
+				add_new_image(wizard, disks);
+			/* a disk was added: the cursor on Done, where the person goes next */
+			if (disks->len > before)
+				cursor = (gint)disks->len + 3;
 		} else if (g_str_equal(item->tag, "done")) {
 			GPtrArray *old = wizard->spec->disks;
 			wizard->spec->disks = g_steal_pointer(&disks);

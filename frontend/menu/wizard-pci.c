@@ -75,8 +75,8 @@ static gchar *
 item_text(const DkvmPassthroughCandidate *c)
 {
 	const DkvmPciDevice *d = c->device;
-	g_autofree gchar *group = d->iommu_group >= 0 ? g_strdup_printf("%d", d->iommu_group)
-	                                              : g_strdup("-");
+	g_autofree gchar *group =
+	        d->iommu_group >= 0 ? g_strdup_printf("%d", d->iommu_group) : g_strdup("-");
 	g_autofree gchar *tail = c->verdict == DKVM_PASSTHROUGH_CHOOSABLE
 	                                 ? pulls_in_mark(c)
 	                                 : g_strdup(verdict_mark(c->verdict));
@@ -150,8 +150,9 @@ explain(const DkvmWizard *wizard, GPtrArray *candidates, const DkvmMenuItem *ite
 	g_autoptr(GString) text = g_string_new(NULL);
 
 	if (c == NULL) {
-		g_string_printf(text, "%s: the VM has this device, but the host shows no such "
-		                      "PCI device now. Untick it to take it off the VM.",
+		g_string_printf(text,
+		                "%s: the VM has this device, but the host shows no such "
+		                "PCI device now. Untick it to take it off the VM.",
 		                item->tag);
 		dkvm_menu_message(title, text->str);
 		return;
@@ -234,10 +235,11 @@ settle_ticks(GPtrArray *items, GPtrArray *candidates, GString *refused, GString 
 		}
 		if (added->len > 0) {
 			settled = FALSE;
-			g_string_append_printf(pulled, "%s %s takes the other functions of its slot "
-			                               "with it:%s\n",
-			                       short_address(c->device->address), device_name(c->device),
-			                       added->str);
+			g_string_append_printf(pulled,
+			                       "%s %s takes the other functions of its slot "
+			                       "with it:%s\n",
+			                       short_address(c->device->address),
+			                       device_name(c->device), added->str);
 		}
 	}
 	return settled;
@@ -265,6 +267,30 @@ selection_of(const DkvmWizard *wizard, GPtrArray *items)
 	return pci;
 }
 
+/* Where the cursor starts: the first ticked device, else the first GPU that
+ * can be chosen, else the first device that can (the bridges of the
+ * platform come first in group order and matter to nobody). */
+static gint
+first_of_interest(GPtrArray *items, GPtrArray *candidates)
+{
+	gint gpu = -1, choosable = -1;
+
+	for (guint i = 0; i < items->len; i++) {
+		const DkvmMenuItem *item = g_ptr_array_index(items, i);
+		const DkvmPassthroughCandidate *c = candidate_of(candidates, item->tag);
+
+		if (item->on)
+			return (gint)i;
+		if (c == NULL || c->verdict != DKVM_PASSTHROUGH_CHOOSABLE)
+			continue;
+		if (gpu < 0 && c->device->is_gpu)
+			gpu = (gint)i;
+		if (choosable < 0)
+			choosable = (gint)i;
+	}
+	return gpu >= 0 ? gpu : MAX(choosable, 0);
+}
+
 static DkvmStepResult
 pci_run(DkvmWizard *wizard)
 {
@@ -272,7 +298,7 @@ pci_run(DkvmWizard *wizard)
 	g_autoptr(GPtrArray) candidates = dkvm_passthrough_candidates(wizard->host);
 	g_autoptr(GPtrArray) items = build_items(wizard, candidates);
 	const DkvmWidgetOptions options = { .ok_label = "OK", .extra_label = "Why?" };
-	gint cursor = 0;
+	gint cursor = first_of_interest(items, candidates);
 
 	if (items->len == 0) {
 		g_autoptr(GPtrArray) none = dkvm_menu_items_new();
@@ -307,7 +333,8 @@ pci_run(DkvmWizard *wizard)
 		if (!settle_ticks(items, candidates, refused, pulled)) {
 			g_autoptr(GString) text = g_string_new(NULL);
 			if (refused->len > 0)
-				g_string_append_printf(text, "Not given to the VM (unticked):\n%s\n",
+				g_string_append_printf(text,
+				                       "Not given to the VM (unticked):\n%s\n",
 				                       refused->str);
 			if (pulled->len > 0)
 				g_string_append_printf(text, "%s\n", pulled->str);
@@ -341,7 +368,8 @@ pci_describe(const DkvmWizard *wizard)
 
 	for (guint i = 0; i < wizard->spec->pci->len; i++) {
 		const DkvmPciSelection *sel = g_ptr_array_index(wizard->spec->pci, i);
-		g_string_append_printf(text, "%s%s", i > 0 ? ", " : "", short_address(sel->address));
+		g_string_append_printf(text, "%s%s", i > 0 ? ", " : "",
+		                       short_address(sel->address));
 	}
 	return text->len > 0 ? g_string_free(g_steal_pointer(&text), FALSE) : g_strdup("none");
 }

@@ -13,7 +13,7 @@
 #include "plan.h"
 #include "wizard.h"
 
-#define LABEL "USB devices"
+#define LABEL      "USB devices"
 #define ITEM_WIDTH 64
 /* seconds between two readings of the USB devices */
 #define REFRESH_S 1
@@ -141,9 +141,10 @@ usb_run(DkvmWizard *wizard)
 			g_autoptr(DkvmHostFacts) now =
 			        dkvm_host_discover_usb(wizard->host->cmdline.raw);
 			g_autoptr(GPtrArray) rebuilt = build_items(wizard, now, items);
-			const gchar *at = cursor >= 0 && (guint)cursor < items->len
-			                          ? ((DkvmMenuItem *)g_ptr_array_index(items, cursor))->tag
-			                          : NULL;
+			const gchar *at =
+			        cursor >= 0 && (guint)cursor < items->len
+			                ? ((DkvmMenuItem *)g_ptr_array_index(items, cursor))->tag
+			                : NULL;
 			gint moved = at != NULL ? dkvm_menu_items_find(rebuilt, at) : -1;
 
 			/* the cursor stays on its device where it still is */
@@ -177,7 +178,8 @@ usb_run(DkvmWizard *wizard)
 			sel->product_id = product;
 			/* a device the VM had keeps its startup policy */
 			for (guint j = 0; j < wizard->spec->usb->len; j++) {
-				const DkvmUsbSelection *old = g_ptr_array_index(wizard->spec->usb, j);
+				const DkvmUsbSelection *old =
+				        g_ptr_array_index(wizard->spec->usb, j);
 				if (old->vendor_id == vendor && old->product_id == product)
 					sel->optional = old->optional;
 			}
@@ -185,7 +187,8 @@ usb_run(DkvmWizard *wizard)
 		}
 		if (refused->len > 0) {
 			g_autofree gchar *text = g_strdup_printf(
-			        "Not given to the VM (unticked):\n%s\nOK again goes on.", refused->str);
+			        "Not given to the VM (unticked):\n%s\nOK again goes on.",
+			        refused->str);
 			dkvm_menu_message(title, text);
 			continue;
 		}

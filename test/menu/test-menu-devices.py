@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""The Create wizard's device steps, driven in tmux like a person at the
+keyboard: disks (the demo host's /dev/disk/by-id disks with model and size,
+the boot stick left out, the disk holding the mounted data partition refused,
+image files on the data partition, a new qcow2 image through libvirt's
+storage API), CD-ROMs (the ISO files on the data partition), PCI devices
+(IOMMU groups, drivers, why a device cannot be chosen, a GPU pulling in its
+HDMI audio) and USB devices (the boot stick refused, the list following a
+device plugged in and out). The VM the wizard defines is then read back by
+Edit, whose list shows each step's value from the domain libvirt holds.
+
+The demo host (test/data/hosts/demo) runs under umockdev; its data partition
+DKVMDATA is mounted at /media/dkvmdata (its proc/mounts), and that folder is
+read under DKVM_SYSFS_ROOT, the same copy of the tree, so the ISOs and images
+are the fixture's. Hot-plug: umockdev's testbed API needs python3-gi, which
+the test machines lack, so a device is plugged in the way the kernel shows
+it to libudev: its directory and its /sys/bus/usb/devices link appear in the
+tree the menu runs on (and go again for the unplug). The list reads the
+devices again every second, so no event is needed. Prints TAP.
+
+Usage: test-menu-devices.py DKVM
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+from menutest import HOSTS, Menu
+from tapcases import Cases
+
+DKVM = sys.argv[1]
+TMP = tempfile.mkdtemp(prefix="dkvm-menu-devices-")
+test = Cases()
+
+CONFIG = os.path.join(TMP, "dkvm.conf")
+with open(CONFIG, "w") as f:
+    f.write("[host]\npersist_command=true\n")
+
+
+def menu(host="demo", **kw):
+    """The menu on a copy of @host, its data partition read from that copy."""
+    root = tempfile.mkdtemp(prefix="host-", dir=TMP)
+    tree = os.path.join(root, host)
+    shutil.copytree(os.path.join(HOSTS, host), tree, symlinks=True)
+    kw.setdefault("config", CONFIG)
+    return Menu(DKVM, host=tree, env={"DKVM_SYSFS_ROOT": tree}, **kw)
+
+
+def cursor_line(m):
+    """The list line under the cursor: dialog draws it on a blue background
+    inside the list's box (the screen around a small dialog is blue too)."""
+    out = m._tmux("capture-pane", "-p", "-e").stdout
+    for line in out.splitlines():
+        bars = [i for i, c in enumerate(line) if c == "│"]
+        if len(bars) >= 4 and "\x1b[44m" in line[bars[1]:bars[-2]]:
+            return re.sub(r"\x1b\[[0-9;]*m", "", line)
+    return ""
+
+
+def settle(m):
+    """Waits until the screen stops changing (the last key is drawn)."""
+    before = None
+    for _ in range(100):
+        now = m._tmux("capture-pane", "-p", "-e").stdout
+        if now == before:
+            return
+        before = now
+        time.sleep(0.1)
+
+
+def go_to(m, text, limit=80):
+    """Moves the cursor down from the top of the list to the line holding @text."""
+    m.send("home")
+    settle(m)
+    for _ in range(limit):
+        line = cursor_line(m)
+        if text in line:
+            return line
+        m.send("down")
+        settle(m)
+        if cursor_line(m) == line:
+            break  # the end of the list
+    raise AssertionError("no line %r in the list:\n%s" % (text, m.screen()))
+
+
+def text_of(screen):
+    """The words on the screen without dialog's frames, lines joined: for
+    messages that dialog wraps where it likes."""
+    words = re.sub(r"[│┌┐└┘├┤─]", " ", screen).split()
+    return " ".join(words)
+
+
+def to_step(m, title, name="devtest"):
+    """From the main screen through the wizard's first steps to @title."""
+    m.wait_for("Create")
+    go_to(m, "Create")
+    m.send("enter")
+    m.wait_for("Create VM: Preset")
+    m.send("enter")
+    m.wait_for("Create VM: Name")
+    m.send(name, "enter")
+    m.wait_for("Create VM: Memory")
+    m.send("enter")
+    m.wait_for("Create VM: vCPUs")
+    m.send("enter")
+    m.wait_for("CPU pinning:")
+    m.send("enter")
+    m.wait_for("Create VM: Network")
+    m.send("enter")
+    steps = ["Create VM: Disks", "Create VM: CD-ROMs", "Create VM: PCI devices",
+             "Create VM: USB devices"]
+    for step in steps:
+        screen = m.wait_for(step)
+        if step == title:
+            return screen
+        if step == "Create VM: Disks":
+            go_to(m, "Done: go on")
+        m.send("enter")
+    raise AssertionError("no step " + title)
+
+
+@test
+def disks_offer_by_id_devices_with_model_and_size():
+    with menu() as m:
+        to_step(m, "Create VM: Disks")
+        go_to(m, "Add a block device")
+        m.send("enter")
+        screen = m.wait_for("Create VM: Add a block device")
+        # model, size, by-id name; each disk once, under its readable name
+        assert re.search(r"Samsung SSD 870 +1863\.0 GiB +\S*870_EVO_2TB_S6PNNX0T123456B",
+                         screen), screen
+        assert re.search(r"Samsung SSD 970 EVO +931\.5 GiB +\S*S4EWNX0R123456A \[in use\]",
+                         screen), screen
+        for hidden in ("SanDisk", "Cruzer", "wwn-", "eui.", "part1", "sdb"):
+            assert hidden not in screen, (hidden, screen)
+        # the NVMe holds the mounted data partition: refused, with the mount
+        go_to(m, "S4EWNX0R123456A")
+        m.send("enter")
+        screen = text_of(m.wait_for("the host uses it"))
+        assert "the host uses it: /dev/nvme0n1p1 is mounted at /media/dkvmdata" in screen, screen
+        m.send("enter")
+        m.wait_for("Create VM: Add a block device")
+        go_to(m, "S6PNNX0T123456B")
+        m.send("enter")
+        screen = m.wait_for("The VM has 1 disk.")
+        assert "device ata-Samsung_SSD_870_EVO_2TB_S6PNNX0T123456B" in screen, screen
+
+
+@test
+def disks_take_image_files_and_make_a_new_qcow2():
+    with menu() as m:
+        to_step(m, "Create VM: Disks")
+        go_to(m, "Add an image file")
+        m.send("enter")
+        screen = m.wait_for("Image files on the data partition DKVMDATA (/media/dkvmdata)")
+        assert "images/games.qcow2" in screen, screen
+        assert ".iso" not in screen, screen
+        m.send("enter")
+        screen = m.wait_for("The VM has 1 disk.")
+        assert "image  images/games.qcow2" in screen, screen
+        go_to(m, "Create a new qcow2 image")
+        m.send("enter")
+        screen = text_of(m.wait_for("File name of the new image"))
+        assert "(in /media/dkvmdata/images)" in screen, screen
+        assert "devtest-2.qcow2" in screen, screen
+        m.send("enter")
+        m.wait_for("Its size")
+        m.send("bs", "bs", "bs", "lots", "enter")
+        screen = m.wait_for("invalid size")
+        m.send("enter")
+        m.wait_for("File name of the new image")
+        m.send("enter")
+        m.wait_for("Its size")
+        m.send("bs", "bs", "bs", "bs", "32G", "enter")
+        screen = m.wait_for("The VM has 2 disks.")
+        assert "image  images/devtest-2.qcow2" in screen, screen
+        # Back leaves the spec as it was: the disks are asked again from none
+        m.send("esc")
+        m.wait_for("Create VM: Network")
+        m.send("enter")
+        m.wait_for("The VM has 0 disks.")
+
+
+@test
+def cdroms_list_the_isos_of_the_data_partition():
+    with menu() as m:
+        screen = to_step(m, "Create VM: CD-ROMs")
+        assert "ISO files on the data partition DKVMDATA (/media/dkvmdata)" in screen, screen
+        assert "[ ] isos/Win11_23H2_English_x64.iso" in screen, screen
+        assert "[ ] isos/debian-12.5.0-amd64-netinst.iso" in screen, screen
+        assert "games.qcow2" not in screen, screen
+
+
+@test
+def pci_shows_groups_drivers_and_why_not():
+    with menu() as m:
+        screen = to_step(m, "Create VM: PCI devices")
+        # the cursor starts on the GPU a VM would get
+        assert "01:00.0 GA104 [GeForce RTX 3070] (nouveau) +.1" in cursor_line(m), screen
+        line = go_to(m, "0b:00.3")
+        assert re.search(r"28 0b:00\.3 .*\(xhci_hcd\) \[host needs it\]", line), line
+        m.send("tab", "enter")  # Why?
+        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        assert "the host needs it: controller of the DKVM boot medium" in screen, screen
+        m.send("enter")
+        line = go_to(m, "00:14.0")
+        assert "[bridge]" in line, line
+        m.send("tab", "enter")
+        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        assert "its slot holds the bridge 00:14.3 (FCH LPC Bridge)" in screen, screen
+        m.send("enter")
+        # a bridge ticked anyway is unticked with its reason
+        go_to(m, "00:14.0")
+        m.send("space", "enter")
+        screen = text_of(m.wait_for("Not given to the VM (unticked):"))
+        assert "00:14.0 FCH SMBus Controller: its slot holds the bridge" in screen, screen
+        m.send("enter")
+        screen = m.wait_for("Create VM: PCI devices")
+        assert "[*]" not in screen, screen
+
+
+@test
+def pci_gpu_pulls_in_its_audio_function():
+    with menu() as m:
+        to_step(m, "Create VM: PCI devices")
+        go_to(m, "01:00.0")
+        m.send("space", "enter")
+        screen = text_of(m.wait_for("takes the other functions of its slot"))
+        assert "01:00.0 GA104 [GeForce RTX 3070]" in screen, screen
+        assert "01:00.1 GA104 High Definition Audio Controller" in screen, screen
+        m.send("enter")
+        m.wait_for("Create VM: PCI devices")
+        assert cursor_line(m) != ""
+        line = go_to(m, "01:00.1")
+        assert "[*]" in line, line
+        m.send("enter")
+        m.wait_for("Create VM: USB devices")
+
+
+@test
+def pci_names_a_group_that_is_not_isolated():
+    # the Z370's x8/x8 PEG ports share group 1 with an unrelated I210 NIC
+    with menu(host="intel-8700k") as m:
+        to_step(m, "Create VM: PCI devices")
+        line = go_to(m, "GP104 [GeForce GTX 1080]")
+        assert "[group shared]" in line, line
+        m.send("tab", "enter")
+        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        assert "IOMMU group 1 is not isolated: it also holds" in screen, screen
+        assert "I210" in screen, screen
+
+
+def plug_usb(tree, port, vendor, product, manufacturer, name):
+    """A USB device appears as the kernel shows it: its directory (a copy of the
+    mouse's, port 1-3, with other ids) and its /sys/bus/usb/devices link."""
+    devices = os.path.join(tree, "sys", "bus", "usb", "devices")
+    mouse = os.path.realpath(os.path.join(devices, "1-3"))
+    new = os.path.join(os.path.dirname(mouse), port)
+    shutil.copytree(mouse, new, symlinks=True)
+    for iface in [d for d in os.listdir(new) if d.startswith("1-3:")]:
+        shutil.rmtree(os.path.join(new, iface))
+    for attr, value in (("idVendor", vendor), ("idProduct", product),
+                        ("manufacturer", manufacturer), ("product", name),
+                        ("devpath", port.split("-")[1]), ("devnum", "9")):
+        with open(os.path.join(new, attr), "w") as f:
+            f.write(value + "\n")
+    os.symlink(os.path.relpath(new, devices), os.path.join(devices, port))
+
+
+def unplug_usb(tree, port):
+    link = os.path.join(tree, "sys", "bus", "usb", "devices", port)
+    target = os.path.realpath(link)
+    os.unlink(link)
+    shutil.rmtree(target)
+
+
+@test
+def usb_refuses_the_boot_stick_and_follows_hotplug():
+    with menu() as m:
+        screen = to_step(m, "Create VM: USB devices")
+        assert "046d:c34b 1-1    Logitech G105 Gaming Keyboard" in screen, screen
+        assert "046d:c08b 1-3    Logitech G502 HERO Gaming Mouse" in screen, screen
+        assert "045e:0b12 1-4    Microsoft Controller" in screen, screen
+        assert "0781:5567 1-2    SanDisk Cruzer Blade [host needs it]" in screen, screen
+        # tick the mouse; plug in a Razer mouse: it appears, the tick stays
+        go_to(m, "046d:c08b")
+        m.send("space")
+        m.wait_for("[*] 046d:c08b")
+        plug_usb(m.host_dir, "1-5", "1532", "0084", "Razer", "DeathAdder V2")
+        screen = m.wait_for("1532:0084 1-5    Razer DeathAdder V2")
+        assert "[*] 046d:c08b" in screen, screen
+        go_to(m, "1532:0084")
+        m.send("space")
+        m.wait_for("[*] 1532:0084")
+        # unplugged while ticked: kept for the VM, said so
+        unplug_usb(m.host_dir, "1-5")
+        screen = m.wait_for("1532:0084        (not plugged in)")
+        assert "[*] 1532:0084" in screen, screen
+        # the boot stick ticked anyway: unticked with the planner's reason
+        go_to(m, "0781:5567")
+        m.send("space", "enter")
+        screen = text_of(m.wait_for("Not given to the VM (unticked):"))
+        assert "the host needs it: DKVM boot medium (/dev/sdb1)" in screen, screen
+        m.send("enter")
+        screen = m.wait_for("Create VM: USB devices")
+        assert "[ ] 0781:5567" in screen, screen
+        m.send("enter")
+        m.wait_for("Create VM: Switches")
+
+
+@test
+def the_defined_vm_has_the_devices():
+    with menu() as m:
+        to_step(m, "Create VM: Disks")
+        go_to(m, "Add a block device")
+        m.send("enter")
+        m.wait_for("Create VM: Add a block device")
+        go_to(m, "S6PNNX0T123456B")
+        m.send("enter")
+        m.wait_for("The VM has 1 disk.")
+        go_to(m, "Add an image file")
+        m.send("enter")
+        m.wait_for("images/games.qcow2")
+        m.send("enter")
+        m.wait_for("The VM has 2 disks.")
+        go_to(m, "Done: go on")
+        m.send("enter")
+        m.wait_for("Create VM: CD-ROMs")
+        go_to(m, "Win11_23H2")
+        m.send("space", "enter")
+        m.wait_for("Create VM: PCI devices")
+        go_to(m, "01:00.0")
+        m.send("space", "enter")
+        m.wait_for("takes the other functions of its slot")
+        m.send("enter")
+        m.wait_for("Create VM: PCI devices")
+        m.send("enter")
+        m.wait_for("Create VM: USB devices")
+        go_to(m, "046d:c08b")
+        m.send("space", "enter")
+        m.wait_for("Create VM: Switches")
+        m.send("enter")
+        # the summary: each step's value, then the plan `dkvm plan` prints
+        m.wait_for("Create VM: Summary")
+        screen = text_of(m.wait_for("USB devices"))
+        assert "Disks ata-Samsung_SSD_870_EVO_2TB_S6PNNX0T123456B, games.qcow2" in screen, screen
+        assert "CD-ROMs Win11_23H2_English_x64.iso" in screen, screen
+        assert "PCI devices 01:00.0, 01:00.1" in screen, screen
+        assert "USB devices 046d:c08b" in screen, screen
+        for _ in range(20):
+            if "PCI passthrough:" in screen:
+                break
+            m.send("pgdn")
+            settle(m)
+            screen = text_of(m.screen())
+        assert "guest 0000:10:00 <- host 0000:01:00 (GA104 [GeForce RTX 3070], GPU): " \
+            "0000:01:00.0, 0000:01:00.1" in screen, screen
+        m.send("enter")
+        screen = m.wait_for("is created")
+        m.send("enter")
+        # Edit reads the VM back from libvirt: each step's value
+        screen = m.wait_for("devtest")
+        go_to(m, "devtest")
+        m.send("enter")
+        m.wait_for("What should happen to this VM?")
+        go_to(m, "Edit")
+        m.send("enter")
+        screen = m.wait_for("Edit 'devtest'")
+        assert "ata-Samsung_SSD_870_EVO_2TB_S6PNNX0T123456B, games.qcow2" in screen, screen
+        assert "Win11_23H2_English_x64.iso" in screen, screen
+        assert "01:00.0" in screen, screen
+        assert "046d:c08b" in screen, screen
+
+
+sys.exit(test.run(TMP))
