@@ -160,9 +160,55 @@ find_usb(DkvmHostFacts *facts, const gchar *port_path)
 	return NULL;
 }
 
+gboolean
+dkvm_host_mark_block_carriers(DkvmHostFacts *facts, const gchar *block, const gchar *usb_reason,
+                              const gchar *pci_reason)
+{
+	g_autoptr(DkvmUdev) ctx = udev_new();
+	g_autoptr(DkvmUdevDevice) dev =
+	        ctx != NULL ? udev_device_new_from_subsystem_sysname(ctx, "block", block) : NULL;
+	struct udev_device *usb, *pci;
+	DkvmPciDevice *controller = NULL;
+
+	if (dev == NULL)
+		return FALSE;
+	usb = udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
+	pci = udev_device_get_parent_with_subsystem_devtype(dev, "pci", NULL);
+	if (usb != NULL) {
+		DkvmUsbDevice *stick = find_usb(facts, udev_device_get_sysname(usb));
+		/* the first reason stays: the boot medium's is marked first */
+		if (stick != NULL && !stick->host_needed) {
+			g_autofree gchar *via =
+			        g_strdup_printf("%s on the USB device %s", pci_reason,
+			                        udev_device_get_sysname(usb));
+			stick->host_needed = TRUE;
+			stick->host_needed_reason = g_strdup(usb_reason);
+			if (pci != NULL)
+				controller = (DkvmPciDevice *)dkvm_host_facts_get_pci(
+				        facts, udev_device_get_sysname(pci));
+			if (controller != NULL && !controller->host_needed) {
+				controller->host_needed = TRUE;
+				controller->host_needed_reason = g_steal_pointer(&via);
+			}
+			return controller != NULL;
+		}
+	}
+	if (pci != NULL)
+		controller = (DkvmPciDevice *)dkvm_host_facts_get_pci(facts,
+		                                                      udev_device_get_sysname(pci));
+	if (controller == NULL)
+		return FALSE;
+	if (!controller->host_needed) {
+		controller->host_needed = TRUE;
+		controller->host_needed_reason = g_strdup(pci_reason);
+	}
+	return TRUE;
+}
+
 void
 dkvm_host_mark_boot_device(DkvmHostFacts *facts)
 {
+
 	g_autofree gchar *mounts = NULL;
 	g_autofree gchar *block = NULL;
 	g_autoptr(DkvmUdev) ctx = NULL;

@@ -16,6 +16,16 @@ G_BEGIN_DECLS
  */
 void dkvm_host_mark_boot_device(DkvmHostFacts *facts);
 
+/*
+ * Marks the USB device and the PCI controller that carry block device @block
+ * ("nvme0n1p1") as host_needed, the USB device with @usb_reason and the
+ * controller with @pci_reason (plus the USB device it goes through); a device
+ * already marked keeps its first reason. FALSE when @block is not in
+ * /sys/class/block or hangs off no PCI device the facts know.
+ */
+gboolean dkvm_host_mark_block_carriers(DkvmHostFacts *facts, const gchar *block,
+                                       const gchar *usb_reason, const gchar *pci_reason);
+
 /* The boot medium's block device name ("sdb1"), NULL when none is found. */
 gchar *dkvm_host_find_boot_block(const gchar *cmdline, const gchar *mounts);
 

@@ -12,6 +12,7 @@
 #include "host-bootdev.h"
 #include "host-cmdline.h"
 #include "host-cpu.h"
+#include "host-disks.h"
 #include "host-memory.h"
 #include "host-pci.h"
 #include "host-path.h"
@@ -131,6 +132,7 @@ dkvm_host_discover(GError **error)
 	note_iommu_hint(facts);
 	dkvm_host_read_usb(facts);
 	dkvm_host_mark_boot_device(facts);
+	dkvm_host_mark_mounted_disks(facts);
 	note_single_boot_gpu(facts);
 	return g_steal_pointer(&facts);
 }
@@ -144,5 +146,6 @@ dkvm_host_discover_usb(const gchar *cmdline)
 	facts->cmdline.raw = g_strdup(cmdline);
 	dkvm_host_read_usb(facts);
 	dkvm_host_mark_boot_device(facts);
+	dkvm_host_mark_mounted_disks(facts);
 	return facts;
 }

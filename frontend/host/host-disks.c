@@ -168,3 +168,36 @@ dkvm_host_read_disks(const gchar *cmdline)
 	g_ptr_array_sort(disks, disk_cmp);
 	return disks;
 }
+
+void
+dkvm_host_mark_mounted_disks(DkvmHostFacts *facts)
+{
+	g_autofree gchar *mounts_path = dkvm_host_path("proc/mounts");
+	g_autofree gchar *mounts = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents(mounts_path, &mounts, NULL, NULL))
+		return;
+	lines = g_strsplit(mounts, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) f = g_strsplit_set(lines[i], " \t", 3);
+		g_autofree gchar *source = NULL;
+		g_autofree gchar *point = NULL;
+		g_autofree gchar *target = NULL;
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *reason = NULL;
+		g_autofree gchar *usb_reason = NULL;
+
+		/* loop devices (the modloop) sit on a file of another mount */
+		if (g_strv_length(f) < 2 || !g_str_has_prefix(f[0], "/dev/") ||
+		    g_str_has_prefix(f[0], "/dev/loop"))
+			continue;
+		source = g_strcompress(f[0]);
+		point = g_strcompress(f[1]);
+		target = g_file_read_link(source, NULL);
+		name = g_path_get_basename(target != NULL ? target : source);
+		usb_reason = g_strdup_printf("holds /dev/%s, mounted at %s", name, point);
+		reason = g_strdup_printf("controller of /dev/%s, mounted at %s", name, point);
+		dkvm_host_mark_block_carriers(facts, name, usb_reason, reason);
+	}
+}

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "host-facts.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -30,6 +32,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmHostDisk, dkvm_host_disk_free)
  * /dev/disk/by-id is missing.
  */
 GPtrArray *dkvm_host_read_disks(const gchar *cmdline);
+
+/*
+ * Marks what carries a mounted block device as needed by the host: for every
+ * /dev source in /proc/mounts (the data partition, any other mounted disk),
+ * its USB device and PCI controller get host_needed with the mount as the
+ * reason (a device already marked, the boot medium's, keeps its reason).
+ * Giving that controller to a VM would pull the mounted file system away.
+ */
+void dkvm_host_mark_mounted_disks(DkvmHostFacts *facts);
 
 /* How readable a /dev/disk/by-id name is: lower is better (exposed for tests). */
 guint dkvm_host_disk_id_rank(const gchar *id);

@@ -212,11 +212,20 @@ def check_usb(name, model, gen, devs, host):
         check(g["host_needed"] == boot, what + " host_needed %s" % g["host_needed"])
         if boot:
             stick_controller = u["controller"]
+    # the controllers of internal disks with a mounted partition (the data
+    # partition) are the host's too
+    mounted = {"0000:" + d["controller"]: [p["mount"] for p in d.get("partitions", [])
+                                          if p.get("mount")]
+               for d in model.get("disks", [])}
     for p in host["pci"]:
-        check(p["host_needed"] == (p["address"] == stick_controller),
+        needed = p["address"] == stick_controller or bool(mounted.get(p["address"]))
+        check(p["host_needed"] == needed,
               "%s: PCI %s host_needed %s" % (name, p["address"], p["host_needed"]))
-        if p["host_needed"]:
+        if p["address"] == stick_controller:
             check("boot medium" in (p["host_needed_reason"] or ""), "%s: reason" % name)
+        elif p["host_needed"]:
+            check("mounted at %s" % mounted[p["address"]][0] in p["host_needed_reason"],
+                  "%s: reason %s" % (name, p["host_needed_reason"]))
     return stick_controller
 
 

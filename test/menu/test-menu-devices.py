@@ -205,6 +205,13 @@ def pci_shows_groups_drivers_and_why_not():
         screen = text_of(m.wait_for("it cannot be given to a VM"))
         assert "the host needs it: controller of the DKVM boot medium" in screen, screen
         m.send("enter")
+        # the NVMe under the mounted data partition is the host's
+        line = go_to(m, "02:00.0")
+        assert "(nvme) [host needs it]" in line, line
+        m.send("tab", "enter")
+        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        assert "controller of /dev/nvme0n1p1, mounted at /media/dkvmdata" in screen, screen
+        m.send("enter")
         line = go_to(m, "00:14.0")
         assert "[bridge]" in line, line
         m.send("tab", "enter")

@@ -400,8 +400,9 @@ test_candidates_slot_and_no_iommu(void)
 
 /* The demo host (the menu's): the chipset's SMBus controller shares its slot
  * with the LPC bridge, so it is refused as a bridge by both the candidates
- * and the planner; the boot stick's xHCI is the host's; the RTX 3070 takes
- * its audio. Only the devices a person may tick are choosable. */
+ * and the planner; the boot stick's xHCI and the NVMe under the data
+ * partition are the host's; the RTX 3070 takes its audio. Only the devices a person may tick are
+ * choosable. */
 static void
 test_candidates_demo(void)
 {
@@ -425,11 +426,16 @@ test_candidates_demo(void)
 			                "stays with the host");
 		if (g_str_equal(c->device->address, "0000:0b:00.3"))
 			g_assert_cmpint(c->verdict, ==, DKVM_PASSTHROUGH_HOST_NEEDED);
+		/* the NVMe holds the mounted data partition */
+		if (g_str_equal(c->device->address, "0000:02:00.0"))
+			g_assert_cmpstr(
+			        c->why_not, ==,
+			        "the host needs it: controller of /dev/nvme0n1p1, mounted at "
+			        "/media/dkvmdata");
 	}
 	g_assert_cmpstr(choosable->str, ==,
 	                "0000:01:00.0 15 +0000:01:00.1: choosable\n"
 	                "0000:01:00.1 15 +0000:01:00.0: choosable\n"
-	                "0000:02:00.0 16: choosable\n"
 	                "0000:05:00.0 21: choosable\n"
 	                "0000:06:00.0 22 +0000:06:00.1 +0000:06:00.3: choosable\n"
 	                "0000:06:00.1 22 +0000:06:00.0 +0000:06:00.3: choosable\n"
