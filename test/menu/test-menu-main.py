@@ -172,6 +172,15 @@ def a_key_cancels_the_countdown():
 
 
 @test
+def countdown_waits_for_a_libvirtd_still_starting():
+    with menu(connect=NO_DAEMON, config=config("wait.conf", default_vm="win11"),
+              args=["--boot"]) as m:
+        m.wait_for("Waiting for libvirt before starting the default VM 'win11'")
+        m.send("x")  # skip: the main screen, saying libvirt does not answer
+        m.wait_for("libvirt does not answer")
+
+
+@test
 def no_countdown_without_boot_or_default():
     with menu(config=config("noboot.conf", default_vm="win11", countdown="1")) as m:
         screen = m.wait_for("huge")
