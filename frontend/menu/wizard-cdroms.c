@@ -40,7 +40,7 @@ cdroms_run(DkvmWizard *wizard)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmDataPartition) data = dkvm_wizard_data_partition(wizard, &error);
 	g_autoptr(GPtrArray) isos =
-	        data != NULL ? dkvm_data_partition_list(data, iso_suffixes, &error) : NULL;
+	        data != NULL ? dkvm_vm_data_files(data, iso_suffixes, &error) : NULL;
 	g_autoptr(GPtrArray) items = dkvm_menu_items_new();
 	g_autofree gchar *prompt = NULL;
 	gint cursor = 0;

@@ -5,17 +5,12 @@
 
 #include <glib/gstdio.h>
 
-#include "config.h"
 #include "format-size.h"
 
 DkvmDataPartition *
 dkvm_wizard_data_partition(const DkvmWizard *wizard, GError **error)
 {
-	const DkvmConfig *config = dkvm_app_get_config(wizard->menu->app, error);
-
-	if (config == NULL)
-		return NULL;
-	return dkvm_data_partition_find(config->data_label, error);
+	return dkvm_vm_data_partition(wizard->menu->app, error);
 }
 
 gchar *

@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "data-partition.h"
+#include "vm-data.h"
 #include "wizard.h"
 
 G_BEGIN_DECLS

@@ -137,7 +137,7 @@ add_image_file(const DkvmWizard *wizard, GPtrArray *disks)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmDataPartition) data = dkvm_wizard_data_partition(wizard, &error);
 	g_autoptr(GPtrArray) files =
-	        data != NULL ? dkvm_data_partition_list(data, image_suffixes, &error) : NULL;
+	        data != NULL ? dkvm_vm_data_files(data, image_suffixes, &error) : NULL;
 	g_autoptr(GPtrArray) items = dkvm_menu_items_new();
 	g_autofree gchar *prompt = NULL;
 	gint cursor = 0;

@@ -112,9 +112,10 @@ def to_step(m, title, name="devtest"):
     steps = ["Create VM: Disks", "Create VM: CD-ROMs", "Create VM: PCI devices",
              "Create VM: USB devices"]
     for step in steps:
-        screen = m.wait_for(step)
+        m.wait_for(step)
         if step == title:
-            return screen
+            settle(m)  # the whole list drawn, not only its title
+            return m.screen()
         if step == "Create VM: Disks":
             go_to(m, "Done: go on")
         m.send("enter")
