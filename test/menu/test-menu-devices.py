@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 
+from menunav import cursor_line, go_to, settle, text_of
 from menutest import HOSTS, Menu
 from tapcases import Cases
 
@@ -46,50 +47,6 @@ def menu(host="demo", **kw):
     shutil.copytree(os.path.join(HOSTS, host), tree, symlinks=True)
     kw.setdefault("config", CONFIG)
     return Menu(DKVM, host=tree, env={"DKVM_SYSFS_ROOT": tree}, **kw)
-
-
-def cursor_line(m):
-    """The list line under the cursor: dialog draws it on a blue background
-    inside the list's box (the screen around a small dialog is blue too)."""
-    out = m._tmux("capture-pane", "-p", "-e").stdout
-    for line in out.splitlines():
-        bars = [i for i, c in enumerate(line) if c == "│"]
-        if len(bars) >= 4 and "\x1b[44m" in line[bars[1]:bars[-2]]:
-            return re.sub(r"\x1b\[[0-9;]*m", "", line)
-    return ""
-
-
-def settle(m):
-    """Waits until the screen stops changing (the last key is drawn)."""
-    before = None
-    for _ in range(100):
-        now = m._tmux("capture-pane", "-p", "-e").stdout
-        if now == before:
-            return
-        before = now
-        time.sleep(0.1)
-
-
-def go_to(m, text, limit=80):
-    """Moves the cursor down from the top of the list to the line holding @text."""
-    m.send("home")
-    settle(m)
-    for _ in range(limit):
-        line = cursor_line(m)
-        if text in line:
-            return line
-        m.send("down")
-        settle(m)
-        if cursor_line(m) == line:
-            break  # the end of the list
-    raise AssertionError("no line %r in the list:\n%s" % (text, m.screen()))
-
-
-def text_of(screen):
-    """The words on the screen without dialog's frames, lines joined: for
-    messages that dialog wraps where it likes."""
-    words = re.sub(r"[│┌┐└┘├┤─]", " ", screen).split()
-    return " ".join(words)
 
 
 def to_step(m, title, name="devtest"):
