@@ -337,6 +337,22 @@ def the_defined_vm_has_the_devices():
         assert "Win11_23H2_English_x64.iso" in screen, screen
         assert "01:00.0" in screen, screen
         assert "046d:c08b" in screen, screen
+        # Edit's steps start from the domain's devices; Back changes nothing
+        go_to(m, "PCI devices")
+        m.send("enter")
+        m.wait_for("Edit 'devtest': PCI devices")
+        settle(m)
+        assert "[*]  15 01:00.0 GA104" in cursor_line(m), m.screen()
+        m.send("esc")
+        m.wait_for("Choose what to change")
+        go_to(m, "USB devices")
+        m.send("enter")
+        screen = m.wait_for("Edit 'devtest': USB devices")
+        settle(m)
+        assert "[*] 046d:c08b" in m.screen(), m.screen()
+        m.send("esc")
+        screen = m.wait_for("Choose what to change")
+        assert "USB devices 046d:c08b" in screen, screen
 
 
 sys.exit(test.run(TMP))
