@@ -19,10 +19,12 @@ const DkvmWizardStep *const dkvm_wizard_steps[] = {
 	&dkvm_wizard_step_memory,
 	&dkvm_wizard_step_vcpus,
 	&dkvm_wizard_step_network,
+	/* the devices (wizard-disks.c, -cdroms.c, -pci.c, -usb.c) */
 	&dkvm_wizard_step_disks,
 	&dkvm_wizard_step_cdroms,
 	&dkvm_wizard_step_pci,
 	&dkvm_wizard_step_usb,
+	/* the switches last, before the summary */
 	&dkvm_wizard_step_switches,
 	NULL,
 };
