@@ -183,10 +183,10 @@ explain(const DkvmWizard *wizard, GPtrArray *candidates, const DkvmMenuItem *ite
 		}
 		g_string_append_c(text, '\n');
 	}
-	g_string_append_printf(text, "\n%s",
-	                       c->why_not != NULL ? c->why_not : "It can be given to a VM.");
 	if (c->why_not != NULL)
-		g_string_append(text, ": it cannot be given to a VM.");
+		g_string_append_printf(text, "\nIt cannot be given to a VM: %s.", c->why_not);
+	else
+		g_string_append(text, "\nIt can be given to a VM.");
 	dkvm_menu_message(title, text->str);
 }
 

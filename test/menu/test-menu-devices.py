@@ -160,20 +160,20 @@ def pci_shows_groups_drivers_and_why_not():
         line = go_to(m, "0b:00.3")
         assert re.search(r"28 0b:00\.3 .*\(xhci_hcd\) \[host needs it\]", line), line
         m.send("tab", "enter")  # Why?
-        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        screen = text_of(m.wait_for("It cannot be given to a VM:"))
         assert "the host needs it: controller of the DKVM boot medium" in screen, screen
         m.send("enter")
         # the NVMe under the mounted data partition is the host's
         line = go_to(m, "02:00.0")
         assert "(nvme) [host needs it]" in line, line
         m.send("tab", "enter")
-        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        screen = text_of(m.wait_for("It cannot be given to a VM:"))
         assert "controller of /dev/nvme0n1p1, mounted at /media/dkvmdata" in screen, screen
         m.send("enter")
         line = go_to(m, "00:14.0")
         assert "[bridge]" in line, line
         m.send("tab", "enter")
-        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        screen = text_of(m.wait_for("It cannot be given to a VM:"))
         assert "its slot holds the bridge 00:14.3 (FCH LPC Bridge)" in screen, screen
         m.send("enter")
         # a bridge ticked anyway is unticked with its reason
@@ -213,7 +213,7 @@ def pci_names_a_group_that_is_not_isolated():
         line = go_to(m, "GP104 [GeForce GTX 1080]")
         assert "[group shared]" in line, line
         m.send("tab", "enter")
-        screen = text_of(m.wait_for("it cannot be given to a VM"))
+        screen = text_of(m.wait_for("It cannot be given to a VM:"))
         assert "IOMMU group 1 is not isolated: it also holds" in screen, screen
         assert "I210" in screen, screen
 
