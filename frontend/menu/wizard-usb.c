@@ -45,16 +45,38 @@ selected(const DkvmSpec *spec, guint16 vendor, guint16 product)
 	return FALSE;
 }
 
+/* The person's ticks so far, by vendor:product: GINT_TO_POINTER(1) ticked,
+ * (2) unticked; absent, the spec's. Kept across readings of the devices, so
+ * a device unplugged and plugged in again keeps the person's choice. */
+static void
+remember_ticks(GHashTable *ticks, GPtrArray *items)
+{
+	for (guint i = 0; i < items->len; i++) {
+		const DkvmMenuItem *item = g_ptr_array_index(items, i);
+		g_hash_table_replace(ticks, g_strdup(item->tag), GINT_TO_POINTER(item->on ? 1 : 2));
+	}
+}
+
+static gboolean
+ticked(GHashTable *ticks, const DkvmSpec *spec, guint16 vendor, guint16 product)
+{
+	g_autofree gchar *tag = tag_of(vendor, product);
+	gint known = GPOINTER_TO_INT(g_hash_table_lookup(ticks, tag));
+
+	return known != 0 ? known == 1 : selected(spec, vendor, product);
+}
+
 /*
- * The list for the USB devices of @host: ticks from @previous (the list as
- * the person left it) where a line had the same vendor:product, else from
- * the spec. Lines the previous list had and the host no longer shows are
- * kept when ticked ("not plugged in").
+ * The list for the USB devices of @host, one line per vendor:product, ticks
+ * as the person left them (@ticks) or as the spec has them. A ticked device
+ * the host does not show stays on the list ("not plugged in").
  */
 static GPtrArray *
-build_items(const DkvmWizard *wizard, const DkvmHostFacts *host, GPtrArray *previous)
+build_items(const DkvmWizard *wizard, const DkvmHostFacts *host, GHashTable *ticks)
 {
 	GPtrArray *items = dkvm_menu_items_new();
+	GHashTableIter iter;
+	gpointer key, value;
 
 	for (guint i = 0; i < host->usb->len; i++) {
 		const DkvmUsbDevice *d = g_ptr_array_index(host->usb, i);
@@ -62,7 +84,6 @@ build_items(const DkvmWizard *wizard, const DkvmHostFacts *host, GPtrArray *prev
 		g_autofree gchar *name = usb_name(d);
 		g_autofree gchar *why = NULL;
 		guint same = 0;
-		gint before = previous != NULL ? dkvm_menu_items_find(previous, tag) : -1;
 		gboolean on;
 		glong room;
 
@@ -73,8 +94,7 @@ build_items(const DkvmWizard *wizard, const DkvmHostFacts *host, GPtrArray *prev
 			same += o->vendor_id == d->vendor_id && o->product_id == d->product_id;
 		}
 		why = dkvm_passthrough_usb_why_not(host, d->vendor_id, d->product_id);
-		on = before >= 0 ? ((DkvmMenuItem *)g_ptr_array_index(previous, before))->on
-		                 : selected(wizard->spec, d->vendor_id, d->product_id);
+		on = ticked(ticks, wizard->spec, d->vendor_id, d->product_id);
 		/* "046d:c08b 1-3    Logitech G502 HERO Gaming Mouse [host needs it]" */
 		room = ITEM_WIDTH - 17 - (why != NULL ? 16 : 0) - (same > 1 ? 5 : 0);
 		if ((glong)strlen(name) > room) {
@@ -88,18 +108,19 @@ build_items(const DkvmWizard *wizard, const DkvmHostFacts *host, GPtrArray *prev
 			dkvm_menu_items_add(items, tag, on, "%s %-6s %s%s", tag, d->port_path, name,
 			                    why != NULL ? " [host needs it]" : "");
 	}
-	/* ticked and gone: the VM keeps it until the person unticks it */
-	for (guint i = 0; previous != NULL && i < previous->len; i++) {
-		const DkvmMenuItem *old = g_ptr_array_index(previous, i);
-		if (old->on && dkvm_menu_items_find(items, old->tag) < 0)
-			dkvm_menu_items_add(items, old->tag, TRUE, "%s        (not plugged in)",
-			                    old->tag);
-	}
-	for (guint i = 0; previous == NULL && i < wizard->spec->usb->len; i++) {
+	/* ticked and not there: the VM keeps it until the person unticks it */
+	for (guint i = 0; i < wizard->spec->usb->len; i++) {
 		const DkvmUsbSelection *sel = g_ptr_array_index(wizard->spec->usb, i);
 		g_autofree gchar *tag = tag_of(sel->vendor_id, sel->product_id);
-		if (dkvm_menu_items_find(items, tag) < 0)
+		if (dkvm_menu_items_find(items, tag) < 0 &&
+		    ticked(ticks, wizard->spec, sel->vendor_id, sel->product_id))
 			dkvm_menu_items_add(items, tag, TRUE, "%s        (not plugged in)", tag);
+	}
+	g_hash_table_iter_init(&iter, ticks);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		if (GPOINTER_TO_INT(value) == 1 && dkvm_menu_items_find(items, key) < 0)
+			dkvm_menu_items_add(items, key, TRUE, "%s        (not plugged in)",
+			                    (const gchar *)key);
 	}
 	return items;
 }
@@ -110,7 +131,8 @@ usb_run(DkvmWizard *wizard)
 	g_autofree gchar *title = dkvm_wizard_title(wizard, LABEL);
 	const DkvmWidgetOptions options = { .refresh_s = REFRESH_S };
 	g_autoptr(DkvmHostFacts) host = dkvm_host_discover_usb(wizard->host->cmdline.raw);
-	g_autoptr(GPtrArray) items = build_items(wizard, host, NULL);
+	g_autoptr(GHashTable) ticks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) items = build_items(wizard, host, ticks);
 	gint cursor = 0;
 
 	for (;;) {
@@ -140,12 +162,16 @@ usb_run(DkvmWizard *wizard)
 		if (answer == DKVM_ANSWER_REFRESH) {
 			g_autoptr(DkvmHostFacts) now =
 			        dkvm_host_discover_usb(wizard->host->cmdline.raw);
-			g_autoptr(GPtrArray) rebuilt = build_items(wizard, now, items);
+			g_autoptr(GPtrArray) rebuilt = NULL;
 			const gchar *at =
 			        cursor >= 0 && (guint)cursor < items->len
 			                ? ((DkvmMenuItem *)g_ptr_array_index(items, cursor))->tag
 			                : NULL;
-			gint moved = at != NULL ? dkvm_menu_items_find(rebuilt, at) : -1;
+			gint moved;
+
+			remember_ticks(ticks, items);
+			rebuilt = build_items(wizard, now, ticks);
+			moved = at != NULL ? dkvm_menu_items_find(rebuilt, at) : -1;
 
 			/* the cursor stays on its device where it still is */
 			if (moved >= 0)

@@ -264,6 +264,10 @@ def usb_refuses_the_boot_stick_and_follows_hotplug():
         unplug_usb(m.host_dir, "1-5")
         screen = m.wait_for("1532:0084        (not plugged in)")
         assert "[*] 1532:0084" in screen, screen
+        # plugged in again (another port): the tick is carried by vendor:product
+        plug_usb(m.host_dir, "1-6", "1532", "0084", "Razer", "DeathAdder V2")
+        screen = m.wait_for("1532:0084 1-6    Razer DeathAdder V2")
+        assert "[*] 1532:0084 1-6" in screen, screen
         # the boot stick ticked anyway: unticked with the planner's reason
         go_to(m, "0781:5567")
         m.send("space", "enter")
