@@ -32,7 +32,8 @@ define_vm(DkvmWizard *wizard)
 		return FALSE;
 	}
 	wizard->menu->changed = TRUE;
-	g_string_append_printf(report, "VM '%s' is created. Choose it on the main screen to start it.\n",
+	g_string_append_printf(report,
+	                       "VM '%s' is created. Choose it on the main screen to start it.\n",
 	                       build->name);
 	if (build->not_saved != NULL)
 		g_string_append_printf(report, "\n%s\n", build->not_saved->message);

@@ -41,13 +41,13 @@ host_memory_text(const DkvmWizard *wizard, const DkvmHostSettings *settings)
 			continue;
 		page = dkvm_format_kib(pool->size_kib);
 		g_string_append_printf(text,
-		                       "Hugepages of %s: %" G_GUINT64_FORMAT " reserved, %" G_GUINT64_FORMAT
-		                       " free.\n",
+		                       "Hugepages of %s: %" G_GUINT64_FORMAT
+		                       " reserved, %" G_GUINT64_FORMAT " free.\n",
 		                       page, pool->total, pool->free);
 	}
 	if (wizard->spec->hugepages) {
 		g_autofree gchar *max =
-			dkvm_format_kib(dkvm_plan_hugepages_max_kib(host, settings));
+		        dkvm_format_kib(dkvm_plan_hugepages_max_kib(host, settings));
 		g_string_append_printf(text, "In hugepages the VM can have up to about %s.\n", max);
 	}
 	return g_string_free(g_steal_pointer(&text), FALSE);

@@ -61,6 +61,9 @@ G_BEGIN_DECLS
 	  (DkvmApp * app, const gchar *name, DkvmVmSpecChange change, gpointer change_data,        \
 	   const DkvmVmDefineOptions *options, GError **error),                                    \
 	  (app, name, change, change_data, options, error), NULL)                                  \
+	X(DkvmHostFacts *, dkvm_vm_edit_get_host,                                                  \
+	  (DkvmApp * app, const gchar *name, const DkvmVmDefineOptions *options, GError **error),  \
+	  (app, name, options, error), NULL)                                                       \
 	X(gboolean, dkvm_vm_start,                                                                 \
 	  (DkvmApp * app, const gchar *name, DkvmVmProgress progress, gpointer user_data,          \
 	   gchar **out_name, GError **error),                                                      \
