@@ -22,8 +22,8 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_shutdown,
 	&dkvm_screen_force_off,
 	&dkvm_screen_monitor,
-	&dkvm_screen_edit,
 	&dkvm_screen_boot,
+	&dkvm_screen_edit,
 	&dkvm_screen_delete,
 	/* for the host */
 	&dkvm_screen_create,
