@@ -39,15 +39,8 @@ DEVICE_TITLES = ["Create VM: Disks", "Create VM: CD-ROMs", "Create VM: PCI",
                  "Create VM: USB"]
 
 
-# menutest names a Menu's tmux server after id(menu): a Menu kept alive
-# keeps its id from going to the next one while the old server still ends
-MENUS = []
-
-
 def menu(**kwargs):
-    m = Menu(DKVM, host=kwargs.pop("host", "demo"), args=["--config", CONF], **kwargs)
-    MENUS.append(m)
-    return m
+    return Menu(DKVM, host=kwargs.pop("host", "demo"), config=CONF, **kwargs)
 
 
 def vm_rows(screen):

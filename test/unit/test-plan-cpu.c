@@ -679,11 +679,44 @@ test_refusals(void)
 	                "(reserve= in dkvm.conf's [host] group)");
 }
 
+/* The CPU part of `dkvm plan`'s text alone (the menu's vCPU preview): the
+ * same table, what the host keeps, and the CPU planner's own Why lines. */
+static void
+test_cpu_text(void)
+{
+	g_autoptr(DkvmHostFacts) host = plan_test_host("amd-16c-2ccd");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(4, 4 << 20);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmPlan) plan = dkvm_plan_new(host, NULL, spec, NULL, &error);
+	g_autofree gchar *whole = NULL;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *off = dkvm_cpu_plan_to_text(NULL);
+	g_autofree gchar *table = NULL;
+	const gchar *start;
+
+	g_assert_no_error(error);
+	whole = dkvm_plan_to_text(plan);
+	text = dkvm_cpu_plan_to_text(plan->cpu);
+	g_assert_true(g_str_has_prefix(text, "CPU pinning: 4 vCPUs; guest topology"));
+	/* the table up to the isolation hint is the plan text's, word for word */
+	table = g_strndup(text, strstr(text, "Why:\n") - text);
+	start = strstr(whole, "CPU pinning:");
+	g_assert_nonnull(start);
+	g_assert_true(g_str_has_prefix(start, table));
+	for (guint i = 0; i < plan->cpu->rationale->len; i++) {
+		g_autofree gchar *line = g_strdup_printf(
+		        "  - %s\n", (const gchar *)g_ptr_array_index(plan->cpu->rationale, i));
+		g_assert_nonnull(strstr(text, line));
+	}
+	g_assert_cmpstr(off, ==, "CPU pinning: off (the host schedules the vCPUs anywhere)\n");
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/plan-cpu/properties", test_properties);
+	g_test_add_func("/plan-cpu/cpu-text", test_cpu_text);
 	g_test_add_func("/plan-cpu/two-ccds", test_two_ccds);
 	g_test_add_func("/plan-cpu/x3d", test_x3d);
 	g_test_add_func("/plan-cpu/hybrid", test_hybrid);
