@@ -52,3 +52,13 @@ dkvm_app_get_config(DkvmApp *self, GError **error)
 		self->config = dkvm_config_load(self->config_path, error);
 	return self->config;
 }
+
+DkvmHostSettings *
+dkvm_app_get_host_settings(DkvmApp *self, GError **error)
+{
+	const DkvmConfig *config = dkvm_app_get_config(self, error);
+
+	if (config == NULL)
+		return NULL;
+	return dkvm_config_get_host_settings(config);
+}

@@ -50,6 +50,11 @@ const DkvmHostFacts *dkvm_app_get_host(DkvmApp *self, GError **error);
 /* Loads dkvm.conf on first call; owned by the app. */
 const DkvmConfig *dkvm_app_get_config(DkvmApp *self, GError **error);
 
+/* dkvm.conf's host settings, as the planners take them (a new copy); NULL
+ * when dkvm.conf cannot be read. For a frontend that plans a part of a VM
+ * itself (the menu's steps) with the settings dkvm_vm_plan uses. */
+DkvmHostSettings *dkvm_app_get_host_settings(DkvmApp *self, GError **error);
+
 /* Opens the libvirt connection on first call; owned by the app. Defined in
  * the libvirt half of frontend/vm (app-connection.c). */
 virConnectPtr dkvm_app_get_connection(DkvmApp *self, GError **error);

@@ -77,8 +77,24 @@ def wait_text(m, text, timeout=20):
         time.sleep(0.05)
 
 
+def wait_row(m, name, expected, timeout=20):
+    """Waits until the main screen's row of @name reads @expected
+    ((state, vcpus, memory)); returns the screen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        screen = m.screen()
+        if vm_rows(screen).get(name) == expected:
+            return screen
+        if time.monotonic() > deadline:
+            raise AssertionError("%s is not %r on the main screen:\n%s"
+                                 % (name, expected, screen))
+        time.sleep(0.05)
+
+
 def main_screen(m):
-    return wait_text(m, "Create a new VM")
+    """The main screen, drawn to its buttons (the VM rows come first)."""
+    wait_text(m, "Create a new VM")
+    return wait_text(m, "<Refresh>")
 
 
 def open_create(m):
@@ -197,9 +213,7 @@ def create_journey_every_step():
         screen = wait_text(m, "is created")
         assert "VM 'wiz-new' is created" in flat(screen), screen
         m.send("enter")
-        screen = wait_text(m, "wiz-new")
-        rows = vm_rows(screen)
-        assert rows.get("wiz-new") == ("shutoff", 4, "3.0 GiB"), rows
+        rows = vm_rows(wait_row(m, "wiz-new", ("shutoff", 4, "3.0 GiB")))
         del rows["wiz-new"]
         assert rows == before, (rows, before)
 
@@ -380,8 +394,7 @@ def edit_is_prefilled_and_changes_memory():
         m.send("enter")
         wait_text(m, "is created")
         m.send("enter")
-        screen = main_screen(m)
-        assert vm_rows(screen)["wiz-edit"] == ("shutoff", 2, "4.0 GiB"), screen
+        wait_row(m, "wiz-edit", ("shutoff", 2, "4.0 GiB"))
         screen = open_edit(m, "wiz-edit")
         # the list shows the VM's current values
         assert re.search(r"Memory\s+4.0 GiB", screen), screen
@@ -403,8 +416,7 @@ def edit_is_prefilled_and_changes_memory():
         m.send("enter")
         wait_text(m, "VM 'wiz-edit' is changed")
         m.send("enter")
-        screen = wait_text(m, "6.0 GiB")
-        assert vm_rows(screen)["wiz-edit"] == ("shutoff", 2, "6.0 GiB"), screen
+        wait_row(m, "wiz-edit", ("shutoff", 2, "6.0 GiB"))
 
 
 @test

@@ -11,7 +11,7 @@ domain, and the VM is deleted.
 dkvm.conf says accelerator=tcg, as journey.py's, so the domain is the same
 on machines with and without /dev/kvm.
 
-usage: menu-wizard.py DKVM START_LIBVIRTD
+usage: wizard.py DKVM START_LIBVIRTD
 """
 
 import os
@@ -105,7 +105,7 @@ def wizard_create(m, vcpus):
     m.send("enter")  # Create
     wait_text(m, "VM '%s' is created" % NAME, timeout=60)
     m.send("enter")
-    wait_text(m, NAME)
+    wait_text(m, "Create a new VM")
 
 
 def main():
@@ -162,7 +162,8 @@ def cases(tap, dkvm, config, vcpus):
     # Edit on the real domain: the memory, read back by virsh
     with Menu(dkvm, host=None, umockdev=False, connect=systest.URI, config=config) as m:
         def edit():
-            screen = wait_text(m, NAME)
+            wait_text(m, NAME)
+            screen = wait_text(m, "Create a new VM")
             names = [line.strip("│ ").split()[0] for line in screen.splitlines()
                      if re.match(r"^│ │\s+\S+\s+(shutoff|running|paused)", line)]
             m.send("home", *(["down"] * names.index(NAME)), "enter")
