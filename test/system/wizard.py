@@ -6,7 +6,9 @@ is undefined, and the XML of `dkvm vm create NAME --preset windows11
 --memory 128M --vcpus N --network none --realtime --print-xml` is defined
 under the same name: libvirt's two definitions are equal but for the UUID
 and MAC addresses. Then the wizard's Edit changes the memory of the real
-domain, and the VM is deleted.
+domain, and the VM is deleted. First, a Create that libvirt refuses (a VM of
+that name appeared while the person read the summary) is shown and leads
+back to the summary, the other VM untouched.
 
 dkvm.conf says accelerator=tcg, as journey.py's, so the domain is the same
 on machines with and without /dev/kvm.
@@ -75,7 +77,7 @@ def step(tap, what, fn):
         return tap.check(False, what, str(e))
 
 
-def wizard_create(m, vcpus):
+def wizard_to_summary(m, vcpus):
     wait_text(m, "Create a new VM")
     m.send("C", "enter")
     wait_text(m, "Create VM: Preset")
@@ -101,7 +103,11 @@ def wizard_create(m, vcpus):
         time.sleep(0.3)
     wait_text(m, "Create VM: Switches")
     m.send("end", "space", "enter")  # real-time on; TPM and Secure Boot stay
-    wait_text(m, "VM '%s' (windows11)" % NAME)
+    return wait_text(m, "VM '%s' (windows11)" % NAME)
+
+
+def wizard_create(m, vcpus):
+    wizard_to_summary(m, vcpus)
     m.send("enter")  # Create
     wait_text(m, "VM '%s' is created" % NAME, timeout=60)
     m.send("enter")
@@ -127,8 +133,38 @@ def main():
     tap.finish()
 
 
+def refused_create(tap, m, vcpus, scratch):
+    """A VM of the name appears while the person reads the summary: Create
+    is refused with libvirt's reason, the person is back at the summary,
+    and the other VM is untouched."""
+    wizard_to_summary(m, vcpus)
+    path = os.path.join(scratch, "other.xml")
+    with open(path, "w") as f:
+        f.write(systest.diskless_domain(NAME, 1))
+    r = virsh("define", path)
+    assert r.code == 0, r.describe()
+    m.send("enter")  # Create
+    wait_text(m, "a VM named '%s' already exists" % NAME, timeout=60)
+    m.send("enter")
+    screen = wait_text(m, "VM '%s' (windows11)" % NAME)
+    assert "<Create>" in screen, screen
+    xml = virsh("dumpxml", "--inactive", NAME).out
+    assert "<vcpu placement='static'>1</vcpu>" in xml and "<hugepages" not in xml, xml
+    # Back from the summary and every step: the menu's main screen again
+    for _ in range(12):
+        if "Create a new VM" in flat(m.screen()):
+            break
+        m.send("esc")
+        time.sleep(0.5)
+    wait_text(m, "Create a new VM")
+    systest.remove_domain(NAME)
+
+
 def cases(tap, dkvm, config, vcpus):
     with Menu(dkvm, host=None, umockdev=False, connect=systest.URI, config=config) as m:
+        with systest.scratch_dir() as scratch:
+            step(tap, "a refused Create is shown and leads back to the summary",
+                 lambda: refused_create(tap, m, vcpus, scratch))
         if not step(tap, "the wizard creates %s" % NAME, lambda: wizard_create(m, vcpus)):
             return
     tap.check(systest.domain_exists(NAME), "libvirt has the wizard's VM")
