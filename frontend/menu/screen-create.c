@@ -70,7 +70,7 @@ create_run(DkvmMenu *menu)
 const DkvmScreen dkvm_screen_create = {
 	.name = "create",
 	.label = "Create",
-	.help = "Create a new VM, step by step",
+	.help = "Create a new VM (wizard)",
 	.scope = DKVM_SCREEN_FOR_HOST,
 	.run = create_run,
 };
