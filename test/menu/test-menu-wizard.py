@@ -218,6 +218,26 @@ def create_journey_every_step():
         assert rows == before, (rows, before)
 
 
+@test
+def vcpu_preview_names_the_l3_group():
+    # two CCDs of 8 cores: 8 vCPUs fit one L3 group, the one without the
+    # host's reserve
+    with menu(host="ryzen-5950x") as m:
+        open_create(m)
+        choose_name(m, "wiz-l3")
+        wait_text(m, "The VM's memory")
+        m.send("enter")
+        screen = wait_text(m, "Number of vCPUs")
+        assert "up to 28 vCPUs" in flat(screen), screen
+        type_input(m, "8")
+        screen = wait_text(m, "pinned like this")
+        rows = re.findall(r"│\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+│", screen)
+        assert rows and all(row[3] == "1" for row in rows), screen
+        m.send("end")
+        wait_text(m, "- all 8 vCPUs in L3 group 1 (32 MiB, free CPUs 8-15,24-31)")
+        wait_text(m, "host reserve: CPUs 0-1,16-17")
+
+
 def back_to_main(m, presses):
     for _ in range(presses):
         m.send("esc")
