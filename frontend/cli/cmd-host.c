@@ -70,9 +70,10 @@ cmd_host_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	host = dkvm_app_get_host(app, error);
 	if (host == NULL)
 		return FALSE;
-	g_autofree gchar *out = json ? dkvm_host_facts_to_json(host)
-	                             : dkvm_host_report_text(host, summary ? DKVM_HOST_REPORT_SUMMARY
-	                                                                  : DKVM_HOST_REPORT_FULL);
+	g_autofree gchar *out =
+	        json ? dkvm_host_facts_to_json(host)
+	             : dkvm_host_report_text(host, summary ? DKVM_HOST_REPORT_SUMMARY
+	                                                   : DKVM_HOST_REPORT_FULL);
 	if (json)
 		g_print("%s\n", out);
 	else

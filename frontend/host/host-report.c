@@ -356,11 +356,12 @@ dkvm_host_report_warnings(const DkvmHostFacts *host)
 		gpus++;
 		strangers = host->iommu_enabled ? group_strangers(host, d) : NULL;
 		if (strangers != NULL)
-			g_ptr_array_add(warnings,
-			                g_strdup_printf("GPU %s is not isolated (no ACS): its IOMMU "
-			                                "group %d also holds %s, which pass through "
-			                                "with it.",
-			                                d->address, d->iommu_group, strangers));
+			g_ptr_array_add(
+			        warnings,
+			        g_strdup_printf("GPU %s is not isolated (no ACS): its IOMMU "
+			                        "group %d also holds %s, which pass through "
+			                        "with it.",
+			                        d->address, d->iommu_group, strangers));
 	}
 	if (gpus == 0)
 		g_ptr_array_add(warnings, g_strdup("No GPU: a VM gets an emulated display only."));

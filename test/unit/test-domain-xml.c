@@ -10,6 +10,7 @@
 #include "domain-template.h"
 #include "domain-xml-read.h"
 #include "domain-xml.h"
+#include "spec.h"
 #include "test-domain-cases.h"
 
 static void
@@ -392,6 +393,55 @@ test_read_facts(void)
 	g_assert_true(g_str_has_prefix(error->message, "invalid domain XML: line 1: "));
 }
 
+static gchar *
+pins_of(const gchar *cputune, GError **error)
+{
+	g_autofree gchar *xml = g_strdup_printf(
+	        "<domain type='test'><name>p</name><memory>1024</memory><vcpu>4</vcpu>"
+	        "<cputune>%s</cputune></domain>",
+	        cputune);
+	g_autoptr(DkvmDomainXml) d = dkvm_domain_xml_parse(xml, error);
+	g_autofree gchar *vcpus = NULL, *emulator = NULL;
+
+	if (d == NULL)
+		return NULL;
+	vcpus = dkvm_format_cpu_list(d->vcpu_pins);
+	emulator = dkvm_format_cpu_list(d->emulator_pins);
+	return g_strdup_printf("%s|%s", vcpus, emulator);
+}
+
+/* The host CPUs a domain's vCPUs and emulator are pinned to (the menu's CPU
+ * map marks them): every vcpupin's cpuset, each CPU once, libvirt's "^"
+ * exclusions applied; a domain without <cputune> has none. */
+static void
+test_read_pins(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmDomainXml) plain = dkvm_domain_xml_parse(
+	        "<domain type='test'><name>p</name><memory>1024</memory></domain>", &error);
+	g_autofree gchar *one = NULL, *ranges = NULL, *excluded = NULL;
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(plain->vcpu_pins->len, ==, 0);
+	g_assert_cmpuint(plain->emulator_pins->len, ==, 0);
+	one = pins_of("<vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='6'/>"
+	              "<vcpupin vcpu='2' cpuset='3'/><vcpupin vcpu='3' cpuset='7'/>"
+	              "<emulatorpin cpuset='0,4'/>",
+	              &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(one, ==, "2-3,6-7|0,4");
+	ranges = pins_of("<vcpupin vcpu='0' cpuset='4-5'/><vcpupin vcpu='1' cpuset='5,12'/>",
+	                 &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(ranges, ==, "4-5,12|");
+	excluded = pins_of("<vcpupin vcpu='0' cpuset='0-7,^3'/>", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(excluded, ==, "0-2,4-7|");
+	g_assert_null(pins_of("<vcpupin vcpu='0' cpuset='x'/>", &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(error->message, "cputune/vcpupin/@cpuset: cpuset 'x': "));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -412,5 +462,6 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-xml/lock-memory", test_lock_memory);
 	g_test_add_func("/domain-xml/edit-areas", test_edit_areas);
 	g_test_add_func("/domain-xml/read-facts", test_read_facts);
+	g_test_add_func("/domain-xml/read-pins", test_read_pins);
 	return g_test_run();
 }
