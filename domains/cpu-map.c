@@ -151,8 +151,7 @@ format_cell(const Map *map, const GArray *threads)
 
 /* The cells of @cells after @label (padded to @label_width), wrapped. */
 static void
-append_cells(GString *out, const Map *map, const gchar *label, guint label_width,
-             GPtrArray *cells)
+append_cells(GString *out, const Map *map, const gchar *label, guint label_width, GPtrArray *cells)
 {
 	guint column = label_width;
 
@@ -190,7 +189,8 @@ cells_of(const DkvmHostFacts *host, const Map *map, const GArray *cpus, gboolean
 	GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
 
 	for (guint i = 0; i < cpus->len; i++) {
-		const DkvmHostCpu *cpu = dkvm_host_facts_get_cpu(host, g_array_index(cpus, guint, i));
+		const DkvmHostCpu *cpu =
+		        dkvm_host_facts_get_cpu(host, g_array_index(cpus, guint, i));
 		g_autoptr(GArray) threads = NULL;
 		if (cpu == NULL || !is_core_first(host, cpu) || (by_type && cpu->type != type))
 			continue;
@@ -210,7 +210,8 @@ nodes_of(const DkvmHostFacts *host, const GArray *cpus)
 	if (host->numa_nodes->len < 2)
 		return g_strdup("");
 	for (guint i = 0; i < cpus->len; i++) {
-		const DkvmHostCpu *cpu = dkvm_host_facts_get_cpu(host, g_array_index(cpus, guint, i));
+		const DkvmHostCpu *cpu =
+		        dkvm_host_facts_get_cpu(host, g_array_index(cpus, guint, i));
 		if (cpu != NULL && cpu->node >= 0 &&
 		    !dkvm_plan_uint_array_contains(nodes, (guint)cpu->node))
 			dkvm_plan_uint_array_add_sorted(nodes, (guint)cpu->node);
@@ -242,7 +243,8 @@ append_group(GString *out, const DkvmHostFacts *host, const Map *map, const gcha
 		if (other->len > 0)
 			append_cells(out, map, "    other   ", 12, other);
 	} else {
-		g_autoptr(GPtrArray) cells = cells_of(host, map, cpus, FALSE, DKVM_CPU_TYPE_UNKNOWN);
+		g_autoptr(GPtrArray) cells =
+		        cells_of(host, map, cpus, FALSE, DKVM_CPU_TYPE_UNKNOWN);
 		append_cells(out, map, "    ", 4, cells);
 	}
 }
@@ -343,7 +345,7 @@ append_vm(GString *out, const DkvmHostFacts *host, const Map *map, const DkvmCpu
 				dkvm_plan_uint_array_add_sorted(absent, cpu);
 		}
 	} else {
-		g_string_append(text, ": not pinned (its vCPUs float over the host's CPUs)");
+		g_string_append(text, ": not pinned");
 	}
 	if (vm->emulator_pins != NULL && vm->emulator_pins->len > 0) {
 		g_autoptr(GArray) pins = sorted_set(vm->emulator_pins);
@@ -371,7 +373,8 @@ dkvm_cpu_map_text(const DkvmHostFacts *host, const GArray *reserve, const gchar 
 	g_autofree gchar *nodes = NULL;
 
 	for (guint i = 0; i < host->cpus->len; i++)
-		highest = MAX(highest, ((const DkvmHostCpu *)g_ptr_array_index(host->cpus, i))->cpu);
+		highest =
+		        MAX(highest, ((const DkvmHostCpu *)g_ptr_array_index(host->cpus, i))->cpu);
 	map.digits = 1;
 	for (guint n = highest; n >= 10; n /= 10)
 		map.digits++;
@@ -398,8 +401,8 @@ dkvm_cpu_map_text(const DkvmHostFacts *host, const GArray *reserve, const gchar 
 	                         host->cpus->len, host->cpus->len == 1 ? "" : "s",
 	                         host->hybrid ? " (P- and E-cores)" : "", nodes);
 	append_wrapped(out, "", counts, map.width, 0);
-	append_wrapped(out, "", "Each [ ] is a core: its threads' CPU numbers, each marked", map.width,
-	               0);
+	append_wrapped(out, "", "Each [ ] is a core: its threads' CPU numbers, each marked",
+	               map.width, 0);
 	append_wrapped(out, "",
 	               "H host reserve, a b c.. VMs' pinned vCPUs (below), * claimed twice, "
 	               ". free",

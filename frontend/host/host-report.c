@@ -386,8 +386,6 @@ format_iommu(const DkvmHostFacts *host)
 			                       (const gchar *)g_ptr_array_index(warnings, i));
 	}
 	print_iommu(out, host);
-	if (host->cmdline.raw != NULL)
-		g_string_append_printf(out, "Cmdline    %s\n", host->cmdline.raw);
 	print_pci(out, host);
 	if (host->notes->len > 0) {
 		g_string_append(out, "Notes\n");

@@ -270,6 +270,20 @@ dkvm_menu_message(const gchar *title, const gchar *text)
 	reset_widget();
 }
 
+DkvmAnswer
+dkvm_menu_text(const gchar *title, const gchar *text, const DkvmWidgetOptions *options)
+{
+	g_autofree gchar *safe = dkvm_menu_escape(text);
+	gint code;
+
+	set_widget(options);
+	/* a message box: at most the screen, scrolling inside; its buttons are
+	 * OK and the extra button */
+	code = dialog_msgbox(title, safe, 0, 0, TRUE);
+	reset_widget();
+	return answer_of(code);
+}
+
 void
 dkvm_menu_error(const gchar *title, const GError *error)
 {

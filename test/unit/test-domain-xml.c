@@ -10,6 +10,7 @@
 #include "domain-template.h"
 #include "domain-xml-read.h"
 #include "domain-xml.h"
+#include "hugepage-boot.h"
 #include "spec.h"
 #include "test-domain-cases.h"
 
@@ -442,6 +443,57 @@ test_read_pins(void)
 	g_assert_true(g_str_has_prefix(error->message, "cputune/vcpupin/@cpuset: cpuset 'x': "));
 }
 
+static DkvmDomainXml *
+parse_or_fail(const gchar *xml)
+{
+	g_autoptr(GError) error = NULL;
+	DkvmDomainXml *d = dkvm_domain_xml_parse(xml, &error);
+
+	g_assert_no_error(error);
+	return d;
+}
+
+/* The kernel options reserving every VM's hugepages at boot (the menu's
+ * Hugepages screen, dkvm.conf's boot_hugepages): one pair per page size,
+ * 1 GiB first; pages bound to host nodes in the per-node form; VMs of the
+ * same size add up; no VM with hugepages, no options. */
+static void
+test_hugepage_boot_options(void)
+{
+	g_autoptr(GPtrArray) domains =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_domain_xml_free);
+	g_autofree gchar *none = NULL, *options = NULL, *mixed = NULL;
+
+	g_ptr_array_add(domains, parse_or_fail("<domain type='kvm'><name>plain</name>"
+	                                       "<memory unit='GiB'>4</memory></domain>"));
+	none = dkvm_hugepage_boot_options(domains);
+	g_assert_null(none);
+	g_ptr_array_add(domains,
+	                parse_or_fail("<domain type='kvm'><name>small</name>"
+	                              "<memory unit='GiB'>1</memory><memoryBacking><hugepages/>"
+	                              "</memoryBacking></domain>"));
+	g_ptr_array_add(domains,
+	                parse_or_fail("<domain type='kvm'><name>numa</name>"
+	                              "<memory unit='GiB'>8</memory><memoryBacking><hugepages>"
+	                              "<page size='1' unit='GiB'/></hugepages></memoryBacking>"
+	                              "<numatune><memory mode='strict' nodeset='0-1'/>"
+	                              "<memnode cellid='0' mode='strict' nodeset='0'/>"
+	                              "<memnode cellid='1' mode='strict' nodeset='1'/></numatune>"
+	                              "<cpu><numa><cell id='0' cpus='0-1' memory='3' unit='GiB'/>"
+	                              "<cell id='1' cpus='2-3' memory='5' unit='GiB'/></numa></cpu>"
+	                              "</domain>"));
+	options = dkvm_hugepage_boot_options(domains);
+	g_assert_cmpstr(options, ==, "hugepagesz=1G hugepages=0:3,1:5 hugepagesz=2M hugepages=512");
+	/* a second 1 GiB VM on any node: the total, the per-node form cannot say "any" */
+	g_ptr_array_add(
+	        domains,
+	        parse_or_fail("<domain type='kvm'><name>big</name>"
+	                      "<memory unit='GiB'>2</memory><memoryBacking><hugepages>"
+	                      "<page size='1048576'/></hugepages></memoryBacking></domain>"));
+	mixed = dkvm_hugepage_boot_options(domains);
+	g_assert_cmpstr(mixed, ==, "hugepagesz=1G hugepages=10 hugepagesz=2M hugepages=512");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -463,5 +515,6 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-xml/edit-areas", test_edit_areas);
 	g_test_add_func("/domain-xml/read-facts", test_read_facts);
 	g_test_add_func("/domain-xml/read-pins", test_read_pins);
+	g_test_add_func("/domain-xml/hugepage-boot-options", test_hugepage_boot_options);
 	return g_test_run();
 }
