@@ -359,8 +359,8 @@ dkvm_host_report_warnings(const DkvmHostFacts *host)
 			g_ptr_array_add(
 			        warnings,
 			        g_strdup_printf("GPU %s is not isolated (no ACS): its IOMMU "
-			                        "group %d also holds %s, which pass through "
-			                        "with it.",
+			                        "group %d also holds %s, which must pass "
+			                        "through with it.",
 			                        d->address, d->iommu_group, strangers));
 	}
 	if (gpus == 0)

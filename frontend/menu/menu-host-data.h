@@ -26,7 +26,7 @@ typedef void (*DkvmMenuConfigChange)(DkvmConfig *config, gpointer user_data);
  * persist is not a failure (the change is active): its message goes to
  * @notes.
  */
-gboolean dkvm_menu_change_config(DkvmMenu *menu, DkvmMenuConfigChange change,
-                                 gpointer user_data, GPtrArray *notes, GError **error);
+gboolean dkvm_menu_change_config(DkvmMenu *menu, DkvmMenuConfigChange change, gpointer user_data,
+                                 GPtrArray *notes, GError **error);
 
 G_END_DECLS

@@ -127,9 +127,8 @@ change_reserve(DkvmMenu *menu)
 		                    value, &answer) != DKVM_ANSWER_OK)
 			return;
 		if (!parse_reserve(host, answer, &reserve, notes, &error)) {
-			g_autofree gchar *why =
-			        g_strdup_printf("'%s' cannot be the host reserve:\n\n%s", answer,
-			                        error->message);
+			g_autofree gchar *why = g_strdup_printf(
+			        "'%s' cannot be the host reserve:\n\n%s", answer, error->message);
 			dkvm_menu_message("Host reserve", why);
 			g_clear_error(&error);
 			g_free(value);

@@ -65,7 +65,8 @@ pools_read(DkvmMenu *menu, GError **error)
 	if (self->vms == NULL)
 		return NULL;
 	for (guint i = 0; i < self->vms->len; i++)
-		g_ptr_array_add(domains, ((DkvmVmDetails *)g_ptr_array_index(self->vms, i))->domain);
+		g_ptr_array_add(domains,
+		                ((DkvmVmDetails *)g_ptr_array_index(self->vms, i))->domain);
 	self->boot_options = dkvm_hugepage_boot_options(domains);
 	return g_steal_pointer(&self);
 }
@@ -98,7 +99,8 @@ describe_need(const DkvmDomainXml *d)
 	g_autoptr(GString) where = g_string_new(NULL);
 
 	for (guint i = 0; d->hugepage_needs != NULL && i < d->hugepage_needs->len; i++) {
-		const DkvmHugepageNeed *need = &g_array_index(d->hugepage_needs, DkvmHugepageNeed, i);
+		const DkvmHugepageNeed *need =
+		        &g_array_index(d->hugepage_needs, DkvmHugepageNeed, i);
 		if (need->node >= 0)
 			g_string_append_printf(where, "%s%d", where->len > 0 ? "," : ", node ",
 			                       need->node);
@@ -185,7 +187,8 @@ resize_pool(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 	    (p = find_pool(pools, size_kib, node)) == NULL)
 		return;
 	name = pool_name(p);
-	prompt = g_strdup_printf("The pool of %s holds %" G_GUINT64_FORMAT " pages, %" G_GUINT64_FORMAT
+	prompt = g_strdup_printf("The pool of %s holds %" G_GUINT64_FORMAT
+	                         " pages, %" G_GUINT64_FORMAT
 	                         " free.\n\nHow many pages should it hold? More reserves them "
 	                         "now; fewer gives free pages back (pages in use stay).",
 	                         name, p->total, p->free);
@@ -208,7 +211,8 @@ resize_pool(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 		if (target > p->total && !grow_pool(p, target, &error))
 			dkvm_menu_error("Hugepages", error);
 		else if (target < p->total &&
-		         !dkvm_hugepage_pool_release(p->size_kib, p->node, p->total - target, &error))
+		         !dkvm_hugepage_pool_release(p->size_kib, p->node, p->total - target,
+		                                     &error))
 			dkvm_menu_error("Hugepages", error);
 		menu->changed = TRUE;
 		return;
@@ -252,8 +256,8 @@ reserve_for_vm(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 		g_autofree gchar *where =
 		        n->node >= 0 ? g_strdup_printf(" on node %d", n->node) : g_strdup("");
 		g_string_append_printf(report,
-		                       "%" G_GUINT64_FORMAT " pages of %s free%s (%" G_GUINT64_FORMAT
-		                       " added now)\n",
+		                       "%" G_GUINT64_FORMAT
+		                       " pages of %s free%s (%" G_GUINT64_FORMAT " added now)\n",
 		                       n->pages, size, where, added);
 	}
 	menu->changed = TRUE;
