@@ -29,6 +29,8 @@
 #define TAG_VM   "vm:"
 #define TAG_BOOT "boot"
 
+#define ITEM_WIDTH 68
+
 typedef struct {
 	DkvmHostFacts *host; /* the pools as the kernel has them now */
 	GPtrArray *vms;      /* DkvmVmDetails* */
@@ -142,6 +144,14 @@ pool_items(const Pools *pools)
 		dkvm_menu_items_add(items, "none", FALSE, "No VM uses hugepages");
 	dkvm_menu_items_add(items, TAG_BOOT, FALSE, "%-20s %s", "Reserve at boot",
 	                    pools->boot_on ? "on" : "off");
+	/* dialog centres a list narrower than its box: one width keeps the
+	 * columns at the left edge, as on the main screen */
+	for (guint i = 0; i < items->len; i++) {
+		DkvmMenuItem *item = g_ptr_array_index(items, i);
+		gchar *padded = g_strdup_printf("%-*s", ITEM_WIDTH, item->text);
+		g_free(item->text);
+		item->text = padded;
+	}
 	return items;
 }
 
