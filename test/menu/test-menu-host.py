@@ -103,7 +103,7 @@ def list_rows(screen):
     """The rows of the list box on @screen (a menu's items), stripped."""
     rows = []
     for line in screen.splitlines():
-        m = re.match(r"^│ │(.*)│ │$", line)
+        m = re.match(r"^ *│ │(.*)│ │ *$", line)
         if m:
             rows.append(m.group(1).strip())
     return [r for r in rows if r]
@@ -221,6 +221,16 @@ def cpu_map_on_the_two_node_xeon():
         assert "Package 1, NUMA node 1" in screen, screen
         screen = scroll_to(m, "win11 (shutoff)")
         fits(screen)
+
+
+@test
+def cpu_map_whole_on_a_large_screen():
+    with menu("cpu-large", host="xeon-numa", width=200, height=60) as m:
+        open_host_screen(m, "CPU", "CPU map")
+        # no scrolling: both packages and the VM list in one box
+        screen = wait_all(m, "Package 1, NUMA node 1", "win11 (shutoff)")
+        assert "[ 0H 28H]" in screen and "[27. 55.]" in screen, screen
+        assert "%" not in screen, screen  # dialog shows a percentage only when it scrolls
 
 
 @test
