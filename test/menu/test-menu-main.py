@@ -130,6 +130,27 @@ def monitor_refreshes_until_a_key():
 
 
 @test
+def at_boot_makes_the_default_vm():
+    conf = config("atboot.conf")
+    with menu(config=conf) as m:
+        open_vm(m, "win11")
+        m.send("down", "down", "down", "down", "enter")  # At boot
+        screen = m.wait_for("When the host boots, VM 'win11' is:")
+        assert "(*) Not started at boot" in screen, screen
+        m.send("home", "space", "enter")  # the default VM
+        m.wait_for("Done: it is the default VM.")
+        m.send("enter")
+        with open(conf) as f:
+            assert "default_vm=win11" in f.read().splitlines()
+        open_vm(m, "win11")
+        m.send("down", "down", "down", "down", "enter")
+        screen = m.wait_for("When the host boots, VM 'win11' is:")
+        assert "(*) The default VM" in screen, screen
+        m.send("esc")
+        m.wait_for("huge")
+
+
+@test
 def delete_asks_and_removes_the_vm():
     with menu() as m:
         open_vm(m, "huge")
@@ -169,6 +190,15 @@ def a_key_cancels_the_countdown():
         m.send("x")
         screen = m.wait_for("huge")
         assert vm_row(screen, "win11")[1] == "shutoff", screen
+
+
+@test
+def countdown_waits_for_a_libvirtd_still_starting():
+    with menu(connect=NO_DAEMON, config=config("wait.conf", default_vm="win11"),
+              args=["--boot"]) as m:
+        m.wait_for("Waiting for libvirt before starting the default VM 'win11'")
+        m.send("x")  # skip: the main screen, saying libvirt does not answer
+        m.wait_for("libvirt does not answer")
 
 
 @test
