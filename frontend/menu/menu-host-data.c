@@ -31,23 +31,13 @@ dkvm_menu_read_vm_details(DkvmApp *app, GError **error)
 }
 
 gboolean
-dkvm_menu_change_config(DkvmMenu *menu, DkvmMenuConfigChange change, gpointer user_data,
+dkvm_menu_change_config(DkvmMenu *menu, DkvmAppConfigChange change, gpointer user_data,
                         GPtrArray *notes, GError **error)
 {
-	const gchar *path =
-	        menu->app->config_path != NULL ? menu->app->config_path : DKVM_CONFIG_DEFAULT_PATH;
-	/* the file as it is now, not the app's copy: another dkvm may have
-	 * changed other keys since the menu started */
-	g_autoptr(DkvmConfig) config = dkvm_config_load_default(path, error);
 	g_autoptr(GError) persist_error = NULL;
 
-	if (config == NULL)
+	if (!dkvm_app_change_config(menu->app, change, user_data, error))
 		return FALSE;
-	change(config, user_data);
-	if (!dkvm_config_save(config, path, error))
-		return FALSE;
-	g_clear_pointer(&menu->app->config, dkvm_config_free);
-	menu->app->config = g_steal_pointer(&config);
 	if (!dkvm_vm_persist(menu->app, &persist_error))
 		g_ptr_array_add(notes, g_strdup(persist_error->message));
 	return TRUE;

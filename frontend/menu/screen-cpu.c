@@ -7,7 +7,6 @@
  * and draws the map again. VMs keep their pins until they are edited or
  * created again: the map shows where they now overlap the reserve.
  */
-#include "config.h"
 #include "cpu-map.h"
 #include "dkvm-error.h"
 #include "menu-host-data.h"

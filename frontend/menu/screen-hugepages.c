@@ -19,11 +19,11 @@
 #include "host-cpu.h"
 #include "host-memory.h"
 #include "hugepage-boot.h"
-#include "hugepage-pool.h"
 #include "menu-host-data.h"
 #include "menu-widgets.h"
 #include "menu.h"
 #include "vm-api.h"
+#include "vm-hugepages.h"
 
 #define TAG_POOL "pool:"
 #define TAG_VM   "vm:"
@@ -166,22 +166,20 @@ find_pool(const Pools *pools, guint64 size_kib, gint node)
 	return NULL;
 }
 
-/* Grows the pool to @target pages with an info box: the kernel may compact
- * memory first. */
+/* Resizes the pool; growing shows an info box first: the kernel may
+ * compact memory, which can take seconds. */
 static gboolean
-grow_pool(const DkvmHugepagePool *p, guint64 target, GError **error)
+resize(const DkvmHugepagePool *p, guint64 target, GError **error)
 {
-	g_autofree gchar *name = pool_name(p);
-	g_autofree gchar *text = g_strdup_printf(
-	        "Reserving %" G_GUINT64_FORMAT " more %s...\n\nThe kernel may compact memory "
-	        "first to find whole pages; this can take a few seconds.",
-	        target - p->total, name);
-	guint64 available = p->free > p->reserved ? p->free - p->reserved : 0;
-	guint64 added = 0;
-
-	dkvm_menu_infobox("Hugepages", text);
-	return dkvm_hugepage_pool_ensure(p->size_kib, p->node, available + (target - p->total),
-	                                 &added, error);
+	if (target > p->total) {
+		g_autofree gchar *name = pool_name(p);
+		g_autofree gchar *text = g_strdup_printf(
+		        "Reserving %" G_GUINT64_FORMAT " more %s...\n\nThe kernel may compact "
+		        "memory first to find whole pages; this can take a few seconds.",
+		        target - p->total, name);
+		dkvm_menu_infobox("Hugepages", text);
+	}
+	return dkvm_vm_hugepages_resize(p, target, error);
 }
 
 /* Asks for the pool's new size until it is a number or the person goes back. */
@@ -218,11 +216,7 @@ resize_pool(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 			value = g_steal_pointer(&answer);
 			continue;
 		}
-		if (target > p->total && !grow_pool(p, target, &error))
-			dkvm_menu_error("Hugepages", error);
-		else if (target < p->total &&
-		         !dkvm_hugepage_pool_release(p->size_kib, p->node, p->total - target,
-		                                     &error))
+		if (!resize(p, target, &error))
 			dkvm_menu_error("Hugepages", error);
 		menu->changed = TRUE;
 		return;
@@ -235,8 +229,9 @@ reserve_for_vm(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 {
 	const gchar *name = tag + strlen(TAG_VM);
 	const DkvmDomainXml *d = NULL;
-	g_autoptr(GString) report = g_string_new(NULL);
-	g_autofree gchar *need = NULL, *text = NULL, *size = NULL;
+	g_autoptr(GPtrArray) report = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *need = NULL, *text = NULL, *joined = NULL;
 
 	for (guint i = 0; i < pools->vms->len && d == NULL; i++) {
 		const DkvmVmDetails *vm = g_ptr_array_index(pools->vms, i);
@@ -246,7 +241,6 @@ reserve_for_vm(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 	if (d == NULL)
 		return;
 	need = describe_need(d);
-	size = dkvm_format_kib(d->hugepage_size_kib);
 	text = g_strdup_printf("Reserve now the pages %s needs: %s?\n\nThey stay free in the "
 	                       "pool for its next start.",
 	                       name, need);
@@ -254,24 +248,14 @@ reserve_for_vm(DkvmMenu *menu, const Pools *pools, const gchar *tag)
 		return;
 	dkvm_menu_infobox("Hugepages", "Reserving hugepages...\n\nThe kernel may compact memory "
 	                               "first to find whole pages; this can take a few seconds.");
-	for (guint i = 0; i < d->hugepage_needs->len; i++) {
-		const DkvmHugepageNeed *n = &g_array_index(d->hugepage_needs, DkvmHugepageNeed, i);
-		g_autoptr(GError) error = NULL;
-		guint64 added = 0;
-		if (!dkvm_hugepage_pool_ensure(d->hugepage_size_kib, n->node, n->pages, &added,
-		                               &error)) {
-			dkvm_menu_error("Hugepages", error);
-			return;
-		}
-		g_autofree gchar *where =
-		        n->node >= 0 ? g_strdup_printf(" on node %d", n->node) : g_strdup("");
-		g_string_append_printf(report,
-		                       "%" G_GUINT64_FORMAT
-		                       " pages of %s free%s (%" G_GUINT64_FORMAT " added now)\n",
-		                       n->pages, size, where, added);
+	if (!dkvm_vm_hugepages_reserve(d, report, &error)) {
+		dkvm_menu_error("Hugepages", error);
+		return;
 	}
 	menu->changed = TRUE;
-	dkvm_menu_message("Hugepages", report->str);
+	g_ptr_array_add(report, NULL);
+	joined = g_strjoinv("\n", (gchar **)report->pdata);
+	dkvm_menu_message("Hugepages", joined);
 }
 
 static void
