@@ -28,7 +28,6 @@ gboolean dkvm_vm_hugepages_resize(const DkvmHugepagePool *pool, guint64 total, G
  * per pool: "512 pages of 2 MiB free (472 added now)". They are not
  * recorded as the VM's: its start finds them free, its stop leaves them.
  */
-gboolean dkvm_vm_hugepages_reserve(const DkvmDomainXml *domain, GPtrArray *report,
-                                   GError **error);
+gboolean dkvm_vm_hugepages_reserve(const DkvmDomainXml *domain, GPtrArray *report, GError **error);
 
 G_END_DECLS
