@@ -39,14 +39,16 @@ map_text(DkvmMenu *menu, GError **error)
 	g_autoptr(GPtrArray) vms = NULL;
 	g_autoptr(GPtrArray) map_vms = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) reserve_error = NULL;
+	g_autoptr(GError) vms_error = NULL;
+	g_autoptr(GString) text = NULL;
 	g_autofree gchar *map = NULL;
 
 	if (host == NULL || (config = dkvm_app_get_config(menu->app, error)) == NULL)
 		return NULL;
-	vms = dkvm_menu_read_vm_details(menu->app, error);
-	if (vms == NULL)
-		return NULL;
-	for (guint i = 0; i < vms->len; i++) {
+	/* without libvirt the host's map is still worth seeing: the VMs are
+	 * then said to be missing */
+	vms = dkvm_menu_read_vm_details(menu->app, &vms_error);
+	for (guint i = 0; vms != NULL && i < vms->len; i++) {
 		const DkvmVmDetails *details = g_ptr_array_index(vms, i);
 		DkvmCpuMapVm *vm = g_new0(DkvmCpuMapVm, 1);
 		vm->name = details->summary->name;
@@ -61,10 +63,13 @@ map_text(DkvmMenu *menu, GError **error)
 	                        config->host_reserve == NULL ? "auto (the planner's rule)"
 	                                                     : "from dkvm.conf",
 	                        map_vms, MAP_WIDTH);
+	text = g_string_new(map);
 	if (reserve_error != NULL)
-		return g_strdup_printf("%s\n! dkvm.conf's reserve is not usable: %s\n", map,
+		g_string_append_printf(text, "\n! dkvm.conf's reserve is not usable: %s\n",
 		                       reserve_error->message);
-	return g_steal_pointer(&map);
+	if (vms_error != NULL)
+		g_string_append_printf(text, "\n! VMs not shown: %s\n", vms_error->message);
+	return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
 /* @value as dkvm.conf's reserve (auto: NULL in *out, none: empty), checked

@@ -35,6 +35,7 @@ typedef struct {
 	DkvmHostFacts *host; /* the pools as the kernel has them now */
 	GPtrArray *vms;      /* DkvmVmDetails* */
 	gchar *boot_options; /* NULL: no VM uses hugepages */
+	gchar *vms_missing;  /* why the VMs could not be read, NULL when they were */
 	gboolean boot_on;
 } Pools;
 
@@ -44,6 +45,7 @@ pools_free(Pools *self)
 	dkvm_host_facts_free(self->host);
 	g_clear_pointer(&self->vms, g_ptr_array_unref);
 	g_free(self->boot_options);
+	g_free(self->vms_missing);
 	g_free(self);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Pools, pools_free)
@@ -54,6 +56,7 @@ pools_read(DkvmMenu *menu, GError **error)
 	g_autoptr(Pools) self = g_new0(Pools, 1);
 	g_autoptr(GPtrArray) domains = g_ptr_array_new();
 	const DkvmConfig *config = dkvm_app_get_config(menu->app, error);
+	g_autoptr(GError) vms_error = NULL;
 
 	if (config == NULL)
 		return NULL;
@@ -63,9 +66,13 @@ pools_read(DkvmMenu *menu, GError **error)
 	if (!dkvm_host_read_cpus(self->host, error))
 		return NULL;
 	dkvm_host_read_memory(self->host);
-	self->vms = dkvm_menu_read_vm_details(menu->app, error);
-	if (self->vms == NULL)
-		return NULL;
+	/* the pools can be changed without libvirt: the VMs are then said to
+	 * be missing */
+	self->vms = dkvm_menu_read_vm_details(menu->app, &vms_error);
+	if (self->vms == NULL) {
+		self->vms = g_ptr_array_new();
+		self->vms_missing = g_strdup(vms_error->message);
+	}
 	for (guint i = 0; i < self->vms->len; i++)
 		g_ptr_array_add(domains,
 		                ((DkvmVmDetails *)g_ptr_array_index(self->vms, i))->domain);
@@ -140,7 +147,9 @@ pool_items(const Pools *pools)
 		need = describe_need(vm->domain);
 		dkvm_menu_items_add(items, tag, FALSE, "%-20s needs %s", vm->summary->name, need);
 	}
-	if (users == 0)
+	if (pools->vms_missing != NULL)
+		dkvm_menu_items_add(items, "none", FALSE, "VMs not shown (see above)");
+	else if (users == 0)
 		dkvm_menu_items_add(items, "none", FALSE, "No VM uses hugepages");
 	dkvm_menu_items_add(items, TAG_BOOT, FALSE, "%-20s %s", "Reserve at boot",
 	                    pools->boot_on ? "on" : "off");
@@ -282,12 +291,14 @@ switch_boot(DkvmMenu *menu, const Pools *pools)
 static gchar *
 prompt_of(const Pools *pools)
 {
-	if (pools->boot_options == NULL)
-		return g_strdup("Enter: resize a pool, reserve a VM's pages now, or switch "
-		                "reservation at boot.");
-	return g_strdup_printf("Enter: resize a pool, reserve a VM's pages now, or switch "
-	                       "reservation at boot. At boot: %s",
-	                       pools->boot_options);
+	GString *prompt = g_string_new("Enter: resize a pool, reserve a VM's pages now, or "
+	                               "switch reservation at boot.");
+
+	if (pools->boot_options != NULL)
+		g_string_append_printf(prompt, " At boot: %s", pools->boot_options);
+	if (pools->vms_missing != NULL)
+		g_string_append_printf(prompt, "\nVMs not shown: %s", pools->vms_missing);
+	return g_string_free(prompt, FALSE);
 }
 
 static DkvmScreenResult

@@ -30,6 +30,7 @@ from tapcases import Cases
 DKVM = sys.argv[1]
 TMP = tempfile.mkdtemp(prefix="dkvm-menu-host-")
 POOL_2M = "sys/kernel/mm/hugepages/hugepages-2048kB"
+NO_DAEMON = "qemu+unix:///system?socket=" + os.path.join(TMP, "no-libvirtd-sock")
 
 test = Cases()
 
@@ -296,6 +297,16 @@ def an_invalid_reserve_is_refused_with_the_reason():
     assert not os.path.exists(path + ".persisted")
 
 
+@test
+def cpu_map_without_libvirt():
+    """libvirtd away: the host's map is still drawn, the VMs said missing."""
+    with menu("cpu-nolibvirt", connect=NO_DAEMON) as m:
+        open_host_screen(m, "CPU", "CPU map")
+        screen = wait_all(m, "host reserve: CPUs 0,8", "VMs not shown:")
+        assert "[ 0H  8H] [ 1.  9.]" in screen, screen
+        assert "win11" not in screen, screen
+
+
 # ---- Hugepages ----
 
 def hugepages_menu(name, root, **kw):
@@ -368,6 +379,21 @@ def reservation_at_boot_switches_in_dkvm_conf():
         assert os.path.exists(path + ".persisted")
         choose(m, "Reserve", "Reserve at boot      off")
         assert re.search(r"^boot_hugepages=off$", read(path), re.M), read(path)
+
+
+@test
+def hugepages_without_libvirt():
+    """libvirtd away: the pools are shown and can be changed, the VMs are said missing."""
+    root = scratch_host("huge-nolibvirt", "demo", nr_hugepages=10, free_hugepages=10)
+    with hugepages_menu("huge-nolibvirt", root, connect=NO_DAEMON) as m:
+        screen = open_host_screen(m, "Hugepages", "Reserve at boot")
+        assert "VMs not shown (see above)" in screen, screen
+        assert "VMs not shown:" in flat(screen), screen
+        choose(m, "2", "How many pages should it hold?")
+        clear_input(m)
+        m.send("20", "enter")
+        m.wait_for("20 total")
+        assert pool_value(root, "nr_hugepages") == 20
 
 
 @test
