@@ -100,8 +100,8 @@ def main_screen(m):
 def open_create(m):
     """From the main screen into the wizard's first step."""
     main_screen(m)
-    # the hot key of the Create row, then Enter
-    m.send("C", "enter")
+    # from the first row, the hot key C reaches Create before CPU
+    m.send("home", "C", "enter")
     wait_text(m, "Create VM: Preset")
 
 

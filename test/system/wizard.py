@@ -79,7 +79,7 @@ def step(tap, what, fn):
 
 def wizard_to_summary(m, vcpus):
     wait_text(m, "Create a new VM")
-    m.send("C", "enter")
+    m.send("home", "C", "enter")
     wait_text(m, "Create VM: Preset")
     m.send("enter")  # windows11, chosen
     wait_text(m, "Create VM: Name")
