@@ -99,9 +99,9 @@ def main_screen(m):
 
 def open_create(m):
     """From the main screen into the wizard's first step."""
-    main_screen(m)
-    # from the first row, the hot key C reaches Create before CPU
-    m.send("home", "C", "enter")
+    screen = main_screen(m)
+    # Create is the first row under the VMs
+    m.send("home", *(["down"] * len(vm_rows(screen))), "enter")
     wait_text(m, "Create VM: Preset")
 
 

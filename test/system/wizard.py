@@ -70,6 +70,12 @@ def normalized(xml):
     return ET.tostring(root, encoding="unicode")
 
 
+def vm_names(screen):
+    """The VMs the main screen lists, in order."""
+    return [line.strip("│ ").split()[0] for line in screen.splitlines()
+            if re.match(r"^│ │\s+\S+\s+\S+\s+\d+\s", line)]
+
+
 def step(tap, what, fn):
     try:
         return tap.check(fn() is not False, what)
@@ -79,7 +85,9 @@ def step(tap, what, fn):
 
 def wizard_to_summary(m, vcpus):
     wait_text(m, "Create a new VM")
-    m.send("home", "C", "enter")
+    screen = wait_text(m, "<Refresh>")
+    # Create is the first row under the VMs (this test's and any other's)
+    m.send("home", *(["down"] * len(vm_names(screen))), "enter")
     wait_text(m, "Create VM: Preset")
     m.send("enter")  # windows11, chosen
     wait_text(m, "Create VM: Name")
@@ -200,8 +208,7 @@ def cases(tap, dkvm, config, vcpus):
         def edit():
             wait_text(m, NAME)
             screen = wait_text(m, "Create a new VM")
-            names = [line.strip("│ ").split()[0] for line in screen.splitlines()
-                     if re.match(r"^│ │\s+\S+\s+(shutoff|running|paused)", line)]
+            names = vm_names(screen)
             m.send("home", *(["down"] * names.index(NAME)), "enter")
             wait_text(m, "What should happen to this VM?")
             m.send("E", "enter")
