@@ -33,7 +33,8 @@ cmd_menu_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *log_path = NULL;
 	const GOptionEntry entries[] = {
 		{ "boot", 0, 0, G_OPTION_ARG_NONE, &boot,
-		  "Started at boot: count down, then start the default VM (any key cancels)", NULL },
+		  "Started at boot: count down, then start the default VM (any key cancels)",
+		  NULL },
 		{ "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path,
 		  "Where warnings go while the menu owns the screen (default: "
 		  "/var/log/dkvm-menu.log for root, else ~/.cache/dkvm-menu.log)",

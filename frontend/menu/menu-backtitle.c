@@ -32,8 +32,11 @@ add_addresses(GPtrArray *out, const struct ifaddrs *list, gint family)
 
 		if (!reachable(ifa) || ifa->ifa_addr->sa_family != family)
 			continue;
-		addr = family == AF_INET ? (const void *)&((const struct sockaddr_in *)ifa->ifa_addr)->sin_addr
-		                         : (const void *)&((const struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr;
+		addr = family == AF_INET
+		               ? (const void *)&((const struct sockaddr_in *)ifa->ifa_addr)
+		                         ->sin_addr
+		               : (const void *)&((const struct sockaddr_in6 *)ifa->ifa_addr)
+		                         ->sin6_addr;
 		if (inet_ntop(family, addr, text, sizeof text) != NULL)
 			g_ptr_array_add(out, g_strdup(text));
 	}

@@ -39,7 +39,8 @@ dkvm_menu_countdown(DkvmMenu *menu)
 		return;
 	for (guint left = config->countdown; left > 0;) {
 		g_autofree gchar *text = g_strdup_printf(
-			"Starting the default VM '%s' in %u s.\n\nPress any key to cancel.", name, left);
+		        "Starting the default VM '%s' in %u s.\n\nPress any key to cancel.", name,
+		        left);
 		gint64 until = g_get_monotonic_time() + G_USEC_PER_SEC;
 		dkvm_menu_infobox("Boot", text);
 		/* a resize returns early: draw again, keep the second */

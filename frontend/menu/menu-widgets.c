@@ -134,7 +134,7 @@ answer_of(gint code)
 	case DLG_EXIT_ESC:
 		/* Esc, or the refresh timer (which leaves the last key alone) */
 		return dkvm_menu_keys_last() == DKVM_MENU_KEY_ESC ? DKVM_ANSWER_BACK
-		                                                   : DKVM_ANSWER_REFRESH;
+		                                                  : DKVM_ANSWER_REFRESH;
 	default:
 		return DKVM_ANSWER_BACK;
 	}
@@ -241,7 +241,8 @@ dkvm_menu_input(const gchar *title, const gchar *prompt, const gchar *initial, g
 	code = dialog_inputbox(title, safe_prompt, 0, 0, initial ? initial : "", FALSE);
 	answer = answer_of(code);
 	if (answer == DKVM_ANSWER_OK && out != NULL)
-		*out = g_strdup(g_strstrip(dialog_vars.input_result ? dialog_vars.input_result : ""));
+		*out = g_strdup(
+		        g_strstrip(dialog_vars.input_result ? dialog_vars.input_result : ""));
 	reset_widget();
 	return answer;
 }

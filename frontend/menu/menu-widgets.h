@@ -49,8 +49,8 @@ typedef struct {
 
 /* A menu: OK returns the chosen item's index in @cursor. @cursor also says
  * where the cursor starts and, on every answer, where it was. */
-DkvmAnswer dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items,
-                            gint *cursor, const DkvmWidgetOptions *options);
+DkvmAnswer dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint *cursor,
+                            const DkvmWidgetOptions *options);
 
 /* A radio list: the chosen item ends with on = TRUE, the others FALSE. */
 DkvmAnswer dkvm_menu_radiolist(const gchar *title, const gchar *prompt, GPtrArray *items,

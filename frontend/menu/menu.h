@@ -19,7 +19,7 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	gboolean boot;        /* started at boot (--boot): the default VM's countdown runs */
+	gboolean boot;         /* started at boot (--boot): the default VM's countdown runs */
 	const gchar *log_path; /* stderr while the menu runs (warnings never draw over it) */
 } DkvmMenuOptions;
 

@@ -23,19 +23,20 @@ delete_run(DkvmMenu *menu)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmVmDeleteResult) result = NULL;
-	g_autofree gchar *question = g_strdup_printf(
-		"Delete VM '%s'?\n\nIts firmware variables (NVRAM) and TPM state are deleted with it "
-		"(a Windows guest loses its BitLocker keys).",
-		menu->vm_name);
+	g_autofree gchar *question = g_strdup_printf("Delete VM '%s'?\n\nIts firmware variables "
+	                                             "(NVRAM) and TPM state are deleted with it "
+	                                             "(a Windows guest loses its BitLocker keys).",
+	                                             menu->vm_name);
 	g_autoptr(GString) report = g_string_new(NULL);
 	gboolean remove_storage;
 
 	if (!dkvm_menu_confirm("Delete", question, TRUE))
 		return DKVM_SCREEN_BACK;
 	remove_storage = dkvm_menu_confirm(
-		"Delete", "Also delete its disk image files?\n\n(Block devices are never touched; "
-		          "an image another VM uses is kept.)",
-		TRUE);
+	        "Delete",
+	        "Also delete its disk image files?\n\n(Block devices are never touched; "
+	        "an image another VM uses is kept.)",
+	        TRUE);
 	result = dkvm_vm_delete(menu->app, menu->vm_name, remove_storage, &error);
 	menu->changed = TRUE;
 	if (result == NULL) {

@@ -68,8 +68,8 @@ main_items(DkvmMenu *menu, gchar **status)
 	} else if (vms->len == 0) {
 		*status = g_strdup("No VM yet: choose Create to make one.");
 	} else {
-		*status = g_strdup_printf("%-16s %-10s %5s %10s  %s", "VM", "STATE", "VCPUS", "MEMORY",
-		                          "GPU");
+		*status = g_strdup_printf("%-16s %-10s %5s %10s  %s", "VM", "STATE", "VCPUS",
+		                          "MEMORY", "GPU");
 	}
 	for (guint i = 0; vms != NULL && i < vms->len; i++) {
 		const DkvmVmSummary *vm = g_ptr_array_index(vms, i);
@@ -115,7 +115,8 @@ static DkvmScreenResult
 main_run(DkvmMenu *menu)
 {
 	g_autofree gchar *cursor_tag = NULL;
-	DkvmWidgetOptions options = { .ok_label = "Select", .back_label = "Refresh",
+	DkvmWidgetOptions options = { .ok_label = "Select",
+		                      .back_label = "Refresh",
 		                      .refresh_s = MAIN_REFRESH_S };
 
 	for (;;) {

@@ -22,7 +22,8 @@ monitor_run(DkvmMenu *menu)
 		return DKVM_SCREEN_BACK;
 	}
 	for (;;) {
-		g_autofree gchar *text = dkvm_vm_watcher_read(watcher, DKVM_VM_MONITOR_TEXT, &error);
+		g_autofree gchar *text =
+		        dkvm_vm_watcher_read(watcher, DKVM_VM_MONITOR_TEXT, &error);
 		if (text == NULL) {
 			dkvm_menu_error("Monitor", error);
 			return DKVM_SCREEN_BACK;

@@ -51,14 +51,14 @@ shutdown_run(DkvmMenu *menu)
 
 		gauge = dkvm_menu_gauge_new("Shut down", text);
 		view.gauge = gauge;
-		ok = dkvm_vm_stop(menu->app, name, SHUTDOWN_TIMEOUT_S, FALSE, on_stop_progress, &view,
-		                  &outcome, NULL, &error);
+		ok = dkvm_vm_stop(menu->app, name, SHUTDOWN_TIMEOUT_S, FALSE, on_stop_progress,
+		                  &view, &outcome, NULL, &error);
 		g_clear_pointer(&gauge, dkvm_menu_gauge_free);
 		menu->changed = TRUE;
 		if (ok) {
 			dkvm_menu_message("Shut down", outcome == DKVM_VM_STOP_WAS_OFF
-			                                   ? "The VM was not running."
-			                                   : "The VM has shut down.");
+			                                       ? "The VM was not running."
+			                                       : "The VM has shut down.");
 			return DKVM_SCREEN_BACK;
 		}
 		if (outcome != DKVM_VM_STOP_TIMED_OUT) {
@@ -83,8 +83,8 @@ force_off_run(DkvmMenu *menu)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *question = g_strdup_printf(
-		"Force %s off now?\n\nLike pulling the plug: what the guest did not save is lost.",
-		menu->vm_name);
+	        "Force %s off now?\n\nLike pulling the plug: what the guest did not save is lost.",
+	        menu->vm_name);
 	gboolean was_running = FALSE;
 
 	if (!dkvm_menu_confirm("Force off", question, TRUE))
