@@ -50,7 +50,8 @@ static void
 print_notes(const DkvmVmShutdownAll *result)
 {
 	for (guint i = 0; i < result->notes->len; i++)
-		fprintf(stderr, "dkvm: warning: %s\n", (const gchar *)g_ptr_array_index(result->notes, i));
+		fprintf(stderr, "dkvm: warning: %s\n",
+		        (const gchar *)g_ptr_array_index(result->notes, i));
 }
 
 /* "'a', 'b'" */

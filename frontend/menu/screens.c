@@ -10,6 +10,8 @@ extern const DkvmScreen dkvm_screen_shutdown;
 extern const DkvmScreen dkvm_screen_force_off;
 extern const DkvmScreen dkvm_screen_monitor;
 extern const DkvmScreen dkvm_screen_delete;
+extern const DkvmScreen dkvm_screen_save;
+extern const DkvmScreen dkvm_screen_power;
 extern const DkvmScreen dkvm_screen_exit;
 
 const DkvmScreen *const dkvm_screens[] = {
@@ -21,6 +23,8 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_monitor,
 	&dkvm_screen_delete,
 	/* for the host */
+	&dkvm_screen_save,
+	&dkvm_screen_power,
 	&dkvm_screen_exit,
 	NULL,
 };

@@ -35,8 +35,8 @@ gboolean
 dkvm_host_power(DkvmHostPowerAction action, GError **error)
 {
 	const gchar *command = dkvm_host_power_command(action);
-	const gchar *what = action == DKVM_HOST_REBOOT ? "cannot reboot the host"
-	                                                : "cannot power the host off";
+	const gchar *what =
+	        action == DKVM_HOST_REBOOT ? "cannot reboot the host" : "cannot power the host off";
 	gchar *argv[] = { (gchar *)command, NULL };
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;

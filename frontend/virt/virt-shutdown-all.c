@@ -53,8 +53,8 @@ static void
 wait_check(Wait *wait)
 {
 	for (guint i = 0; i < wait->doms->len && !wait->done; i++) {
-		if (!wait->off[i] && !is_off(g_ptr_array_index(wait->doms, i), &wait->off[i],
-		                             &wait->error))
+		if (!wait->off[i] &&
+		    !is_off(g_ptr_array_index(wait->doms, i), &wait->off[i], &wait->error))
 			wait->done = TRUE;
 	}
 	if (all_off(wait))
@@ -149,8 +149,8 @@ wait_poll(Wait *wait)
 
 gboolean
 dkvm_virt_shutdown_domains(GPtrArray *doms, guint timeout_s, DkvmVirtShutdownAllProgress progress,
-                           DkvmVirtShutdownAllNotice notice, gpointer user_data,
-                           gboolean *out_off, GError **error)
+                           DkvmVirtShutdownAllNotice notice, gpointer user_data, gboolean *out_off,
+                           GError **error)
 {
 	Wait wait = { .doms = doms,
 		      .off = out_off,
