@@ -255,6 +255,11 @@ dkvm_menu_confirm(const gchar *title, const gchar *question, gboolean default_no
 
 	reset_widget();
 	dialog_vars.defaultno = default_no;
+	/* dialog's yes/no box starts on default_button; defaultno alone (what
+	 * the dialog program's --defaultno also turns into default_button)
+	 * left the cursor on Yes */
+	if (default_no)
+		dialog_vars.default_button = DLG_EXIT_CANCEL;
 	code = dialog_yesno(title, text, 0, 0);
 	reset_widget();
 	return code == DLG_EXIT_OK;
