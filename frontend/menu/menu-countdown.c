@@ -7,19 +7,43 @@
 
 #include <libvirt/libvirt.h>
 
+#include "dkvm-error.h"
 #include "menu-vm-start.h"
 #include "menu-widgets.h"
 #include "vm-common.h"
 #include "vm-list.h"
 
-/* TRUE when @name is defined and shut off (a running default VM needs no start) */
+/* how long the countdown waits for a libvirtd that is still starting */
+#define LIBVIRT_WAIT_S 30
+
+/*
+ * TRUE when @name is defined and shut off (a running default VM needs no
+ * start). At boot libvirtd may still be starting: while it does not answer,
+ * this waits for it, a box saying so, until LIBVIRT_WAIT_S or a key.
+ */
 static gboolean
 default_vm_is_off(DkvmMenu *menu, const gchar *name)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(DkvmVmDetails) details = dkvm_vm_show(menu->app, name, &error);
+	for (guint waited = 0;; waited++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(DkvmVmDetails) details = dkvm_vm_show(menu->app, name, &error);
+		g_autofree gchar *text = NULL;
 
-	return details != NULL && details->summary->state == VIR_DOMAIN_SHUTOFF;
+		if (details != NULL)
+			return details->summary->state == VIR_DOMAIN_SHUTOFF;
+		if (!g_error_matches(error, DKVM_ERROR, DKVM_ERROR_NO_CONNECTION) ||
+		    waited >= LIBVIRT_WAIT_S) {
+			/* the log, not a box that would hold the boot screen */
+			g_warning("boot countdown: not starting '%s': %s", name, error->message);
+			return FALSE;
+		}
+		text = g_strdup_printf("Waiting for libvirt before starting the default VM '%s' "
+		                       "(%u s)...\n\nPress any key to skip.",
+		                       name, waited);
+		dkvm_menu_infobox("Boot", text);
+		if (dkvm_menu_wait_key(1000))
+			return FALSE;
+	}
 }
 
 void

@@ -123,6 +123,29 @@ reset_widget(void)
 	dlg_put_backtitle();
 }
 
+/*
+ * A box that fits @text: as wide as its longest line (dialog's automatic
+ * size wraps short messages into narrow columns), at most the screen; as
+ * high as its lines, at most the screen (then the text scrolls). @extra_rows:
+ * what the widget adds under the text (buttons).
+ */
+static void
+box_size(const gchar *text, gint extra_rows, gint *height, gint *width)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	glong longest = 0;
+	gint rows = 0;
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		glong len = g_utf8_strlen(lines[i], -1);
+		longest = MAX(longest, len);
+		/* a line wider than the screen wraps */
+		rows += 1 + (gint)(len / MAX(COLS - 8, 20));
+	}
+	*width = (gint)CLAMP(longest + 6, 30, MAX(COLS - 4, 30));
+	*height = CLAMP(rows + extra_rows + 2, 5, MAX(LINES - 4, 5));
+}
+
 static DkvmAnswer
 answer_of(gint code)
 {
@@ -251,16 +274,14 @@ gboolean
 dkvm_menu_confirm(const gchar *title, const gchar *question, gboolean default_no)
 {
 	g_autofree gchar *text = dkvm_menu_escape(question);
-	gint code;
+	gint code, height, width;
 
 	reset_widget();
-	dialog_vars.defaultno = default_no;
-	/* dialog's yes/no box starts on default_button; defaultno alone (what
-	 * the dialog program's --defaultno also turns into default_button)
-	 * left the cursor on Yes */
-	if (default_no)
-		dialog_vars.default_button = DLG_EXIT_CANCEL;
-	code = dialog_yesno(title, text, 0, 0);
+	box_size(text, 3, &height, &width);
+	/* dialog's yes/no box starts on the button default_button names
+	 * (defaultno is read by the dialog program, not by the library) */
+	dialog_vars.default_button = default_no ? DLG_EXIT_CANCEL : -1;
+	code = dialog_yesno(title, text, height, width);
 	reset_widget();
 	return code == DLG_EXIT_OK;
 }
@@ -269,10 +290,12 @@ void
 dkvm_menu_message(const gchar *title, const gchar *text)
 {
 	g_autofree gchar *safe = dkvm_menu_escape(text);
+	gint height, width;
 
 	reset_widget();
 	/* at most the screen; longer text scrolls inside the box */
-	dialog_msgbox(title, safe, 0, 0, TRUE);
+	box_size(safe, 3, &height, &width);
+	dialog_msgbox(title, safe, height, width, TRUE);
 	reset_widget();
 }
 
@@ -286,9 +309,11 @@ void
 dkvm_menu_infobox(const gchar *title, const gchar *text)
 {
 	g_autofree gchar *safe = dkvm_menu_escape(text);
+	gint height, width;
 
 	reset_widget();
-	dialog_msgbox(title, safe, 0, 0, FALSE);
+	box_size(safe, 0, &height, &width);
+	dialog_msgbox(title, safe, height, width, FALSE);
 }
 
 gboolean

@@ -3,7 +3,8 @@
  * countdown and the main screen until Exit, and puts the terminal back.
  *
  * On tty1 the menu is the machine's face: nothing may end it but Exit.
- * Ctrl-C, Ctrl-\ and Ctrl-Z are ignored (init respawns it anyway), and
+ * Ctrl-C, Ctrl-\ and Ctrl-Z are ignored (init respawns it anyway), so is
+ * SIGPIPE from a libvirtd that went away, and
  * stderr goes to a log file while dialog owns the screen, so that a warning
  * from a library never draws over a dialog.
  */
@@ -91,6 +92,10 @@ dkvm_menu_run(DkvmApp *app, const DkvmMenuOptions *options, GError **error)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
+	/* a libvirtd that goes away closes its socket under libvirt's client;
+	 * the write that finds it closed must fail, not kill the menu (virsh
+	 * ignores SIGPIPE for the same reason) */
+	signal(SIGPIPE, SIG_IGN);
 
 	menu.backtitle = dkvm_menu_backtitle_new();
 	setup_dialog();

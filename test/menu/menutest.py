@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -38,22 +39,34 @@ class Menu:
     """One `dkvm menu` in its own tmux server."""
 
     def __init__(self, dkvm, host="demo", connect=None, width=80, height=24,
-                 args=(), env=None, umockdev=True):
+                 args=(), env=None, umockdev=True, config=None, argv=None):
         if shutil.which("tmux") is None:
             raise RuntimeError("tmux not found: install tmux (scripts/install-deps)")
         self.work = tempfile.mkdtemp(prefix="dkvm-menu-")
-        self.socket = "dkvm-menu-%d-%d" % (os.getpid(), id(self))
+        # a name never used before: a killed server's socket may linger
+        self.socket = "dkvm-menu-%d-%s" % (os.getpid(), uuid.uuid4().hex[:12])
         self.log = os.path.join(self.work, "menu.log")
         self.exit_file = os.path.join(self.work, "exit-status")
         command = [dkvm]
         if connect is None:
             connect = "test://" + NODE_XML
-        command += ["--connect", connect, "menu", "--log", self.log] + list(args)
+        command += ["--connect", connect]
+        if config is not None:
+            command += ["--config", config]
+        command += ["menu", "--log", self.log] + list(args)
         environment = {"TERM": "linux", "LANG": "C.UTF-8"}
         if umockdev and host is not None:
-            host_dir = host if os.path.isabs(host) else os.path.join(HOSTS, host)
-            environment["UMOCKDEV_DIR"] = host_dir
+            # a copy: what the menu writes to /sys (hugepage pools) under umockdev
+            # lands in the tree, and the committed fixture must stay as it is
+            source = host if os.path.isabs(host) else os.path.join(HOSTS, host)
+            self.host_dir = os.path.join(self.work, "host")
+            shutil.copytree(source, self.host_dir, symlinks=True)
+            environment["UMOCKDEV_DIR"] = self.host_dir
             command = ["umockdev-wrapper"] + command
+        if argv is not None:
+            # a whole command line of the test's own (e.g. `make run`'s script)
+            environment.pop("UMOCKDEV_DIR", None)
+            command = list(argv)
         environment.update(env or {})
         exports = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in environment.items())
         # the status is kept so a test can assert how the menu ended
@@ -62,9 +75,13 @@ class Menu:
         self._tmux("new-session", "-d", "-x", str(width), "-y", str(height), shell)
 
     def _tmux(self, *args, check=True):
-        return subprocess.run(["tmux", "-L", self.socket] + list(args), check=check,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True)
+        result = subprocess.run(["tmux", "-L", self.socket] + list(args),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                universal_newlines=True)
+        if check and result.returncode != 0:
+            raise RuntimeError("tmux %s failed (%d): %s" % (args[0], result.returncode,
+                                                          result.stderr.strip()))
+        return result
 
     def screen(self):
         """The screen's text, line by line."""
