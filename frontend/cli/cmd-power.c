@@ -18,7 +18,7 @@
 #include "cmd-vm-common.h"
 #include "cmd.h"
 #include "dkvm-error.h"
-#include "host-power.h"
+#include "vm-host-power.h"
 #include "vm-shutdown-all.h"
 
 static gboolean cmd_power_button_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
@@ -72,7 +72,7 @@ power_host(DkvmHostPowerAction action, GError **error)
 	g_print(action == DKVM_HOST_REBOOT ? "rebooting the host\n" : "powering the host off\n");
 	/* the message first: the command may end this process's world */
 	fflush(stdout);
-	return dkvm_host_power(action, error);
+	return dkvm_vm_power_host(action, error);
 }
 
 static gboolean
@@ -162,7 +162,7 @@ power_sequence(const DkvmCmd *cmd, DkvmHostPowerAction action, DkvmApp *app, gin
 		g_autofree gchar *names = quoted_names(result->running);
 		if (!force) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
-			            "cannot %s the host: %s %s still running after %d s\n"
+			            "cannot %s the host: %s %s %s still running after %d s\n"
 			            "hint: shut %s down, or run `dkvm %s --force` to power %s off "
 			            "after the timeout",
 			            what, result->running->len == 1 ? "VM" : "VMs", names,

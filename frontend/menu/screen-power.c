@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "host-power.h"
+#include "vm-host-power.h"
 #include "menu-widgets.h"
 #include "menu.h"
 #include "vm-shutdown-all.h"
@@ -37,8 +37,10 @@ draw(ShutdownView *view, guint timeout_s)
 	g_string_append_printf(text, "Waiting for the VMs to shut down: %u of %u s\n",
 	                       view->waited_s, timeout_s);
 	for (guint i = 0; i < view->lines->len; i++)
-		g_string_append_printf(text, "\n%s", (const gchar *)g_ptr_array_index(view->lines, i));
-	dkvm_menu_gauge_set(view->gauge, timeout_s > 0 ? MIN(view->waited_s * 100 / timeout_s, 100) : 100,
+		g_string_append_printf(text, "\n%s",
+		                       (const gchar *)g_ptr_array_index(view->lines, i));
+	dkvm_menu_gauge_set(view->gauge,
+	                    timeout_s > 0 ? MIN(view->waited_s * 100 / timeout_s, 100) : 100,
 	                    text->str);
 }
 
@@ -46,8 +48,7 @@ static void
 on_progress(const gchar *name, gboolean off, guint waited_s, guint timeout_s, gpointer user_data)
 {
 	ShutdownView *view = user_data;
-	g_autofree gchar *line =
-	        g_strdup_printf("  %-24s %s", name, off ? "off" : "shutting down");
+	g_autofree gchar *line = g_strdup_printf("  %-24s %s", name, off ? "off" : "shutting down");
 	guint index;
 	gboolean changed;
 
@@ -99,11 +100,12 @@ ask_after_timeout(const gchar *title, GPtrArray *running, guint timeout_s)
 	g_autoptr(GPtrArray) items = dkvm_menu_items_new();
 	g_autofree gchar *names = name_lines(running);
 	g_autofree gchar *prompt = g_strdup_printf(
-	        "Still running after %u s (the guest may ignore the power button):\n\n%s", timeout_s,
-	        names);
+	        "Still running after %u s (the guest may ignore the power button):\n\n%s",
+	        timeout_s, names);
 	gint cursor = 1; /* on "wait": forcing loses the guests' unsaved work */
 
-	dkvm_menu_items_add(items, "force", FALSE, "Force off   power them off now (unsaved work is lost)");
+	dkvm_menu_items_add(items, "force", FALSE,
+	                    "Force off   power them off now (unsaved work is lost)");
 	dkvm_menu_items_add(items, "wait", FALSE, "Wait        another %u s", timeout_s);
 	if (dkvm_menu_choose(title, prompt, items, &cursor, NULL) != DKVM_ANSWER_OK)
 		return AFTER_BACK;
@@ -133,7 +135,8 @@ shut_down_vms(DkvmMenu *menu, const gchar *title)
 			return FALSE;
 		}
 		for (guint i = 0; i < result->notes->len; i++)
-			g_printerr("dkvm: warning: %s\n", (const gchar *)g_ptr_array_index(result->notes, i));
+			g_printerr("dkvm: warning: %s\n",
+			           (const gchar *)g_ptr_array_index(result->notes, i));
 		if (result->running->len == 0)
 			return TRUE;
 		switch (ask_after_timeout(title, result->running, timeout_s)) {
@@ -156,20 +159,21 @@ static void
 host_power(DkvmMenu *menu, DkvmHostPowerAction action)
 {
 	const gchar *title = action == DKVM_HOST_REBOOT ? "Reboot" : "Power off";
-	const gchar *question = action == DKVM_HOST_REBOOT
-	                                ? "Reboot the host?\n\nRunning VMs are asked to shut down first."
-	                                : "Power the host off?\n\nRunning VMs are asked to shut down first.";
+	const gchar *question =
+	        action == DKVM_HOST_REBOOT
+	                ? "Reboot the host?\n\nRunning VMs are asked to shut down first."
+	                : "Power the host off?\n\nRunning VMs are asked to shut down first.";
 	g_autoptr(GError) error = NULL;
 
 	if (!dkvm_menu_confirm(title, question, TRUE))
 		return;
 	if (!shut_down_vms(menu, title))
 		return;
-	g_autofree gchar *going = g_strdup_printf("The VMs are off. %s", action == DKVM_HOST_REBOOT
-	                                                               ? "Rebooting the host..."
-	                                                               : "Powering the host off...");
+	g_autofree gchar *going = g_strdup_printf(
+	        "The VMs are off. %s",
+	        action == DKVM_HOST_REBOOT ? "Rebooting the host..." : "Powering the host off...");
 	dkvm_menu_infobox(title, going);
-	if (!dkvm_host_power(action, &error)) {
+	if (!dkvm_vm_power_host(action, &error)) {
 		dkvm_menu_error(title, error);
 		return;
 	}
@@ -200,8 +204,9 @@ static void
 shell(void)
 {
 	const struct passwd *pw = getpwuid(getuid());
-	const gchar *path = pw != NULL && pw->pw_shell != NULL && *pw->pw_shell != '\0' ? pw->pw_shell
-	                                                                              : "/bin/sh";
+	const gchar *path = pw != NULL && pw->pw_shell != NULL && *pw->pw_shell != '\0'
+	                            ? pw->pw_shell
+	                            : "/bin/sh";
 	gchar *argv[] = { (gchar *)path, (gchar *)"-l", NULL };
 	g_autoptr(GError) error = NULL;
 	void (*old_ttou)(int);
@@ -232,10 +237,12 @@ power_run(DkvmMenu *menu)
 	g_autoptr(GPtrArray) items = dkvm_menu_items_new();
 	gint cursor = 0;
 
-	dkvm_menu_items_add(items, "reboot", FALSE, "Reboot      shut the VMs down, restart the host");
+	dkvm_menu_items_add(items, "reboot", FALSE,
+	                    "Reboot      shut the VMs down, restart the host");
 	dkvm_menu_items_add(items, "poweroff", FALSE,
 	                    "Power off   shut the VMs down, turn the host off");
-	dkvm_menu_items_add(items, "shell", FALSE, "Shell       a login shell; exit comes back here");
+	dkvm_menu_items_add(items, "shell", FALSE,
+	                    "Shell       a login shell; exit comes back here");
 	if (dkvm_menu_choose("Power", "The host:", items, &cursor, NULL) != DKVM_ANSWER_OK)
 		return DKVM_SCREEN_BACK;
 	switch (cursor) {

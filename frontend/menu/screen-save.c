@@ -6,7 +6,6 @@
  */
 #include "menu-widgets.h"
 #include "menu.h"
-#include "persist.h"
 #include "vm-common.h"
 
 static DkvmScreenResult
@@ -14,22 +13,18 @@ save_run(DkvmMenu *menu)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *command = NULL;
-	g_autofree gchar *running = NULL;
 	g_autofree gchar *done = NULL;
-	const DkvmConfig *config = dkvm_app_get_config(menu->app, NULL);
-	g_autofree gchar *planned = config != NULL ? dkvm_persist_command(config) : NULL;
 
-	running = planned != NULL ? g_strdup_printf("Saving the configuration (%s)...", planned)
-	                          : g_strdup("Saving the configuration...");
-	dkvm_menu_infobox("Save", running);
+	dkvm_menu_infobox("Save", "Saving the configuration...");
 	if (!dkvm_vm_save(menu->app, &command, &error)) {
 		dkvm_menu_error("Save", error);
 		return DKVM_SCREEN_BACK;
 	}
 	if (command == NULL) {
-		dkvm_menu_message("Save", "Nothing saved: there is no persist command.\n\n"
-		                          "dkvm.conf's persist_command is empty, or it is unset and "
-		                          "this machine has no lbu: its /etc is kept anyway.");
+		dkvm_menu_message("Save",
+		                  "Nothing saved: there is no persist command.\n\n"
+		                  "dkvm.conf's persist_command is empty, or it is unset and "
+		                  "this machine has no lbu: its /etc is kept anyway.");
 		return DKVM_SCREEN_BACK;
 	}
 	done = g_strdup_printf("Saved: `%s` succeeded.\n\nThe configuration survives a reboot.",
@@ -41,7 +36,7 @@ save_run(DkvmMenu *menu)
 const DkvmScreen dkvm_screen_save = {
 	.name = "save",
 	.label = "Save",
-	.help = "Save the configuration to the boot stick (lbu commit)",
+	.help = "Save the configuration now (lbu commit)",
 	.scope = DKVM_SCREEN_FOR_HOST,
 	.run = save_run,
 };
