@@ -102,14 +102,16 @@ ask_after_timeout(const gchar *title, GPtrArray *running, guint timeout_s)
 	g_autofree gchar *prompt = g_strdup_printf(
 	        "Still running after %u s (the guest may ignore the power button):\n\n%s",
 	        timeout_s, names);
-	gint cursor = 1; /* on "wait": forcing loses the guests' unsaved work */
+	gint cursor = 0;
 
+	/* Wait first, where the cursor starts: forcing loses the guests'
+	 * unsaved work, so it takes a deliberate move */
+	dkvm_menu_items_add(items, "wait", FALSE, "Wait        another %u s", timeout_s);
 	dkvm_menu_items_add(items, "force", FALSE,
 	                    "Force off   power them off now (unsaved work is lost)");
-	dkvm_menu_items_add(items, "wait", FALSE, "Wait        another %u s", timeout_s);
 	if (dkvm_menu_choose(title, prompt, items, &cursor, NULL) != DKVM_ANSWER_OK)
 		return AFTER_BACK;
-	return cursor == 0 ? AFTER_FORCE : AFTER_WAIT;
+	return cursor == 1 ? AFTER_FORCE : AFTER_WAIT;
 }
 
 /* Shuts every running VM down; TRUE when none runs any more (shut down or
