@@ -6,6 +6,8 @@
  */
 #include "vm-shutdown-all.h"
 
+#include <stdlib.h>
+
 #include "dkvm-error.h"
 #include "virt-connection.h"
 #include "virt-power.h"
@@ -57,6 +59,12 @@ by_name(gconstpointer a, gconstpointer b)
 	return g_strcmp0(virDomainGetName(x), virDomainGetName(y));
 }
 
+static void
+domain_free(gpointer dom)
+{
+	virDomainFree(dom);
+}
+
 static GPtrArray *
 list_running(virConnectPtr conn, GError **error)
 {
@@ -68,7 +76,7 @@ list_running(virConnectPtr conn, GError **error)
 		dkvm_virt_set_error(error, DKVM_ERROR_LIBVIRT, "cannot list the running VMs");
 		return NULL;
 	}
-	doms = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainFree);
+	doms = g_ptr_array_new_with_free_func(domain_free);
 	for (gint i = 0; i < n; i++)
 		g_ptr_array_add(doms, list[i]);
 	free(list);
