@@ -11,8 +11,9 @@ fails if it ever powers off).
 (c) `dkvm power off --timeout 3 --force`: the VM is forced off, then
     `poweroff` runs;
 (d) the menu's Power > Power off (dkvm.conf shutdown_timeout=3): the gauge
-    names the VM, after the timeout the menu asks; Wait waits again, Force
-    off forces it off, then `poweroff` runs.
+    names the VM, after the timeout the menu asks; Wait waits again, Esc goes
+    back with the VM running and the host on, and (asked again) Force off
+    forces it off, then `poweroff` runs.
 
 `poweroff` and `reboot` are fakes first in PATH that record their call: the
 machine is never powered off. `dkvm power` acts on every running VM of the
@@ -154,6 +155,25 @@ def menu_cases(tap, m, calls):
         m.wait_for(f"Still running after {TIMEOUT} s", timeout=TIMEOUT + 20)
         assert state(NAME) == "running", state(NAME)
     step(tap, "(d) menu: Wait waits again and asks again", wait_again)
+
+    def back():
+        m.send("esc")
+        m.wait_for("Exit")
+        assert state(NAME) == "running", state(NAME)
+        assert read_calls(calls) == [], read_calls(calls)
+    if not step(tap, "(d) menu: Esc at the question goes back, the VM runs, the host stays on",
+                back):
+        return
+
+    def again():
+        m.send("end", "up", "enter")
+        m.wait_for("Shell       a login shell")
+        m.send("down", "enter")
+        m.wait_for("Power the host off?")
+        m.send("y")
+        m.wait_for(f"Still running after {TIMEOUT} s", timeout=TIMEOUT + 20)
+    if not step(tap, "(d) menu: Power off again reaches the question again", again):
+        return
 
     def force():
         m.send("down", "enter")  # Force off, under Wait
