@@ -115,7 +115,8 @@ ask_after_timeout(const gchar *title, GPtrArray *running, guint timeout_s)
 }
 
 /* Shuts every running VM down; TRUE when none runs any more (shut down or
- * forced off), FALSE when the person went back or it failed (shown). */
+ * forced off), or when they cannot be asked and the person chose to go on;
+ * FALSE when the person went back. */
 static gboolean
 shut_down_vms(DkvmMenu *menu, const gchar *title)
 {
@@ -133,8 +134,14 @@ shut_down_vms(DkvmMenu *menu, const gchar *title)
 		g_clear_pointer(&view.gauge, dkvm_menu_gauge_free);
 		menu->changed = TRUE;
 		if (result == NULL) {
-			dkvm_menu_error(title, error);
-			return FALSE;
+			/* libvirtd away: the person may still need the host down
+			 * (Shell is the other way), but only deliberately */
+			g_autofree gchar *question = g_strdup_printf(
+			        "Cannot shut the VMs down: %s\n\n%s anyway? Running VMs lose "
+			        "what they did not save.",
+			        error->message,
+			        g_str_equal(title, "Reboot") ? "Reboot" : "Power off");
+			return dkvm_menu_confirm(title, question, TRUE);
 		}
 		for (guint i = 0; i < result->notes->len; i++)
 			g_printerr("dkvm: warning: %s\n",
@@ -171,9 +178,9 @@ host_power(DkvmMenu *menu, DkvmHostPowerAction action)
 		return;
 	if (!shut_down_vms(menu, title))
 		return;
-	g_autofree gchar *going = g_strdup_printf(
-	        "The VMs are off. %s",
-	        action == DKVM_HOST_REBOOT ? "Rebooting the host..." : "Powering the host off...");
+	const gchar *going =
+	        action == DKVM_HOST_REBOOT ? "Rebooting the host..." : "Powering the host off...";
+
 	dkvm_menu_infobox(title, going);
 	if (!dkvm_vm_power_host(action, &error)) {
 		dkvm_menu_error(title, error);

@@ -178,6 +178,35 @@ def a_failing_poweroff_is_shown_with_its_reason():
 
 
 @test
+def libvirtd_away_asks_before_powering_off_without_the_vms():
+    script("poweroff")
+    socket = os.path.join(TMP, "no-libvirtd-sock")
+    env = {"PATH": FAKES + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+           "DKVM_SYSFS_ROOT": ROOT}
+    if os.path.exists(CALLS):
+        os.unlink(CALLS)
+    with Menu(DKVM, connect="qemu+unix:///system?socket=" + socket,
+              args=["--config", config()], env=env) as m:
+        m.wait_for("Exit")
+        choose_power(m, "Power off")
+        m.wait_for("Power the host off?")
+        m.send("y")
+        screen = m.wait_for("Cannot shut the VMs down")
+        assert "Power off anyway?" in screen, screen
+        m.send("enter")  # the cursor starts on No
+        m.wait_for("Cannot shut the VMs down", gone=True)
+        m.wait_for("Exit")
+        assert calls() == [], calls()
+        choose_power(m, "Power off")
+        m.wait_for("Power the host off?")
+        m.send("y")
+        m.wait_for("Cannot shut the VMs down")
+        m.send("y")
+        m.wait_for("Powering the host off...")
+        wait_calls(["poweroff "])
+
+
+@test
 def shell_runs_a_login_shell_and_comes_back():
     with menu() as m:
         choose_power(m, "Shell")
