@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "vm-host-power.h"
 #include "menu-widgets.h"
 #include "menu.h"
+#include "vm-host-power.h"
 #include "vm-shutdown-all.h"
 
 /* the timeout when dkvm.conf cannot be read: the host must still power off */
@@ -23,7 +23,6 @@
 
 typedef struct {
 	DkvmMenuGauge *gauge;
-	const gchar *title;
 	GPtrArray *lines; /* gchar*: "name  state", one per VM, in the order reported */
 	GPtrArray *names; /* gchar*: the VMs of lines, same order */
 	guint waited_s;
@@ -115,8 +114,9 @@ ask_after_timeout(const gchar *title, GPtrArray *running, guint timeout_s)
 }
 
 /* Shuts every running VM down; TRUE when none runs any more (shut down or
- * forced off), or when they cannot be asked and the person chose to go on;
- * FALSE when the person went back. */
+ * forced off), or when they cannot be asked and the person chose to go on
+ * ("@title anyway?": "Reboot", "Power off"); FALSE when the person went
+ * back. */
 static gboolean
 shut_down_vms(DkvmMenu *menu, const gchar *title)
 {
@@ -127,7 +127,7 @@ shut_down_vms(DkvmMenu *menu, const gchar *title)
 		g_autoptr(DkvmVmShutdownAll) result = NULL;
 		g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 		g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-		ShutdownView view = { .title = title, .lines = lines, .names = names };
+		ShutdownView view = { .lines = lines, .names = names };
 
 		view.gauge = dkvm_menu_gauge_new(title, "Asking the running VMs to shut down...");
 		result = dkvm_vm_shutdown_all(menu->app, timeout_s, on_progress, &view, &error);
@@ -139,8 +139,7 @@ shut_down_vms(DkvmMenu *menu, const gchar *title)
 			g_autofree gchar *question = g_strdup_printf(
 			        "Cannot shut the VMs down: %s\n\n%s anyway? Running VMs lose "
 			        "what they did not save.",
-			        error->message,
-			        g_str_equal(title, "Reboot") ? "Reboot" : "Power off");
+			        error->message, title);
 			return dkvm_menu_confirm(title, question, TRUE);
 		}
 		for (guint i = 0; i < result->notes->len; i++)
