@@ -9,6 +9,7 @@ extern const DkvmScreen dkvm_screen_start;
 extern const DkvmScreen dkvm_screen_shutdown;
 extern const DkvmScreen dkvm_screen_force_off;
 extern const DkvmScreen dkvm_screen_monitor;
+extern const DkvmScreen dkvm_screen_boot;
 extern const DkvmScreen dkvm_screen_delete;
 extern const DkvmScreen dkvm_screen_save;
 extern const DkvmScreen dkvm_screen_power;
@@ -21,6 +22,7 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_shutdown,
 	&dkvm_screen_force_off,
 	&dkvm_screen_monitor,
+	&dkvm_screen_boot,
 	&dkvm_screen_delete,
 	/* for the host */
 	&dkvm_screen_save,

@@ -130,6 +130,27 @@ def monitor_refreshes_until_a_key():
 
 
 @test
+def at_boot_makes_the_default_vm():
+    conf = config("atboot.conf")
+    with menu(config=conf) as m:
+        open_vm(m, "win11")
+        m.send("down", "down", "down", "down", "enter")  # At boot
+        screen = m.wait_for("When the host boots, VM 'win11' is:")
+        assert "(*) Not started at boot" in screen, screen
+        m.send("home", "space", "enter")  # the default VM
+        m.wait_for("Done: it is the default VM.")
+        m.send("enter")
+        with open(conf) as f:
+            assert "default_vm=win11" in f.read().splitlines()
+        open_vm(m, "win11")
+        m.send("down", "down", "down", "down", "enter")
+        screen = m.wait_for("When the host boots, VM 'win11' is:")
+        assert "(*) The default VM" in screen, screen
+        m.send("esc")
+        m.wait_for("huge")
+
+
+@test
 def delete_asks_and_removes_the_vm():
     with menu() as m:
         open_vm(m, "huge")

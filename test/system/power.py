@@ -39,17 +39,10 @@ from systest import run, virsh  # noqa: E402
 NAME = "dkvm-system-power-noos"
 TIMEOUT = 3
 
-# TCG runs on every machine; ACPI on (the power button is delivered), no
-# disk: SeaBIOS keeps looking for one and nothing handles the button
-DOMAIN = f"""<domain type='qemu'>
-  <name>{NAME}</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu placement='static'>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <features><acpi/><apic/></features>
-  <devices><memballoon model='none'/></devices>
-</domain>
-"""
+# the suite's diskless TCG guest (SeaBIOS keeps looking for a disk, so
+# nothing handles the power button), with ACPI on so the button is delivered
+DOMAIN = systest.diskless_domain(NAME, 1).replace(
+    "</os>", "</os>\n  <features><acpi/><apic/></features>")
 
 
 def state(name):
