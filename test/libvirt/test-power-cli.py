@@ -42,6 +42,30 @@ with open(IDLE_NODE, "w") as f:
 """)
 IDLE = "test://" + IDLE_NODE
 
+# two running VMs (the test driver runs a domain without a runstate) and one off
+BUSY_NODE = os.path.join(TMP, "busy.xml")
+with open(BUSY_NODE, "w") as f:
+    f.write("""<node>
+  <domain type='test'>
+    <name>zeta</name>
+    <memory unit='MiB'>512</memory>
+    <os><type arch='x86_64'>hvm</type></os>
+  </domain>
+  <domain type='test'>
+    <name>alpha</name>
+    <memory unit='MiB'>512</memory>
+    <os><type arch='x86_64'>hvm</type></os>
+  </domain>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>off</name>
+    <memory unit='MiB'>512</memory>
+    <os><type arch='x86_64'>hvm</type></os>
+    <test:runstate>5</test:runstate>
+  </domain>
+</node>
+""")
+BUSY = "test://" + BUSY_NODE
+
 
 def fake(name, status=0, message=""):
     """`name` in FAKES: records "name ARGS" in CALLS, prints `message` to
@@ -123,6 +147,17 @@ def power_reboot_shuts_the_vm_down_then_reboots():
     fake("reboot")
     expect(dkvm("power", "reboot"), 0, "VM 'linux' is shut down\nrebooting the host\n", "")
     assert calls() == ["reboot "], calls()
+
+
+@test
+def every_running_vm_is_asked_by_name_and_none_other():
+    fake("poweroff")
+    expect(dkvm("power", "button", uri=BUSY), 0,
+           "asked VM 'alpha' to shut down\nasked VM 'zeta' to shut down\n", "")
+    assert calls() == [], calls()
+    expect(dkvm("power", "off", uri=BUSY), 0,
+           "VM 'alpha' is shut down\nVM 'zeta' is shut down\npowering the host off\n", "")
+    assert calls() == ["poweroff "], calls()
 
 
 @test
