@@ -118,6 +118,7 @@ reset_widget(void)
 	dialog_vars.timeout_secs = 0;
 	dialog_vars.defaultno = FALSE;
 	dialog_vars.default_button = -1;
+	dialog_vars.default_item = NULL;
 	dlg_clr_result();
 	dlg_clear();
 	dlg_put_backtitle();
@@ -196,6 +197,15 @@ clamp_cursor(const gint *cursor, GPtrArray *items)
 	return MIN(*cursor, (gint)items->len - 1);
 }
 
+/* dialog's lists start on the item whose tag is default_item (they report
+ * the cursor back through current_item, but do not read it) */
+static void
+start_at(GPtrArray *items, gint current)
+{
+	dialog_vars.default_item =
+	        items->len > 0 ? ((DkvmMenuItem *)g_ptr_array_index(items, current))->tag : NULL;
+}
+
 DkvmAnswer
 dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint *cursor,
                  const DkvmWidgetOptions *options)
@@ -206,7 +216,7 @@ dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint
 	gint code;
 
 	set_widget(options);
-	dialog_vars.default_item = NULL;
+	start_at(items, current);
 	code = dlg_menu(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
 	                &current, dlg_dummy_menutext);
 	reset_widget();
@@ -225,9 +235,7 @@ run_checklist(const gchar *title, const gchar *prompt, GPtrArray *items, gint *c
 	gint code;
 
 	set_widget(options);
-	/* dlg_checklist starts on the default item, not on *current_item */
-	dialog_vars.default_item =
-	        items->len > 0 ? ((DkvmMenuItem *)g_ptr_array_index(items, current))->tag : NULL;
+	start_at(items, current);
 	code = dlg_checklist(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
 	                     NULL, flag, &current);
 	dialog_vars.default_item = NULL;
@@ -318,6 +326,20 @@ dkvm_menu_message(const gchar *title, const gchar *text)
 	reset_widget();
 }
 
+DkvmAnswer
+dkvm_menu_text(const gchar *title, const gchar *text, const DkvmWidgetOptions *options)
+{
+	g_autofree gchar *safe = dkvm_menu_escape(text);
+	gint code;
+
+	set_widget(options);
+	/* a message box: at most the screen, scrolling inside; its buttons are
+	 * OK and the extra button */
+	code = dialog_msgbox(title, safe, 0, 0, TRUE);
+	reset_widget();
+	return answer_of(code);
+}
+
 void
 dkvm_menu_error(const gchar *title, const GError *error)
 {
@@ -352,6 +374,25 @@ dkvm_menu_wait_key(guint timeout_ms)
 	return TRUE;
 }
 
+/*
+ * dialog hands a gauge dialog_state.pipe_input (stdin: its command-line
+ * gauge reads percentages there), and freeing the gauge fcloses it: the
+ * menu's keyboard was gone after the first gauge, and the next file opened
+ * took fd 0 (ncurses then read /dev/null). These gauges are driven by
+ * calls, so they get no input.
+ */
+static void *
+allocate_gauge(const gchar *title, const gchar *text, gint percent)
+{
+	FILE *keyboard = dialog_state.pipe_input;
+	void *gauge;
+
+	dialog_state.pipe_input = NULL;
+	gauge = dlg_allocate_gauge(title, text, 0, 0, percent);
+	dialog_state.pipe_input = keyboard;
+	return gauge;
+}
+
 DkvmMenuGauge *
 dkvm_menu_gauge_new(const gchar *title, const gchar *text)
 {
@@ -360,7 +401,7 @@ dkvm_menu_gauge_new(const gchar *title, const gchar *text)
 
 	reset_widget();
 	self->title = g_strdup(title);
-	self->gauge = dlg_allocate_gauge(self->title, safe, 0, 0, 0);
+	self->gauge = allocate_gauge(self->title, safe, 0);
 	return self;
 }
 
@@ -371,7 +412,7 @@ dkvm_menu_gauge_set(DkvmMenuGauge *self, guint percent, const gchar *text)
 		/* a new text means a new box (dialog's gauge keeps its prompt) */
 		g_autofree gchar *safe = dkvm_menu_escape(text);
 		dlg_free_gauge(self->gauge);
-		self->gauge = dlg_allocate_gauge(self->title, safe, 0, 0, (gint)MIN(percent, 100));
+		self->gauge = allocate_gauge(self->title, safe, (gint)MIN(percent, 100));
 	}
 	dlg_update_gauge(self->gauge, (gint)MIN(percent, 100));
 }

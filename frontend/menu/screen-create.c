@@ -32,7 +32,8 @@ define_vm(DkvmWizard *wizard)
 		return FALSE;
 	}
 	wizard->menu->changed = TRUE;
-	g_string_append_printf(report, "VM '%s' is created. Choose it on the main screen to start it.\n",
+	g_string_append_printf(report,
+	                       "VM '%s' is created. Choose it on the main screen to start it.\n",
 	                       build->name);
 	if (build->not_saved != NULL)
 		g_string_append_printf(report, "\n%s\n", build->not_saved->message);
@@ -69,7 +70,7 @@ create_run(DkvmMenu *menu)
 const DkvmScreen dkvm_screen_create = {
 	.name = "create",
 	.label = "Create",
-	.help = "Create a new VM, step by step",
+	.help = "Create a new VM (wizard)",
 	.scope = DKVM_SCREEN_FOR_HOST,
 	.run = create_run,
 };

@@ -81,15 +81,19 @@ edit_run(DkvmMenu *menu)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmVmBuild) build = NULL;
 	g_autoptr(GString) report = g_string_new(NULL);
+	g_autoptr(DkvmHostFacts) host = NULL;
 	EditContext context = { .menu = menu };
+	/* this machine, as `dkvm vm edit` plans */
 	DkvmVmDefineOptions options = { .hypervisor = DKVM_VM_HYPERVISOR_REQUIRED };
 
-	context.host = dkvm_app_get_host(menu->app, &error);
-	if (context.host == NULL) {
+	/* the steps check against the host the edit plans on: a running VM's
+	 * own hugepages count as free */
+	host = dkvm_vm_edit_get_host(menu->app, menu->vm_name, &options, &error);
+	if (host == NULL) {
 		dkvm_menu_error("Edit", error);
 		return DKVM_SCREEN_BACK;
 	}
-	options.host = context.host;
+	context.host = host;
 	build = dkvm_vm_edit(menu->app, menu->vm_name, edit_change, &context, &options, &error);
 	if (build == NULL) {
 		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -99,7 +103,8 @@ edit_run(DkvmMenu *menu)
 	menu->changed = TRUE;
 	g_string_append_printf(report, "VM '%s' is changed.\n", build->name);
 	if (build->running)
-		g_string_append(report, "\nThe VM is running: the changes apply at its next start.\n");
+		g_string_append(report,
+		                "\nThe VM is running: the changes apply at its next start.\n");
 	if (build->numa_note != NULL)
 		g_string_append_printf(report, "\n%s\n", build->numa_note);
 	if (build->not_saved != NULL)

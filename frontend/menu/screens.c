@@ -13,6 +13,11 @@ extern const DkvmScreen dkvm_screen_boot;
 extern const DkvmScreen dkvm_screen_delete;
 extern const DkvmScreen dkvm_screen_create;
 extern const DkvmScreen dkvm_screen_edit;
+extern const DkvmScreen dkvm_screen_host;
+extern const DkvmScreen dkvm_screen_cpu;
+extern const DkvmScreen dkvm_screen_hugepages;
+extern const DkvmScreen dkvm_screen_save;
+extern const DkvmScreen dkvm_screen_power;
 extern const DkvmScreen dkvm_screen_exit;
 
 const DkvmScreen *const dkvm_screens[] = {
@@ -27,6 +32,11 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_delete,
 	/* for the host */
 	&dkvm_screen_create,
+	&dkvm_screen_host,
+	&dkvm_screen_cpu,
+	&dkvm_screen_hugepages,
+	&dkvm_screen_save,
+	&dkvm_screen_power,
 	&dkvm_screen_exit,
 	NULL,
 };

@@ -41,13 +41,16 @@ host_memory_text(const DkvmWizard *wizard, const DkvmHostSettings *settings)
 			continue;
 		page = dkvm_format_kib(pool->size_kib);
 		g_string_append_printf(text,
-		                       "Hugepages of %s: %" G_GUINT64_FORMAT " reserved, %" G_GUINT64_FORMAT
-		                       " free.\n",
+		                       "Hugepages of %s: %" G_GUINT64_FORMAT
+		                       " reserved, %" G_GUINT64_FORMAT " free.\n",
 		                       page, pool->total, pool->free);
 	}
 	if (wizard->spec->hugepages) {
-		g_autofree gchar *max =
-			dkvm_format_kib(dkvm_plan_hugepages_max_kib(host, settings));
+		guint64 max_kib = dkvm_plan_hugepages_max_kib(host, settings);
+		/* rounded down to what can be typed: "29 GiB" fits, a rounded-up
+		 * "29.1 GiB" might not */
+		guint64 unit = max_kib >= DKVM_PAGE_1G_KIB ? DKVM_PAGE_1G_KIB : 1024;
+		g_autofree gchar *max = dkvm_format_kib(max_kib / unit * unit);
 		g_string_append_printf(text, "In hugepages the VM can have up to about %s.\n", max);
 	}
 	return g_string_free(g_steal_pointer(&text), FALSE);

@@ -35,10 +35,9 @@ ask_bridge(DkvmWizard *wizard)
 {
 	g_autofree gchar *title = dkvm_wizard_title(wizard, "Network");
 	const DkvmNic *nic = first_nic(wizard->spec);
-	g_autofree gchar *value =
-		g_strdup(nic != NULL && nic->kind == DKVM_NET_BRIDGE && nic->source != NULL
-	                         ? nic->source
-	                         : "br0");
+	g_autofree gchar *value = g_strdup(
+	        nic != NULL && nic->kind == DKVM_NET_BRIDGE && nic->source != NULL ? nic->source
+	                                                                           : "br0");
 
 	for (;;) {
 		g_autofree gchar *typed = NULL;
@@ -75,8 +74,8 @@ network_run(DkvmWizard *wizard)
 		                    "Bridge: on the host's LAN, its own address");
 		dkvm_menu_items_add(items, "none", current == DKVM_NET_NONE, "None: no network");
 		cursor = current == DKVM_NET_NAT ? 0 : current == DKVM_NET_BRIDGE ? 1 : 2;
-		if (dkvm_menu_radiolist(title, "How does the VM reach the network?", items,
-		                        &cursor, NULL) != DKVM_ANSWER_OK)
+		if (dkvm_menu_radiolist(title, "How does the VM reach the network?", items, &cursor,
+		                        NULL) != DKVM_ANSWER_OK)
 			return DKVM_STEP_BACK;
 		for (guint i = 0; i < items->len && chosen == NULL; i++) {
 			const DkvmMenuItem *item = g_ptr_array_index(items, i);
@@ -90,7 +89,8 @@ network_run(DkvmWizard *wizard)
 			 * stays; a new one is libvirt's "default" */
 			if (current != DKVM_NET_NAT) {
 				g_ptr_array_set_size(wizard->spec->nics, 0);
-				g_ptr_array_add(wizard->spec->nics, dkvm_nic_new(DKVM_NET_NAT, NULL));
+				g_ptr_array_add(wizard->spec->nics,
+				                dkvm_nic_new(DKVM_NET_NAT, NULL));
 			}
 			return DKVM_STEP_NEXT;
 		}

@@ -85,9 +85,9 @@ ask_name(DkvmWizard *wizard, DkvmPreset preset)
 {
 	g_autofree gchar *title = dkvm_wizard_title(wizard, "Name");
 	g_autofree gchar *name = g_strdup(wizard->spec->name != NULL ? wizard->spec->name : "");
-	g_autofree gchar *prompt = g_strdup_printf(
-		"The %s VM's name (letters, digits, '-', '_' and '.'):",
-		dkvm_preset_to_string(preset));
+	g_autofree gchar *prompt =
+	        g_strdup_printf("The %s VM's name (letters, digits, '-', '_' and '.'):",
+	                        dkvm_preset_to_string(preset));
 
 	for (;;) {
 		g_autofree gchar *typed = NULL;
@@ -141,7 +141,8 @@ preset_run(DkvmWizard *wizard)
 static gchar *
 preset_describe(const DkvmWizard *wizard)
 {
-	return g_strdup_printf("%s (chosen at create)", dkvm_preset_to_string(wizard->spec->preset));
+	return g_strdup_printf("%s (chosen at create)",
+	                       dkvm_preset_to_string(wizard->spec->preset));
 }
 
 const DkvmWizardStep dkvm_wizard_step_preset = {

@@ -23,7 +23,8 @@ append_choices(GString *text, const DkvmWizard *wizard)
 		if (step->describe == NULL || g_strcmp0(step->name, "preset") == 0)
 			continue;
 		value = step->describe(wizard);
-		g_string_append_printf(text, "  %-10s %s\n", step->label, value != NULL ? value : "");
+		g_string_append_printf(text, "  %-10s %s\n", step->label,
+		                       value != NULL ? value : "");
 	}
 	g_string_append_c(text, '\n');
 }
@@ -50,7 +51,8 @@ summary_run(DkvmWizard *wizard)
 	append_choices(text, wizard);
 	plan_text = dkvm_plan_to_text(plan);
 	g_string_append(text, plan_text);
-	return dkvm_menu_confirm_labels(title, text->str, wizard->editing ? "Save" : "Create", "Back")
+	return dkvm_menu_confirm_labels(title, text->str, wizard->editing ? "Save" : "Create",
+	                                "Back")
 	               ? DKVM_STEP_NEXT
 	               : DKVM_STEP_BACK;
 }

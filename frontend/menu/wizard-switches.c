@@ -51,7 +51,7 @@ switches_run(DkvmWizard *wizard)
 		if (dkvm_spec_validate(changed, &error)) {
 			for (guint i = 0; i < G_N_ELEMENTS(switches); i++)
 				*SWITCH_FIELD(wizard->spec, &switches[i]) =
-					*SWITCH_FIELD(changed, &switches[i]);
+				        *SWITCH_FIELD(changed, &switches[i]);
 			return DKVM_STEP_NEXT;
 		}
 		dkvm_wizard_refuse(wizard, "Switches", error);

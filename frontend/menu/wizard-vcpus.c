@@ -44,8 +44,7 @@ parse_vcpus(const gchar *text, guint *out, GError **error)
 /* TRUE when the person accepts the plan for @spec (OK), FALSE for Back;
  * FALSE with @error when the host cannot give the vCPUs. */
 static gboolean
-preview(DkvmWizard *wizard, const DkvmSpec *spec, const DkvmHostSettings *settings,
-        GError **error)
+preview(DkvmWizard *wizard, const DkvmSpec *spec, const DkvmHostSettings *settings, GError **error)
 {
 	g_autofree gchar *title = dkvm_wizard_title(wizard, "vCPUs");
 	g_autoptr(DkvmCpuPlan) cpu = NULL;
@@ -62,8 +61,10 @@ preview(DkvmWizard *wizard, const DkvmSpec *spec, const DkvmHostSettings *settin
 	if (cpu == NULL)
 		return FALSE;
 	text = dkvm_cpu_plan_to_text(cpu);
-	question = g_strdup_printf("%s\nPin the VM's vCPUs like this?", text);
-	return dkvm_menu_confirm(title, question, FALSE);
+	question = g_strdup_printf("The VM's vCPUs are pinned like this (OK: go on; Back: "
+	                           "another count; arrows scroll):\n\n%s",
+	                           text);
+	return dkvm_menu_confirm_labels(title, question, "OK", "Back");
 }
 
 static DkvmStepResult
@@ -81,11 +82,11 @@ vcpus_run(DkvmWizard *wizard)
 		return DKVM_STEP_BACK;
 	}
 	max = dkvm_plan_cpu_max_vcpus(wizard->host, settings);
-	prompt = g_strdup_printf("This host: %u CPU threads on %u cores; with pinning a VM can have "
-	                         "up to %u vCPUs (the rest stays for the host).\n\n"
-	                         "Number of vCPUs:",
-	                         wizard->host->cpus->len, dkvm_host_facts_count_cores(wizard->host),
-	                         max);
+	prompt = g_strdup_printf(
+	        "This host: %u CPU threads on %u cores; with pinning a VM can have "
+	        "up to %u vCPUs (the rest stays for the host).\n\n"
+	        "Number of vCPUs:",
+	        wizard->host->cpus->len, dkvm_host_facts_count_cores(wizard->host), max);
 	value = g_strdup_printf("%u", wizard->spec->vcpus);
 	for (;;) {
 		g_autofree gchar *typed = NULL;

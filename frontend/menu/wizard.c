@@ -4,7 +4,6 @@
  */
 #include "wizard.h"
 
-#include "config.h"
 #include "menu-widgets.h"
 
 guint
@@ -67,9 +66,5 @@ dkvm_wizard_refuse(const DkvmWizard *wizard, const gchar *label, const GError *e
 DkvmHostSettings *
 dkvm_wizard_get_settings(const DkvmWizard *wizard, GError **error)
 {
-	const DkvmConfig *config = dkvm_app_get_config(wizard->menu->app, error);
-
-	if (config == NULL)
-		return NULL;
-	return dkvm_config_get_host_settings(config);
+	return dkvm_app_get_host_settings(wizard->menu->app, error);
 }

@@ -39,6 +39,7 @@
 #include "vm-list.h"
 #include "vm-monitor.h"
 #include "vm-power.h"
+#include "vm-shutdown-all.h"
 #include "vm-storage.h"
 
 G_BEGIN_DECLS
@@ -62,6 +63,9 @@ G_BEGIN_DECLS
 	  (DkvmApp * app, const gchar *name, DkvmVmSpecChange change, gpointer change_data,        \
 	   const DkvmVmDefineOptions *options, GError **error),                                    \
 	  (app, name, change, change_data, options, error), NULL)                                  \
+	X(DkvmHostFacts *, dkvm_vm_edit_get_host,                                                  \
+	  (DkvmApp * app, const gchar *name, const DkvmVmDefineOptions *options, GError **error),  \
+	  (app, name, options, error), NULL)                                                       \
 	X(gboolean, dkvm_vm_start,                                                                 \
 	  (DkvmApp * app, const gchar *name, DkvmVmProgress progress, gpointer user_data,          \
 	   gchar **out_name, GError **error),                                                      \
@@ -75,6 +79,12 @@ G_BEGIN_DECLS
 	  (DkvmApp * app, const gchar *name, gboolean *out_was_running, gchar **out_name,          \
 	   GError **error),                                                                        \
 	  (app, name, out_was_running, out_name, error), FALSE)                                    \
+	X(DkvmVmShutdownAll *, dkvm_vm_shutdown_all,                                               \
+	  (DkvmApp * app, guint timeout_s, DkvmVmShutdownProgress progress, gpointer user_data,    \
+	   GError * *error),                                                                       \
+	  (app, timeout_s, progress, user_data, error), NULL)                                      \
+	X(gboolean, dkvm_vm_force_off_all, (DkvmApp * app, GPtrArray * names, GError * *error),    \
+	  (app, names, error), FALSE)                                                              \
 	X(DkvmVmAutostartResult *, dkvm_vm_set_autostart,                                          \
 	  (DkvmApp * app, const gchar *name, gboolean enable, gboolean make_default,               \
 	   GError **error),                                                                        \
@@ -114,6 +124,7 @@ G_BEGIN_DECLS
 	X(dkvm_vm_build_free, DkvmVmBuild)                                                         \
 	X(dkvm_vm_autostart_result_free, DkvmVmAutostartResult)                                    \
 	X(dkvm_vm_delete_result_free, DkvmVmDeleteResult)                                          \
+	X(dkvm_vm_shutdown_all_free, DkvmVmShutdownAll)                                            \
 	X(dkvm_vm_import_free, DkvmVmImport)                                                       \
 	X(dkvm_vm_watcher_free, DkvmVmWatcher)                                                     \
 	X(dkvm_vm_details_free, DkvmVmDetails)

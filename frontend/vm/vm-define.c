@@ -130,6 +130,49 @@ own_pages_count_free(const gchar *xml, const DkvmHostFacts *host, DkvmHostFacts 
 	return TRUE;
 }
 
+/* The host an edit of @dom (its XML @xml) plans on, a copy; *out_running
+ * says whether the VM runs. */
+static DkvmHostFacts *
+edit_host(DkvmApp *app, virDomainPtr dom, const gchar *xml, const DkvmVmDefineOptions *options,
+          gboolean *out_running, GError **error)
+{
+	const DkvmHostFacts *host = host_of(app, options, error);
+	DkvmHostFacts *running_host = NULL;
+	gint state = VIR_DOMAIN_NOSTATE;
+
+	if (host == NULL)
+		return NULL;
+	if (!dkvm_virt_domain_get_state(dom, &state, error))
+		return NULL;
+	*out_running = state != VIR_DOMAIN_SHUTOFF;
+	if (*out_running) {
+		if (!own_pages_count_free(xml, host, &running_host, error))
+			return NULL;
+		if (running_host != NULL)
+			return running_host;
+	}
+	return dkvm_host_facts_copy(host);
+}
+
+DkvmHostFacts *
+dkvm_vm_edit_get_host(DkvmApp *app, const gchar *name, const DkvmVmDefineOptions *options,
+                      GError **error)
+{
+	g_autoptr(virDomain) dom = NULL;
+	g_autofree gchar *xml = NULL;
+	gboolean running = FALSE;
+
+	if (options == NULL)
+		options = &defaults;
+	dom = dkvm_vm_lookup(app, name, error);
+	if (dom == NULL)
+		return NULL;
+	xml = dkvm_virt_domain_get_xml(dom, error);
+	if (xml == NULL)
+		return NULL;
+	return edit_host(app, dom, xml, options, &running, error);
+}
+
 DkvmVmBuild *
 dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer change_data,
              const DkvmVmDefineOptions *options, GError **error)
@@ -139,9 +182,7 @@ dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer 
 	g_autoptr(DkvmSpec) spec = NULL;
 	g_autoptr(DkvmSpec) before = NULL;
 	g_autofree gchar *old_xml = NULL;
-	g_autoptr(DkvmHostFacts) running_host = NULL;
-	const DkvmHostFacts *host;
-	gint state = VIR_DOMAIN_NOSTATE;
+	g_autoptr(DkvmHostFacts) host = NULL;
 
 	if (options == NULL)
 		options = &defaults;
@@ -161,18 +202,9 @@ dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change, gpointer 
 		return NULL;
 	if (!dkvm_spec_validate(spec, error))
 		return NULL;
-	host = host_of(app, options, error);
+	host = edit_host(app, dom, old_xml, options, &build->running, error);
 	if (host == NULL)
 		return NULL;
-	if (!dkvm_virt_domain_get_state(dom, &state, error))
-		return NULL;
-	build->running = state != VIR_DOMAIN_SHUTOFF;
-	if (build->running) {
-		if (!own_pages_count_free(old_xml, host, &running_host, error))
-			return NULL;
-		if (running_host != NULL)
-			host = running_host;
-	}
 	build->name = g_strdup(spec->name);
 	build->plan = dkvm_vm_plan(app, host, spec, options->hypervisor, error);
 	if (build->plan == NULL)

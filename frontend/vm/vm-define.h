@@ -61,4 +61,13 @@ typedef gboolean (*DkvmVmSpecChange)(DkvmSpec *spec, gpointer user_data, GError 
 DkvmVmBuild *dkvm_vm_edit(DkvmApp *app, const gchar *name, DkvmVmSpecChange change,
                           gpointer change_data, const DkvmVmDefineOptions *options, GError **error);
 
+/*
+ * The host facts an edit of VM @name is planned on (options->host, else this
+ * machine's), with a running VM's own hugepages counted free as dkvm_vm_edit
+ * counts them: a new copy. A frontend that checks a person's choices before
+ * the edit (the menu's Edit) checks them against this host.
+ */
+DkvmHostFacts *dkvm_vm_edit_get_host(DkvmApp *app, const gchar *name,
+                                     const DkvmVmDefineOptions *options, GError **error);
+
 G_END_DECLS

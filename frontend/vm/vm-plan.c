@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-#include "config.h"
 #include "vm-common.h"
 
 /*
@@ -51,16 +50,14 @@ DkvmPlan *
 dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec, DkvmVmHypervisor source,
              GError **error)
 {
-	const DkvmConfig *config;
 	g_autoptr(DkvmHostSettings) settings = NULL;
 	g_autoptr(DkvmHypervisor) hv = NULL;
 	g_autofree gchar *note = NULL;
 	DkvmPlan *plan;
 
-	config = dkvm_app_get_config(app, error);
-	if (config == NULL)
+	settings = dkvm_app_get_host_settings(app, error);
+	if (settings == NULL)
 		return NULL;
-	settings = dkvm_config_get_host_settings(config);
 	if (!get_hypervisor(app, source, settings->accelerator, &hv, &note, error))
 		return NULL;
 	plan = dkvm_plan_new(host, hv, spec, settings, error);

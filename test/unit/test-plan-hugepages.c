@@ -339,6 +339,46 @@ test_cells_node_short(void)
 	                "(/sys/devices/system/node/node0/hugepages/)");
 }
 
+/* The headroom rule the planner applies, alone: settings first, else
+ * max(1 GiB, 5 % of RAM). */
+static void
+test_headroom_rule(void)
+{
+	g_autoptr(DkvmHostFacts) big = plan_test_host("amd-16c-2ccd");
+	g_autoptr(DkvmHostFacts) small = plan_test_host("no-l3");
+	g_autoptr(DkvmHostSettings) settings = dkvm_host_settings_new();
+	g_autoptr(DkvmHugepagePlan) plan = plan_ok(big, 4 * GIB, NULL, -1);
+
+	g_assert_cmpuint(dkvm_plan_headroom_kib(big, NULL), ==, plan->headroom_kib);
+	g_assert_cmpuint(dkvm_plan_headroom_kib(big, NULL), ==, big->mem_total_kib / 20);
+	g_assert_cmpuint(dkvm_plan_headroom_kib(small, NULL), ==, GIB);
+	settings->headroom_kib = 10 * GIB;
+	g_assert_cmpuint(dkvm_plan_headroom_kib(small, settings), ==, 10 * GIB);
+}
+
+/* The estimate a person is shown (the menu's Memory step) is the planner's
+ * edge on a host of 2 MiB pages (no 1 GiB pages reserved): the most it
+ * shows fits, one page more does not. */
+static void
+test_max_estimate(void)
+{
+	const gchar *const names[] = { "intel-6c-nosmt", "no-l3" };
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(DkvmHostFacts) host = plan_test_host(names[i]);
+		guint64 max = dkvm_plan_hugepages_max_kib(host, NULL);
+		guint64 fits = max / (2 * MIB) * (2 * MIB);
+		g_autoptr(DkvmHugepagePlan) plan = NULL;
+		g_autoptr(GError) error = NULL;
+
+		g_assert_cmpuint(max, >, 0);
+		plan = plan_ok(host, fits, NULL, -1);
+		g_assert_cmpuint(plan->page_size_kib, ==, 2 * MIB);
+		error = plan_err(host, fits + 2 * MIB, NULL, -1);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -355,5 +395,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plan-hugepages/cells", test_cells);
 	g_test_add_func("/plan-hugepages/cells-one-gib", test_cells_one_gib);
 	g_test_add_func("/plan-hugepages/cells-node-short", test_cells_node_short);
+	g_test_add_func("/plan-hugepages/headroom-rule", test_headroom_rule);
+	g_test_add_func("/plan-hugepages/max-estimate", test_max_estimate);
 	return g_test_run();
 }

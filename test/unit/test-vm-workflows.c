@@ -303,9 +303,16 @@ test_edit_running(void)
 	g_autoptr(DkvmVmBuild) refused = NULL;
 	g_autoptr(virDomain) dom = NULL;
 	g_autofree gchar *inactive = NULL;
+	g_autoptr(DkvmHostFacts) edit_host = NULL;
 	DkvmVmDefineOptions options = { .hypervisor = DKVM_VM_HYPERVISOR_REQUIRED };
 
 	use_host(fixture_host(592, 80, 3584 * 1024));
+	/* the host a frontend checks its steps against: the running VM's 512
+	 * pages are free again in it, as the edit below counts them */
+	edit_host = dkvm_vm_edit_get_host(app, "vm-made", &options, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(edit_host, 2048)->free, ==, 80 + 512);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(app->host, 2048)->free, ==, 80);
 	build = dkvm_vm_edit(app, "vm-made", set_vcpus_3, NULL, &options, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(build);
@@ -384,10 +391,14 @@ test_edit_shut_off_counts_no_pages(void)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmVmBuild) build = NULL;
+	g_autoptr(DkvmHostFacts) edit_host = NULL;
 	DkvmVmDefineOptions options = { .hypervisor = DKVM_VM_HYPERVISOR_REQUIRED,
 		                        .dry_run = TRUE };
 
 	use_host(fixture_host(592, 80, 3584 * 1024));
+	edit_host = dkvm_vm_edit_get_host(app, "vm-made", &options, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(dkvm_host_facts_get_hugepage_pool(edit_host, 2048)->free, ==, 80);
 	build = dkvm_vm_edit(app, "vm-made", set_vcpus_3, NULL, &options, &error);
 	g_assert_null(build);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
