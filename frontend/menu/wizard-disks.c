@@ -242,10 +242,12 @@ disks_run(DkvmWizard *wizard)
 	g_autofree gchar *title = dkvm_wizard_title(wizard, LABEL);
 	g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_disk_free);
 	g_autoptr(DkvmDataPartition) data = dkvm_wizard_data_partition(wizard, NULL);
-	gint cursor = 0;
+	gint cursor;
 
 	for (guint i = 0; i < wizard->spec->disks->len; i++)
 		g_ptr_array_add(disks, disk_copy(g_ptr_array_index(wizard->spec->disks, i)));
+	/* the cursor starts on Done: Enter goes on, as on every step */
+	cursor = (gint)disks->len + 3;
 	for (;;) {
 		g_autoptr(GPtrArray) items = dkvm_menu_items_new();
 		const DkvmMenuItem *item;
@@ -291,7 +293,7 @@ disks_run(DkvmWizard *wizard)
 			        disk->path);
 			if (dkvm_menu_confirm(title, question, TRUE)) {
 				g_ptr_array_remove_index(disks, (guint)cursor);
-				cursor = 0;
+				cursor = (gint)disks->len + 3;
 			}
 		}
 	}

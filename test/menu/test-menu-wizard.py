@@ -139,8 +139,19 @@ def walk_devices(m, until):
         screen = wait_for_any(m, [until] + DEVICE_TITLES)
         if until in screen:
             return screen
+        step = next(t for t in DEVICE_TITLES if t in screen)
         m.send("enter")
+        # the next step drawn, before the next key (one Enter per step)
+        wait_gone(m, step)
     return wait_text(m, until)
+
+
+def wait_gone(m, text, timeout=20):
+    deadline = time.monotonic() + timeout
+    while text in m.screen():
+        if time.monotonic() > deadline:
+            raise AssertionError("%r still on the screen:\n%s" % (text, m.screen()))
+        time.sleep(0.05)
 
 
 
@@ -294,10 +305,14 @@ def back_at_each_step_defines_nothing():
                      "Create VM: Preset"]
         for title in walk_back:
             screen = wait_for_any(m, [title] + DEVICE_TITLES)
-            if title not in screen:
-                # a device step: Back again until the title shows
+            for _ in range(len(DEVICE_TITLES)):
+                if title in screen:
+                    break
+                # a device step (there are four): Back again until the title shows
                 m.send("esc")
-                wait_text(m, title)
+                screen = wait_for_any(m, [title] + [t for t in DEVICE_TITLES
+                                                    if t not in screen])
+            wait_text(m, title)
             if title == "Create VM: vCPUs":
                 wait_text(m, "Number of vCPUs")
             m.send("esc")
