@@ -152,6 +152,30 @@ def cdroms_list_the_isos_of_the_data_partition():
 
 
 @test
+def without_a_data_partition_the_steps_say_why():
+    # ryzen-5950x has no partition labelled DKVMDATA
+    with menu(host="ryzen-5950x") as m:
+        screen = text_of(to_step(m, "Create VM: CD-ROMs"))
+        assert "No ISO files to offer: no data partition: no partition is labelled " \
+            "DKVMDATA" in screen, screen
+        assert "Go on without a CD-ROM" in screen, screen
+        m.send("esc")
+        m.wait_for("Create VM: Disks")
+        go_to(m, "Add an image file")
+        m.send("enter")
+        screen = text_of(m.wait_for("hint: label a partition DKVMDATA"))
+        assert "no data partition: no partition is labelled DKVMDATA" in screen, screen
+        m.send("enter")
+        m.wait_for("The VM has 0 disks.")
+        go_to(m, "Done: go on")
+        m.send("enter")
+        m.wait_for("Create VM: CD-ROMs")
+        settle(m)
+        m.send("enter")
+        m.wait_for("Create VM: PCI devices")
+
+
+@test
 def pci_shows_groups_drivers_and_why_not():
     with menu() as m:
         screen = to_step(m, "Create VM: PCI devices")
