@@ -282,6 +282,42 @@ add_boot_media(Capture *c)
 	add_dir_files(c, "/dev/disk/by-label");
 }
 
+/* The disks a VM can be given (host-disks.c): their /dev/disk/by-id names,
+ * each block device's node and its model, behind its "device" link. */
+static void
+add_disks(Capture *c)
+{
+	g_autoptr(GPtrArray) names = list_dir("/sys/class/block", "");
+
+	add_dir_files(c, "/dev/disk/by-id");
+	for (guint i = 0; i < names->len; i++) {
+		g_autofree gchar *link =
+		        g_build_filename("/sys/class/block", g_ptr_array_index(names, i), NULL);
+		g_autofree gchar *dev = resolve_link(link);
+		g_autofree gchar *device_link = NULL;
+		g_autofree gchar *device = NULL;
+		g_autofree gchar *model = NULL;
+
+		g_autofree gchar *node =
+		        g_build_filename("/dev", g_ptr_array_index(names, i), NULL);
+
+		/* the node, so the /dev/disk links point at something in the tree
+		 * (umockdev takes a broken link's path from the machine); existence
+		 * is the fact, never open a device node */
+		if (g_file_test(node, G_FILE_TEST_EXISTS))
+			write_entry(c, node, AE_IFREG, NULL, 0, NULL);
+		if (dev == NULL)
+			continue;
+		device_link = g_build_filename(dev, "device", NULL);
+		device = resolve_link(device_link);
+		if (device == NULL)
+			continue;
+		add_path(c, device_link);
+		model = g_build_filename(device, "model", NULL);
+		add_path(c, model);
+	}
+}
+
 /* The kvm misc device in sysfs and its node (host-discover.c reads both). */
 static void
 add_kvm(Capture *c)
@@ -328,6 +364,7 @@ dkvm_host_capture(const gchar *path, guint *out_entries, GError **error)
 	add_bus(&c, "/sys/bus/pci/devices", pci_files, pci_links);
 	add_bus(&c, "/sys/bus/usb/devices", usb_files, NULL);
 	add_boot_media(&c);
+	add_disks(&c);
 	add_kvm(&c);
 	if (c.error == NULL && archive_write_close(ar) != ARCHIVE_OK)
 		set_write_error(&c.error, path, ar);

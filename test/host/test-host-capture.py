@@ -2,11 +2,13 @@
 """`dkvm host --capture FILE` round trip: capture each fixture host under
 umockdev (so the capture reads the fixture exactly as it would read a real
 machine), unpack the tarball, run discovery on the unpacked tree, and get the
-same `dkvm host --json`. Also: the tarball holds only sys/, proc/ and dev/
+same `dkvm host --json`; on the demo host's capture, disk discovery (by-id
+names, models, sizes, the data partition) gives what it gives on the fixture
+(TEST_HOST_DISKS, test-host-disks.c). Also: the tarball holds only sys/, proc/ and dev/
 paths, symlinks stay relative, and a capture to an unwritable place fails
 cleanly with nothing left behind.
 
-Usage: test-host-capture.py DKVM HOSTS_DIR"""
+Usage: test-host-capture.py DKVM HOSTS_DIR [TEST_HOST_DISKS]"""
 
 import os
 import sys
@@ -26,6 +28,7 @@ def check(cond, what):
 
 def main():
     dkvm, hosts_dir = sys.argv[1:3]
+    disks_test = sys.argv[3] if len(sys.argv) > 3 else None
     names = hostlib.fixture_names(hosts_dir)
     if not names:
         hostlib.fail("no fixture hosts in %s" % hosts_dir)
@@ -54,6 +57,12 @@ def main():
                     want.splitlines(True), got.splitlines(True), "fixture", "capture"))[:80])
             check(got == want, "%s: discovery on the capture differs" % name)
             print("%s: %d entries, same JSON: %s" % (name, len(members), got == want))
+            if name == "demo" and disks_test is not None:
+                disks = hostlib.run_dkvm(disks_test, out, "-p", "/host-disks/disks", "-p",
+                                         "/host-disks/data-partition", check=False)
+                sys.stdout.write(disks.stdout)
+                check(disks.returncode == 0 and "ok 2" in disks.stdout,
+                      "demo: disk discovery on the capture: %s" % disks.stderr[-500:])
         bad = hostlib.run_dkvm(dkvm, os.path.join(hosts_dir, names[0]), "host", "--capture",
                                os.path.join(tmp, "missing-dir", "x.tar.gz"), check=False)
         check(bad.returncode == 1 and bad.stderr.startswith("dkvm: capturing the host: "),
