@@ -29,8 +29,8 @@ boot_run(DkvmMenu *menu)
 		return DKVM_SCREEN_BACK;
 	}
 	now = g_strcmp0(default_vm, details->summary->name) == 0 ? BOOT_DEFAULT
-	      : details->summary->autostart                     ? BOOT_AUTOSTART
-	                                                        : BOOT_NEVER;
+	      : details->summary->autostart                      ? BOOT_AUTOSTART
+	                                                         : BOOT_NEVER;
 	dkvm_menu_items_add(items, "default", now == BOOT_DEFAULT,
 	                    "The default VM: started after the boot countdown");
 	dkvm_menu_items_add(items, "autostart", now == BOOT_AUTOSTART,
@@ -54,11 +54,10 @@ boot_run(DkvmMenu *menu)
 	else if (result->not_saved != NULL)
 		dkvm_menu_error("At boot", result->not_saved);
 	else
-		dkvm_menu_message("At boot", cursor == BOOT_DEFAULT
-		                                 ? "Done: it is the default VM."
+		dkvm_menu_message("At boot", cursor == BOOT_DEFAULT ? "Done: it is the default VM."
 		                             : cursor == BOOT_AUTOSTART
-		                                 ? "Done: libvirt starts it as the host boots."
-		                                 : "Done: it is not started at boot.");
+		                                     ? "Done: libvirt starts it as the host boots."
+		                                     : "Done: it is not started at boot.");
 	return DKVM_SCREEN_BACK;
 }
 
