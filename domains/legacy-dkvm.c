@@ -81,7 +81,7 @@ dkvm_legacy_vm_config_parse(const gchar *text, gsize len, GError **error)
 			key = g_strndup(line, eq - line);
 		if (eq == NULL || !is_key(key)) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "vm_config line %u: not KEY=VALUE: '%.40s'", i + 1, line);
+			            "vm_config line %u: not KEY=VALUE: '%.60s'", i + 1, line);
 			return NULL;
 		}
 		value = eq + 1;
@@ -151,10 +151,10 @@ file_lines(const gchar *text)
 /* Flags QEMU got from cpuOptions that a DKVM Windows VM has anyway: the
  * Hyper-V set, host-passthrough's cache and topoext, migratable off. */
 static const gchar *const flags_dkvm_sets[] = {
-	"hv-relaxed",         "hv-vapic",   "hv-spinlocks", "hv-vpindex",  "hv-runtime",
-	"hv-synic",           "hv-stimer",  "hv-stimer-direct", "hv-reset", "hv-frequencies",
-	"hv-reenlightenment", "hv-tlbflush", "hv-ipi",      "hv-time",     "topoext",
-	"l3-cache",           "host-cache-info", "migratable", NULL
+	"hv-relaxed",         "hv-vapic",        "hv-spinlocks",     "hv-vpindex", "hv-runtime",
+	"hv-synic",           "hv-stimer",       "hv-stimer-direct", "hv-reset",   "hv-frequencies",
+	"hv-reenlightenment", "hv-tlbflush",     "hv-ipi",           "hv-time",    "topoext",
+	"l3-cache",           "host-cache-info", "migratable",       NULL
 };
 
 /* One cpuOptions flag onto @self. */
@@ -253,8 +253,8 @@ dkvm_legacy_globals_parse(const DkvmLegacyGlobalFiles *files, GError **error)
 		g_autoptr(GError) local_error = NULL;
 		gchar *address = dkvm_parse_pci_address(g_ptr_array_index(pci, i), &local_error);
 		if (address == NULL) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "passthroughPCIDevices: %s",
-			            local_error->message);
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "passthroughPCIDevices: %s", local_error->message);
 			return NULL;
 		}
 		if (g_ptr_array_find_with_equal_func(self->pci, address, g_str_equal, NULL))
@@ -268,8 +268,8 @@ dkvm_legacy_globals_parse(const DkvmLegacyGlobalFiles *files, GError **error)
 		if (!dkvm_parse_usb_id(g_ptr_array_index(usb, i), &sel->vendor_id, &sel->product_id,
 		                       &local_error)) {
 			g_free(sel);
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "passthroughUSBDevices: %s",
-			            local_error->message);
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "passthroughUSBDevices: %s", local_error->message);
 			return NULL;
 		}
 		/* QEMU's usb-host by id started without the device: so does this */
@@ -286,8 +286,9 @@ dkvm_legacy_globals_parse(const DkvmLegacyGlobalFiles *files, GError **error)
 	if (self->unknown_flags->len > 0) {
 		GString *list = g_string_new(NULL);
 		for (guint i = 0; i < self->unknown_flags->len; i++)
-			g_string_append_printf(list, "%s%s", i > 0 ? ", " : "",
-			                       (const gchar *)g_ptr_array_index(self->unknown_flags, i));
+			g_string_append_printf(
+			        list, "%s%s", i > 0 ? ", " : "",
+			        (const gchar *)g_ptr_array_index(self->unknown_flags, i));
 		g_ptr_array_add(self->warnings,
 		                g_strdup_printf("cpuOptions not carried over (DKVM has no setting "
 		                                "for them): %s",
@@ -424,8 +425,7 @@ is_mac(const gchar *mac)
 static DkvmSpec *
 build_spec(const DkvmLegacyFolder *folder, const DkvmLegacyVmConfig *config,
            const DkvmLegacyGlobals *globals, const DkvmLegacyBuildOptions *options,
-           const gchar *name, guint vcpus, guint64 memory_kib, GPtrArray *warnings,
-           GError **error)
+           const gchar *name, guint vcpus, guint64 memory_kib, GPtrArray *warnings, GError **error)
 {
 	g_autoptr(DkvmSpec) spec = dkvm_spec_new(name, DKVM_PRESET_WINDOWS11);
 	gboolean rom_placed = FALSE;
@@ -444,7 +444,8 @@ build_spec(const DkvmLegacyFolder *folder, const DkvmLegacyVmConfig *config,
 	if (config->mac != NULL) {
 		if (g_ascii_strcasecmp(config->mac, DKVM_LEGACY_TEMPLATE_MAC) == 0)
 			g_ptr_array_add(warnings,
-			                g_strdup("MAC " DKVM_LEGACY_TEMPLATE_MAC " is the original's "
+			                g_strdup("MAC " DKVM_LEGACY_TEMPLATE_MAC
+			                         " is the original's "
 			                         "template default, which every VM shared: libvirt "
 			                         "gives this VM a fresh address"));
 		else if (!is_mac(config->mac)) {
@@ -473,8 +474,8 @@ build_spec(const DkvmLegacyFolder *folder, const DkvmLegacyVmConfig *config,
 		                                "passthroughPCIDevices",
 		                                config->gpu_rom));
 	for (guint i = 0; i < globals->usb->len; i++) {
-		DkvmUsbSelection *sel = g_memdup2(g_ptr_array_index(globals->usb, i),
-		                                  sizeof(DkvmUsbSelection));
+		DkvmUsbSelection *sel =
+		        g_memdup2(g_ptr_array_index(globals->usb, i), sizeof(DkvmUsbSelection));
 		g_ptr_array_add(spec->usb, sel);
 	}
 	if (config->vnc_listen != NULL && !map_vnc(spec, config->vnc_listen, warnings, error))
@@ -519,26 +520,29 @@ plan_cpus(const DkvmLegacyGlobals *globals, const DkvmLegacyBuildOptions *option
 	if (globals->host_cpus != NULL && globals->host_cpus->len > 0) {
 		host_list = dkvm_format_cpu_list(globals->host_cpus);
 		if (options->settings->host_reserve != NULL) {
-			g_ptr_array_add(build->notes,
-			                g_strdup_printf("cpuTopology's HOSTCPU=%s not used: dkvm.conf "
-			                                "sets the host reserve",
-			                                host_list));
+			g_ptr_array_add(
+			        build->notes,
+			        g_strdup_printf("cpuTopology's HOSTCPU=%s not used: dkvm.conf "
+			                        "sets the host reserve",
+			                        host_list));
 		} else {
 			settings->host_reserve = globals->host_cpus;
 			if (dkvm_plan_cpu_max_vcpus(options->host, settings) == 0) {
-				g_ptr_array_add(build->notes,
-				                g_strdup_printf("cpuTopology's HOSTCPU=%s not used: "
-				                                "not a reserve this host can keep",
-				                                host_list));
+				g_ptr_array_add(
+				        build->notes,
+				        g_strdup_printf("cpuTopology's HOSTCPU=%s not used: "
+				                        "not a reserve this host can keep",
+				                        host_list));
 				settings->host_reserve = NULL;
 			} else {
 				build->host_reserve = g_array_ref(globals->host_cpus);
-				g_ptr_array_add(build->notes,
-				                g_strdup_printf("host reserve: CPUs %s, the original's "
-				                                "HOSTCPU, as dkvm.conf sets none (add "
-				                                "reserve=%s to its [host] group to keep "
-				                                "it for later edits)",
-				                                host_list, host_list));
+				g_ptr_array_add(
+				        build->notes,
+				        g_strdup_printf("host reserve: CPUs %s, the original's "
+				                        "HOSTCPU, as dkvm.conf sets none (add "
+				                        "reserve=%s to its [host] group to keep "
+				                        "it for later edits)",
+				                        host_list, host_list));
 			}
 		}
 	}
@@ -588,11 +592,13 @@ dkvm_legacy_build(const GPtrArray *folders, const DkvmLegacyGlobals *globals,
 		if (config == NULL)
 			continue;
 		for (guint j = 0; j < config->warnings->len; j++)
-			g_ptr_array_add(vm->warnings, g_strdup(g_ptr_array_index(config->warnings, j)));
+			g_ptr_array_add(vm->warnings,
+			                g_strdup(g_ptr_array_index(config->warnings, j)));
 		if (memory_kib == 0) {
-			g_set_error_literal(&vm->error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
-			                    "the original's memory rule (MemTotal minus 4 GiB) leaves "
-			                    "nothing on this host: give the memory");
+			g_set_error_literal(
+			        &vm->error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+			        "the original's memory rule (MemTotal minus 4 GiB) leaves "
+			        "nothing on this host: give the memory");
 			continue;
 		}
 		base = config->name != NULL ? dkvm_legacy_sanitize_name(config->name) : NULL;

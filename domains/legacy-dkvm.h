@@ -73,8 +73,8 @@ DkvmLegacyGlobals *dkvm_legacy_globals_parse(const DkvmLegacyGlobalFiles *files,
 
 /* One numbered folder as read. */
 typedef struct {
-	const gchar *folder;      /* "0" .. "9" */
-	const gchar *vm_config;   /* its contents; NULL when it could not be read */
+	const gchar *folder;    /* "0" .. "9" */
+	const gchar *vm_config; /* its contents; NULL when it could not be read */
 	gsize vm_config_len;
 	const GError *read_error; /* why vm_config could not be read (with NULL above) */
 	gboolean has_nvram;       /* OVMF_VARS.fd is there */

@@ -51,6 +51,13 @@ DkvmPlan *
 dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec, DkvmVmHypervisor source,
              GError **error)
 {
+	return dkvm_vm_plan_with_reserve(app, host, spec, source, NULL, error);
+}
+
+DkvmPlan *
+dkvm_vm_plan_with_reserve(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
+                          DkvmVmHypervisor source, const GArray *reserve, GError **error)
+{
 	const DkvmConfig *config;
 	g_autoptr(DkvmHostSettings) settings = NULL;
 	g_autoptr(DkvmHypervisor) hv = NULL;
@@ -61,6 +68,8 @@ dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec, Dkvm
 	if (config == NULL)
 		return NULL;
 	settings = dkvm_config_get_host_settings(config);
+	if (settings->host_reserve == NULL && reserve != NULL)
+		settings->host_reserve = g_array_copy((GArray *)reserve);
 	if (!get_hypervisor(app, source, settings->accelerator, &hv, &note, error))
 		return NULL;
 	plan = dkvm_plan_new(host, hv, spec, settings, error);
