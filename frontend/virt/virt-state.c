@@ -8,8 +8,8 @@
 #include "virt-preflight.h"
 
 gboolean
-dkvm_virt_state_paths(virConnectPtr conn, const gchar *name, const gchar *uuid,
-                      gchar **out_nvram, gchar **out_tpm_dir)
+dkvm_virt_state_paths(virConnectPtr conn, const gchar *name, const gchar *uuid, gchar **out_nvram,
+                      gchar **out_tpm_dir)
 {
 	*out_nvram = NULL;
 	*out_tpm_dir = NULL;

@@ -59,7 +59,8 @@ dkvm_vm_legacy_import_first_error(const DkvmVmLegacyImport *self)
 static void
 roll_back(virConnectPtr conn, virDomainPtr dom, const DkvmVmLegacyVm *vm, gboolean nvram_copied)
 {
-	g_autoptr(DkvmVirtUndefineReport) report = dkvm_virt_domain_undefine(conn, dom, FALSE, NULL);
+	g_autoptr(DkvmVirtUndefineReport) report =
+	        dkvm_virt_domain_undefine(conn, dom, FALSE, NULL);
 	g_autofree gchar *uuid_dir = vm->tpm_dir != NULL ? g_path_get_dirname(vm->tpm_dir) : NULL;
 
 	/* libvirt removes both with the definition; an older one may not */
@@ -82,9 +83,10 @@ define_with_state(DkvmApp *app, DkvmVmLegacyVm *vm, const DkvmVmLegacyFolder *fo
 		return FALSE;
 	/* state already there belongs to some other VM: never overwritten */
 	if (vm->nvram != NULL && g_file_test(vm->nvram, G_FILE_TEST_EXISTS)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
-		            "its NVRAM file %s exists already (left by an earlier VM of that name?)",
-		            vm->nvram);
+		g_set_error(
+		        error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+		        "its NVRAM file %s exists already (left by an earlier VM of that name?)",
+		        vm->nvram);
 		return FALSE;
 	}
 	if (!dkvm_virt_preflight_local_files(conn, vm->xml, error))
@@ -97,9 +99,8 @@ define_with_state(DkvmApp *app, DkvmVmLegacyVm *vm, const DkvmVmLegacyFolder *fo
 		roll_back(conn, dom, vm, FALSE);
 		return FALSE;
 	}
-	if (vm->tpm_dir != NULL &&
-	    (g_mkdir_with_parents(uuid_dir, 0711) != 0 ||
-	     !dkvm_dir_copy(folder->tpm_dir, vm->tpm_dir, error))) {
+	if (vm->tpm_dir != NULL && (g_mkdir_with_parents(uuid_dir, 0711) != 0 ||
+	                            !dkvm_dir_copy(folder->tpm_dir, vm->tpm_dir, error))) {
 		if (error != NULL && *error == NULL)
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s", uuid_dir);
 		g_prefix_error(error, "copying tpm/: ");
@@ -211,7 +212,8 @@ dkvm_vm_import_legacy(DkvmApp *app, const gchar *path, const DkvmVmLegacyOptions
 		vm->folder = g_strdup(mapped->folder);
 		vm->warnings = g_ptr_array_new_with_free_func(g_free);
 		for (guint j = 0; j < mapped->warnings->len; j++)
-			g_ptr_array_add(vm->warnings, g_strdup(g_ptr_array_index(mapped->warnings, j)));
+			g_ptr_array_add(vm->warnings,
+			                g_strdup(g_ptr_array_index(mapped->warnings, j)));
 		g_ptr_array_add(import->vms, vm);
 		if (mapped->error != NULL)
 			vm->error = g_error_copy(mapped->error);
