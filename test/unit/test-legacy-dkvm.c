@@ -141,7 +141,8 @@ test_vm_config_keys(void)
 	g_assert_cmpstr(c->name, ==, "a b  c"); /* spaces kept, DOS line end not */
 	g_assert_cmpuint(c->disks->len, ==, 2);
 	g_assert_cmpuint(c->warnings->len, ==, 1);
-	g_assert_cmpstr(g_ptr_array_index(c->warnings, 0), ==, "vm_config: unknown key FOO ignored");
+	g_assert_cmpstr(g_ptr_array_index(c->warnings, 0), ==,
+	                "vm_config: unknown key FOO ignored");
 }
 
 static void
@@ -154,8 +155,9 @@ test_vm_config_corrupt(void)
 
 	g_assert_null(c);
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
-	g_assert_cmpstr(error->message, ==,
-	                "vm_config line 2: not KEY=VALUE: 'HARDDISK /media/dkvmdata/disks/broken.raw'");
+	g_assert_cmpstr(
+	        error->message, ==,
+	        "vm_config line 2: not KEY=VALUE: 'HARDDISK /media/dkvmdata/disks/broken.raw'");
 	g_clear_error(&error);
 	c = dkvm_legacy_vm_config_parse(binary, sizeof(binary), &error);
 	g_assert_null(c);
@@ -216,7 +218,8 @@ test_globals_flags(void)
 	g_assert_null(g->hyperv_vendor_id);
 	g_assert_cmpuint(g->unknown_flags->len, ==, 3);
 	g_assert_cmpstr(g_ptr_array_index(g->unknown_flags, 0), ==, "hv-evmcs");
-	g_assert_cmpstr(g_ptr_array_index(g->unknown_flags, 1), ==, "hv-vendor-id=waytoolongvendor");
+	g_assert_cmpstr(g_ptr_array_index(g->unknown_flags, 1), ==,
+	                "hv-vendor-id=waytoolongvendor");
 	g_assert_cmpstr(g_ptr_array_index(g->unknown_flags, 2), ==, "migratable=on");
 	g_assert_null(g->host_cpus);
 }
@@ -373,9 +376,12 @@ test_names(void)
 	const struct {
 		const gchar *in, *out;
 	} cases[] = {
-		{ "Win 11", "Win-11" },       { "Spiel/Büro", "Spiel-B-ro" },
-		{ " -Gaming PC", "Gaming-PC" }, { "a.b_c-d", "a.b_c-d" },
-		{ "", NULL },                 { "---", NULL },
+		{ "Win 11", "Win-11" },
+		{ "Spiel/Büro", "Spiel-B-ro" },
+		{ " -Gaming PC", "Gaming-PC" },
+		{ "a.b_c-d", "a.b_c-d" },
+		{ "", NULL },
+		{ "---", NULL },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -412,8 +418,8 @@ test_golden_xml(void)
 	g_assert_cmpstr(back->title, ==, "Win 11");
 	g_assert_cmpstr(back->vnc_listen, ==, "0.0.0.0");
 	g_assert_cmpint(back->vnc_display, ==, 0);
-	g_assert_cmpuint(dkvm_spec_diff_areas(vm_at(b, 0)->spec, back) & DKVM_DOMAIN_AREA_DEVICES, ==,
-	                 0);
+	g_assert_cmpuint(dkvm_spec_diff_areas(vm_at(b, 0)->spec, back) & DKVM_DOMAIN_AREA_DEVICES,
+	                 ==, 0);
 }
 
 int

@@ -54,7 +54,8 @@ snapshot(const gchar *dir, const gchar *rel, GString *out)
 			gsize len = 0;
 			g_autofree gchar *sum = NULL;
 			g_assert_true(g_file_get_contents(path, &data, &len, NULL));
-			sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+			sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data,
+			                                  len);
 			g_string_append_printf(out, "%s %s\n", sub, sum);
 		}
 	}
@@ -115,8 +116,8 @@ domain_xml(const gchar *name)
 static void
 test_detect(void)
 {
-	g_autofree gchar *no_zero = g_build_filename(g_getenv("DKVM_TEST_DATA"), "legacy", "no-zero",
-	                                             NULL);
+	g_autofree gchar *no_zero =
+	        g_build_filename(g_getenv("DKVM_TEST_DATA"), "legacy", "no-zero", NULL);
 	g_autoptr(GError) error = NULL;
 
 	g_assert_true(dkvm_vm_legacy_detect(partition));
@@ -268,8 +269,8 @@ main(int argc, char **argv)
 	app->connect_uri = g_strdup("test:///default");
 	app->config_path = g_build_filename(tmpdir, "dkvm.conf", NULL);
 	app->get_hypervisor = dkvm_vm_get_hypervisor;
-	g_assert_true(g_file_set_contents(app->config_path, "[host]\npersist_command=true\n", -1,
-	                                  NULL));
+	g_assert_true(
+	        g_file_set_contents(app->config_path, "[host]\npersist_command=true\n", -1, NULL));
 	g_test_add_func("/vm-legacy/detect", test_detect);
 	g_test_add_func("/vm-legacy/preview", test_preview);
 	g_test_add_func("/vm-legacy/import-twice", test_import_twice);
