@@ -11,6 +11,7 @@ extern const DkvmScreen dkvm_screen_force_off;
 extern const DkvmScreen dkvm_screen_monitor;
 extern const DkvmScreen dkvm_screen_boot;
 extern const DkvmScreen dkvm_screen_delete;
+extern const DkvmScreen dkvm_screen_import;
 extern const DkvmScreen dkvm_screen_exit;
 
 const DkvmScreen *const dkvm_screens[] = {
@@ -23,6 +24,7 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_boot,
 	&dkvm_screen_delete,
 	/* for the host */
+	&dkvm_screen_import,
 	&dkvm_screen_exit,
 	NULL,
 };

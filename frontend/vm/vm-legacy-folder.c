@@ -4,6 +4,7 @@
 #include "vm-legacy-folder.h"
 
 #include "dkvm-error.h"
+#include "host-path.h"
 
 static gchar *
 folder_path(const gchar *path, guint number)
@@ -24,6 +25,52 @@ dkvm_vm_legacy_detect(const gchar *path)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+/* /proc/mounts escapes a space in a path as \040 */
+static gchar *
+mounts_unescape(const gchar *field)
+{
+	return g_strcompress(field);
+}
+
+/* The mount point of the partition labelled @label, NULL when not mounted. */
+static gchar *
+mount_point_of_label(const gchar *label)
+{
+	g_autofree gchar *link = g_build_filename("/dev/disk/by-label", label, NULL);
+	g_autofree gchar *target = g_file_read_link(link, NULL);
+	g_autofree gchar *mounts_path = dkvm_host_path("proc/mounts");
+	g_autofree gchar *mounts = NULL;
+	g_autofree gchar *device = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (target == NULL || !g_file_get_contents(mounts_path, &mounts, NULL, NULL))
+		return NULL;
+	/* udev's link is relative: ../../sdb2 */
+	device = g_canonicalize_filename(target, "/dev/disk/by-label");
+	lines = g_strsplit(mounts, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) fields = g_strsplit(lines[i], " ", 3);
+		if (g_strv_length(fields) >= 2 && g_str_equal(fields[0], device))
+			return mounts_unescape(fields[1]);
+	}
+	return NULL;
+}
+
+gchar *
+dkvm_vm_legacy_find(void)
+{
+	const gchar *labels[] = { "dkvmdata", "DKVMDATA" };
+
+	if (dkvm_vm_legacy_detect(DKVM_LEGACY_MOUNT_POINT))
+		return g_strdup(DKVM_LEGACY_MOUNT_POINT);
+	for (guint i = 0; i < G_N_ELEMENTS(labels); i++) {
+		g_autofree gchar *mount = mount_point_of_label(labels[i]);
+		if (mount != NULL && dkvm_vm_legacy_detect(mount))
+			return g_steal_pointer(&mount);
+	}
+	return NULL;
 }
 
 static void

@@ -19,6 +19,13 @@ G_BEGIN_DECLS
  * vm_config: the original DKVM's data partition. */
 gboolean dkvm_vm_legacy_detect(const gchar *path);
 
+/*
+ * Where the original's data partition is on this host: DKVM_LEGACY_MOUNT_POINT
+ * when it holds the original's folders, else the mount point of a mounted
+ * partition labelled dkvmdata (any case; /proc/mounts); NULL when none.
+ */
+gchar *dkvm_vm_legacy_find(void);
+
 /* One numbered folder as read. */
 typedef struct {
 	DkvmLegacyFolder folder; /* what domains/ reads; points into the fields below */

@@ -129,6 +129,8 @@ import_one(DkvmApp *app, const DkvmLegacyVm *mapped, const DkvmVmLegacyFolder *f
 	spec = dkvm_spec_copy(mapped->spec);
 	vm->vm_name = g_strdup(spec->name);
 	vm->title = g_strdup(spec->title);
+	vm->vcpus = spec->vcpus;
+	vm->memory_kib = spec->memory_kib;
 	existing = virDomainLookupByName(conn, spec->name);
 	if (existing != NULL) {
 		vm->existed = TRUE;

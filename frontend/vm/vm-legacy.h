@@ -26,9 +26,11 @@ typedef struct {
 
 /* What one numbered folder became. */
 typedef struct {
-	gchar *folder;       /* "0" .. "9" */
-	gchar *vm_name;      /* NULL when the folder failed before it had one */
-	gchar *title;        /* the original's NAME, NULL when it had none */
+	gchar *folder;  /* "0" .. "9" */
+	gchar *vm_name; /* NULL when the folder failed before it had one */
+	gchar *title;   /* the original's NAME, NULL when it had none */
+	guint vcpus;    /* what the VM gets (0 for a folder that failed) */
+	guint64 memory_kib;
 	DkvmPlan *plan;      /* NULL for a VM that exists or a folder that failed */
 	gchar *xml;          /* the domain XML defined (dry run: that would be) */
 	GPtrArray *warnings; /* gchar*: about this VM */
