@@ -474,8 +474,8 @@ build_spec(const DkvmLegacyFolder *folder, const DkvmLegacyVmConfig *config,
 		                                "passthroughPCIDevices",
 		                                config->gpu_rom));
 	for (guint i = 0; i < globals->usb->len; i++) {
-		DkvmUsbSelection *sel =
-		        g_memdup2(g_ptr_array_index(globals->usb, i), sizeof(DkvmUsbSelection));
+		DkvmUsbSelection *sel = g_new(DkvmUsbSelection, 1);
+		*sel = *(const DkvmUsbSelection *)g_ptr_array_index(globals->usb, i);
 		g_ptr_array_add(spec->usb, sel);
 	}
 	if (config->vnc_listen != NULL && !map_vnc(spec, config->vnc_listen, warnings, error))

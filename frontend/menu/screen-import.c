@@ -43,11 +43,12 @@ describe_vm(GString *out, const DkvmVmLegacyVm *vm, gboolean dry_run)
 		g_string_append_printf(out, "%s%s%s", dry_run ? "; takes its " : ", with its ",
 		                       vm->nvram != NULL ? "NVRAM" : "",
 		                       vm->nvram != NULL && vm->tpm_dir != NULL ? " and TPM state"
-		                       : vm->tpm_dir != NULL                   ? "TPM state"
-		                                                               : "");
+		                       : vm->tpm_dir != NULL                    ? "TPM state"
+		                                                                : "");
 	g_string_append_c(out, '\n');
 	for (guint i = 0; i < vm->warnings->len; i++)
-		g_string_append_printf(out, "  ! %s\n", (const gchar *)g_ptr_array_index(vm->warnings, i));
+		g_string_append_printf(out, "  ! %s\n",
+		                       (const gchar *)g_ptr_array_index(vm->warnings, i));
 }
 
 /* The plans' warnings, each once: the devices are the same for every VM,
@@ -75,8 +76,8 @@ describe(const DkvmVmLegacyImport *import, gboolean dry_run)
 {
 	GString *out = g_string_new(NULL);
 
-	g_string_append_printf(out, "%s %s:\n\n", dry_run ? "What would be imported from"
-	                                                  : "Imported from",
+	g_string_append_printf(out, "%s %s:\n\n",
+	                       dry_run ? "What would be imported from" : "Imported from",
 	                       import->path);
 	for (guint i = 0; i < import->vms->len; i++)
 		describe_vm(out, g_ptr_array_index(import->vms, i), dry_run);
@@ -85,7 +86,8 @@ describe(const DkvmVmLegacyImport *import, gboolean dry_run)
 	if (import->notes->len > 0)
 		g_string_append(out, "\nFor every VM:\n");
 	for (guint i = 0; i < import->notes->len; i++)
-		g_string_append_printf(out, "  - %s\n", (const gchar *)g_ptr_array_index(import->notes, i));
+		g_string_append_printf(out, "  - %s\n",
+		                       (const gchar *)g_ptr_array_index(import->notes, i));
 	if (import->not_saved != NULL)
 		g_string_append_printf(out, "\n%s\n", import->not_saved->message);
 	return g_string_free(out, FALSE);
@@ -114,8 +116,8 @@ choose_path(void)
 	if (dkvm_menu_input(TITLE,
 	                    found != NULL ? "The folder of the original DKVM's data partition "
 	                                    "(its folders 0 to 9):"
-	                                  : "No data partition of the original DKVM was found at "
-	                                    DKVM_LEGACY_MOUNT_POINT " or labelled dkvmdata.\n"
+	                                  : "No data partition of the original DKVM was found "
+	                                    "at " DKVM_LEGACY_MOUNT_POINT " or labelled dkvmdata.\n"
 	                                    "Its folder (with the folders 0 to 9):",
 	                    DKVM_LEGACY_MOUNT_POINT, &typed) != DKVM_ANSWER_OK)
 		return NULL;
@@ -153,8 +155,8 @@ import_run(DkvmMenu *menu)
 	if (to_import == 0)
 		return DKVM_SCREEN_BACK;
 	g_free(text);
-	text = g_strdup_printf("Import %u VM%s now? The original's files are only read.",
-	                       to_import, to_import == 1 ? "" : "s");
+	text = g_strdup_printf("Import %u VM%s now? The original's files are only read.", to_import,
+	                       to_import == 1 ? "" : "s");
 	if (!dkvm_menu_confirm(TITLE, text, FALSE))
 		return DKVM_SCREEN_BACK;
 	dkvm_menu_infobox(TITLE, "Importing...");

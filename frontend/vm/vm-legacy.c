@@ -59,9 +59,11 @@ dkvm_vm_legacy_import_first_error(const DkvmVmLegacyImport *self)
 static void
 roll_back(virConnectPtr conn, virDomainPtr dom, const DkvmVmLegacyVm *vm, gboolean nvram_copied)
 {
-	g_autoptr(DkvmVirtUndefineReport) report =
-	        dkvm_virt_domain_undefine(conn, dom, FALSE, NULL);
 	g_autofree gchar *uuid_dir = vm->tpm_dir != NULL ? g_path_get_dirname(vm->tpm_dir) : NULL;
+
+	/* the import's own error is what the person reads: undefining's report
+	 * is about a definition that is gone either way */
+	dkvm_virt_undefine_report_free(dkvm_virt_domain_undefine(conn, dom, FALSE, NULL));
 
 	/* libvirt removes both with the definition; an older one may not */
 	if (nvram_copied)
