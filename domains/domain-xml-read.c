@@ -11,6 +11,7 @@
 #include "dkvm-error.h"
 #include "domain-tree.h"
 #include "page-size.h"
+#include "plan-util.h"
 #include "spec.h"
 
 static void
@@ -38,6 +39,8 @@ dkvm_domain_xml_free(DkvmDomainXml *self)
 	g_clear_pointer(&self->rom_files, g_ptr_array_unref);
 	g_clear_pointer(&self->evdev_paths, g_ptr_array_unref);
 	g_clear_pointer(&self->networks, g_ptr_array_unref);
+	g_clear_pointer(&self->vcpu_pins, g_array_unref);
+	g_clear_pointer(&self->emulator_pins, g_array_unref);
 	g_free(self);
 }
 
@@ -281,6 +284,52 @@ read_values(GPtrArray *into, xmlXPathContext *ctx, xmlNode *root, const gchar *e
 	}
 }
 
+/* libvirt's cpuset syntax into @into: the kernel's list syntax plus "^N"
+ * exclusions ("0-7,^3"), applied after the inclusions as libvirt does. */
+static gboolean
+add_cpuset(GArray *into, const gchar *cpuset, GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit(cpuset, ",", -1);
+	g_autoptr(GArray) excluded = dkvm_plan_uint_array_new();
+	g_autoptr(GArray) included = dkvm_plan_uint_array_new();
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		const gchar *part = g_strstrip(parts[i]);
+		gboolean exclude = part[0] == '^';
+		g_autoptr(GArray) cpus = dkvm_parse_cpu_list(exclude ? part + 1 : part, error);
+		if (cpus == NULL) {
+			g_prefix_error(error, "cpuset '%s': ", cpuset);
+			return FALSE;
+		}
+		for (guint c = 0; c < cpus->len; c++)
+			dkvm_plan_uint_array_add_sorted(exclude ? excluded : included,
+			                                g_array_index(cpus, guint, c));
+	}
+	for (guint c = 0; c < included->len; c++) {
+		guint cpu = g_array_index(included, guint, c);
+		if (!dkvm_plan_uint_array_contains(excluded, cpu) &&
+		    !dkvm_plan_uint_array_contains(into, cpu))
+			dkvm_plan_uint_array_add_sorted(into, cpu);
+	}
+	return TRUE;
+}
+
+/* The cpusets of @expr's nodes, all into @into. */
+static gboolean
+read_pins(GArray *into, xmlXPathContext *ctx, xmlNode *root, const gchar *expr, GError **error)
+{
+	g_autoptr(xmlXPathObject) found = xpath_nodes(ctx, root, expr);
+
+	for (guint i = 0; i < xpath_count(found); i++) {
+		g_autofree gchar *cpuset = xpath_string(ctx, found->nodesetval->nodeTab[i], ".");
+		if (cpuset != NULL && !add_cpuset(into, cpuset, error)) {
+			g_prefix_error(error, "%s: ", expr);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 DkvmDomainXml *
 dkvm_domain_xml_parse(const gchar *xml, GError **error)
 {
@@ -297,6 +346,8 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 	self->rom_files = g_ptr_array_new_with_free_func(g_free);
 	self->evdev_paths = g_ptr_array_new_with_free_func(g_free);
 	self->networks = g_ptr_array_new_with_free_func(g_free);
+	self->vcpu_pins = dkvm_plan_uint_array_new();
+	self->emulator_pins = dkvm_plan_uint_array_new();
 
 	doc = dkvm_tree_read_domain(xml, error);
 	if (doc == NULL)
@@ -321,6 +372,9 @@ dkvm_domain_xml_parse(const gchar *xml, GError **error)
 	read_values(self->evdev_paths, ctx, root, "devices/input[@type='evdev']/source/@dev");
 	read_values(self->networks, ctx, root,
 	            "devices/interface[@type='network']/source/@network");
+	if (!read_pins(self->vcpu_pins, ctx, root, "cputune/vcpupin/@cpuset", error) ||
+	    !read_pins(self->emulator_pins, ctx, root, "cputune/emulatorpin/@cpuset", error))
+		return NULL;
 	return g_steal_pointer(&self);
 }
 

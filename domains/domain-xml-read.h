@@ -4,7 +4,8 @@
  * when the guest's NUMA cells are bound to nodes), the PCI and USB
  * host devices (vm start checks them, vm monitor shows them), the disks
  * (vm delete --remove-storage, the start's file checks), the ROM and evdev
- * files and the libvirt networks (the start's checks), NVRAM and TPM.
+ * files and the libvirt networks (the start's checks), NVRAM and TPM, the
+ * host CPUs its vCPUs and emulator are pinned to (the menu's CPU map).
  * Read-only and pure (a string in, a struct out): one parse serves every
  * check of a start. frontend/virt/virt-domain-xml.h is its libvirt-side name.
  */
@@ -50,6 +51,9 @@ typedef struct {
 	GPtrArray *rom_files;      /* gchar*: <hostdev><rom file=...> */
 	GPtrArray *evdev_paths;    /* gchar*: <input type='evdev'><source dev=...> */
 	GPtrArray *networks;       /* gchar*: <interface type='network'> sources, each once */
+	GArray *vcpu_pins;         /* guint, sorted, each once: the host CPUs the vCPUs are
+	                            * pinned to (<cputune><vcpupin> cpusets); empty unpinned */
+	GArray *emulator_pins;     /* guint, sorted: <cputune><emulatorpin>; empty without */
 } DkvmDomainXml;
 
 void dkvm_domain_xml_free(DkvmDomainXml *self);

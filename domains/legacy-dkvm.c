@@ -511,12 +511,13 @@ static guint
 plan_cpus(const DkvmLegacyGlobals *globals, const DkvmLegacyBuildOptions *options,
           DkvmLegacyBuild *build)
 {
-	g_autoptr(DkvmHostSettings) settings = dkvm_host_settings_new();
+	/* a shallow copy on the stack: only its reserve is changed, and it owns
+	 * nothing (the arrays stay the caller's and the globals') */
+	DkvmHostSettings copy = *options->settings;
+	DkvmHostSettings *settings = &copy;
 	g_autofree gchar *host_list = NULL;
 	guint max;
 
-	*settings = *options->settings;
-	settings->host_reserve = options->settings->host_reserve;
 	if (globals->host_cpus != NULL && globals->host_cpus->len > 0) {
 		host_list = dkvm_format_cpu_list(globals->host_cpus);
 		if (options->settings->host_reserve != NULL) {
@@ -547,8 +548,6 @@ plan_cpus(const DkvmLegacyGlobals *globals, const DkvmLegacyBuildOptions *option
 		}
 	}
 	max = dkvm_plan_cpu_max_vcpus(options->host, settings);
-	/* the struct copy borrowed the arrays: do not free them with it */
-	settings->host_reserve = NULL;
 	if (globals->vm_cpus != NULL && globals->vm_cpus->len > 0 && globals->vm_cpus->len < max)
 		return globals->vm_cpus->len;
 	return MAX(max, 1);

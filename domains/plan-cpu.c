@@ -400,6 +400,23 @@ dkvm_plan_cpu_max_vcpus(const DkvmHostFacts *host, const DkvmHostSettings *setti
 	return count_free_threads(cores);
 }
 
+GArray *
+dkvm_plan_cpu_host_reserve(const DkvmHostFacts *host, const DkvmHostSettings *settings,
+                           GPtrArray *warnings, GError **error)
+{
+	g_autoptr(GPtrArray) cores = NULL;
+
+	if (host->cpus->len == 0) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
+		                    "the host reports no online CPU");
+		return NULL;
+	}
+	cores = build_cores(host, FALSE);
+	if (!mark_reserve(cores, settings, warnings, NULL, error))
+		return NULL;
+	return reserved_cpus(cores);
+}
+
 static gint
 type_rank(DkvmCpuType type)
 {

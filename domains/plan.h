@@ -70,6 +70,16 @@ void dkvm_cpu_plan_set_cell_memory(DkvmCpuPlan *self, const DkvmHugepagePlan *hu
  * host reserve (default or @settings). 0 when the reserve is invalid. */
 guint dkvm_plan_cpu_max_vcpus(const DkvmHostFacts *host, const DkvmHostSettings *settings);
 
+/* The CPUs the host keeps under @settings: dkvm.conf's reserve widened to
+ * whole cores, or the planner's default rule; what dkvm_plan_cpu() never
+ * gives a guest (empty for reserve=none). The same checks as a plan's:
+ * DKVM_ERROR_INVALID when the reserve names a CPU the host does not have,
+ * DKVM_ERROR_INSUFFICIENT when it leaves no CPU for VMs. @warnings
+ * (optional) gets the plan's warnings about the reserve (a part of a core
+ * widened, no reserve at all). */
+GArray *dkvm_plan_cpu_host_reserve(const DkvmHostFacts *host, const DkvmHostSettings *settings,
+                                   GPtrArray *warnings, GError **error);
+
 /* ---- Hugepages ---- */
 typedef struct {
 	gint node;            /* host node of the guest cell */

@@ -118,6 +118,7 @@ reset_widget(void)
 	dialog_vars.timeout_secs = 0;
 	dialog_vars.defaultno = FALSE;
 	dialog_vars.default_button = -1;
+	dialog_vars.default_item = NULL;
 	dlg_clr_result();
 	dlg_clear();
 	dlg_put_backtitle();
@@ -196,6 +197,15 @@ clamp_cursor(const gint *cursor, GPtrArray *items)
 	return MIN(*cursor, (gint)items->len - 1);
 }
 
+/* dialog's lists start on the item whose tag is default_item (they report
+ * the cursor back through current_item, but do not read it) */
+static void
+start_at(GPtrArray *items, gint current)
+{
+	dialog_vars.default_item =
+	        items->len > 0 ? ((DkvmMenuItem *)g_ptr_array_index(items, current))->tag : NULL;
+}
+
 DkvmAnswer
 dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint *cursor,
                  const DkvmWidgetOptions *options)
@@ -206,7 +216,7 @@ dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint
 	gint code;
 
 	set_widget(options);
-	dialog_vars.default_item = NULL;
+	start_at(items, current);
 	code = dlg_menu(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
 	                &current, dlg_dummy_menutext);
 	reset_widget();
@@ -225,6 +235,7 @@ run_checklist(const gchar *title, const gchar *prompt, GPtrArray *items, gint *c
 	gint code;
 
 	set_widget(options);
+	start_at(items, current);
 	code = dlg_checklist(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
 	                     NULL, flag, &current);
 	reset_widget();
@@ -297,6 +308,20 @@ dkvm_menu_message(const gchar *title, const gchar *text)
 	box_size(safe, 3, &height, &width);
 	dialog_msgbox(title, safe, height, width, TRUE);
 	reset_widget();
+}
+
+DkvmAnswer
+dkvm_menu_text(const gchar *title, const gchar *text, const DkvmWidgetOptions *options)
+{
+	g_autofree gchar *safe = dkvm_menu_escape(text);
+	gint code;
+
+	set_widget(options);
+	/* a message box: at most the screen, scrolling inside; its buttons are
+	 * OK and the extra button */
+	code = dialog_msgbox(title, safe, 0, 0, TRUE);
+	reset_widget();
+	return answer_of(code);
 }
 
 void

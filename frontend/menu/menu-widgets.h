@@ -71,6 +71,11 @@ gboolean dkvm_menu_confirm(const gchar *title, const gchar *question, gboolean d
 /* A message with OK; long text scrolls. */
 void dkvm_menu_message(const gchar *title, const gchar *text);
 
+/* Long text that scrolls, with OK (options->ok_label) and options' extra
+ * button: DKVM_ANSWER_OK, DKVM_ANSWER_EXTRA, or DKVM_ANSWER_BACK (Esc). The
+ * text keeps its columns (maps, tables). */
+DkvmAnswer dkvm_menu_text(const gchar *title, const gchar *text, const DkvmWidgetOptions *options);
+
 /* A failure: the error's message, one line of what failed and why. */
 void dkvm_menu_error(const gchar *title, const GError *error);
 

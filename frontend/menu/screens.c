@@ -11,6 +11,9 @@ extern const DkvmScreen dkvm_screen_force_off;
 extern const DkvmScreen dkvm_screen_monitor;
 extern const DkvmScreen dkvm_screen_boot;
 extern const DkvmScreen dkvm_screen_delete;
+extern const DkvmScreen dkvm_screen_host;
+extern const DkvmScreen dkvm_screen_cpu;
+extern const DkvmScreen dkvm_screen_hugepages;
 extern const DkvmScreen dkvm_screen_import;
 extern const DkvmScreen dkvm_screen_exit;
 
@@ -24,6 +27,9 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_boot,
 	&dkvm_screen_delete,
 	/* for the host */
+	&dkvm_screen_host,
+	&dkvm_screen_cpu,
+	&dkvm_screen_hugepages,
 	&dkvm_screen_import,
 	&dkvm_screen_exit,
 	NULL,

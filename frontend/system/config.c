@@ -14,8 +14,8 @@
 /* Every key dkvm.conf may hold: anything else is a typo, refused by name. */
 /* NULL-terminated: g_strv_contains() reads up to the NULL */
 static const gchar *const known_keys[] = {
-	"reserve",         "hugepage_size", "headroom",    "default_vm", "countdown",
-	"persist_command", "data_label",    "accelerator", NULL,
+	"reserve",         "hugepage_size", "headroom",    "default_vm",     "countdown",
+	"persist_command", "data_label",    "accelerator", "boot_hugepages", NULL,
 };
 
 static gboolean
@@ -77,6 +77,30 @@ read_size(GKeyFile *kf, const gchar *key, guint64 *out, GError **error)
 	return TRUE;
 }
 
+/* on/off (also yes/no, true/false, 1/0, any case); absent: @out unchanged. */
+static gboolean
+read_switch(GKeyFile *kf, const gchar *key, gboolean *out, GError **error)
+{
+	static const gchar *const on[] = { "on", "yes", "true", "1", NULL };
+	static const gchar *const off[] = { "off", "no", "false", "0", NULL };
+	g_autofree gchar *value = g_key_file_get_string(kf, GROUP, key, NULL);
+	g_autofree gchar *lower = NULL;
+
+	if (value == NULL)
+		return TRUE;
+	lower = g_ascii_strdown(g_strstrip(value), -1);
+	if (g_strv_contains(on, lower)) {
+		*out = TRUE;
+	} else if (g_strv_contains(off, lower)) {
+		*out = FALSE;
+	} else {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "%s: must be on or off, not '%s'", key, value);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 {
@@ -103,7 +127,8 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 		}
 	}
 	if (!read_size(kf, "hugepage_size", &self->hugepage_size_kib, error) ||
-	    !read_size(kf, "headroom", &self->headroom_kib, error))
+	    !read_size(kf, "headroom", &self->headroom_kib, error) ||
+	    !read_switch(kf, "boot_hugepages", &self->boot_hugepages, error))
 		return FALSE;
 	if (self->hugepage_size_kib != 0 && self->hugepage_size_kib != DKVM_PAGE_2M_KIB &&
 	    self->hugepage_size_kib != DKVM_PAGE_1G_KIB) {
@@ -218,6 +243,7 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 	g_key_file_set_string(kf, GROUP, "data_label", self->data_label);
 	g_key_file_set_string(kf, GROUP, "accelerator",
 	                      dkvm_accelerator_to_string(self->accelerator));
+	g_key_file_set_string(kf, GROUP, "boot_hugepages", self->boot_hugepages ? "on" : "off");
 
 	data = g_key_file_to_data(kf, NULL, NULL);
 	if (g_file_get_contents(path, &old, NULL, NULL)) {

@@ -12,6 +12,8 @@
  *   persist_command=lbu commit   run after every change that must survive
  *   data_label=DKVMDATA      label of the persistent data partition
  *   accelerator=auto         auto (from libvirt's capabilities), kvm or tcg
+ *   boot_hugepages=off       on: the VMs' hugepages are reserved at boot (the
+ *                            image's kernel command line, see README.md)
  */
 #pragma once
 
@@ -32,6 +34,7 @@ typedef struct {
 	gchar *persist_command; /* NULL = "lbu commit" where lbu exists; "" = none */
 	gchar *data_label;
 	DkvmAccelerator accelerator; /* auto by default */
+	gboolean boot_hugepages;     /* reserve the VMs' hugepages at boot; off by default */
 } DkvmConfig;
 
 DkvmConfig *dkvm_config_new(void);

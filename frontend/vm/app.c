@@ -52,3 +52,23 @@ dkvm_app_get_config(DkvmApp *self, GError **error)
 		self->config = dkvm_config_load(self->config_path, error);
 	return self->config;
 }
+
+gboolean
+dkvm_app_change_config(DkvmApp *self, DkvmAppConfigChange change, gpointer user_data,
+                       GError **error)
+{
+	const gchar *path =
+	        self->config_path != NULL ? self->config_path : DKVM_CONFIG_DEFAULT_PATH;
+	/* the file as it is now, not the app's copy: another dkvm may have
+	 * changed other keys meanwhile */
+	g_autoptr(DkvmConfig) config = dkvm_config_load_default(path, error);
+
+	if (config == NULL)
+		return FALSE;
+	change(config, user_data);
+	if (!dkvm_config_save(config, path, error))
+		return FALSE;
+	g_clear_pointer(&self->config, dkvm_config_free);
+	self->config = g_steal_pointer(&config);
+	return TRUE;
+}

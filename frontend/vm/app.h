@@ -50,6 +50,19 @@ const DkvmHostFacts *dkvm_app_get_host(DkvmApp *self, GError **error);
 /* Loads dkvm.conf on first call; owned by the app. */
 const DkvmConfig *dkvm_app_get_config(DkvmApp *self, GError **error);
 
+/* A change to dkvm.conf (a face's setting: the menu's host reserve, ...). */
+typedef void (*DkvmAppConfigChange)(DkvmConfig *config, gpointer user_data);
+
+/*
+ * Applies @change to dkvm.conf as it is on disk now (config_path, else the
+ * default path; its other keys and comments kept, the old file as .bak, a
+ * missing default file being the defaults), writes it and makes it the
+ * app's config. FALSE with @error when the file cannot be read or written:
+ * then nothing changed. Persisting (dkvm_vm_persist) is the caller's.
+ */
+gboolean dkvm_app_change_config(DkvmApp *self, DkvmAppConfigChange change, gpointer user_data,
+                                GError **error);
+
 /* Opens the libvirt connection on first call; owned by the app. Defined in
  * the libvirt half of frontend/vm (app-connection.c). */
 virConnectPtr dkvm_app_get_connection(DkvmApp *self, GError **error);

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 from menutest import HOSTS, Menu, NODE_XML
 from tapcases import Cases
@@ -53,7 +54,7 @@ def open_vm(m, name):
     screen = m.wait_for(name)
     names = [l.strip("│ ").split()[0] for l in screen.splitlines()
              if re.match(r"^│ │ +\S+ +(running|shut off|shutoff|paused)", l)]
-    m.send(*["down"] * names.index(name))
+    m.send("home", *["down"] * names.index(name))
     m.send("enter")
     m.wait_for("What should happen to this VM?")
 
@@ -70,6 +71,20 @@ def main_screen_lists_every_vm_and_the_host_screens():
         # the backtitle: version and host name for SSH
         first = screen.splitlines()[0]
         assert first.strip().startswith("DKVM 0.1.0 on "), first
+
+
+@test
+def the_cursor_stays_through_refreshes_and_screens():
+    with menu() as m:
+        m.wait_for("win11")
+        m.send("down")  # linux
+        time.sleep(2.5)  # idle past the 2 s refresh: the list is read again
+        m.send("enter")
+        m.wait_for("VM linux")
+        m.send("esc")
+        m.wait_for("huge")
+        m.send("enter")  # still on linux after coming back
+        m.wait_for("VM linux")
 
 
 @test

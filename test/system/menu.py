@@ -23,15 +23,7 @@ from systest import run, virsh  # noqa: E402
 
 NAME = "dkvm-system-menu"
 
-# TCG runs on every machine; no disk: SeaBIOS keeps looking for one
-DOMAIN = f"""<domain type='qemu'>
-  <name>{NAME}</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu placement='static'>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <devices><memballoon model='none'/></devices>
-</domain>
-"""
+DOMAIN = systest.diskless_domain(NAME, 1)
 
 
 def state(name):

@@ -22,16 +22,7 @@ from systest import run, virsh  # noqa: E402
 NAME = "dkvm-system-monitor"
 LOG = f"/var/log/libvirt/qemu/{NAME}.log"
 
-# TCG (type='qemu') runs on every machine, with or without /dev/kvm; no disk,
-# so SeaBIOS keeps looking for one while the test looks at the threads
-DOMAIN = f"""<domain type='qemu'>
-  <name>{NAME}</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu placement='static'>2</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <devices><memballoon model='none'/></devices>
-</domain>
-"""
+DOMAIN = systest.diskless_domain(NAME, 2)
 
 
 def log_size():

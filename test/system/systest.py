@@ -299,6 +299,19 @@ def write_config(directory, persist_command, reserve=None):
     return path
 
 
+def diskless_domain(name, vcpus):
+    """A domain every machine runs: TCG (type='qemu', with or without /dev/kvm),
+    64 MiB, no disk, so SeaBIOS keeps looking for one while a test looks."""
+    return f"""<domain type='qemu'>
+  <name>{name}</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu placement='static'>{vcpus}</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices><memballoon model='none'/></devices>
+</domain>
+"""
+
+
 def scratch_dir():
     return tempfile.TemporaryDirectory(prefix="dkvm-system-")
 

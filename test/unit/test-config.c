@@ -232,6 +232,8 @@ test_bad_values(Fixture *fx, gconstpointer data)
 		{ "[host]\nheadroom=-1G\n", "headroom: " },
 		{ "[host]\ncountdown=soon\n", "countdown: " },
 		{ "[host]\ncountdown=99999\n", "countdown: " },
+		{ "[host]\nboot_hugepages=maybe\n",
+		  "boot_hugepages: must be on or off, not 'maybe'" },
 		{ "this is not a key file\n", "dkvm.conf: " },
 	};
 
@@ -289,6 +291,43 @@ test_save_round_trip(Fixture *fx, gconstpointer data)
 	g_assert_cmpstr(again->data_label, ==, "DKVMDATA");
 }
 
+/* boot_hugepages: off unless set; on/off and the usual spellings; saved as on/off */
+static void
+test_boot_hugepages(Fixture *fx, gconstpointer data)
+{
+	static const struct {
+		const gchar *value;
+		gboolean expected;
+	} good[] = { { "on", TRUE },   { "YES", TRUE }, { "true", TRUE },   { "1", TRUE },
+		     { "off", FALSE }, { "no", FALSE }, { "False", FALSE }, { "0", FALSE } };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmConfig) defaults = NULL;
+
+	write_conf(fx, "[host]\ncountdown=3\n");
+	defaults = dkvm_config_load(fx->path, &error);
+	g_assert_no_error(error);
+	g_assert_false(defaults->boot_hugepages);
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autofree gchar *text =
+		        g_strdup_printf("[host]\nboot_hugepages=%s\n", good[i].value);
+		g_autoptr(DkvmConfig) config = NULL;
+		g_autoptr(DkvmConfig) again = NULL;
+		g_autofree gchar *saved = NULL;
+
+		write_conf(fx, text);
+		config = dkvm_config_load(fx->path, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(config->boot_hugepages, ==, good[i].expected);
+		g_assert_true(dkvm_config_save(config, fx->path, &error));
+		g_assert_true(g_file_get_contents(fx->path, &saved, NULL, NULL));
+		g_assert_nonnull(strstr(saved, good[i].expected ? "boot_hugepages=on\n"
+		                                                : "boot_hugepages=off\n"));
+		again = dkvm_config_load(fx->path, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(again->boot_hugepages, ==, good[i].expected);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -298,6 +337,7 @@ main(int argc, char **argv)
 	ADD("/config/missing-named-file", test_missing_named_file);
 	ADD("/config/unknown-key-or-group", test_unknown_key_or_group);
 	ADD("/config/accelerator", test_accelerator);
+	ADD("/config/boot-hugepages", test_boot_hugepages);
 	ADD("/config/all-keys", test_all_keys);
 	ADD("/config/persist-command-forms", test_persist_command_forms);
 	ADD("/config/reserve-none", test_reserve_none);

@@ -10,6 +10,8 @@
 #include "domain-template.h"
 #include "domain-xml-read.h"
 #include "domain-xml.h"
+#include "hugepage-boot.h"
+#include "spec.h"
 #include "test-domain-cases.h"
 
 static void
@@ -392,6 +394,106 @@ test_read_facts(void)
 	g_assert_true(g_str_has_prefix(error->message, "invalid domain XML: line 1: "));
 }
 
+static gchar *
+pins_of(const gchar *cputune, GError **error)
+{
+	g_autofree gchar *xml = g_strdup_printf(
+	        "<domain type='test'><name>p</name><memory>1024</memory><vcpu>4</vcpu>"
+	        "<cputune>%s</cputune></domain>",
+	        cputune);
+	g_autoptr(DkvmDomainXml) d = dkvm_domain_xml_parse(xml, error);
+	g_autofree gchar *vcpus = NULL, *emulator = NULL;
+
+	if (d == NULL)
+		return NULL;
+	vcpus = dkvm_format_cpu_list(d->vcpu_pins);
+	emulator = dkvm_format_cpu_list(d->emulator_pins);
+	return g_strdup_printf("%s|%s", vcpus, emulator);
+}
+
+/* The host CPUs a domain's vCPUs and emulator are pinned to (the menu's CPU
+ * map marks them): every vcpupin's cpuset, each CPU once, libvirt's "^"
+ * exclusions applied; a domain without <cputune> has none. */
+static void
+test_read_pins(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmDomainXml) plain = dkvm_domain_xml_parse(
+	        "<domain type='test'><name>p</name><memory>1024</memory></domain>", &error);
+	g_autofree gchar *one = NULL, *ranges = NULL, *excluded = NULL;
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(plain->vcpu_pins->len, ==, 0);
+	g_assert_cmpuint(plain->emulator_pins->len, ==, 0);
+	one = pins_of("<vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='6'/>"
+	              "<vcpupin vcpu='2' cpuset='3'/><vcpupin vcpu='3' cpuset='7'/>"
+	              "<emulatorpin cpuset='0,4'/>",
+	              &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(one, ==, "2-3,6-7|0,4");
+	ranges = pins_of("<vcpupin vcpu='0' cpuset='4-5'/><vcpupin vcpu='1' cpuset='5,12'/>",
+	                 &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(ranges, ==, "4-5,12|");
+	excluded = pins_of("<vcpupin vcpu='0' cpuset='0-7,^3'/>", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(excluded, ==, "0-2,4-7|");
+	g_assert_null(pins_of("<vcpupin vcpu='0' cpuset='x'/>", &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(error->message, "cputune/vcpupin/@cpuset: cpuset 'x': "));
+}
+
+static DkvmDomainXml *
+parse_or_fail(const gchar *xml)
+{
+	g_autoptr(GError) error = NULL;
+	DkvmDomainXml *d = dkvm_domain_xml_parse(xml, &error);
+
+	g_assert_no_error(error);
+	return d;
+}
+
+/* The kernel options reserving every VM's hugepages at boot (the menu's
+ * Hugepages screen, dkvm.conf's boot_hugepages): one pair per page size,
+ * 1 GiB first; pages bound to host nodes in the per-node form; VMs of the
+ * same size add up; no VM with hugepages, no options. */
+static void
+test_hugepage_boot_options(void)
+{
+	g_autoptr(GPtrArray) domains =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_domain_xml_free);
+	g_autofree gchar *none = NULL, *options = NULL, *mixed = NULL;
+
+	g_ptr_array_add(domains, parse_or_fail("<domain type='kvm'><name>plain</name>"
+	                                       "<memory unit='GiB'>4</memory></domain>"));
+	none = dkvm_hugepage_boot_options(domains);
+	g_assert_null(none);
+	g_ptr_array_add(domains,
+	                parse_or_fail("<domain type='kvm'><name>small</name>"
+	                              "<memory unit='GiB'>1</memory><memoryBacking><hugepages/>"
+	                              "</memoryBacking></domain>"));
+	g_ptr_array_add(domains,
+	                parse_or_fail("<domain type='kvm'><name>numa</name>"
+	                              "<memory unit='GiB'>8</memory><memoryBacking><hugepages>"
+	                              "<page size='1' unit='GiB'/></hugepages></memoryBacking>"
+	                              "<numatune><memory mode='strict' nodeset='0-1'/>"
+	                              "<memnode cellid='0' mode='strict' nodeset='0'/>"
+	                              "<memnode cellid='1' mode='strict' nodeset='1'/></numatune>"
+	                              "<cpu><numa><cell id='0' cpus='0-1' memory='3' unit='GiB'/>"
+	                              "<cell id='1' cpus='2-3' memory='5' unit='GiB'/></numa></cpu>"
+	                              "</domain>"));
+	options = dkvm_hugepage_boot_options(domains);
+	g_assert_cmpstr(options, ==, "hugepagesz=1G hugepages=0:3,1:5 hugepagesz=2M hugepages=512");
+	/* a second 1 GiB VM on any node: the total, the per-node form cannot say "any" */
+	g_ptr_array_add(
+	        domains,
+	        parse_or_fail("<domain type='kvm'><name>big</name>"
+	                      "<memory unit='GiB'>2</memory><memoryBacking><hugepages>"
+	                      "<page size='1048576'/></hugepages></memoryBacking></domain>"));
+	mixed = dkvm_hugepage_boot_options(domains);
+	g_assert_cmpstr(mixed, ==, "hugepagesz=1G hugepages=10 hugepagesz=2M hugepages=512");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -412,5 +514,7 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-xml/lock-memory", test_lock_memory);
 	g_test_add_func("/domain-xml/edit-areas", test_edit_areas);
 	g_test_add_func("/domain-xml/read-facts", test_read_facts);
+	g_test_add_func("/domain-xml/read-pins", test_read_pins);
+	g_test_add_func("/domain-xml/hugepage-boot-options", test_hugepage_boot_options);
 	return g_test_run();
 }

@@ -633,6 +633,53 @@ test_settings_reserve(void)
 	g_assert_cmpuint(dkvm_plan_cpu_max_vcpus(host, settings), ==, 0);
 }
 
+/* The host reserve alone (the menu's CPU map and its reserve input): the
+ * same CPUs a plan keeps, the same warnings and refusals. */
+static void
+test_host_reserve(void)
+{
+	g_autoptr(DkvmHostSettings) settings = dkvm_host_settings_new();
+	g_autoptr(DkvmHostFacts) host = plan_test_host("amd-16c-2ccd");
+	g_autoptr(DkvmSpec) spec = plan_test_spec(8, 4 << 20);
+	g_autoptr(DkvmCpuPlan) plan = dkvm_plan_cpu(host, spec, NULL, -1, NULL);
+	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GArray) automatic = dkvm_plan_cpu_host_reserve(host, NULL, NULL, NULL);
+	g_autoptr(GArray) widened = NULL, none = NULL;
+	g_autoptr(GError) error = NULL;
+
+	/* the default rule: what a plan keeps */
+	g_assert_nonnull(plan);
+	g_assert_nonnull(automatic);
+	assert_list(automatic, "0-1,16-17");
+	assert_list(plan->host_reserve, "0-1,16-17");
+
+	settings->host_reserve = dkvm_parse_cpu_list("3", NULL);
+	widened = dkvm_plan_cpu_host_reserve(host, settings, warnings, &error);
+	g_assert_no_error(error);
+	assert_list(widened, "3,19");
+	g_assert_cmpuint(warnings->len, ==, 1);
+	g_assert_nonnull(strstr(g_ptr_array_index(warnings, 0), "covers part of a core"));
+
+	g_array_set_size(settings->host_reserve, 0);
+	none = dkvm_plan_cpu_host_reserve(host, settings, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(none->len, ==, 0);
+
+	g_clear_pointer(&settings->host_reserve, g_array_unref);
+	settings->host_reserve = dkvm_parse_cpu_list("64", NULL);
+	g_assert_null(dkvm_plan_cpu_host_reserve(host, settings, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	g_assert_cmpstr(error->message, ==,
+	                "host reserve 64: CPU 64 is not an online CPU of this host");
+	g_clear_error(&error);
+
+	g_clear_pointer(&settings->host_reserve, g_array_unref);
+	settings->host_reserve = dkvm_parse_cpu_list("0-31", NULL);
+	g_assert_null(dkvm_plan_cpu_host_reserve(host, settings, NULL, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT);
+	g_assert_true(g_str_has_prefix(error->message, "host reserve 0-31 leaves no CPU for VMs"));
+}
+
 /* reserve=none: every CPU for the guest, the emulator on all of them, no
  * isolation hint (it would isolate the host from itself), and a warning. */
 static void
@@ -684,6 +731,7 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/plan-cpu/properties", test_properties);
+	g_test_add_func("/plan-cpu/host-reserve", test_host_reserve);
 	g_test_add_func("/plan-cpu/two-ccds", test_two_ccds);
 	g_test_add_func("/plan-cpu/x3d", test_x3d);
 	g_test_add_func("/plan-cpu/hybrid", test_hybrid);

@@ -1,0 +1,22 @@
+/*
+ * Reserving the VMs' hugepages at boot: the kernel command line options
+ * that give every defined VM its pages before memory fragments (1 GiB pages
+ * can rarely be found later). dkvm.conf's boot_hugepages says whether the
+ * image's boot loader carries them; the menu's Hugepages screen shows them.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The options reserving what @domains (DkvmDomainXml*) need together, one
+ * "hugepagesz=SIZE hugepages=COUNT" pair per page size, 1 GiB first (the
+ * kernel finds whole gigabytes only early). A size whose pages are all
+ * bound to host nodes uses the kernel's per-node form (hugepages=0:N,1:M);
+ * otherwise the total. NULL when no VM uses hugepages.
+ */
+gchar *dkvm_hugepage_boot_options(const GPtrArray *domains);
+
+G_END_DECLS
