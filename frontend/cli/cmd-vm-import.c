@@ -10,6 +10,7 @@
  * --memory to replace the original's memory rule (cmd_vm_import_legacy).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd-vm-common.h"
 #include "cmd.h"
@@ -48,9 +49,12 @@ print_legacy_vm(const DkvmVmLegacyVm *vm, gboolean print_xml)
 	                                  : g_strdup("");
 
 	if (vm->error != NULL) {
+		/* one line a folder: a hint (the same for every folder) ends the report */
+		g_autofree gchar *why =
+		        g_strndup(vm->error->message, strcspn(vm->error->message, "\n"));
 		fprintf(stderr, "dkvm: skipped folder %s%s%s%s: %s\n", vm->folder,
 		        vm->vm_name != NULL ? " (VM '" : "", vm->vm_name != NULL ? vm->vm_name : "",
-		        vm->vm_name != NULL ? "')" : "", vm->error->message);
+		        vm->vm_name != NULL ? "')" : "", why);
 		return;
 	}
 	if (vm->existed) {
@@ -110,6 +114,8 @@ cmd_vm_import_legacy(DkvmApp *app, const gchar *path, gboolean print_xml, const 
 	g_autoptr(DkvmHostFacts) host = NULL;
 	g_autoptr(GError) not_saved = NULL;
 	DkvmVmLegacyOptions options = { 0 };
+	const GError *first;
+	const gchar *hint;
 
 	if (memory != NULL && !dkvm_parse_size_kib(memory, &options.memory_kib, error)) {
 		g_prefix_error(error, "vm import: --memory: ");
@@ -140,9 +146,11 @@ cmd_vm_import_legacy(DkvmApp *app, const gchar *path, gboolean print_xml, const 
 	}
 	if (import->failed == 0)
 		return TRUE;
-	g_set_error(error, DKVM_ERROR, dkvm_vm_legacy_import_first_error(import)->code,
-	            "import: %u of %u folder%s skipped", import->failed, import->vms->len,
-	            import->vms->len == 1 ? "" : "s");
+	first = dkvm_vm_legacy_import_first_error(import);
+	hint = strchr(first->message, '\n');
+	g_set_error(error, DKVM_ERROR, first->code, "import: %u of %u folder%s skipped%s",
+	            import->failed, import->vms->len, import->vms->len == 1 ? "" : "s",
+	            hint != NULL ? hint : "");
 	return FALSE;
 }
 

@@ -68,8 +68,10 @@ dkvm_vm_plan_with_reserve(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpe
 	if (config == NULL)
 		return NULL;
 	settings = dkvm_config_get_host_settings(config);
-	if (settings->host_reserve == NULL && reserve != NULL)
+	if (settings->host_reserve == NULL && reserve != NULL) {
 		settings->host_reserve = g_array_copy((GArray *)reserve);
+		settings->host_reserve_source = "the original DKVM's cpuTopology (HOSTCPU)";
+	}
 	if (!get_hypervisor(app, source, settings->accelerator, &hv, &note, error))
 		return NULL;
 	plan = dkvm_plan_new(host, hv, spec, settings, error);

@@ -474,6 +474,24 @@ def legacy_import_defines_and_reports():
 
 
 @test
+def legacy_device_gone_fails_each_folder_with_its_reason():
+    import shutil
+    d = os.path.join(TMP, "legacy-gone")
+    shutil.copytree(legacy_copy("no-zero"), d)
+    with open(os.path.join(d, "passthroughPCIDevices"), "w") as f:
+        f.write("7f:00.0\n")
+    r = dkvm("vm", "import", d, "--print-xml", "--host-json", DEMO_JSON)
+    # not found: exit 3; every folder says why, nothing is printed as XML
+    expect(r, 3, "")
+    err = r.stderr.splitlines()
+    skipped = [l for l in err if l.startswith("dkvm: skipped folder ")]
+    assert len(skipped) == 2 and all("0000:7f:00.0" in l for l in skipped), err
+    assert skipped[0].startswith("dkvm: skipped folder 1 (VM 'Gaming'): "), err
+    assert err[-2:] == ["dkvm: import: 2 of 2 folders skipped",
+                        "hint: `dkvm host` lists the host's PCI devices"], err
+
+
+@test
 def legacy_options_need_the_partition():
     d = os.path.join(TMP, "legacy-domains")
     os.makedirs(d)
