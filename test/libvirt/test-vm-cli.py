@@ -492,6 +492,23 @@ def legacy_device_gone_fails_each_folder_with_its_reason():
 
 
 @test
+def legacy_unreadable_vm_config_skips_that_folder():
+    import shutil
+    d = os.path.join(TMP, "legacy-unreadable")
+    shutil.copytree(legacy_copy("no-zero"), d)
+    os.unlink(os.path.join(d, "2", "vm_config"))
+    os.mkdir(os.path.join(d, "2", "vm_config"))  # there, but no file to read
+    r = dkvm("vm", "import", d, "--host-json", DEMO_JSON)
+    # a file that cannot be read: exit 1; folder 1 still imports
+    expect(r, 1, "imported VM 'Gaming' from folder 1\n")
+    err = r.stderr.splitlines()
+    skipped = [line for line in err if line.startswith("dkvm: skipped folder ")]
+    assert len(skipped) == 1 and skipped[0].startswith("dkvm: skipped folder 2: ") \
+        and "2/vm_config" in skipped[0], err
+    assert err[-1] == "dkvm: import: 1 of 2 folders skipped", err
+
+
+@test
 def legacy_options_need_the_partition():
     d = os.path.join(TMP, "legacy-domains")
     os.makedirs(d)
