@@ -126,10 +126,7 @@ read_folder(const gchar *dir, guint number)
 	gsize len = 0;
 
 	self->name = g_strdup_printf("%u", number);
-	if (!g_file_test(config, G_FILE_TEST_EXISTS))
-		self->read_error =
-		        g_error_new_literal(DKVM_ERROR, DKVM_ERROR_NOT_FOUND, "no vm_config in it");
-	else if (!g_file_get_contents(config, &self->vm_config, &len, &local_error))
+	if (!g_file_get_contents(config, &self->vm_config, &len, &local_error))
 		self->read_error =
 		        g_error_new_literal(DKVM_ERROR, DKVM_ERROR_IO, local_error->message);
 	if (g_file_test(nvram, G_FILE_TEST_IS_REGULAR))
@@ -162,7 +159,10 @@ dkvm_vm_legacy_read(const gchar *path, GError **error)
 	self->folders = g_ptr_array_new_with_free_func((GDestroyNotify)folder_free);
 	for (guint i = 0; i <= 9; i++) {
 		g_autofree gchar *dir = folder_path(path, i);
-		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+		g_autofree gchar *config = g_build_filename(dir, "vm_config", NULL);
+		/* a numbered folder without vm_config is no VM: the original's
+		 * menu listed the vm_config files only */
+		if (g_file_test(config, G_FILE_TEST_EXISTS))
 			g_ptr_array_add(self->folders, read_folder(dir, i));
 	}
 	if (!read_global(path, "passthroughPCIDevices", &self->pci_devices, error) ||

@@ -38,7 +38,7 @@ typedef struct {
 
 typedef struct {
 	gchar *path;
-	GPtrArray *folders;          /* DkvmVmLegacyFolder*, by number */
+	GPtrArray *folders;          /* DkvmVmLegacyFolder*, by number: those with a vm_config */
 	DkvmLegacyGlobalFiles files; /* points into the strings below */
 	gchar *pci_devices, *usb_devices, *cpu_options, *cpu_topology, *start_stop_script;
 } DkvmVmLegacyData;

@@ -498,6 +498,7 @@ def legacy_unreadable_vm_config_skips_that_folder():
     shutil.copytree(legacy_copy("no-zero"), d)
     os.unlink(os.path.join(d, "2", "vm_config"))
     os.mkdir(os.path.join(d, "2", "vm_config"))  # there, but no file to read
+    os.mkdir(os.path.join(d, "7"))  # no vm_config: no VM (the original listed none)
     r = dkvm("vm", "import", d, "--host-json", DEMO_JSON)
     # a file that cannot be read: exit 1; folder 1 still imports
     expect(r, 1, "imported VM 'Gaming' from folder 1\n")
