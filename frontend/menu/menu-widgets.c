@@ -358,6 +358,25 @@ dkvm_menu_wait_key(guint timeout_ms)
 	return TRUE;
 }
 
+/*
+ * dialog hands a gauge dialog_state.pipe_input (stdin: its command-line
+ * gauge reads percentages there), and freeing the gauge fcloses it: the
+ * menu's keyboard was gone after the first gauge, and the next file opened
+ * took fd 0 (ncurses then read /dev/null). These gauges are driven by
+ * calls, so they get no input.
+ */
+static void *
+allocate_gauge(const gchar *title, const gchar *text, gint percent)
+{
+	FILE *keyboard = dialog_state.pipe_input;
+	void *gauge;
+
+	dialog_state.pipe_input = NULL;
+	gauge = dlg_allocate_gauge(title, text, 0, 0, percent);
+	dialog_state.pipe_input = keyboard;
+	return gauge;
+}
+
 DkvmMenuGauge *
 dkvm_menu_gauge_new(const gchar *title, const gchar *text)
 {
@@ -366,7 +385,7 @@ dkvm_menu_gauge_new(const gchar *title, const gchar *text)
 
 	reset_widget();
 	self->title = g_strdup(title);
-	self->gauge = dlg_allocate_gauge(self->title, safe, 0, 0, 0);
+	self->gauge = allocate_gauge(self->title, safe, 0);
 	return self;
 }
 
@@ -377,7 +396,7 @@ dkvm_menu_gauge_set(DkvmMenuGauge *self, guint percent, const gchar *text)
 		/* a new text means a new box (dialog's gauge keeps its prompt) */
 		g_autofree gchar *safe = dkvm_menu_escape(text);
 		dlg_free_gauge(self->gauge);
-		self->gauge = dlg_allocate_gauge(self->title, safe, 0, 0, (gint)MIN(percent, 100));
+		self->gauge = allocate_gauge(self->title, safe, (gint)MIN(percent, 100));
 	}
 	dlg_update_gauge(self->gauge, (gint)MIN(percent, 100));
 }

@@ -14,8 +14,9 @@
 /* Every key dkvm.conf may hold: anything else is a typo, refused by name. */
 /* NULL-terminated: g_strv_contains() reads up to the NULL */
 static const gchar *const known_keys[] = {
-	"reserve",         "hugepage_size", "headroom",    "default_vm",     "countdown",
-	"persist_command", "data_label",    "accelerator", "boot_hugepages", NULL,
+	"reserve",        "hugepage_size",    "headroom",   "default_vm",
+	"countdown",      "persist_command",  "data_label", "accelerator",
+	"boot_hugepages", "shutdown_timeout", NULL,
 };
 
 static gboolean
@@ -47,6 +48,7 @@ dkvm_config_new(void)
 {
 	DkvmConfig *self = g_new0(DkvmConfig, 1);
 	self->countdown = 10;
+	self->shutdown_timeout = 120;
 	self->data_label = g_strdup("DKVMDATA");
 	return self;
 }
@@ -106,6 +108,8 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 {
 	g_autofree gchar *reserve = g_key_file_get_string(kf, GROUP, "reserve", NULL);
 	g_autofree gchar *countdown = g_key_file_get_string(kf, GROUP, "countdown", NULL);
+	g_autofree gchar *shutdown_timeout =
+	        g_key_file_get_string(kf, GROUP, "shutdown_timeout", NULL);
 	g_autofree gchar *label = g_key_file_get_string(kf, GROUP, "data_label", NULL);
 	g_autofree gchar *accelerator = g_key_file_get_string(kf, GROUP, "accelerator", NULL);
 
@@ -147,6 +151,17 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 			return FALSE;
 		}
 		self->countdown = (guint)value;
+	}
+	if (shutdown_timeout != NULL) {
+		guint64 value = 0;
+		g_autoptr(GError) number_error = NULL;
+		if (!g_ascii_string_to_unsigned(g_strstrip(shutdown_timeout), 10, 0, 86400, &value,
+		                                &number_error)) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "shutdown_timeout: %s",
+			            number_error->message);
+			return FALSE;
+		}
+		self->shutdown_timeout = (guint)value;
 	}
 	self->default_vm = g_key_file_get_string(kf, GROUP, "default_vm", NULL);
 	if (self->default_vm != NULL && *g_strstrip(self->default_vm) == '\0')
@@ -238,6 +253,7 @@ dkvm_config_save(const DkvmConfig *self, const gchar *path, GError **error)
 	}
 	g_key_file_set_string(kf, GROUP, "default_vm", self->default_vm ? self->default_vm : "");
 	g_key_file_set_integer(kf, GROUP, "countdown", (gint)self->countdown);
+	g_key_file_set_integer(kf, GROUP, "shutdown_timeout", (gint)self->shutdown_timeout);
 	if (self->persist_command != NULL)
 		g_key_file_set_string(kf, GROUP, "persist_command", self->persist_command);
 	g_key_file_set_string(kf, GROUP, "data_label", self->data_label);

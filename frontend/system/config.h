@@ -9,6 +9,7 @@
  *   headroom=auto            memory the host keeps (default max(1G, 5 % of RAM))
  *   default_vm=win11         VM started after the boot countdown
  *   countdown=10             seconds
+ *   shutdown_timeout=120     seconds Power waits for the VMs to shut down
  *   persist_command=lbu commit   run after every change that must survive
  *   data_label=DKVMDATA      label of the persistent data partition
  *   accelerator=auto         auto (from libvirt's capabilities), kvm or tcg
@@ -31,6 +32,7 @@ typedef struct {
 	guint64 headroom_kib;      /* 0 = auto */
 	gchar *default_vm;         /* NULL = none */
 	guint countdown;
+	guint shutdown_timeout; /* seconds; Power > Reboot/Power off and `dkvm power` */
 	gchar *persist_command; /* NULL = "lbu commit" where lbu exists; "" = none */
 	gchar *data_label;
 	DkvmAccelerator accelerator; /* auto by default */

@@ -211,8 +211,8 @@ domain_is_off(virDomainPtr dom, gboolean *out_off, GError **error)
 
 /* The ACPI power button; drivers without that mode (libvirt's test driver)
  * get their default shutdown, which is the closest they have. */
-static gboolean
-send_power_button(virDomainPtr dom, GError **error)
+gboolean
+dkvm_virt_domain_press_power_button(virDomainPtr dom, GError **error)
 {
 	g_autofree gchar *what = g_strdup_printf("cannot shut down VM '%s'", virDomainGetName(dom));
 
@@ -381,7 +381,7 @@ dkvm_virt_domain_shutdown(virDomainPtr dom, guint timeout_s, DkvmVirtProgressFun
 		return TRUE;
 	/* no time to wait (timeout 0): one look after the button, no loop */
 	events = timeout_ms > 0 && stop_wait_begin(&wait);
-	if (!send_power_button(dom, error)) {
+	if (!dkvm_virt_domain_press_power_button(dom, error)) {
 		stop_wait_end(&wait);
 		/* it may have powered off between the state check and the request */
 		if (domain_is_off(dom, &off, NULL) && off) {

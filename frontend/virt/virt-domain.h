@@ -47,6 +47,13 @@ gboolean dkvm_virt_domain_get_state(virDomainPtr dom, gint *out_state, GError **
  */
 gboolean dkvm_virt_domain_start(virDomainPtr dom, GError **error);
 
+/*
+ * Presses the domain's ACPI power button and returns without waiting (the
+ * guest decides whether and when to power off). Drivers without the ACPI
+ * mode (libvirt's test driver) get their default shutdown.
+ */
+gboolean dkvm_virt_domain_press_power_button(virDomainPtr dom, GError **error);
+
 /* Called every second while waiting for a guest to power off. */
 typedef void (*DkvmVirtProgressFunc)(guint elapsed_ms, guint timeout_ms, gpointer user_data);
 

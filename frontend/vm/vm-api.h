@@ -40,6 +40,7 @@
 #include "vm-list.h"
 #include "vm-monitor.h"
 #include "vm-power.h"
+#include "vm-shutdown-all.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +76,12 @@ G_BEGIN_DECLS
 	  (DkvmApp * app, const gchar *name, gboolean *out_was_running, gchar **out_name,          \
 	   GError **error),                                                                        \
 	  (app, name, out_was_running, out_name, error), FALSE)                                    \
+	X(DkvmVmShutdownAll *, dkvm_vm_shutdown_all,                                               \
+	  (DkvmApp * app, guint timeout_s, DkvmVmShutdownProgress progress, gpointer user_data,    \
+	   GError * *error),                                                                       \
+	  (app, timeout_s, progress, user_data, error), NULL)                                      \
+	X(gboolean, dkvm_vm_force_off_all, (DkvmApp * app, GPtrArray * names, GError * *error),    \
+	  (app, names, error), FALSE)                                                              \
 	X(DkvmVmAutostartResult *, dkvm_vm_set_autostart,                                          \
 	  (DkvmApp * app, const gchar *name, gboolean enable, gboolean make_default,               \
 	   GError **error),                                                                        \
@@ -115,6 +122,7 @@ G_BEGIN_DECLS
 	X(dkvm_vm_build_free, DkvmVmBuild)                                                         \
 	X(dkvm_vm_autostart_result_free, DkvmVmAutostartResult)                                    \
 	X(dkvm_vm_delete_result_free, DkvmVmDeleteResult)                                          \
+	X(dkvm_vm_shutdown_all_free, DkvmVmShutdownAll)                                            \
 	X(dkvm_vm_import_free, DkvmVmImport)                                                       \
 	X(dkvm_vm_legacy_import_free, DkvmVmLegacyImport)                                          \
 	X(dkvm_vm_watcher_free, DkvmVmWatcher)                                                     \

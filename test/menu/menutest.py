@@ -96,18 +96,30 @@ class Menu:
                 self._tmux("send-keys", "-l", key)
 
     def wait_for(self, text, timeout=DEFAULT_TIMEOUT, gone=False):
-        """Waits until @text is on the screen (or, gone=True, no longer is);
-        returns the screen. On time out the screen is part of the failure."""
+        """Waits until @text is on the screen (or, gone=True, no longer is)
+        and the screen has stopped changing (dialog draws a box in several
+        writes; a test that reads rows must not see half of them); returns
+        the screen. On time out the screen is part of the failure."""
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen()
             if (text in screen) != gone:
-                return screen
+                return self._settled(screen, deadline)
             if time.monotonic() > deadline:
                 raise ScreenTimeout("%s %r on the screen after %.0f s; the screen:\n%s\n"
                                     "menu log:\n%s" % ("still" if gone else "no", text,
                                                         timeout, screen, self.log_text()))
             time.sleep(0.05)
+
+    def _settled(self, screen, deadline):
+        """The screen once two captures 50 ms apart agree (or at @deadline)."""
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            again = self.screen()
+            if again == screen:
+                return screen
+            screen = again
+        return screen
 
     def resize(self, width, height):
         self._tmux("resize-window", "-x", str(width), "-y", str(height))

@@ -62,6 +62,7 @@ test_missing_file(Fixture *fx, gconstpointer data)
 	g_assert_cmpuint(config->headroom_kib, ==, 0);
 	g_assert_null(config->default_vm);
 	g_assert_cmpuint(config->countdown, ==, 10);
+	g_assert_cmpuint(config->shutdown_timeout, ==, 120);
 	g_assert_null(config->persist_command);
 	g_assert_cmpstr(config->data_label, ==, "DKVMDATA");
 	g_assert_cmpint(config->accelerator, ==, DKVM_ACCELERATOR_AUTO);
@@ -159,7 +160,7 @@ test_all_keys(Fixture *fx, gconstpointer data)
 
 	write_conf(fx, "# my host\n[host]\nreserve=0,8\nhugepage_size=1G\nheadroom=2G\n"
 	               "default_vm=win11\ncountdown=5\npersist_command=lbu commit -d\n"
-	               "data_label=VMDATA\naccelerator=kvm\n");
+	               "data_label=VMDATA\naccelerator=kvm\nshutdown_timeout=30\n");
 	config = dkvm_config_load(fx->path, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(config->host_reserve->len, ==, 2);
@@ -168,6 +169,7 @@ test_all_keys(Fixture *fx, gconstpointer data)
 	g_assert_cmpuint(config->headroom_kib, ==, 2097152);
 	g_assert_cmpstr(config->default_vm, ==, "win11");
 	g_assert_cmpuint(config->countdown, ==, 5);
+	g_assert_cmpuint(config->shutdown_timeout, ==, 30);
 	g_assert_cmpstr(config->persist_command, ==, "lbu commit -d");
 	g_assert_cmpstr(config->data_label, ==, "VMDATA");
 
@@ -234,6 +236,8 @@ test_bad_values(Fixture *fx, gconstpointer data)
 		{ "[host]\ncountdown=99999\n", "countdown: " },
 		{ "[host]\nboot_hugepages=maybe\n",
 		  "boot_hugepages: must be on or off, not 'maybe'" },
+		{ "[host]\nshutdown_timeout=2m\n", "shutdown_timeout: " },
+		{ "[host]\nshutdown_timeout=-1\n", "shutdown_timeout: " },
 		{ "this is not a key file\n", "dkvm.conf: " },
 	};
 
