@@ -75,13 +75,29 @@ def main():
 
 
 def check(tap, base, part, original):
+    # NVRAM left at the VM's path (an earlier VM of that name): refused, nothing defined,
+    # that file kept as it was
+    nvram = os.path.join(systest.NVRAM_DIR, f"{NAME}_VARS.fd")
+    with open(nvram, "wb") as f:
+        f.write(b"someone else's variables")
+    try:
+        r = run(base + ["vm", "import", part, "--memory", "128M"])
+        with open(nvram, "rb") as f:
+            kept = f.read() == b"someone else's variables"
+        tap.check(r.code == 4 and not systest.domain_exists(NAME) and kept
+                  and r.err.startswith(f"dkvm: skipped folder 0 (VM '{NAME}'): its NVRAM file "
+                                       f"{nvram} exists already"),
+                  "an NVRAM file already there is never overwritten: the folder is refused, "
+                  "nothing defined", r.describe())
+    finally:
+        os.unlink(nvram)
+
     r = run(base + ["vm", "import", part, "--memory", "128M"])
     if not tap.check(r.code == 0 and systest.domain_exists(NAME),
                      f"dkvm vm import of the original's partition defines {NAME}",
                      r.describe()):
         return
     uuid = systest.domain_uuid(NAME)
-    nvram = os.path.join(systest.NVRAM_DIR, f"{NAME}_VARS.fd")
     state = os.path.join(systest.SWTPM_DIR, uuid or "none", "tpm2")
     tap.check(r.out == f"imported VM '{NAME}' (title \"{TITLE}\") from folder 0, NVRAM copied "
               f"to {nvram}, TPM state copied to {state}\n",
