@@ -540,10 +540,8 @@ plan_cpus(const DkvmLegacyGlobals *globals, const DkvmLegacyBuildOptions *option
 				g_ptr_array_add(
 				        build->notes,
 				        g_strdup_printf("host reserve: CPUs %s, the original's "
-				                        "HOSTCPU, as dkvm.conf sets none (add "
-				                        "reserve=%s to its [host] group to keep "
-				                        "it for later edits)",
-				                        host_list, host_list));
+				                        "HOSTCPU, as dkvm.conf sets none",
+				                        host_list));
 			}
 		}
 	}

@@ -112,6 +112,39 @@ define_with_state(DkvmApp *app, DkvmVmLegacyVm *vm, const DkvmVmLegacyFolder *fo
 	return TRUE;
 }
 
+static void
+set_reserve(DkvmConfig *config, gpointer user_data)
+{
+	/* only where dkvm.conf still sets none: a reserve set meanwhile wins */
+	if (config->host_reserve == NULL)
+		config->host_reserve = g_array_copy(user_data);
+}
+
+/*
+ * HOSTCPU became the reserve the VMs were planned with: dkvm.conf keeps it,
+ * so that later edits and new VMs pin the same way (a preview only says so).
+ */
+static void
+note_reserve(DkvmApp *app, DkvmVmLegacyImport *import, GArray *reserve, gboolean preview)
+{
+	g_autofree gchar *list = dkvm_format_cpu_list(reserve);
+	g_autoptr(GError) error = NULL;
+
+	if (preview)
+		g_ptr_array_add(
+		        import->notes,
+		        g_strdup_printf("importing saves reserve=%s in dkvm.conf's [host] group",
+		                        list));
+	else if (dkvm_app_change_config(app, set_reserve, reserve, &error))
+		g_ptr_array_add(
+		        import->notes,
+		        g_strdup_printf("reserve=%s saved in dkvm.conf's [host] group", list));
+	else
+		g_ptr_array_add(import->notes,
+		                g_strdup_printf("reserve=%s not saved in dkvm.conf: %s", list,
+		                                error->message));
+}
+
 /* Plans, builds and (unless a dry run) defines one mapped folder. */
 static void
 import_one(DkvmApp *app, const DkvmLegacyVm *mapped, const DkvmVmLegacyFolder *folder,
@@ -234,6 +267,8 @@ dkvm_vm_import_legacy(DkvmApp *app, const gchar *path, const DkvmVmLegacyOptions
 		g_ptr_array_add(import->notes,
 		                g_strdup("NVRAM and TPM state not copied: DKVM puts them where "
 		                         "libvirt looks on qemu:///system only"));
+	if (build->host_reserve != NULL)
+		note_reserve(app, import, build->host_reserve, options->dry_run || !defined_any);
 	if (defined_any)
 		dkvm_vm_persist(app, &import->not_saved);
 	return g_steal_pointer(&import);

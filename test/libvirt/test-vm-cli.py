@@ -368,8 +368,7 @@ LEGACY_NOTES = [
     "driver before passthrough, an AMD GPU reset workaround); DKVM binds the devices itself "
     "(libvirt's managed hostdevs): what it still must do goes into a libvirt hook, "
     "/etc/libvirt/hooks/qemu",
-    "dkvm: note: host reserve: CPUs 0,8, the original's HOSTCPU, as dkvm.conf sets none (add "
-    "reserve=0,8 to its [host] group to keep it for later edits)",
+    "dkvm: note: host reserve: CPUs 0,8, the original's HOSTCPU, as dkvm.conf sets none",
     "dkvm: note: NVRAM and TPM state not copied: DKVM puts them where libvirt looks on "
     "qemu:///system only",
 ]
@@ -383,7 +382,8 @@ def legacy_preview_prints_one_domain_per_folder():
     # folder 2's vm_config is corrupt: bad input, exit 2, the others still shown
     expect(r, 2)
     err = r.stderr.splitlines()
-    assert err[:4] == LEGACY_NOTES, err[:4]
+    assert err[:5] == LEGACY_NOTES + [
+        "dkvm: note: importing saves reserve=0,8 in dkvm.conf's [host] group"], err[:5]
     for line in (
             "dkvm: warning: folder 0: MAC DE:AD:BE:EF:66:61 is the original's template "
             "default, which every VM shared: libvirt gives this VM a fresh address",
@@ -456,14 +456,18 @@ def legacy_memory_option():
 def legacy_import_defines_and_reports():
     d = legacy_copy("partition")
     before = tree_bytes(d)
-    r = dkvm("vm", "import", d, "--host-json", DEMO_JSON)
+    conf = config(persist_command="true", name="legacy.conf")
+    r = dkvm("vm", "import", d, "--host-json", DEMO_JSON, conf=conf)
+    with open(conf) as f:
+        assert "reserve=0,8\n" in f.read(), "HOSTCPU not saved as the host reserve"
     expect(r, 2,
            "imported VM 'Win-11' (title \"Win 11\") from folder 0\n"
            "imported VM 'Win-11-1' (title \"Win 11\") from folder 1\n"
            "VM 'win11' exists: folder 3 left alone\n"
            "imported VM '4' from folder 4\n")
     err = r.stderr.splitlines()
-    assert err[:4] == LEGACY_NOTES, err
+    assert err[:5] == LEGACY_NOTES + [
+        "dkvm: note: reserve=0,8 saved in dkvm.conf's [host] group"], err
     assert "dkvm: skipped folder 2: vm_config line 2: not KEY=VALUE: " \
            "'HARDDISK /media/dkvmdata/disks/broken.raw'" in err, err
     assert err[-1] == "dkvm: import: 1 of 5 folders skipped", err

@@ -113,6 +113,15 @@ domain_xml(const gchar *name)
 	return xml;
 }
 
+static gboolean
+has_note(const DkvmVmLegacyImport *r, const gchar *note)
+{
+	for (guint i = 0; i < r->notes->len; i++)
+		if (g_strcmp0(g_ptr_array_index(r->notes, i), note) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 static void
 test_detect(void)
 {
@@ -148,9 +157,10 @@ test_preview(void)
 	/* the test driver keeps no files: the state is not copied, and a note says so */
 	g_assert_null(vm_at(r, 0)->nvram);
 	g_assert_null(vm_at(r, 0)->tpm_dir);
-	g_assert_cmpstr(g_ptr_array_index(r->notes, r->notes->len - 1), ==,
-	                "NVRAM and TPM state not copied: DKVM puts them where libvirt looks on "
-	                "qemu:///system only");
+	g_assert_true(has_note(r, "NVRAM and TPM state not copied: DKVM puts them where libvirt "
+	                          "looks on qemu:///system only"));
+	/* HOSTCPU: a preview says that importing keeps it in dkvm.conf */
+	g_assert_true(has_note(r, "importing saves reserve=0,8 in dkvm.conf's [host] group"));
 	g_assert_cmpint(domain_count(), ==, domains);
 	after = snapshot_of(partition);
 	g_assert_cmpstr(after, ==, before);
@@ -166,6 +176,7 @@ test_import_twice(void)
 	gint domains = domain_count();
 	g_autoptr(DkvmVmLegacyImport) first = import(FALSE);
 	g_autoptr(DkvmVmLegacyImport) second = NULL;
+	g_autofree gchar *conf = NULL;
 
 	g_assert_cmpuint(first->failed, ==, 1);
 	g_assert_cmpuint(first->existed, ==, 0);
@@ -173,6 +184,10 @@ test_import_twice(void)
 	for (guint i = 0; i < 5; i++)
 		g_assert_cmpint(vm_at(first, i)->defined, ==, i != 2);
 	g_assert_cmpint(domain_count(), ==, domains + 4);
+	/* HOSTCPU is the host's reserve from now on */
+	g_assert_true(has_note(first, "reserve=0,8 saved in dkvm.conf's [host] group"));
+	g_assert_true(g_file_get_contents(app->config_path, &conf, NULL, NULL));
+	g_assert_nonnull(strstr(conf, "reserve=0,8\n"));
 	g_assert_true(g_strcmp0(dkvm_vm_legacy_import_first_error(first)->message,
 	                        vm_at(first, 2)->error->message) == 0);
 	xml_first = domain_xml("Win-11");
