@@ -443,7 +443,7 @@ apply_singletons(DevicesCtx *dc)
 	 * card. Without one, VNC listens on 127.0.0.1 only (ssh -L to reach
 	 * it). A GPU a person passed through by hand keeps their display setup
 	 * (Looking Glass wants its spice and qxl), DKVM only adds no VNC. */
-	if (gpu) {
+	if (gpu && spec->vnc_listen == NULL) {
 		xmlNode *vnc;
 		while ((vnc = dkvm_tree_child_with(dc->devices, "graphics", "type", "vnc")) != NULL)
 			dkvm_tree_remove(vnc);
@@ -451,7 +451,29 @@ apply_singletons(DevicesCtx *dc)
 		video = dkvm_tree_add(dc->devices, "video");
 		dkvm_tree_set(add_child(video, "model"), "type", "none");
 	} else {
-		if (!foreign_gpu && dkvm_tree_child(dc->devices, "graphics") == NULL) {
+		if (spec->vnc_listen != NULL) {
+			/* a display the person asked for (the original DKVM's VNCLISTEN):
+			 * on their address and display, beside a GPU too */
+			xmlNode *vnc, *listen;
+			while ((vnc = dkvm_tree_child_with(dc->devices, "graphics", "type",
+			                                   "vnc")) != NULL)
+				dkvm_tree_remove(vnc);
+			vnc = dkvm_tree_add(dc->devices, "graphics");
+			dkvm_tree_set(vnc, "type", "vnc");
+			if (spec->vnc_display >= 0) {
+				g_autofree gchar *port =
+				        g_strdup_printf("%d", 5900 + spec->vnc_display);
+				dkvm_tree_set(vnc, "port", port);
+				dkvm_tree_set(vnc, "autoport", "no");
+			} else {
+				dkvm_tree_set(vnc, "port", "-1");
+				dkvm_tree_set(vnc, "autoport", "yes");
+			}
+			dkvm_tree_set(vnc, "listen", spec->vnc_listen);
+			listen = add_child(vnc, "listen");
+			dkvm_tree_set(listen, "type", "address");
+			dkvm_tree_set(listen, "address", spec->vnc_listen);
+		} else if (!foreign_gpu && dkvm_tree_child(dc->devices, "graphics") == NULL) {
 			xmlNode *vnc, *listen;
 			vnc = dkvm_tree_add(dc->devices, "graphics");
 			dkvm_tree_set(vnc, "type", "vnc");
@@ -462,7 +484,11 @@ apply_singletons(DevicesCtx *dc)
 			dkvm_tree_set(listen, "address", "127.0.0.1");
 		}
 		video = dkvm_tree_child(dc->devices, "video");
-		if (video != NULL && !foreign_gpu) {
+		if (gpu && video == NULL) {
+			video = dkvm_tree_add(dc->devices, "video");
+			dkvm_tree_set(add_child(video, "model"), "type", "none");
+		}
+		if (video != NULL && (!foreign_gpu || gpu)) {
 			xmlNode *model = dkvm_tree_child(video, "model");
 			g_autofree gchar *type = dkvm_tree_get(model, "type");
 			if (g_strcmp0(type, "none") == 0)
@@ -592,6 +618,28 @@ read_device(xmlNode *n, const gchar *alias, DkvmSpec *spec, GError **error)
 	return TRUE;
 }
 
+/* A VNC display other than DKVM's own rule (127.0.0.1, any port) is one the
+ * person asked for: spec->vnc_listen, so that an edit keeps it. */
+static void
+read_vnc(xmlNode *devices, DkvmSpec *spec)
+{
+	xmlNode *vnc = dkvm_tree_child_with(devices, "graphics", "type", "vnc");
+	xmlNode *listen =
+	        vnc != NULL ? dkvm_tree_child_with(vnc, "listen", "type", "address") : NULL;
+	g_autofree gchar *address = listen != NULL ? dkvm_tree_get(listen, "address") : NULL;
+	g_autofree gchar *autoport = vnc != NULL ? dkvm_tree_get(vnc, "autoport") : NULL;
+	g_autofree gchar *port = vnc != NULL ? dkvm_tree_get(vnc, "port") : NULL;
+	gboolean fixed_port = g_strcmp0(autoport, "no") == 0 && port != NULL;
+
+	g_clear_pointer(&spec->vnc_listen, g_free);
+	spec->vnc_display = -1;
+	if (address == NULL || (g_strcmp0(address, "127.0.0.1") == 0 && !fixed_port))
+		return;
+	spec->vnc_listen = g_steal_pointer(&address);
+	if (fixed_port && g_ascii_strtoll(port, NULL, 10) >= 5900)
+		spec->vnc_display = (gint)(g_ascii_strtoll(port, NULL, 10) - 5900);
+}
+
 gboolean
 dkvm_domain_read_devices(xmlNode *root, const DkvmMetadata *meta, DkvmSpec *spec, GError **error)
 {
@@ -613,6 +661,7 @@ dkvm_domain_read_devices(xmlNode *root, const DkvmMetadata *meta, DkvmSpec *spec
 	if (devices == NULL)
 		return TRUE;
 	spec->tpm = dkvm_tree_child(devices, "tpm") != NULL;
+	read_vnc(devices, spec);
 	for (xmlNode *n = devices->children; n != NULL; n = n->next) {
 		g_autofree gchar *alias = n->type == XML_ELEMENT_NODE ? alias_of(n) : NULL;
 		if (alias == NULL || !dkvm_metadata_owns(meta, alias))

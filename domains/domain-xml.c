@@ -92,6 +92,12 @@ dkvm_domain_apply_identity(DkvmApplyCtx *ctx, GError **error)
 	g_autofree gchar *current = dkvm_tree_text(uuid);
 
 	dkvm_tree_set_text(dkvm_tree_ensure(ctx->root, "name"), ctx->spec->name);
+	/* the title is a free-form name (the original DKVM's "Win 11"); read
+	 * back with the name, so an edit keeps it */
+	if (ctx->spec->title != NULL)
+		dkvm_tree_set_text(dkvm_tree_ensure(ctx->root, "title"), ctx->spec->title);
+	else
+		dkvm_tree_remove_all(ctx->root, "title");
 	if (ctx->spec->uuid == NULL)
 		return TRUE; /* keep the domain's; libvirt makes one on define */
 	if (current != NULL && g_ascii_strcasecmp(current, ctx->spec->uuid) != 0) {
@@ -116,6 +122,8 @@ dkvm_domain_read_identity(xmlNode *root, DkvmSpec *spec)
 	spec->name = dkvm_tree_text(dkvm_tree_child(root, "name"));
 	g_free(spec->uuid);
 	spec->uuid = dkvm_tree_text(dkvm_tree_child(root, "uuid"));
+	g_free(spec->title);
+	spec->title = dkvm_tree_text(dkvm_tree_child(root, "title"));
 }
 
 static gchar *

@@ -26,6 +26,8 @@ typedef struct {
 	guint64 headroom_kib;      /* memory the host keeps; 0 = max(1 GiB, 5 % of RAM) */
 	guint64 hugepage_size_kib; /* 0 = choose (1 GiB when reserved at boot, else 2 MiB) */
 	DkvmAccelerator accelerator;
+	const gchar *host_reserve_source; /* where host_reserve comes from, for the plan's
+	                                   * Why line; NULL: dkvm.conf */
 } DkvmHostSettings;
 
 DkvmHostSettings *dkvm_host_settings_new(void);

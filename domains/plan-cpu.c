@@ -320,9 +320,11 @@ mark_reserve(GPtrArray *cores, const DkvmHostSettings *settings, GPtrArray *warn
 			               "whole cores, CPUs %s (a guest gets whole cores only)",
 			               asked_str, kept_str);
 		if (rationale != NULL)
-			dkvm_plan_line(rationale,
-			               "host reserve: CPUs %s, from dkvm.conf (whole cores)",
-			               kept_str);
+			dkvm_plan_line(rationale, "host reserve: CPUs %s, from %s (whole cores)",
+			               kept_str,
+			               settings->host_reserve_source != NULL
+			                       ? settings->host_reserve_source
+			                       : "dkvm.conf");
 	} else {
 		Core *first = core_of(cores, 0);
 		if (first == NULL)

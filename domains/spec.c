@@ -122,6 +122,7 @@ dkvm_spec_new(const gchar *name, DkvmPreset preset)
 	self->uefi = TRUE;
 	self->tpm = preset == DKVM_PRESET_WINDOWS11;
 	self->secure_boot = preset == DKVM_PRESET_WINDOWS11;
+	self->vnc_display = -1;
 	self->disks = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_disk_free);
 	self->cdroms = g_ptr_array_new_with_free_func(g_free);
 	self->nics = g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_nic_free);
@@ -139,7 +140,9 @@ dkvm_spec_free(DkvmSpec *self)
 		return;
 	g_free(self->name);
 	g_free(self->uuid);
+	g_free(self->title);
 	g_free(self->hyperv_vendor_id);
+	g_free(self->vnc_listen);
 	g_ptr_array_unref(self->disks);
 	g_ptr_array_unref(self->cdroms);
 	g_ptr_array_unref(self->nics);
@@ -208,6 +211,9 @@ dkvm_spec_copy(const DkvmSpec *self)
 	DkvmSpec *c = dkvm_spec_new(self->name, self->preset);
 
 	c->uuid = g_strdup(self->uuid);
+	c->title = g_strdup(self->title);
+	c->vnc_listen = g_strdup(self->vnc_listen);
+	c->vnc_display = self->vnc_display;
 	c->vcpus = self->vcpus;
 	c->memory_kib = self->memory_kib;
 	c->pinning = self->pinning;
@@ -734,7 +740,8 @@ dkvm_spec_diff_areas(const DkvmSpec *old, const DkvmSpec *new)
 		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU;
 	if (!usb_equal(old->usb, new->usb) || !strings_equal(old->cdroms, new->cdroms) ||
 	    !nics_equal(old->nics, new->nics) || !strings_equal(old->evdev, new->evdev) ||
-	    old->tpm != new->tpm)
+	    old->tpm != new->tpm || g_strcmp0(old->vnc_listen, new->vnc_listen) != 0 ||
+	    old->vnc_display != new->vnc_display)
 		areas |= DKVM_DOMAIN_AREA_DEVICES;
 	if (old->vcpus != new->vcpus || old->pinning != new->pinning ||
 	    old->realtime != new->realtime)

@@ -54,7 +54,8 @@ typedef struct {
 
 typedef struct {
 	gchar *name;
-	gchar *uuid; /* NULL: generated when the domain is created */
+	gchar *uuid;  /* NULL: generated when the domain is created */
+	gchar *title; /* libvirt's <title>: a free-form name (NULL: none) */
 	DkvmPreset preset;
 	guint vcpus;
 	guint64 memory_kib;
@@ -78,6 +79,12 @@ typedef struct {
 	GPtrArray *pci;    /* DkvmPciSelection*: what the user chose; the plan adds slot siblings */
 	GPtrArray *usb;    /* DkvmUsbSelection* */
 	GPtrArray *evdev;  /* gchar*: /dev/input/by-id/... */
+
+	/* A VNC display on this address (NULL: DKVM's rule, 127.0.0.1 without a
+	 * GPU and none with one). When set, the VM keeps an emulated VGA card and
+	 * VNC beside a passed-through GPU, as the original DKVM's VNCLISTEN did. */
+	gchar *vnc_listen;
+	gint vnc_display; /* -1: libvirt picks the port; else port 5900 + display */
 } DkvmSpec;
 
 /* A spec with the preset's defaults (vcpus, memory, switches). */

@@ -206,6 +206,21 @@ start_at(GPtrArray *items, gint current)
 	        items->len > 0 ? ((DkvmMenuItem *)g_ptr_array_index(items, current))->tag : NULL;
 }
 
+/* the backtitle's rows: its text and its line */
+#define BACKTITLE_ROWS 2
+
+/* The box a list of @rows under @prompt needs: the title border, the
+ * prompt and a blank row, the list in its frame, the buttons in theirs. */
+static gint
+menu_box_rows(const gchar *prompt, gint rows)
+{
+	gint prompt_rows = 1;
+
+	for (const gchar *p = prompt; *p != '\0'; p++)
+		prompt_rows += *p == '\n';
+	return 1 + prompt_rows + 1 + rows + 2 + 3;
+}
+
 DkvmAnswer
 dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint *cursor,
                  const DkvmWidgetOptions *options)
@@ -213,11 +228,17 @@ dkvm_menu_choose(const gchar *title, const gchar *prompt, GPtrArray *items, gint
 	g_autofree DIALOG_LISTITEM *list = list_items(items);
 	g_autofree gchar *safe_prompt = dkvm_menu_escape(prompt);
 	gint current = clamp_cursor(cursor, items);
-	gint code;
+	gint code, height = 0;
 
 	set_widget(options);
 	start_at(items, current);
-	code = dlg_menu(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
+	/* for a long list dialog's own box is two rows higher (empty list
+	 * rows) and, centred on the whole screen, covers the backtitle: the
+	 * box is then as high as the list needs (the main screen with many
+	 * VMs and host rows at 80x24) */
+	if (menu_box_rows(prompt, list_height(items)) + 2 * BACKTITLE_ROWS >= LINES)
+		height = MIN(menu_box_rows(prompt, list_height(items)), LINES - BACKTITLE_ROWS - 1);
+	code = dlg_menu(title, safe_prompt, height, 0, list_height(items), (gint)items->len, list,
 	                &current, dlg_dummy_menutext);
 	reset_widget();
 	if (cursor != NULL)

@@ -31,6 +31,23 @@ dkvm_screen_find(const gchar *name)
 	return NULL;
 }
 
+/* the timeout when dkvm.conf cannot be read: the host must still power off */
+#define DEFAULT_SHUTDOWN_TIMEOUT_S 120
+
+guint
+dkvm_menu_shutdown_timeout(DkvmMenu *menu)
+{
+	g_autoptr(GError) error = NULL;
+	const DkvmConfig *config = dkvm_app_get_config(menu->app, &error);
+
+	if (config == NULL) {
+		g_printerr("dkvm: warning: %s; waiting %u s for the VMs\n", error->message,
+		           DEFAULT_SHUTDOWN_TIMEOUT_S);
+		return DEFAULT_SHUTDOWN_TIMEOUT_S;
+	}
+	return config->shutdown_timeout;
+}
+
 /* stderr to @log_path for the menu's life; the old stderr comes back after */
 static gint
 redirect_stderr(const gchar *log_path, GError **error)

@@ -59,6 +59,10 @@ extern const DkvmScreen *const dkvm_screens[];
 
 const DkvmScreen *dkvm_screen_find(const gchar *name);
 
+/* How long a shut down waits for guests: dkvm.conf's shutdown_timeout (120 s
+ * when dkvm.conf cannot be read; the log says why). */
+guint dkvm_menu_shutdown_timeout(DkvmMenu *menu);
+
 /* Runs the menu until Exit. FALSE with @error only when the terminal cannot
  * be used; everything else is shown on the screen and retried. */
 gboolean dkvm_menu_run(DkvmApp *app, const DkvmMenuOptions *options, GError **error);

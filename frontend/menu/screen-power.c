@@ -18,9 +18,6 @@
 #include "vm-host-power.h"
 #include "vm-shutdown-all.h"
 
-/* the timeout when dkvm.conf cannot be read: the host must still power off */
-#define DEFAULT_SHUTDOWN_TIMEOUT_S 120
-
 typedef struct {
 	DkvmMenuGauge *gauge;
 	GPtrArray *lines; /* gchar*: "name  state", one per VM, in the order reported */
@@ -76,20 +73,6 @@ name_lines(GPtrArray *names)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-static guint
-shutdown_timeout(DkvmMenu *menu)
-{
-	g_autoptr(GError) error = NULL;
-	const DkvmConfig *config = dkvm_app_get_config(menu->app, &error);
-
-	if (config == NULL) {
-		g_printerr("dkvm: warning: %s; waiting %u s for the VMs\n", error->message,
-		           DEFAULT_SHUTDOWN_TIMEOUT_S);
-		return DEFAULT_SHUTDOWN_TIMEOUT_S;
-	}
-	return config->shutdown_timeout;
-}
-
 /* After the timeout: force the VMs still running off, wait again, or back */
 typedef enum { AFTER_FORCE, AFTER_WAIT, AFTER_BACK } AfterTimeout;
 
@@ -120,7 +103,7 @@ ask_after_timeout(const gchar *title, GPtrArray *running, guint timeout_s)
 static gboolean
 shut_down_vms(DkvmMenu *menu, const gchar *title)
 {
-	const guint timeout_s = shutdown_timeout(menu);
+	const guint timeout_s = dkvm_menu_shutdown_timeout(menu);
 
 	for (;;) {
 		g_autoptr(GError) error = NULL;

@@ -1,7 +1,7 @@
 /*
  * Start, Shut down and Force off, for the VM chosen on the main screen.
  * Shutting down asks the guest (ACPI) and shows the wait; when the guest
- * does not stop within the timeout, the person chooses between forcing it
+ * does not stop within dkvm.conf's shutdown_timeout, the person chooses between forcing it
  * off and waiting again. Force off asks first: the guest loses what it did
  * not write.
  */
@@ -9,8 +9,6 @@
 #include "menu-widgets.h"
 #include "menu.h"
 #include "vm-power.h"
-
-#define SHUTDOWN_TIMEOUT_S 120
 
 static DkvmScreenResult
 start_run(DkvmMenu *menu)
@@ -40,6 +38,7 @@ static DkvmScreenResult
 shutdown_run(DkvmMenu *menu)
 {
 	const gchar *name = menu->vm_name;
+	const guint timeout_s = dkvm_menu_shutdown_timeout(menu);
 
 	for (;;) {
 		g_autoptr(GError) error = NULL;
@@ -51,8 +50,8 @@ shutdown_run(DkvmMenu *menu)
 
 		gauge = dkvm_menu_gauge_new("Shut down", text);
 		view.gauge = gauge;
-		ok = dkvm_vm_stop(menu->app, name, SHUTDOWN_TIMEOUT_S, FALSE, on_stop_progress,
-		                  &view, &outcome, NULL, &error);
+		ok = dkvm_vm_stop(menu->app, name, timeout_s, FALSE, on_stop_progress, &view,
+		                  &outcome, NULL, &error);
 		g_clear_pointer(&gauge, dkvm_menu_gauge_free);
 		menu->changed = TRUE;
 		if (ok) {
@@ -66,9 +65,9 @@ shutdown_run(DkvmMenu *menu)
 			return DKVM_SCREEN_BACK;
 		}
 		g_free(text);
-		text = g_strdup_printf("%s did not shut down within %d s.\n\n"
+		text = g_strdup_printf("%s did not shut down within %u s.\n\n"
 		                       "Force it off now? (No: wait again)",
-		                       name, SHUTDOWN_TIMEOUT_S);
+		                       name, timeout_s);
 		if (dkvm_menu_confirm("Shut down", text, TRUE)) {
 			g_clear_error(&error);
 			if (!dkvm_vm_kill(menu->app, name, NULL, NULL, &error))

@@ -16,6 +16,7 @@ extern const DkvmScreen dkvm_screen_edit;
 extern const DkvmScreen dkvm_screen_host;
 extern const DkvmScreen dkvm_screen_cpu;
 extern const DkvmScreen dkvm_screen_hugepages;
+extern const DkvmScreen dkvm_screen_import;
 extern const DkvmScreen dkvm_screen_save;
 extern const DkvmScreen dkvm_screen_power;
 extern const DkvmScreen dkvm_screen_exit;
@@ -35,6 +36,7 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_host,
 	&dkvm_screen_cpu,
 	&dkvm_screen_hugepages,
+	&dkvm_screen_import,
 	&dkvm_screen_save,
 	&dkvm_screen_power,
 	&dkvm_screen_exit,

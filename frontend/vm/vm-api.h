@@ -36,6 +36,7 @@
 #include "vm-define.h"
 #include "vm-delete.h"
 #include "vm-import.h"
+#include "vm-legacy.h"
 #include "vm-list.h"
 #include "vm-monitor.h"
 #include "vm-power.h"
@@ -96,6 +97,9 @@ G_BEGIN_DECLS
 	  (app, path, error), NULL)                                                                \
 	X(GPtrArray *, dkvm_vm_export, (DkvmApp * app, const gchar *dir, GError **error),          \
 	  (app, dir, error), NULL)                                                                 \
+	X(DkvmVmLegacyImport *, dkvm_vm_import_legacy,                                             \
+	  (DkvmApp * app, const gchar *path, const DkvmVmLegacyOptions *options, GError **error),  \
+	  (app, path, options, error), NULL)                                                       \
 	X(DkvmVmWatcher *, dkvm_vm_watcher_new,                                                    \
 	  (DkvmApp * app, const gchar *name, GError **error), (app, name, error), NULL)            \
 	X(gchar *, dkvm_vm_watcher_read,                                                           \
@@ -113,6 +117,8 @@ G_BEGIN_DECLS
 
 #define DKVM_VM_API_OBJECT(X)                                                                      \
 	X(const GError *, dkvm_vm_import_first_error, (const DkvmVmImport *self), (self), NULL)    \
+	X(const GError *, dkvm_vm_legacy_import_first_error, (const DkvmVmLegacyImport *self),     \
+	  (self), NULL)                                                                            \
 	X(const gchar *, dkvm_vm_state_name, (gint state), (state), "unknown")                     \
 	X(gchar *, dkvm_vm_list_to_json, (GPtrArray * vms, const gchar *default_vm),               \
 	  (vms, default_vm), NULL)                                                                 \
@@ -126,6 +132,7 @@ G_BEGIN_DECLS
 	X(dkvm_vm_delete_result_free, DkvmVmDeleteResult)                                          \
 	X(dkvm_vm_shutdown_all_free, DkvmVmShutdownAll)                                            \
 	X(dkvm_vm_import_free, DkvmVmImport)                                                       \
+	X(dkvm_vm_legacy_import_free, DkvmVmLegacyImport)                                          \
 	X(dkvm_vm_watcher_free, DkvmVmWatcher)                                                     \
 	X(dkvm_vm_details_free, DkvmVmDetails)
 

@@ -24,7 +24,7 @@ dkvm_vm_build_free(DkvmVmBuild *self)
 }
 
 /* NULL options: this machine, libvirt's hypervisor, defined for real */
-static const DkvmVmDefineOptions defaults = { NULL, DKVM_VM_HYPERVISOR_REQUIRED, FALSE };
+static const DkvmVmDefineOptions defaults = { NULL, DKVM_VM_HYPERVISOR_REQUIRED, FALSE, NULL };
 
 static const DkvmHostFacts *
 host_of(DkvmApp *app, const DkvmVmDefineOptions *options, GError **error)
@@ -90,7 +90,8 @@ dkvm_vm_create(DkvmApp *app, const DkvmSpec *spec, const DkvmVmDefineOptions *op
 	if (host == NULL)
 		return NULL;
 	build->name = g_strdup(spec->name);
-	build->plan = dkvm_vm_plan(app, host, spec, options->hypervisor, error);
+	build->plan = dkvm_vm_plan_with_reserve(app, host, spec, options->hypervisor,
+	                                        options->host_reserve, error);
 	if (build->plan == NULL)
 		return NULL;
 	build->xml = dkvm_domain_create_xml(spec, build->plan, host, error);

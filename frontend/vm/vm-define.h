@@ -34,6 +34,8 @@ typedef struct {
 	const DkvmHostFacts *host;   /* NULL: this machine (the app's, discovered) */
 	DkvmVmHypervisor hypervisor; /* where the hypervisor's facts come from */
 	gboolean dry_run;            /* plan and build the XML; check and change nothing */
+	const GArray *host_reserve;  /* guint: the host reserve when dkvm.conf sets none;
+	                              * NULL: the planner's rule */
 } DkvmVmDefineOptions;
 /* A NULL DkvmVmDefineOptions: this machine, libvirt's hypervisor, not a dry run. */
 

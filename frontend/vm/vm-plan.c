@@ -50,6 +50,13 @@ DkvmPlan *
 dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec, DkvmVmHypervisor source,
              GError **error)
 {
+	return dkvm_vm_plan_with_reserve(app, host, spec, source, NULL, error);
+}
+
+DkvmPlan *
+dkvm_vm_plan_with_reserve(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
+                          DkvmVmHypervisor source, const GArray *reserve, GError **error)
+{
 	g_autoptr(DkvmHostSettings) settings = NULL;
 	g_autoptr(DkvmHypervisor) hv = NULL;
 	g_autofree gchar *note = NULL;
@@ -58,6 +65,10 @@ dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec, Dkvm
 	settings = dkvm_app_get_host_settings(app, error);
 	if (settings == NULL)
 		return NULL;
+	if (settings->host_reserve == NULL && reserve != NULL) {
+		settings->host_reserve = g_array_copy((GArray *)reserve);
+		settings->host_reserve_source = "the original DKVM's cpuTopology (HOSTCPU)";
+	}
 	if (!get_hypervisor(app, source, settings->accelerator, &hv, &note, error))
 		return NULL;
 	plan = dkvm_plan_new(host, hv, spec, settings, error);

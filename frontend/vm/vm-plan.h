@@ -32,4 +32,10 @@ typedef enum {
 DkvmPlan *dkvm_vm_plan(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
                        DkvmVmHypervisor source, GError **error);
 
+/* As dkvm_vm_plan, with @reserve (guint CPUs) as the host reserve when
+ * dkvm.conf sets none (the original DKVM's HOSTCPU on import); NULL: the
+ * planner's default rule. */
+DkvmPlan *dkvm_vm_plan_with_reserve(DkvmApp *app, const DkvmHostFacts *host, const DkvmSpec *spec,
+                                    DkvmVmHypervisor source, const GArray *reserve, GError **error);
+
 G_END_DECLS

@@ -340,6 +340,190 @@ def import_reports_a_corrupt_file_and_imports_the_rest():
            f"dkvm: cannot import {TMP}/missing: no such file or directory\n")
 
 
+DATA = os.path.dirname(os.path.dirname(NODE))
+DEMO_JSON = os.path.join(DATA, "hosts-json", "demo.json")
+
+
+def legacy_copy(name):
+    """A copy of a partition of test/data/legacy (in the original DKVM's format)."""
+    import shutil
+    d = os.path.join(TMP, "legacy-" + name)
+    if not os.path.exists(d):
+        shutil.copytree(os.path.join(DATA, "legacy", name), d)
+    return d
+
+
+def tree_bytes(d):
+    out = {}
+    for root, _, files in os.walk(d):
+        for f in files:
+            with open(os.path.join(root, f), "rb") as fh:
+                out[os.path.relpath(os.path.join(root, f), d)] = fh.read()
+    return out
+
+
+LEGACY_NOTES = [
+    "dkvm: note: cpuOptions not carried over (DKVM has no setting for them): invtsc=on",
+    "dkvm: note: customStartStopScript is not run (it cycled the GPU through the amdgpu "
+    "driver before passthrough, an AMD GPU reset workaround); DKVM binds the devices itself "
+    "(libvirt's managed hostdevs): what it still must do goes into a libvirt hook, "
+    "/etc/libvirt/hooks/qemu",
+    "dkvm: note: host reserve: CPUs 0,8, the original's HOSTCPU, as dkvm.conf sets none",
+    "dkvm: note: NVRAM and TPM state not copied: DKVM puts them where libvirt looks on "
+    "qemu:///system only",
+]
+
+
+@test
+def legacy_preview_prints_one_domain_per_folder():
+    d = legacy_copy("partition")
+    before = tree_bytes(d)
+    r = dkvm("vm", "import", d, "--print-xml", "--host-json", DEMO_JSON)
+    # folder 2's vm_config is corrupt: bad input, exit 2, the others still shown
+    expect(r, 2)
+    err = r.stderr.splitlines()
+    assert err[:5] == LEGACY_NOTES + [
+        "dkvm: note: importing saves reserve=0,8 in dkvm.conf's [host] group"], err[:5]
+    for line in (
+            "dkvm: warning: folder 0: MAC DE:AD:BE:EF:66:61 is the original's template "
+            "default, which every VM shared: libvirt gives this VM a fresh address",
+            "dkvm: warning: folder 0: VNC listens on 0.0.0.0 (port 5900) as VNCLISTEN said: "
+            "anyone who reaches this host sees the VM's screen",
+            "folder 0: VM 'Win-11' (title \"Win 11\") would be imported",
+            "dkvm: warning: folder 1: MAC DE:AD:BE:EF:66:61 is the original's template "
+            "default, which every VM shared: libvirt gives this VM a fresh address",
+            "folder 1: VM 'Win-11-1' (title \"Win 11\") would be imported",
+            "dkvm: skipped folder 2: vm_config line 2: not KEY=VALUE: "
+            "'HARDDISK /media/dkvmdata/disks/broken.raw'",
+            "VM 'win11' exists: folder 3 left alone",
+            "folder 4: VM '4' would be imported",
+            "dkvm: import: 1 of 5 folders skipped"):
+        assert line in err, f"{line!r} not in {err}"
+    docs = [x + "</domain>" for x in r.stdout.split("</domain>") if x.strip()]
+    assert len(docs) == 3, r.stdout[:300]
+    win = ET.fromstring(docs[0])
+    assert win.findtext("name") == "Win-11" and win.findtext("title") == "Win 11"
+    assert [ET.fromstring(x).findtext("name") for x in docs[1:]] == ["Win-11-1", "4"]
+    # plain UEFI, the TPM, kvm hidden and the vendor id from cpuOptions
+    assert win.find("os/firmware/feature[@name='secure-boot']").get("enabled") == "no"
+    assert win.find("devices/tpm/backend").get("version") == "2.0"
+    assert win.find("features/kvm/hidden").get("state") == "on"
+    assert win.find("features/hyperv/vendor_id").get("value") == "dkvm"
+    # two disks, the active CD-ROM only, VNC on the original's address beside the GPU
+    assert [x.get("dev") or x.get("file") for x in win.findall(
+        "devices/disk[@device='disk']/source")] == [
+        "/dev/disk/by-id/nvme-Samsung_SSD_980_PRO_2TB_S6B0NL0T654321",
+        "/media/dkvmdata/disks/games.raw"]
+    assert [x.get("file") for x in win.findall("devices/disk[@device='cdrom']/source")] == [
+        "/media/dkvmdata/isos/virtio-win.iso"]
+    vnc = win.find("devices/graphics[@type='vnc']")
+    assert vnc.get("port") == "5900" and vnc.find("listen").get("address") == "0.0.0.0"
+    assert win.find("devices/interface/mac") is None  # the template MAC dropped
+    # the planner's PCI: the GPU first, at guest function 0, every slot whole
+    pci = [(h.find("source/address").get("bus") + ":" + h.find("source/address").get("function"),
+            h.find("address").get("bus") + ":" + h.find("address").get("function"))
+           for h in win.findall("devices/hostdev[@type='pci']")]
+    assert pci == [("0x01:0x0", "0x10:0x0"), ("0x01:0x1", "0x10:0x1"), ("0x06:0x0", "0x11:0x0"),
+                   ("0x06:0x1", "0x11:0x1"), ("0x06:0x3", "0x11:0x3")], pci
+    assert win.find("devices/hostdev[@type='pci']/rom").get("file") == "/media/dkvmdata/gpu.rom"
+    assert [(u.find("source/vendor").get("id"), u.find("source/product").get("id"),
+             u.find("source").get("startupPolicy"))
+            for u in win.findall("devices/hostdev[@type='usb']")] == [
+        ("0x046d", "0xc34b", "optional"), ("0x046d", "0xc52b", "optional")]
+    # the original's memory rule on the demo host (MemTotal minus 4 GiB, even MiB),
+    # every CPU but HOSTCPU's core
+    with open(DEMO_JSON) as f:
+        total_kib = json.load(f)["memory"]["total_kib"]
+    assert int(win.findtext("memory")) == (total_kib // 1024 - 4096) // 2 * 2 * 1024
+    assert win.findtext("vcpu") == "14"
+    assert win.find("cputune/emulatorpin").get("cpuset") == "0,8"
+    assert tree_bytes(d) == before, "the original's files changed"
+
+
+@test
+def legacy_memory_option():
+    d = legacy_copy("no-zero")
+    r = dkvm("vm", "import", d, "--print-xml", "--memory", "12G", "--host-json", DEMO_JSON)
+    expect(r, 0)
+    docs = [ET.fromstring(x + "</domain>") for x in r.stdout.split("</domain>") if x.strip()]
+    assert [x.findtext("name") for x in docs] == ["Gaming", "Work"]
+    assert [x.findtext("memory") for x in docs] == [str(12 * 1024 * 1024)] * 2
+    assert "folder 1: VM 'Gaming' would be imported" in r.stderr.splitlines(), r.stderr
+    expect(dkvm("vm", "import", d, "--memory", "lots"), 2, "")
+
+
+@test
+def legacy_import_defines_and_reports():
+    d = legacy_copy("partition")
+    before = tree_bytes(d)
+    conf = config(persist_command="true", name="legacy.conf")
+    r = dkvm("vm", "import", d, "--host-json", DEMO_JSON, conf=conf)
+    with open(conf) as f:
+        assert "reserve=0,8\n" in f.read(), "HOSTCPU not saved as the host reserve"
+    expect(r, 2,
+           "imported VM 'Win-11' (title \"Win 11\") from folder 0\n"
+           "imported VM 'Win-11-1' (title \"Win 11\") from folder 1\n"
+           "VM 'win11' exists: folder 3 left alone\n"
+           "imported VM '4' from folder 4\n")
+    err = r.stderr.splitlines()
+    assert err[:5] == LEGACY_NOTES + [
+        "dkvm: note: reserve=0,8 saved in dkvm.conf's [host] group"], err
+    assert "dkvm: skipped folder 2: vm_config line 2: not KEY=VALUE: " \
+           "'HARDDISK /media/dkvmdata/disks/broken.raw'" in err, err
+    assert err[-1] == "dkvm: import: 1 of 5 folders skipped", err
+    assert tree_bytes(d) == before, "the original's files changed"
+    # folders 1 and 2 only: both imported, nothing skipped
+    expect(dkvm("vm", "import", legacy_copy("no-zero"), "--host-json", DEMO_JSON), 0,
+           "imported VM 'Gaming' from folder 1\nimported VM 'Work' from folder 2\n")
+
+
+@test
+def legacy_device_gone_fails_each_folder_with_its_reason():
+    import shutil
+    d = os.path.join(TMP, "legacy-gone")
+    shutil.copytree(legacy_copy("no-zero"), d)
+    with open(os.path.join(d, "passthroughPCIDevices"), "w") as f:
+        f.write("7f:00.0\n")
+    r = dkvm("vm", "import", d, "--print-xml", "--host-json", DEMO_JSON)
+    # not found: exit 3; every folder says why, nothing is printed as XML
+    expect(r, 3, "")
+    err = r.stderr.splitlines()
+    skipped = [l for l in err if l.startswith("dkvm: skipped folder ")]
+    assert len(skipped) == 2 and all("0000:7f:00.0" in l for l in skipped), err
+    assert skipped[0].startswith("dkvm: skipped folder 1 (VM 'Gaming'): "), err
+    assert err[-2:] == ["dkvm: import: 2 of 2 folders skipped",
+                        "hint: `dkvm host` lists the host's PCI devices"], err
+
+
+@test
+def legacy_unreadable_vm_config_skips_that_folder():
+    import shutil
+    d = os.path.join(TMP, "legacy-unreadable")
+    shutil.copytree(legacy_copy("no-zero"), d)
+    os.unlink(os.path.join(d, "2", "vm_config"))
+    os.mkdir(os.path.join(d, "2", "vm_config"))  # there, but no file to read
+    os.mkdir(os.path.join(d, "7"))  # no vm_config: no VM (the original listed none)
+    r = dkvm("vm", "import", d, "--host-json", DEMO_JSON)
+    # a file that cannot be read: exit 1; folder 1 still imports
+    expect(r, 1, "imported VM 'Gaming' from folder 1\n")
+    err = r.stderr.splitlines()
+    skipped = [line for line in err if line.startswith("dkvm: skipped folder ")]
+    assert len(skipped) == 1 and skipped[0].startswith("dkvm: skipped folder 2: ") \
+        and "2/vm_config" in skipped[0], err
+    assert err[-1] == "dkvm: import: 1 of 2 folders skipped", err
+
+
+@test
+def legacy_options_need_the_partition():
+    d = os.path.join(TMP, "legacy-domains")
+    os.makedirs(d)
+    with open(os.path.join(d, "alpha.xml"), "w") as f:
+        f.write(domain_file("alpha"))
+    expect(dkvm("vm", "import", d, "--print-xml"), 2, "",
+           "dkvm: vm import: --print-xml is for the original DKVM's data partition (folders 0 "
+           f"to 9 with a vm_config), and {d} is not one\n")
+
+
 @test
 def import_what_libvirt_accepts():
     d = os.path.join(TMP, "import-accepts")

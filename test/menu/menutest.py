@@ -10,6 +10,7 @@ shows (wait_for), never a fixed sleep: the menu's speed is a benchmark, not
 a test.
 """
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -33,6 +34,53 @@ DEFAULT_TIMEOUT = float(os.environ.get("DKVM_MENU_TIMEOUT", "20"))
 
 class ScreenTimeout(AssertionError):
     pass
+
+
+BOX = re.compile(r"[│┌┐└┘├┤─┬┴]+")
+
+
+def flat(screen):
+    """The screen's words with the boxes gone and lines joined: a message
+    dialog wraps wherever its box ends, so text is matched in this form."""
+    return " ".join(BOX.sub(" ", screen).split())
+
+
+def wait_text(m, text, timeout=DEFAULT_TIMEOUT):
+    """Waits for @text in the flattened screen (see flat); returns the
+    screen as it is."""
+    deadline = time.monotonic() + timeout
+    wanted = " ".join(text.split())
+    while True:
+        raw = m.screen()
+        if wanted in flat(raw):
+            return raw
+        if time.monotonic() > deadline:
+            raise ScreenTimeout("no %r on the screen:\n%s\nmenu log:\n%s"
+                                % (text, m.screen(), m.log_text()))
+        time.sleep(0.05)
+
+
+def wait_for_any(m, texts, timeout=DEFAULT_TIMEOUT):
+    """Waits until one of @texts is on the screen; returns the screen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        screen = m.screen()
+        if any(t in screen for t in texts):
+            return screen
+        if time.monotonic() > deadline:
+            raise ScreenTimeout("none of %r on the screen:\n%s" % (texts, screen))
+        time.sleep(0.05)
+
+
+def clear_input(m, count=70):
+    """Empties an input box (Backspace enough times for any value)."""
+    m.send(*(["bs"] * count))
+
+
+def type_input(m, text):
+    """Replaces an input box's value with @text and presses Enter."""
+    clear_input(m)
+    m.send(text, "enter")
 
 
 class Menu:

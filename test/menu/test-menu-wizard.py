@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "libvirt"))
 
-from menutest import Menu  # noqa: E402
+from menutest import Menu, clear_input, flat, type_input, wait_for_any, wait_text  # noqa: E402
 from tapcases import Cases  # noqa: E402
 
 DKVM = sys.argv[1]
@@ -53,30 +53,6 @@ def vm_rows(screen):
     return rows
 
 
-BOX = re.compile(r"[│┌┐└┘├┤─┬┴]+")
-
-
-def flat(screen):
-    """The screen's words with the boxes gone and lines joined: a message
-    dialog wraps wherever the box ends."""
-    return " ".join(BOX.sub(" ", screen).split())
-
-
-def wait_text(m, text, timeout=20):
-    """Waits for @text in the flattened screen (see flat); returns the
-    screen as it is."""
-    deadline = time.monotonic() + timeout
-    wanted = " ".join(text.split())
-    while True:
-        raw = m.screen()
-        if wanted in flat(raw):
-            return raw
-        if time.monotonic() > deadline:
-            raise AssertionError("no %r on the screen:\n%s\nmenu log:\n%s"
-                                 % (text, m.screen(), m.log_text()))
-        time.sleep(0.05)
-
-
 def wait_row(m, name, expected, timeout=20):
     """Waits until the main screen's row of @name reads @expected
     ((state, vcpus, memory)); returns the screen."""
@@ -105,32 +81,11 @@ def open_create(m):
     wait_text(m, "Create VM: Preset")
 
 
-def clear_input(m, count=70):
-    m.send(*(["bs"] * count))
-
-
-def type_input(m, text):
-    clear_input(m)
-    m.send(text, "enter")
-
-
 def choose_name(m, name):
     wait_text(m, "Create VM: Preset")
     m.send("enter")
     wait_text(m, "Create VM: Name")
     type_input(m, name)
-
-
-def wait_for_any(m, texts, timeout=20):
-    """Waits until one of @texts is on the screen; returns the screen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        screen = m.screen()
-        if any(t in screen for t in texts):
-            return screen
-        if time.monotonic() > deadline:
-            raise AssertionError("none of %r on the screen:\n%s" % (texts, screen))
-        time.sleep(0.05)
 
 
 def walk_devices(m, until):

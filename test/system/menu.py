@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "menu"))
 import systest  # noqa: E402
-from menutest import Menu, ScreenTimeout  # noqa: E402
+from menutest import Menu  # noqa: E402
 from systest import run, virsh  # noqa: E402
 
 NAME = "dkvm-system-menu"
@@ -53,15 +53,6 @@ def libvirtd_pid():
         return None
 
 
-def step(tap, what, fn):
-    """One check: @fn raises on failure (the screen is in the message)."""
-    try:
-        fn()
-        return tap.check(True, what)
-    except (ScreenTimeout, AssertionError) as e:
-        return tap.check(False, what, str(e))
-
-
 def main():
     dkvm, setup = sys.argv[1], sys.argv[2]
     tap = systest.Tap()
@@ -89,7 +80,7 @@ def cases(tap, m, setup):
     def listed_off():
         screen = m.wait_for(NAME)
         assert row(screen, NAME)[1:2] == ["shutoff"], screen
-    step(tap, "the main screen lists the real VM, shut off", listed_off)
+    systest.step(tap, "the main screen lists the real VM, shut off", listed_off)
 
     def start():
         open_vm(m)
@@ -98,7 +89,7 @@ def cases(tap, m, setup):
         m.send("enter")
         m.wait_for("running")
         assert state(NAME) == "running", state(NAME)
-    if not step(tap, "Start runs it under QEMU", start):
+    if not systest.step(tap, "Start runs it under QEMU", start):
         return
 
     def monitor():
@@ -108,7 +99,7 @@ def cases(tap, m, setup):
         assert "CPU" in screen, screen
         m.send("q")
         m.wait_for("Monitor " + NAME, gone=True)
-    step(tap, "Monitor shows the VM's vCPU thread", monitor)
+    systest.step(tap, "Monitor shows the VM's vCPU thread", monitor)
 
     pid = libvirtd_pid()
     if not tap.check(pid is not None, "libvirtd's pid file names it"):
@@ -117,7 +108,7 @@ def cases(tap, m, setup):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid):
         time.sleep(0.1)
-    step(tap, "libvirtd gone: the main screen says so and the menu stays",
+    systest.step(tap, "libvirtd gone: the main screen says so and the menu stays",
          lambda: m.wait_for("libvirt does not answer"))
     r = run([setup, "0"], timeout=120)
     tap.check(r.code == 0, "libvirtd started again", r.describe())
@@ -125,7 +116,7 @@ def cases(tap, m, setup):
     def back():
         screen = m.wait_for(NAME, timeout=30)
         assert row(screen, NAME)[1:2] == ["running"], screen
-    step(tap, "libvirtd back: the menu lists the VM again, still running", back)
+    systest.step(tap, "libvirtd back: the menu lists the VM again, still running", back)
 
     def force_off():
         open_vm(m)
@@ -135,7 +126,7 @@ def cases(tap, m, setup):
         m.wait_for("The VM is off.")
         m.send("enter")
         assert state(NAME) == "shut off", state(NAME)
-    step(tap, "Force off powers the real VM off", force_off)
+    systest.step(tap, "Force off powers the real VM off", force_off)
 
     def delete():
         open_vm(m)
@@ -147,7 +138,7 @@ def cases(tap, m, setup):
         m.wait_for("VM '%s' is deleted." % NAME)
         m.send("enter")
         assert state(NAME) is None, state(NAME)
-    step(tap, "Delete undefines the real domain", delete)
+    systest.step(tap, "Delete undefines the real domain", delete)
 
 
 if __name__ == "__main__":

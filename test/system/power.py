@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "menu"))
 import systest  # noqa: E402
-from menutest import Menu, ScreenTimeout  # noqa: E402
+from menutest import Menu  # noqa: E402
 from systest import run, virsh  # noqa: E402
 
 NAME = "dkvm-system-power-noos"
@@ -80,15 +80,6 @@ def start_vm(tap):
     r = virsh("start", NAME)
     return tap.check(r.code == 0 and state(NAME) == "running", "virsh starts the VM",
                      r.describe())
-
-
-def step(tap, what, fn):
-    """One check: @fn raises on failure (the screen is in the message)."""
-    try:
-        fn()
-        return tap.check(True, what)
-    except (ScreenTimeout, AssertionError) as e:
-        return tap.check(False, what, str(e))
 
 
 def cli_cases(tap, base, env, calls):
@@ -138,7 +129,7 @@ def menu_cases(tap, m, calls):
         screen = m.wait_for(f"Still running after {TIMEOUT} s", timeout=TIMEOUT + 20)
         assert NAME in screen and "Force off" in screen and "Wait" in screen, screen
         assert read_calls(calls) == [], read_calls(calls)
-    if not step(tap, "(d) menu: a gauge names the VM, then the force/wait question",
+    if not systest.step(tap, "(d) menu: a gauge names the VM, then the force/wait question",
                 gauge_then_question):
         return
 
@@ -147,14 +138,14 @@ def menu_cases(tap, m, calls):
         m.wait_for("Waiting for the VMs to shut down")
         m.wait_for(f"Still running after {TIMEOUT} s", timeout=TIMEOUT + 20)
         assert state(NAME) == "running", state(NAME)
-    step(tap, "(d) menu: Wait waits again and asks again", wait_again)
+    systest.step(tap, "(d) menu: Wait waits again and asks again", wait_again)
 
     def back():
         m.send("esc")
         m.wait_for("Exit")
         assert state(NAME) == "running", state(NAME)
         assert read_calls(calls) == [], read_calls(calls)
-    if not step(tap, "(d) menu: Esc at the question goes back, the VM runs, the host stays on",
+    if not systest.step(tap, "(d) menu: Esc at the question goes back, the VM runs, the host stays on",
                 back):
         return
 
@@ -165,7 +156,7 @@ def menu_cases(tap, m, calls):
         m.wait_for("Power the host off?")
         m.send("y")
         m.wait_for(f"Still running after {TIMEOUT} s", timeout=TIMEOUT + 20)
-    if not step(tap, "(d) menu: Power off again reaches the question again", again):
+    if not systest.step(tap, "(d) menu: Power off again reaches the question again", again):
         return
 
     def force():
@@ -176,7 +167,7 @@ def menu_cases(tap, m, calls):
             time.sleep(0.05)
         assert read_calls(calls) == ["poweroff "], read_calls(calls)
         assert state(NAME) == "shut off", state(NAME)
-    step(tap, "(d) menu: Force off forces the VM off, then `poweroff` runs", force)
+    systest.step(tap, "(d) menu: Force off forces the VM off, then `poweroff` runs", force)
 
 
 def main():

@@ -299,6 +299,16 @@ def write_config(directory, persist_command, reserve=None):
     return path
 
 
+def step(tap, what, fn):
+    """One check from a function that raises AssertionError (a menu test's
+    ScreenTimeout is one) or returns False when it fails; the screen or the
+    reason is in the message."""
+    try:
+        return tap.check(fn() is not False, what)
+    except AssertionError as e:
+        return tap.check(False, what, str(e))
+
+
 def diskless_domain(name, vcpus):
     """A domain every machine runs: TCG (type='qemu', with or without /dev/kvm),
     64 MiB, no disk, so SeaBIOS keeps looking for one while a test looks."""

@@ -27,37 +27,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "menu"))
 import systest  # noqa: E402
-from menutest import Menu, ScreenTimeout  # noqa: E402
+from menutest import Menu, flat, type_input, wait_text  # noqa: E402
 from systest import run, virsh  # noqa: E402
 
 NAME = "dkvm-system-wizard"
 MEMORY = "128M"
-BOX = re.compile(r"[│┌┐└┘├┤─┬┴]+")
-
-
-def flat(screen):
-    return " ".join(BOX.sub(" ", screen).split())
-
-
-def wait_text(m, text, timeout=30):
-    """@text on the screen, wherever a dialog box wraps it."""
-    deadline = time.monotonic() + timeout
-    wanted = " ".join(text.split())
-    while True:
-        screen = m.screen()
-        if wanted in flat(screen):
-            return screen
-        if time.monotonic() > deadline:
-            raise ScreenTimeout("no %r on the screen:\n%s\nmenu log:\n%s"
-                                % (text, screen, m.log_text()))
-        time.sleep(0.05)
-
-
-def type_input(m, text):
-    m.send(*(["bs"] * 40))
-    m.send(text, "enter")
-
-
 def normalized(xml):
     """The domain without what differs between two definitions of one VM:
     its UUID and the MAC addresses libvirt chose."""
@@ -74,13 +48,6 @@ def vm_names(screen):
     """The VMs the main screen lists, in order."""
     return [line.strip("│ ").split()[0] for line in screen.splitlines()
             if re.match(r"^│ │\s+\S+\s+\S+\s+\d+\s", line)]
-
-
-def step(tap, what, fn):
-    try:
-        return tap.check(fn() is not False, what)
-    except (ScreenTimeout, AssertionError) as e:
-        return tap.check(False, what, str(e))
 
 
 def wizard_to_summary(m, vcpus):
@@ -171,9 +138,9 @@ def refused_create(tap, m, vcpus, scratch):
 def cases(tap, dkvm, config, vcpus):
     with Menu(dkvm, host=None, umockdev=False, connect=systest.URI, config=config) as m:
         with systest.scratch_dir() as scratch:
-            step(tap, "a refused Create is shown and leads back to the summary",
+            systest.step(tap, "a refused Create is shown and leads back to the summary",
                  lambda: refused_create(tap, m, vcpus, scratch))
-        if not step(tap, "the wizard creates %s" % NAME, lambda: wizard_create(m, vcpus)):
+        if not systest.step(tap, "the wizard creates %s" % NAME, lambda: wizard_create(m, vcpus)):
             return
     tap.check(systest.domain_exists(NAME), "libvirt has the wizard's VM")
     wizard_xml = virsh("dumpxml", "--inactive", NAME).out
@@ -223,7 +190,7 @@ def cases(tap, dkvm, config, vcpus):
             m.send("enter")  # Save
             wait_text(m, "VM '%s' is changed" % NAME, timeout=60)
             m.send("enter")
-        step(tap, "Edit changes the real domain's memory", edit)
+        systest.step(tap, "Edit changes the real domain's memory", edit)
     xml = virsh("dumpxml", "--inactive", NAME).out
     memory = ET.fromstring(xml).find("memory") if xml else None
     tap.check(memory is not None and int(memory.text) == 256 * 1024,
