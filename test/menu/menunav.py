@@ -1,7 +1,7 @@
 """Moving around dialog's lists by what is on the screen, for the menu tests:
 the line under the cursor (dialog draws it on a blue background), going to a
-line by its text, waiting until the last key is drawn, and a message's words
-without the frames dialog wraps them in."""
+line by its text, and waiting until the last key is drawn (menutest.py has
+the rest: flat, wait_text, ...)."""
 import re
 import time
 
@@ -41,10 +41,3 @@ def go_to(m, text, limit=80):
         if cursor_line(m) == line:
             break  # the end of the list
     raise AssertionError("no line %r in the list:\n%s" % (text, m.screen()))
-
-
-def text_of(screen):
-    """The words on the screen without dialog's frames, lines joined: for
-    messages that dialog wraps where it likes."""
-    words = re.sub(r"[│┌┐└┘├┤─]", " ", screen).split()
-    return " ".join(words)

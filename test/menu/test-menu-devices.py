@@ -27,8 +27,8 @@ import sys
 import tempfile
 import time
 
-from menunav import cursor_line, go_to, settle, text_of
-from menutest import HOSTS, Menu
+from menunav import cursor_line, go_to, settle
+from menutest import HOSTS, Menu, flat as text_of
 from tapcases import Cases
 
 DKVM = sys.argv[1]
