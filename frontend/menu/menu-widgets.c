@@ -259,7 +259,6 @@ run_checklist(const gchar *title, const gchar *prompt, GPtrArray *items, gint *c
 	start_at(items, current);
 	code = dlg_checklist(title, safe_prompt, 0, 0, list_height(items), (gint)items->len, list,
 	                     NULL, flag, &current);
-	dialog_vars.default_item = NULL;
 	reset_widget();
 	/* dialog keeps the ticks in the items on every exit */
 	for (guint i = 0; i < items->len; i++) {
