@@ -72,6 +72,28 @@ def wait_for_any(m, texts, timeout=DEFAULT_TIMEOUT):
         time.sleep(0.05)
 
 
+def list_rows(screen):
+    """The rows of the list box on @screen (a menu's items), stripped."""
+    rows = []
+    for line in screen.splitlines():
+        found = re.match(r"^ *│ │(.*)│ │ *$", line)
+        if found:
+            rows.append(found.group(1).strip())
+    return [r for r in rows if r]
+
+
+def choose(m, label, wait):
+    """Moves the cursor from the top of the list to the row that starts
+    with @label (a word or words: "win11", "Shut down"), counting rows so
+    that other screens' rows do not matter, presses Enter and waits for
+    @wait; returns the screen."""
+    screen = m.wait_for(label)
+    rows = list_rows(screen)
+    index = next(i for i, r in enumerate(rows) if r == label or r.startswith(label + " "))
+    m.send("home", *["down"] * index, "enter")
+    return m.wait_for(wait)
+
+
 def clear_input(m, count=70):
     """Empties an input box (Backspace enough times for any value)."""
     m.send(*(["bs"] * count))

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from menutest import HOSTS, Menu
+from menutest import HOSTS, Menu, choose, list_rows
 from tapcases import Cases
 
 DKVM = sys.argv[1]
@@ -98,27 +98,6 @@ def set_pool(root, **values):
 
 def pool_value(root, key):
     return int(read(os.path.join(root, POOL_2M, key)))
-
-
-def list_rows(screen):
-    """The rows of the list box on @screen (a menu's items), stripped."""
-    rows = []
-    for line in screen.splitlines():
-        m = re.match(r"^ *│ │(.*)│ │ *$", line)
-        if m:
-            rows.append(m.group(1).strip())
-    return [r for r in rows if r]
-
-
-def choose(m, first_word, wait):
-    """Moves the cursor from the top of the list to the row starting with
-    @first_word (counting rows, so other screens' rows do not matter) and
-    presses Enter; waits for @wait."""
-    screen = m.wait_for(first_word)
-    rows = list_rows(screen)
-    index = next(i for i, r in enumerate(rows) if r.split()[0] == first_word)
-    m.send("home", *["down"] * index, "enter")
-    return m.wait_for(wait)
 
 
 def open_host_screen(m, label, wait):

@@ -5,8 +5,13 @@ pinned vCPUs, no network, real-time on), its `virsh dumpxml` is kept, the VM
 is undefined, and the XML of `dkvm vm create NAME --preset windows11
 --memory 128M --vcpus N --network none --realtime --print-xml` is defined
 under the same name: libvirt's two definitions are equal but for the UUID
-and MAC addresses. Then the wizard's Edit changes the memory of the real
-domain, and the VM is deleted. First, a Create that libvirt refuses (a VM of
+and MAC addresses. Then the rest of the journey in the menu, each step
+checked on the real domain: Edit changes its memory and turns real-time off
+(real-time vCPU threads under TCG would starve a small test machine), Start
+runs it, Monitor shows its vCPU threads, Shut down stops it (forcing it off
+when the guest, firmware with no disk, ignores the button within
+shutdown_timeout), and Delete undefines it with its NVRAM and TPM state.
+First, a Create that libvirt refuses (a VM of
 that name appeared while the person read the summary) is shown and leads
 back to the summary, the other VM untouched.
 
@@ -27,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "menu"))
 import systest  # noqa: E402
-from menutest import Menu, flat, type_input, wait_text  # noqa: E402
+from menutest import Menu, choose, flat, type_input, wait_text  # noqa: E402
 from systest import run, virsh  # noqa: E402
 
 NAME = "dkvm-system-wizard"
@@ -100,7 +105,9 @@ def main():
     with systest.scratch_dir() as scratch:
         config = systest.write_config(scratch, "true", reserve)
         with open(config, "a") as f:
-            f.write("accelerator=tcg\n")
+            # the guest (firmware, no disk) may ignore the power button: the
+            # journey's Shut down then forces it off after 5 s
+            f.write("accelerator=tcg\nshutdown_timeout=5\n")
         try:
             cases(tap, dkvm, config, vcpus)
         finally:
@@ -170,31 +177,97 @@ def cases(tap, dkvm, config, vcpus):
               "the wizard's domain is the CLI's, but for the UUID and MAC addresses",
               "wizard:\n%s\ncli:\n%s" % (wizard_xml, cli_xml))
 
-    # Edit on the real domain: the memory, read back by virsh
+    # the rest of the journey, on the real domain
     with Menu(dkvm, host=None, umockdev=False, connect=systest.URI, config=config) as m:
-        def edit():
-            wait_text(m, NAME)
-            screen = wait_text(m, "Create a new VM")
-            names = vm_names(screen)
-            m.send("home", *(["down"] * names.index(NAME)), "enter")
-            wait_text(m, "What should happen to this VM?")
-            m.send("E", "enter")
-            screen = wait_text(m, "Edit '%s'" % NAME)
-            assert re.search(r"Memory\s+128 MiB", screen), screen
-            m.send("down", "enter")
-            wait_text(m, "The VM's memory")
-            type_input(m, "256M")
-            wait_text(m, "256 MiB")
-            m.send("end", "enter")
-            wait_text(m, "VM '%s' (windows11)" % NAME)
-            m.send("enter")  # Save
-            wait_text(m, "VM '%s' is changed" % NAME, timeout=60)
-            m.send("enter")
-        systest.step(tap, "Edit changes the real domain's memory", edit)
+        journey(tap, m)
+
+
+def open_vm(m, action, wait):
+    """From the main screen: VM NAME's list, then its @action."""
+    wait_text(m, "Create a new VM")
+    choose(m, NAME, "What should happen to this VM?")
+    return choose(m, action, wait)
+
+
+def live_state():
+    r = virsh("domstate", NAME)
+    return r.out.strip() if r.code == 0 else None
+
+
+def journey(tap, m):
+    def edit():
+        screen = open_vm(m, "Edit", "Edit '%s'" % NAME)
+        assert re.search(r"Memory\s+128 MiB", screen), screen
+        choose(m, "Memory", "The VM's memory")
+        type_input(m, "256M")
+        wait_text(m, "256 MiB")
+        choose(m, "Switches", "Space ticks and unticks")
+        m.send("end", "space", "enter")  # real-time off
+        wait_text(m, "Edit '%s'" % NAME)
+        m.send("end", "enter")  # Save: the summary
+        wait_text(m, "VM '%s' (windows11)" % NAME)
+        m.send("enter")
+        wait_text(m, "VM '%s' is changed" % NAME, timeout=60)
+        m.send("enter")
+    if not systest.step(tap, "Edit changes the real domain's memory and switches", edit):
+        return
     xml = virsh("dumpxml", "--inactive", NAME).out
     memory = ET.fromstring(xml).find("memory") if xml else None
-    tap.check(memory is not None and int(memory.text) == 256 * 1024,
-              "virsh reads 256 MiB back", xml[:2000])
+    tap.check(memory is not None and int(memory.text) == 256 * 1024
+              and "<vcpusched" not in xml,
+              "virsh reads 256 MiB back, and no real-time vCPUs", xml[:2000])
+
+    def start():
+        open_vm(m, "Start", "Start %s" % NAME)
+        wait_text(m, "%s is running." % NAME, timeout=120)
+        m.send("enter")
+        assert live_state() == "running", live_state()
+    if not systest.step(tap, "Start runs the edited VM", start):
+        return
+    live = virsh("dumpxml", NAME).out
+    running = ET.fromstring(live) if live else None
+    tap.check(running is not None and running.find("cputune/vcpupin") is not None
+              and running.find("memoryBacking/hugepages") is not None
+              and int(running.findtext("memory")) == 256 * 1024,
+              "the running VM is pinned and in hugepages, with the edited memory", live[:2000])
+
+    def monitor():
+        screen = open_vm(m, "Monitor", "Monitor %s" % NAME)
+        assert "CPU" in screen, screen
+        m.send("q")
+        wait_text(m, "Create a new VM")
+    systest.step(tap, "Monitor shows its vCPU threads", monitor)
+
+    def shut_down():
+        open_vm(m, "Shut down", "Shut down")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            screen = flat(m.screen())
+            if "The VM has shut down." in screen:
+                m.send("enter")
+                break
+            if "did not shut down within" in screen:
+                m.send("left", "enter")  # Yes: force it off
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("no end of the shut down:\n" + m.screen())
+        wait_text(m, "Create a new VM")
+        assert live_state() == "shut off", live_state()
+    systest.step(tap, "Shut down stops it (forced off after the timeout if ignored)",
+                 shut_down)
+
+    def delete():
+        nvram = ET.fromstring(virsh("dumpxml", "--inactive", NAME).out).findtext("os/nvram")
+        open_vm(m, "Delete", "Delete VM '%s'?" % NAME)
+        m.send("left", "enter")
+        wait_text(m, "Also delete its disk image files?")
+        m.send("enter")
+        wait_text(m, "VM '%s' is deleted." % NAME)
+        m.send("enter")
+        assert not systest.domain_exists(NAME), "still defined"
+        assert nvram is None or not os.path.exists(nvram.strip()), nvram
+    systest.step(tap, "Delete undefines it with its NVRAM", delete)
 
 
 if __name__ == "__main__":
