@@ -47,13 +47,13 @@ def flat(screen):
 
 def wait_text(m, text, timeout=DEFAULT_TIMEOUT):
     """Waits for @text in the flattened screen (see flat); returns the
-    screen as it is."""
+    screen once it has stopped changing (as Menu.wait_for)."""
     deadline = time.monotonic() + timeout
     wanted = " ".join(text.split())
     while True:
         raw = m.screen()
         if wanted in flat(raw):
-            return raw
+            return m._settled(raw, deadline)
         if time.monotonic() > deadline:
             raise ScreenTimeout("no %r on the screen:\n%s\nmenu log:\n%s"
                                 % (text, m.screen(), m.log_text()))
@@ -66,7 +66,7 @@ def wait_for_any(m, texts, timeout=DEFAULT_TIMEOUT):
     while True:
         screen = m.screen()
         if any(t in screen for t in texts):
-            return screen
+            return m._settled(screen, deadline)
         if time.monotonic() > deadline:
             raise ScreenTimeout("none of %r on the screen:\n%s" % (texts, screen))
         time.sleep(0.05)
