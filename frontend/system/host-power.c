@@ -6,29 +6,13 @@
  */
 #include "host-power.h"
 
+#include "command-output.h"
 #include "dkvm-error.h"
 
 const gchar *
 dkvm_host_power_command(DkvmHostPowerAction action)
 {
 	return action == DKVM_HOST_REBOOT ? "reboot" : "poweroff";
-}
-
-/* The first line of @text that is not blank, or NULL. */
-static gchar *
-first_line(const gchar *text)
-{
-	g_auto(GStrv) lines = NULL;
-
-	if (text == NULL)
-		return NULL;
-	lines = g_strsplit(text, "\n", -1);
-	for (guint i = 0; lines[i] != NULL; i++) {
-		g_strstrip(lines[i]);
-		if (*lines[i] != '\0')
-			return g_strdup(lines[i]);
-	}
-	return NULL;
 }
 
 gboolean
@@ -57,9 +41,9 @@ dkvm_host_power(DkvmHostPowerAction action, GError **error)
 	if (g_spawn_check_exit_status(status, &local_error))
 		return TRUE;
 	/* why, in the command's own words where it gave any */
-	reason = first_line(err);
+	reason = dkvm_command_output_first_line(err);
 	if (reason == NULL)
-		reason = first_line(out);
+		reason = dkvm_command_output_first_line(out);
 	if (reason == NULL)
 		reason = g_strdup(local_error->message);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED, "%s: `%s` failed: %s", what, command,

@@ -11,6 +11,7 @@
  */
 #include "persist.h"
 
+#include "command-output.h"
 #include "dkvm-error.h"
 
 #define DEFAULT_PERSIST_COMMAND "lbu commit"
@@ -27,23 +28,6 @@ dkvm_persist_command(const DkvmConfig *config)
 	/* the default: Alpine's lbu where it exists (a DKVM stick), else nothing */
 	lbu = g_find_program_in_path("lbu");
 	return lbu != NULL ? g_strdup(DEFAULT_PERSIST_COMMAND) : NULL;
-}
-
-/* First non-empty line of @text, or NULL. */
-static gchar *
-first_line(const gchar *text)
-{
-	g_auto(GStrv) lines = NULL;
-
-	if (text == NULL)
-		return NULL;
-	lines = g_strsplit(text, "\n", -1);
-	for (guint i = 0; lines[i] != NULL; i++) {
-		g_strstrip(lines[i]);
-		if (*lines[i] != '\0')
-			return g_strdup(lines[i]);
-	}
-	return NULL;
 }
 
 static void
@@ -81,9 +65,9 @@ dkvm_persist(const DkvmConfig *config, GError **error)
 	if (g_spawn_check_exit_status(status, &local_error))
 		return TRUE;
 	/* why, in the command's own words where it gave any */
-	reason = first_line(err);
+	reason = dkvm_command_output_first_line(err);
 	if (reason == NULL)
-		reason = first_line(out);
+		reason = dkvm_command_output_first_line(out);
 	if (reason == NULL)
 		reason = g_strdup(local_error->message);
 	set_not_saved(error, cmd, reason);

@@ -41,3 +41,31 @@ def go_to(m, text, limit=80):
         if cursor_line(m) == line:
             break  # the end of the list
     raise AssertionError("no line %r in the list:\n%s" % (text, m.screen()))
+
+
+def demo_devices_to_summary(m, disks):
+    """On the demo host, from the Disks step once it says @disks ("The VM has
+    2 disks."): Done, the Windows ISO, the RTX 3070 (its audio function pulled
+    in, as the step says), the Logitech receiver, the switches as they are;
+    returns at the summary."""
+    m.wait_for(disks)
+    go_to(m, "Done: go on")
+    m.send("enter")
+    m.wait_for("Create VM: CD-ROMs")
+    go_to(m, "Win11_23H2")
+    m.send("space", "enter")
+    m.wait_for("Create VM: PCI devices")
+    go_to(m, "01:00.0")
+    m.send("space", "enter")
+    m.wait_for("takes the other functions of its slot")
+    m.send("enter")
+    m.wait_for("takes the other functions", gone=True)
+    settle(m)
+    m.send("enter")
+    m.wait_for("Create VM: USB devices")
+    settle(m)
+    go_to(m, "046d:c08b")
+    m.send("space", "enter")
+    m.wait_for("Create VM: Switches")
+    m.send("enter")
+    return m.wait_for("Create VM: Summary")

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from menunav import cursor_line, go_to, settle
+from menunav import cursor_line, demo_devices_to_summary, go_to, settle
 from menutest import HOSTS, Menu, flat as text_of
 from tapcases import Cases
 
@@ -319,28 +319,8 @@ def the_defined_vm_has_the_devices():
         m.send("enter")
         m.wait_for("images/games.qcow2")
         m.send("enter")
-        m.wait_for("The VM has 2 disks.")
-        go_to(m, "Done: go on")
-        m.send("enter")
-        m.wait_for("Create VM: CD-ROMs")
-        go_to(m, "Win11_23H2")
-        m.send("space", "enter")
-        m.wait_for("Create VM: PCI devices")
-        go_to(m, "01:00.0")
-        m.send("space", "enter")
-        m.wait_for("takes the other functions of its slot")
-        m.send("enter")
-        m.wait_for("takes the other functions", gone=True)
-        settle(m)
-        m.send("enter")
-        m.wait_for("Create VM: USB devices")
-        settle(m)
-        go_to(m, "046d:c08b")
-        m.send("space", "enter")
-        m.wait_for("Create VM: Switches")
-        m.send("enter")
         # the summary: each step's value, then the plan `dkvm plan` prints
-        m.wait_for("Create VM: Summary")
+        demo_devices_to_summary(m, "The VM has 2 disks.")
         screen = text_of(m.wait_for("USB devices"))
         assert "Disks ata-Samsung_SSD_870_EVO_2TB_S6PNNX0T123456B, games.qcow2" in screen, screen
         assert "CD-ROMs Win11_23H2_English_x64.iso" in screen, screen

@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "menu"))
 import systest  # noqa: E402
-from menunav import go_to, settle  # noqa: E402
+from menunav import demo_devices_to_summary, go_to, settle  # noqa: E402
 from menutest import HOSTS, Menu, ScreenTimeout  # noqa: E402
 from systest import virsh  # noqa: E402
 
@@ -68,27 +68,7 @@ def define_with_devices(m):
     m.wait_for("Create VM: Add a block device")
     go_to(m, "S6PNNX0T123456B")
     m.send("enter")
-    m.wait_for("The VM has 2 disks.")
-    go_to(m, "Done: go on")
-    m.send("enter")
-    m.wait_for("Create VM: CD-ROMs")
-    go_to(m, "Win11_23H2")
-    m.send("space", "enter")
-    m.wait_for("Create VM: PCI devices")
-    go_to(m, "01:00.0")
-    m.send("space", "enter")
-    m.wait_for("takes the other functions of its slot")
-    m.send("enter")
-    m.wait_for("takes the other functions", gone=True)
-    settle(m)
-    m.send("enter")
-    m.wait_for("Create VM: USB devices")
-    settle(m)
-    go_to(m, "046d:c08b")
-    m.send("space", "enter")
-    m.wait_for("Create VM: Switches")
-    m.send("enter")
-    m.wait_for("Create VM: Summary")
+    demo_devices_to_summary(m, "The VM has 2 disks.")
     m.send("enter")
     m.wait_for("is created", timeout=120)
     m.send("enter")
