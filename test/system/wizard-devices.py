@@ -8,7 +8,7 @@ refused with libvirt's reason. The wizard then goes on with a by-id disk,
 an ISO, the GPU (and its audio) and a USB mouse, and the domain libvirtd
 holds has them all (virsh dumpxml); leaving the wizard defines nothing.
 
-usage: menu-devices.py DKVM START_LIBVIRTD
+usage: wizard-devices.py DKVM START_LIBVIRTD
 """
 
 import os
