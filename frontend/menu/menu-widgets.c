@@ -296,8 +296,8 @@ dkvm_menu_input(const gchar *title, const gchar *prompt, const gchar *initial, g
 	code = dialog_inputbox(title, safe_prompt, 0, 0, initial ? initial : "", FALSE);
 	answer = answer_of(code);
 	if (answer == DKVM_ANSWER_OK && out != NULL)
-		*out = g_strdup(
-		        g_strstrip(dialog_vars.input_result ? dialog_vars.input_result : ""));
+		*out = g_strstrip(
+		        g_strdup(dialog_vars.input_result ? dialog_vars.input_result : ""));
 	reset_widget();
 	return answer;
 }

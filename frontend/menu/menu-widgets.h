@@ -61,7 +61,8 @@ DkvmAnswer dkvm_menu_radiolist(const gchar *title, const gchar *prompt, GPtrArra
 DkvmAnswer dkvm_menu_checklist(const gchar *title, const gchar *prompt, GPtrArray *items,
                                gint *cursor, const DkvmWidgetOptions *options);
 
-/* A line of input, starting with @initial; OK returns it in @out. */
+/* A line of input, starting with @initial; OK returns it in @out, without
+ * the blanks around it (callers need not strip it again). */
 DkvmAnswer dkvm_menu_input(const gchar *title, const gchar *prompt, const gchar *initial,
                            gchar **out);
 

@@ -121,7 +121,6 @@ choose_path(void)
 	                                    "Its folder (with the folders 0 to 9):",
 	                    DKVM_LEGACY_MOUNT_POINT, &typed) != DKVM_ANSWER_OK)
 		return NULL;
-	g_strstrip(typed);
 	return typed;
 }
 

@@ -210,13 +210,11 @@ add_new_image(const DkvmWizard *wizard, GPtrArray *disks)
 		                         strlen(folder) > strlen(data->dir) ? "/images" : "");
 		if (dkvm_menu_input(title, prompt, name, &typed) != DKVM_ANSWER_OK)
 			return;
-		g_strstrip(typed);
 		g_free(name);
 		name = g_steal_pointer(&typed);
 		if (dkvm_menu_input(title, "Its size (e.g. 64G, 512G, 1T):", size_text, &typed) !=
 		    DKVM_ANSWER_OK)
 			continue; /* Back from the size: the name again */
-		g_strstrip(typed);
 		g_free(size_text);
 		size_text = g_steal_pointer(&typed);
 		if (!dkvm_parse_size_kib(size_text, &kib, &local)) {

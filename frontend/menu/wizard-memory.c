@@ -101,7 +101,6 @@ memory_run(DkvmWizard *wizard)
 
 		if (dkvm_menu_input(title, prompt, value, &typed) != DKVM_ANSWER_OK)
 			return DKVM_STEP_BACK;
-		g_strstrip(typed);
 		changed = dkvm_spec_copy(wizard->spec);
 		if (dkvm_parse_size_kib(typed, &kib, &error)) {
 			changed->memory_kib = kib;

@@ -46,7 +46,6 @@ ask_bridge(DkvmWizard *wizard)
 		if (dkvm_menu_input(title, "The host bridge to join (e.g. br0):", value, &typed) !=
 		    DKVM_ANSWER_OK)
 			return NULL;
-		g_strstrip(typed);
 		if (check_bridge(typed, &error))
 			return g_steal_pointer(&typed);
 		dkvm_wizard_refuse(wizard, "Network", error);

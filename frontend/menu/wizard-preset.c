@@ -92,13 +92,11 @@ ask_name(DkvmWizard *wizard, DkvmPreset preset)
 	for (;;) {
 		g_autofree gchar *typed = NULL;
 		g_autoptr(GError) error = NULL;
-		g_autofree gchar *stripped = NULL;
 
 		if (dkvm_menu_input(title, prompt, name, &typed) != DKVM_ANSWER_OK)
 			return NULL;
-		stripped = g_strstrip(g_strdup(typed));
-		if (check_name(wizard, stripped, &error))
-			return g_steal_pointer(&stripped);
+		if (check_name(wizard, typed, &error))
+			return g_steal_pointer(&typed);
 		dkvm_wizard_refuse(wizard, "Name", error);
 		g_free(name);
 		name = g_steal_pointer(&typed);

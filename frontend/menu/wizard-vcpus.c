@@ -96,7 +96,6 @@ vcpus_run(DkvmWizard *wizard)
 
 		if (dkvm_menu_input(title, prompt, value, &typed) != DKVM_ANSWER_OK)
 			return DKVM_STEP_BACK;
-		g_strstrip(typed);
 		g_free(value);
 		value = g_strdup(typed);
 		if (!parse_vcpus(typed, &vcpus, &error)) {
