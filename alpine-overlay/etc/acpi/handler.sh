@@ -10,7 +10,8 @@
 #
 # acpid passes the event as words: <class> <device> <code> <value>.
 
-PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
+# the system folders last: the PATH acpid was started with comes first
+PATH=$PATH:/usr/bin:/bin:/usr/sbin:/sbin
 
 log() {
 	logger -t dkvm-acpi "$*" 2>/dev/null || true

@@ -14,6 +14,7 @@
 # for tests or /etc/conf.d:
 #   DKVM            the dkvm program (default: dkvm on PATH)
 #   DKVM_CONNECT    --connect URI for dkvm (default: none, qemu:///system)
+#   DKVM_CONFIG     --config FILE for dkvm (default: none, /etc/dkvm/dkvm.conf)
 #   DKVM_MOUNT      the mount program (default: mount)
 #   DKVM_LOGGER     the syslog program (default: logger)
 #   data_mount      where the data partition is mounted (/media/dkvmdata)
@@ -62,15 +63,16 @@ dkvm_complain() {
 
 # Runs dkvm_step_NAME for every NAME; all of them run. Returns the number of
 # steps that failed (0: all went well).
+# (POSIX sh has no local variables: the runner's own start with dkvm_run_.)
 dkvm_run_steps() {
-	failed=0
-	for step in "$@"; do
-		if ! "dkvm_step_$step"; then
-			dkvm_complain "step '$step' failed (the other steps still ran)"
-			failed=$((failed + 1))
+	dkvm_run_failed=0
+	for dkvm_run_step in "$@"; do
+		if ! "dkvm_step_$dkvm_run_step"; then
+			dkvm_complain "step '$dkvm_run_step' failed (the other steps still ran)"
+			dkvm_run_failed=$((dkvm_run_failed + 1))
 		fi
 	done
-	return "$failed"
+	return "$dkvm_run_failed"
 }
 
 # data_label from /etc/dkvm/dkvm.conf, DKVMDATA when it names none.
@@ -94,7 +96,8 @@ dkvm_step_data_mount() {
 		return 0
 	fi
 	dev="$DKVM_ROOT/dev/disk/by-label/$label"
-	if [ ! -e "$dev" ]; then
+	# the link names the device (../../sdb1); a test root has the link only
+	if [ ! -e "$dev" ] && [ ! -L "$dev" ]; then
 		dev=$(findfs "LABEL=$label" 2>/dev/null) || dev=
 	fi
 	if [ -z "$dev" ]; then
@@ -263,13 +266,15 @@ dkvm_step_ssh_auth() {
 	esac
 }
 
-# dkvm with the test's connection when one is set.
+# dkvm, with the connection and settings file a test names.
 dkvm_cmd() {
-	if [ -n "${DKVM_CONNECT:-}" ]; then
-		"$DKVM" --connect "$DKVM_CONNECT" "$@"
-	else
-		"$DKVM" "$@"
+	if [ -n "${DKVM_CONFIG:-}" ]; then
+		set -- --config "$DKVM_CONFIG" "$@"
 	fi
+	if [ -n "${DKVM_CONNECT:-}" ]; then
+		set -- --connect "$DKVM_CONNECT" "$@"
+	fi
+	"$DKVM" "$@"
 }
 
 # The name of the domain an XML file defines (its first <name>, which is the
