@@ -11,7 +11,8 @@ host's sysfs with an identical second card.
 The steps run with a PATH holding only the commands alpine-packages.txt
 lists (plus the built dkvm), so a step that runs anything else fails here.
 
-Usage: test-overlay-boot.py DKVM HOST_FIXTURE (TAP)"""
+Usage: test-overlay-boot.py DKVM HOST_FIXTURE HOST_JSON (TAP): the fixture tree and
+its `dkvm host --json` (test/data/hosts/demo, test/data/hosts-json/demo.json)"""
 
 import os
 import shutil
@@ -27,6 +28,7 @@ from tapcases import Cases  # noqa: E402
 
 DKVM = os.path.abspath(sys.argv[1])
 FIXTURE = os.path.abspath(sys.argv[2])
+HOST_JSON = os.path.abspath(sys.argv[3])
 BOOT_SH = os.path.join(ol.OVERLAY, "etc", "dkvm", "boot.sh")
 DOMAINS = os.path.join(ol.SOURCE_ROOT, "test", "data", "domains")
 
@@ -272,6 +274,98 @@ def stick_domains_imported_bad_and_duplicate_reported():
 def no_stick_domains_is_fine():
     status, out, err = run_steps(new_root(), "domains")
     assert status == 0 and "nothing to import" in out, out + err
+
+
+# ---- early vfio binding by address
+
+
+def print_xml(name, *options):
+    r = subprocess.run([DKVM, "--connect", "test:///default", "vm", "create", name,
+                        "--preset", "windows11", "--host-json", HOST_JSON, "--print-xml",
+                        *options], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@test
+def early_binding_by_address_leaves_identical_card():
+    tree = sysfs_copy()
+    devices = os.path.join(tree, "sys", "bus", "pci", "devices")
+    drivers = os.path.join(tree, "sys", "bus", "pci", "drivers")
+    # the second GPU becomes the same model as the first: same vendor:device
+    for attr in ("vendor", "device", "subsystem_vendor", "subsystem_device"):
+        with open(os.path.join(devices, "0000:01:00.0", attr)) as f:
+            value = f.read()
+        with open(os.path.join(devices, "0000:09:00.0", attr), "w") as f:
+            f.write(value)
+    root = new_root()
+    qemu = os.path.join(root, "etc", "libvirt", "qemu")
+    with open(os.path.join(qemu, "win11.xml"), "w") as f:
+        f.write(print_xml("win11", "--pci", "0000:01:00.0", "--early-bind"))
+    # a VM that is not marked: its card stays with the host until it starts
+    with open(os.path.join(qemu, "other.xml"), "w") as f:
+        f.write(print_xml("other", "--pci", "0000:09:00.0"))
+    env = {"DKVM_SYSFS_ROOT": tree}
+
+    status, out, err = run_steps(root, "early_bind", env=env)
+    assert status == 0, out + err
+    assert "bound 0000:01:00.0 (VM 'win11') to vfio-pci (was nouveau)" in out, out
+    assert "bound 0000:01:00.1 (VM 'win11') to vfio-pci (was snd_hda_intel)" in out, out
+    assert "09:00" not in out, out
+    assert read(os.path.join(devices, "0000:01:00.0", "driver_override")) == "vfio-pci"
+    assert read(os.path.join(devices, "0000:01:00.1", "driver_override")) == "vfio-pci"
+    assert read(os.path.join(drivers, "nouveau", "unbind")) == "0000:01:00.0"
+    assert read(os.path.join(drivers, "snd_hda_intel", "unbind")) == "0000:01:00.1"
+    # the identical card and its sound function keep their drivers
+    for addr in ("0000:09:00.0", "0000:09:00.1"):
+        assert read(os.path.join(devices, addr, "driver_override")) in ("", "(null)"), addr
+    # the kernel probed what was unbound (the fixture keeps the last write)
+    assert read(os.path.join(tree, "sys", "bus", "pci", "drivers_probe")) == "0000:01:00.1"
+
+    # --dry-run changes nothing
+    for attr in ("driver_override",):
+        with open(os.path.join(devices, "0000:01:00.0", attr), "w") as f:
+            f.write("")
+    r = subprocess.run([DKVM, "host", "bind-early", "--dry-run", "--xml-dir", qemu],
+                       env={**os.environ, "DKVM_SYSFS_ROOT": tree}, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "would bind 0000:01:00.0 (VM 'win11') to vfio-pci (now nouveau)" in r.stdout, r.stdout
+    assert read(os.path.join(devices, "0000:01:00.0", "driver_override")) == ""
+
+
+@test
+def early_binding_failures_reported_others_bound():
+    tree = sysfs_copy()
+    root = new_root()
+    qemu = os.path.join(root, "etc", "libvirt", "qemu")
+    xml = print_xml("win11", "--pci", "0000:01:00.0", "--early-bind")
+    with open(os.path.join(qemu, "win11.xml"), "w") as f:
+        f.write(xml)
+    # a VM naming a device this host lacks, and a file that is no domain
+    with open(os.path.join(qemu, "gone.xml"), "w") as f:
+        f.write(xml.replace("<name>win11</name>", "<name>gone</name>")
+                .replace("bus=\"0x01\"", "bus=\"0x42\""))
+    with open(os.path.join(qemu, "broken.xml"), "w") as f:
+        f.write("<domain>\n")
+    status, out, err = run_steps(root, "early_bind", env={"DKVM_SYSFS_ROOT": tree})
+    assert status == 1, out + err
+    assert "bound 0000:01:00.0 (VM 'win11') to vfio-pci" in out, out
+    assert "cannot bind 0000:42:00.0 (VM 'gone') to vfio-pci: the host has no PCI device" in err, err
+    assert "broken.xml" in err, err
+    assert "step 'early_bind' failed" in err, err
+    with open(os.path.join(tree, "sys", "bus", "pci", "devices", "0000:01:00.0", "driver_override")) as f:
+        assert f.read().strip() == "vfio-pci"
+
+
+@test
+def early_binding_without_marked_vms_changes_nothing():
+    tree = sysfs_copy()
+    root = new_root()
+    with open(os.path.join(root, "etc", "libvirt", "qemu", "other.xml"), "w") as f:
+        f.write(print_xml("other", "--pci", "0000:01:00.0"))
+    status, out, err = run_steps(root, "early_bind", env={"DKVM_SYSFS_ROOT": tree})
+    assert status == 0 and "no VM is marked for early binding" in out, out + err
+    assert read(os.path.join(tree, "sys", "bus", "pci", "drivers", "nouveau", "unbind")) == ""
 
 
 sys.exit(test.run(scratch))

@@ -213,13 +213,19 @@ dkvm_step_hugepages() {
 # The devices of the VMs marked for early binding go to vfio-pci, by
 # address (dkvm host bind-early), before their host drivers load.
 dkvm_step_early_bind() {
-	if ! out=$(dkvm_cmd host bind-early --xml-dir "$DKVM_ROOT/etc/libvirt/qemu" 2>&1); then
-		dkvm_complain "early binding: $out"
-		return 1
-	fi
-	if [ -n "$out" ]; then
-		printf '%s\n' "$out" | while IFS= read -r line; do dkvm_say "$line"; done
-	fi
+	errors=$(mktemp) || return 1
+	out=$(dkvm_cmd host bind-early --xml-dir "$DKVM_ROOT/etc/libvirt/qemu" 2>"$errors")
+	status=$?
+	dkvm_each_line dkvm_say "$out"
+	dkvm_each_line dkvm_complain "$(cat "$errors")"
+	rm -f "$errors"
+	return "$status"
+}
+
+# Runs $1 with each line of $2 (none for an empty $2).
+dkvm_each_line() {
+	[ -n "$2" ] || return 0
+	printf '%s\n' "$2" | while IFS= read -r line; do "$1" "$line"; done
 }
 
 # The CPU frequency governor of every CPU that has one.
