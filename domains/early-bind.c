@@ -41,7 +41,8 @@ dkvm_early_bind_read(const gchar *xml, GError **error)
 	self->marked = meta->early_bind;
 	self->addresses = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < domain->pci_hostdevs->len; i++)
-		g_ptr_array_add(self->addresses, g_strdup(g_ptr_array_index(domain->pci_hostdevs, i)));
+		g_ptr_array_add(self->addresses,
+		                g_strdup(g_ptr_array_index(domain->pci_hostdevs, i)));
 	return g_steal_pointer(&self);
 }
 

@@ -40,8 +40,8 @@ dkvm_vfio_bind(const gchar *address, gboolean dry_run, GError **error)
 
 	if (!g_file_test(dev, G_FILE_TEST_IS_DIR)) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
-		            "the host has no PCI device %s (/" DKVM_PATH_PCI_DEVICES "/%s)", address,
-		            address);
+		            "the host has no PCI device %s (/" DKVM_PATH_PCI_DEVICES "/%s)",
+		            address, address);
 		return NULL;
 	}
 	self = g_new0(DkvmVfioBinding, 1);

@@ -107,7 +107,8 @@ dkvm_vm_early_bind(const gchar *xml_dir, gboolean dry_run, GPtrArray **out_resul
 	for (guint i = 0; i < addresses->len; i++) {
 		const gchar *address = g_ptr_array_index(addresses, i);
 		DkvmEarlyBindResult *result = g_new0(DkvmEarlyBindResult, 1);
-		g_autoptr(DkvmVfioBinding) binding = dkvm_vfio_bind(address, dry_run, &result->error);
+		g_autoptr(DkvmVfioBinding) binding =
+		        dkvm_vfio_bind(address, dry_run, &result->error);
 
 		result->address = g_strdup(address);
 		result->vms = vms_naming(vms, address);
