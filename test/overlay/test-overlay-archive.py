@@ -8,6 +8,7 @@ the host name given, and the acpid handler's power button (with a recording
 Usage: test-overlay-archive.py (TAP)"""
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -157,6 +158,25 @@ def inittab_runs_listed_commands():
     assert ["tty1", "", "respawn", "/usr/bin/dkvm menu --boot"] in entries, "tty1: dkvm menu --boot"
     assert any(e[0] == "tty2" and e[2] == "respawn" and "getty" in e[3] for e in entries), \
         "tty2: a login"
+
+
+@test
+def scripts_run_only_listed_commands():
+    commands = ol.read_table()["command"]
+    lib = open(os.path.join(ol.OVERLAY, "etc", "dkvm", "boot.sh")).read()
+    shared = set(re.findall(r"^([a-z_]+)\(\) \{", lib, re.M))
+    # the scripts of the host (build-apkovl runs on the build machine)
+    scripts = ["etc/dkvm/boot.sh", "etc/acpi/handler.sh"]
+    scripts += [f"etc/init.d/{s}" for s in ol.overlay_services()]
+    every = set()
+    for rel in scripts:
+        with open(os.path.join(ol.OVERLAY, rel)) as f:
+            used = ol.script_commands(f.read()) - shared
+        missing = used - set(commands)
+        assert not missing, f"{rel} runs {sorted(missing)}, which the package table lacks"
+        every |= used
+    # the reading finds what the scripts are known to run (never vacuous)
+    assert {"awk", "sed", "mount", "logger", "dkvm", "modprobe", "findfs"} <= every, sorted(every)
 
 
 @test
