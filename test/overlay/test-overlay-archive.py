@@ -242,6 +242,15 @@ def bad_hostname_refused():
 
 
 @test
+def unwritable_output_fails():
+    out = os.path.join(scratch, "missing-dir", "x.apkovl.tar.gz")
+    r = ol.build_apkovl(out, env={"TMPDIR": scratch})
+    assert r.returncode != 0 and not os.path.exists(out), r.stderr
+    assert not [n for n in os.listdir(scratch) if n.startswith("build-apkovl.")], \
+        "the staging folder was left behind"
+
+
+@test
 def apk_keys_added():
     keys = os.path.join(scratch, "keys")
     os.makedirs(keys, exist_ok=True)
