@@ -334,6 +334,32 @@ def early_binding_by_address_leaves_identical_card():
 
 
 @test
+def early_binding_under_umockdev():
+    """The same binding where the kernel's files come from umockdev (as the
+    host suite reads fixtures): /sys is the fixture, DKVM_SYSFS_ROOT unset."""
+    wrapper = shutil.which("umockdev-wrapper")
+    assert wrapper is not None, "umockdev-wrapper is missing (scripts/install-deps installs umockdev)"
+    fixture = os.path.join(scratch, f"umockdev{_n[0]}")
+    _n[0] += 1
+    shutil.copytree(FIXTURE, fixture, symlinks=True)
+    root = new_root()
+    qemu = os.path.join(root, "etc", "libvirt", "qemu")
+    with open(os.path.join(qemu, "win11.xml"), "w") as f:
+        f.write(print_xml("win11", "--pci", "0000:01:00.0", "--early-bind"))
+    env = {k: v for k, v in os.environ.items() if k != "DKVM_SYSFS_ROOT"}
+    env["UMOCKDEV_DIR"] = fixture
+    r = subprocess.run([wrapper, DKVM, "host", "bind-early", "--xml-dir", qemu], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "bound 0000:01:00.0 (VM 'win11') to vfio-pci (was nouveau)" in r.stdout, r.stdout
+    devices = os.path.join(fixture, "sys", "bus", "pci", "devices")
+    assert read(os.path.join(devices, "0000:01:00.0", "driver_override")) == "vfio-pci"
+    assert read(os.path.join(devices, "0000:09:00.0", "driver_override")) == "(null)"
+    assert read(os.path.join(fixture, "sys", "bus", "pci", "drivers", "nouveau", "unbind")) \
+        == "0000:01:00.0"
+
+
+@test
 def early_binding_failures_reported_others_bound():
     tree = sysfs_copy()
     root = new_root()
