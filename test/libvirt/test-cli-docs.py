@@ -196,7 +196,7 @@ def completion_of_commands():
     assert complete("dkvm help ") == ["host", "menu", "plan", "power", "save", "vm"]
     assert complete("dkvm power ") == ["button", "off", "reboot"]
     # a command that is also the start of longer ones
-    assert complete("dkvm host b") == ["bind-early"]
+    assert complete("dkvm host b") == ["bind-early", "boot-hugepages"]
     assert "--dry-run" in complete("dkvm host bind-early --")
     assert {"--force", "--timeout"} <= set(complete("dkvm power off --"))
     assert complete("dkvm help vm cr") == ["create"]

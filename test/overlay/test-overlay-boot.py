@@ -58,6 +58,15 @@ def fake(name, body):
 
 
 MOUNT_LOG = os.path.join(scratch, "mount-calls")
+
+
+def test_config(*lines):
+    """A dkvm.conf for the steps (never the machine's /etc/dkvm/dkvm.conf)."""
+    _n[0] += 1
+    path = os.path.join(scratch, f"dkvm{_n[0]}.conf")
+    with open(path, "w") as f:
+        f.write("[host]\npersist_command=\n" + "".join(line + "\n" for line in lines))
+    return path
 FAKE_MOUNT = None
 
 
@@ -72,7 +81,7 @@ def run_steps(root, *steps, env=None, extra_bin=None):
         bindir = ol.command_path(os.path.join(scratch, f"bin{_n[0]}"),
                                  {"dkvm": DKVM, **extra_bin})
     full = {"PATH": bindir, "DKVM_ROOT": root, "DKVM_MOUNT": FAKE_MOUNT,
-            "DKVM_LOGGER": "true", "HOME": scratch}
+            "DKVM_LOGGER": "true", "HOME": scratch, "DKVM_CONFIG": test_config()}
     full.update(env or {})
     r = subprocess.run(["/bin/sh", "-c", '. "$0"; dkvm_run_steps "$@"', BOOT_SH, *steps],
                        env=full, capture_output=True, text=True, timeout=60)
@@ -184,6 +193,30 @@ def boot_hugepages_reserved():
 
 
 @test
+def boot_hugepages_of_the_vms_reserved():
+    tree = sysfs_copy()
+    nr = os.path.join(tree, "sys", "kernel", "mm", "hugepages", "hugepages-2048kB", "nr_hugepages")
+    root = new_root()
+    with open(os.path.join(root, "etc", "libvirt", "qemu", "hp.xml"), "w") as f:
+        f.write(print_xml("hp", "--preset", "linux", "--memory", "1G"))
+    # off (the default): the kernel's pools are only reported
+    status, out, err = run_steps(root, "hugepages", env={"DKVM_SYSFS_ROOT": tree})
+    assert status == 0, out + err
+    assert "boot_hugepages is off in dkvm.conf" in out and read(nr) == "0", out
+    on = {"DKVM_SYSFS_ROOT": tree, "DKVM_CONFIG": test_config("boot_hugepages=on")}
+    status, out, err = run_steps(root, "hugepages", env=on)
+    assert status == 0, out + err
+    assert "512 pages of 2 MiB free (512 added now)" in out, out
+    assert read(nr) == "512"
+    # the kernel command line reserved them already (the kernel's free count
+    # follows its pool; a fixture's file is written here): nothing added
+    with open(os.path.join(os.path.dirname(nr), "free_hugepages"), "w") as f:
+        f.write("512\n")
+    status, out, err = run_steps(root, "hugepages", env=on)
+    assert status == 0 and "(0 added now)" in out and read(nr) == "512", out + err
+
+
+@test
 def governor_set_on_every_cpu():
     tree = sysfs_copy()
     cpus = os.path.join(tree, "sys", "devices", "system", "cpu")
@@ -280,8 +313,9 @@ def no_stick_domains_is_fine():
 
 
 def print_xml(name, *options):
+    preset = [] if "--preset" in options else ["--preset", "windows11"]
     r = subprocess.run([DKVM, "--connect", "test:///default", "vm", "create", name,
-                        "--preset", "windows11", "--host-json", HOST_JSON, "--print-xml",
+                        *preset, "--host-json", HOST_JSON, "--print-xml",
                         *options], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     return r.stdout
