@@ -123,14 +123,19 @@ def data_dirs_created_on_first_boot():
 @test
 def data_partition_mounted_by_label():
     root = new_root(mounted=False, label="MYDATA")
-    with open(os.path.join(root, "etc", "dkvm", "dkvm.conf"), "w") as f:
-        f.write("[host]\ndata_label=MYDATA\n")
-    status, out, err = run_steps(root, "data_mount")
+    status, out, err = run_steps(root, "data_mount",
+                                 env={"DKVM_CONFIG": test_config("data_label=MYDATA")})
     assert status == 0, out + err
     dev = os.path.join(root, "dev", "disk", "by-label", "MYDATA")
     target = os.path.join(root, "media", "dkvmdata")
     assert mount_calls() == [f"-o noatime {dev} {target}"]
     assert f"mounted {dev} (MYDATA) at /media/dkvmdata" in out, out
+    # without --config, the host's own dkvm.conf names the label
+    with open(os.path.join(root, "etc", "dkvm", "dkvm.conf"), "w") as f:
+        f.write("[host]\ndata_label=MYDATA\n")
+    status, out, err = run_steps(root, "data_mount", env={"DKVM_CONFIG": ""})
+    assert status == 0 and "(MYDATA)" in out, out + err
+    mount_calls()
 
 
 @test

@@ -75,10 +75,10 @@ dkvm_run_steps() {
 	return "$dkvm_run_failed"
 }
 
-# data_label from /etc/dkvm/dkvm.conf, DKVMDATA when it names none.
+# data_label from dkvm.conf (the one dkvm reads), DKVMDATA when it names none.
 dkvm_data_label() {
 	label=$(sed -n 's/^[[:space:]]*data_label[[:space:]]*=[[:space:]]*//p' \
-		"$DKVM_ROOT/etc/dkvm/dkvm.conf" 2>/dev/null | tail -n 1)
+		"${DKVM_CONFIG:-$DKVM_ROOT/etc/dkvm/dkvm.conf}" 2>/dev/null | tail -n 1)
 	printf '%s\n' "${label:-DKVMDATA}"
 }
 
