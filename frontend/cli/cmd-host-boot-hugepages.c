@@ -11,8 +11,7 @@
 #include "dkvm-error.h"
 #include "vm-boot-hugepages.h"
 
-static gboolean cmd_host_boot_hugepages_run(DkvmApp *app, gint argc, gchar **argv,
-                                            GError **error);
+static gboolean cmd_host_boot_hugepages_run(DkvmApp *app, gint argc, gchar **argv, GError **error);
 
 const DkvmCmd dkvm_cmd_host_boot_hugepages = {
 	.name = "host boot-hugepages",

@@ -10,8 +10,7 @@
 #include "hugepage-pool.h"
 
 gboolean
-dkvm_vm_boot_hugepages(const gchar *xml_dir, GPtrArray *report, GPtrArray *skipped,
-                       GError **error)
+dkvm_vm_boot_hugepages(const gchar *xml_dir, GPtrArray *report, GPtrArray *skipped, GError **error)
 {
 	g_autoptr(GPtrArray) files = dkvm_vm_domain_files(xml_dir, skipped, error);
 	g_autoptr(GPtrArray) domains =
@@ -27,7 +26,8 @@ dkvm_vm_boot_hugepages(const gchar *xml_dir, GPtrArray *report, GPtrArray *skipp
 		DkvmDomainXml *domain = dkvm_domain_xml_parse(file->xml, &local);
 
 		if (domain == NULL) {
-			g_ptr_array_add(skipped, g_strdup_printf("%s: %s", file->path, local->message));
+			g_ptr_array_add(skipped,
+			                g_strdup_printf("%s: %s", file->path, local->message));
 			continue;
 		}
 		g_ptr_array_add(domains, domain);
