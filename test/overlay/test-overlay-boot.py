@@ -70,16 +70,13 @@ def test_config(*lines):
 FAKE_MOUNT = None
 
 
-def run_steps(root, *steps, env=None, extra_bin=None):
+def run_steps(root, *steps, env=None):
     """Runs dkvm_run_steps STEPS in @root; (status, stdout, stderr)."""
     global FAKE_MOUNT
     if FAKE_MOUNT is None:
         # records the call; the test root's proc/mounts is what the steps read
         FAKE_MOUNT = fake("fake-mount", f'echo "$*" >> {MOUNT_LOG}\n')
     bindir = ol.command_path(os.path.join(scratch, "bin"), {"dkvm": DKVM})
-    if extra_bin:
-        bindir = ol.command_path(os.path.join(scratch, f"bin{_n[0]}"),
-                                 {"dkvm": DKVM, **extra_bin})
     full = {"PATH": bindir, "DKVM_ROOT": root, "DKVM_MOUNT": FAKE_MOUNT,
             "DKVM_LOGGER": "true", "HOME": scratch, "DKVM_CONFIG": test_config()}
     full.update(env or {})
