@@ -15,12 +15,9 @@
 #define ACS_DEFAULT  "downstream,multifunction"
 
 static const gchar *const opt_names[DKVM_BOOT_OPT_COUNT] = {
-	[DKVM_BOOT_OPT_IOMMU] = "iommu",
-	[DKVM_BOOT_OPT_IOMMU_PT] = "iommu-pt",
-	[DKVM_BOOT_OPT_HUGEPAGES] = "hugepages",
-	[DKVM_BOOT_OPT_ISOLATE] = "isolate",
-	[DKVM_BOOT_OPT_EFIFB_OFF] = "efifb-off",
-	[DKVM_BOOT_OPT_ACS_OVERRIDE] = "acs-override",
+	[DKVM_BOOT_OPT_IOMMU] = "iommu",         [DKVM_BOOT_OPT_IOMMU_PT] = "iommu-pt",
+	[DKVM_BOOT_OPT_HUGEPAGES] = "hugepages", [DKVM_BOOT_OPT_ISOLATE] = "isolate",
+	[DKVM_BOOT_OPT_EFIFB_OFF] = "efifb-off", [DKVM_BOOT_OPT_ACS_OVERRIDE] = "acs-override",
 };
 
 /* One argument: its raw text and the kernel's reading of it. */
@@ -98,7 +95,8 @@ owns(DkvmBootOpt opt, const Arg *arg, gboolean setting, const gchar *vendor)
 	case DKVM_BOOT_OPT_IOMMU_PT:
 		return g_str_equal(arg->name, "iommu");
 	case DKVM_BOOT_OPT_HUGEPAGES:
-		return g_str_equal(arg->name, "hugepagesz") || g_str_equal(arg->name, "hugepages") ||
+		return g_str_equal(arg->name, "hugepagesz") ||
+		       g_str_equal(arg->name, "hugepages") ||
 		       g_str_equal(arg->name, "default_hugepagesz");
 	case DKVM_BOOT_OPT_ISOLATE:
 		return g_str_equal(arg->name, "isolcpus") || g_str_equal(arg->name, "nohz_full") ||
@@ -131,7 +129,8 @@ wanted(DkvmBootOpt opt, const gchar *value, const gchar *vendor)
 	case DKVM_BOOT_OPT_HUGEPAGES:
 		return g_strdup(value);
 	case DKVM_BOOT_OPT_ISOLATE:
-		return g_strdup_printf("isolcpus=%s nohz_full=%s rcu_nocbs=%s", value, value, value);
+		return g_strdup_printf("isolcpus=%s nohz_full=%s rcu_nocbs=%s", value, value,
+		                       value);
 	case DKVM_BOOT_OPT_EFIFB_OFF:
 		return g_strdup("video=efifb:off");
 	case DKVM_BOOT_OPT_ACS_OVERRIDE:
@@ -264,7 +263,8 @@ parse_hugepages(const gchar *value, GError **error)
 	}
 	out = g_string_new(NULL);
 	if (counts[0] > 0)
-		g_string_append_printf(out, "hugepagesz=1G hugepages=%" G_GUINT64_FORMAT, counts[0]);
+		g_string_append_printf(out, "hugepagesz=1G hugepages=%" G_GUINT64_FORMAT,
+		                       counts[0]);
 	if (counts[1] > 0)
 		g_string_append_printf(out, "%shugepagesz=2M hugepages=%" G_GUINT64_FORMAT,
 		                       out->len > 0 ? " " : "", counts[1]);
@@ -339,9 +339,10 @@ dkvm_boot_change_parse(DkvmBootChange *self, const gchar *arg, gboolean set, GEr
 	case DKVM_BOOT_OPT_IOMMU_PT:
 	case DKVM_BOOT_OPT_EFIFB_OFF:
 		if (value != NULL && !g_str_equal(value, "on")) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "%s takes no value ('%s'): --set %s adds it, --unset %s removes it",
-			            opt_names[opt], value, opt_names[opt], opt_names[opt]);
+			g_set_error(
+			        error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			        "%s takes no value ('%s'): --set %s adds it, --unset %s removes it",
+			        opt_names[opt], value, opt_names[opt], opt_names[opt]);
 			return FALSE;
 		}
 		break;
@@ -357,13 +358,15 @@ dkvm_boot_change_parse(DkvmBootChange *self, const gchar *arg, gboolean set, GEr
 		g_autoptr(GError) cpu_error = NULL;
 		if (value == NULL || *value == '\0') {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "isolate needs a CPU list (isolate=2-7,10-15), or use --isolate VM");
+			            "isolate needs a CPU list (isolate=2-7,10-15), or use "
+			            "--isolate VM");
 			return FALSE;
 		}
 		cpus = dkvm_parse_cpu_list(value, &cpu_error);
 		if (cpus == NULL || cpus->len == 0) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "isolate: %s",
-			            cpu_error != NULL ? cpu_error->message : "the CPU list is empty");
+			            cpu_error != NULL ? cpu_error->message
+			                              : "the CPU list is empty");
 			return FALSE;
 		}
 		normal = dkvm_format_cpu_list(cpus);
@@ -371,9 +374,10 @@ dkvm_boot_change_parse(DkvmBootChange *self, const gchar *arg, gboolean set, GEr
 	}
 	case DKVM_BOOT_OPT_HUGEPAGES:
 		if (value == NULL || *value == '\0') {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "hugepages needs SIZE:COUNT (hugepages=1G:8), or use --hugepages "
-			            "for the defined VMs' pages");
+			g_set_error(
+			        error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			        "hugepages needs SIZE:COUNT (hugepages=1G:8), or use --hugepages "
+			        "for the defined VMs' pages");
 			return FALSE;
 		}
 		normal = parse_hugepages(value, error);

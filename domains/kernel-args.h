@@ -18,8 +18,8 @@ G_BEGIN_DECLS
  * begins; *@p is left at its end, so the raw text is *out_start..*p. FALSE
  * when only blanks remain.
  */
-gboolean dkvm_kernel_arg_next(const gchar **p, GString *name, GString *value,
-                              gboolean *has_value, const gchar **out_start);
+gboolean dkvm_kernel_arg_next(const gchar **p, GString *name, GString *value, gboolean *has_value,
+                              const gchar **out_start);
 
 /* @name with '-' as '_': the kernel treats them alike in parameter names
  * (the part before the first '.' too, "vfio-pci.ids" is "vfio_pci.ids"). */

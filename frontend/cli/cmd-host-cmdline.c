@@ -80,9 +80,10 @@ derive_from_vms(DkvmApp *app, DkvmBootChange *change, const gchar *isolate, gboo
 	if (hugepages || no_hugepages) {
 		g_autofree gchar *options = NULL;
 		if (change->action[DKVM_BOOT_OPT_HUGEPAGES] != DKVM_BOOT_KEEP) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "--hugepages/--no-hugepages and --set/--unset hugepages exclude "
-			            "each other");
+			g_set_error(
+			        error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			        "--hugepages/--no-hugepages and --set/--unset hugepages exclude "
+			        "each other");
 			return FALSE;
 		}
 		if (hugepages && !dkvm_vm_boot_hugepage_options(app, &options, error))

@@ -86,8 +86,8 @@ write_both(const DkvmBootConfig *self, gchar **texts, GPtrArray *notes, GError *
 }
 
 gboolean
-dkvm_boot_config_change(DkvmBootConfig *self, const DkvmBootChange *change,
-                        gboolean *out_changed, GPtrArray *notes, GError **error)
+dkvm_boot_config_change(DkvmBootConfig *self, const DkvmBootChange *change, gboolean *out_changed,
+                        GPtrArray *notes, GError **error)
 {
 	gchar *texts[2] = { NULL, NULL };
 
@@ -121,8 +121,8 @@ dkvm_boot_config_change(DkvmBootConfig *self, const DkvmBootChange *change,
 }
 
 gboolean
-dkvm_boot_config_init(const gchar *boot_dir, const DkvmBootChange *change,
-                      gboolean *out_changed, GPtrArray *notes, GError **error)
+dkvm_boot_config_init(const gchar *boot_dir, const DkvmBootChange *change, gboolean *out_changed,
+                      GPtrArray *notes, GError **error)
 {
 	g_autoptr(DkvmBootConfig) self = config_new(boot_dir);
 	g_autofree gchar *options = dkvm_boot_options_initial(change);

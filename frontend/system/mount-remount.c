@@ -21,8 +21,8 @@ unescape(const gchar *field)
 	for (const gchar *p = field; *p != '\0'; p++) {
 		if (p[0] == '\\' && g_ascii_isdigit(p[1]) && g_ascii_isdigit(p[2]) &&
 		    g_ascii_isdigit(p[3])) {
-			g_string_append_c(out, (gchar)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
-			                               (p[3] - '0')));
+			g_string_append_c(
+			        out, (gchar)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0')));
 			p += 3;
 			continue;
 		}
@@ -76,8 +76,8 @@ dkvm_mount_make_writable(const gchar *dir, gboolean *out_remounted, GError **err
 	if (options == NULL || !has_option(options, "ro"))
 		return TRUE;
 	if (mount(NULL, dir, NULL, MS_REMOUNT, NULL) != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remount %s read-write: %s", dir,
-		            g_strerror(errno));
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remount %s read-write: %s",
+		            dir, g_strerror(errno));
 		return FALSE;
 	}
 	*out_remounted = TRUE;
@@ -88,8 +88,8 @@ gboolean
 dkvm_mount_make_readonly(const gchar *dir, GError **error)
 {
 	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL) != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remount %s read-only: %s", dir,
-		            g_strerror(errno));
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remount %s read-only: %s",
+		            dir, g_strerror(errno));
 		return FALSE;
 	}
 	return TRUE;

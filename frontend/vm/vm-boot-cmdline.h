@@ -25,8 +25,7 @@ gboolean dkvm_vm_boot_hugepage_options(DkvmApp *app, gchar **out, GError **error
 
 /* The host CPUs @name's vCPUs are pinned to, as a CPU list, for isolcpus.
  * DKVM_ERROR_REFUSED when its vCPUs are not pinned. */
-gboolean dkvm_vm_boot_isolate_cpus(DkvmApp *app, const gchar *name, gchar **out,
-                                   GError **error);
+gboolean dkvm_vm_boot_isolate_cpus(DkvmApp *app, const gchar *name, gchar **out, GError **error);
 
 /* dkvm.conf's boot_hugepages set to @on and persisted (DKVM_ERROR_NOT_SAVED
  * when persisting fails: the key is changed). Nothing when it says so. */
