@@ -195,6 +195,9 @@ def completion_of_commands():
     assert complete("dkvm --connect test:///default vm k") == ["kill"]
     assert complete("dkvm help ") == ["host", "menu", "plan", "power", "save", "vm"]
     assert complete("dkvm power ") == ["button", "off", "reboot"]
+    # host is a command and a group: its verb after it, its own options for both
+    assert complete("dkvm host ") == ["cmdline"]
+    assert "--boot-dir" in complete("dkvm host cmdline --")
     assert {"--force", "--timeout"} <= set(complete("dkvm power off --"))
     assert complete("dkvm help vm cr") == ["create"]
     assert complete("dkvm --con") == ["--config", "--connect"]

@@ -78,7 +78,8 @@ test_golden(void)
 	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
 		g_autofree gchar *text = read_data(files[i].input);
 		g_autoptr(GError) error = NULL;
-		g_autofree gchar *changed = dkvm_boot_config_apply(files[i].loader, text, change, &error);
+		g_autofree gchar *changed =
+		        dkvm_boot_config_apply(files[i].loader, text, change, &error);
 		g_autofree gchar *again = NULL;
 
 		g_assert_no_error(error);
@@ -165,9 +166,10 @@ test_iommu_vendor(void)
 static void
 test_kernel_spellings(void)
 {
-	const gchar *kernel[] = { "intel_iommu=on", "iommu=pt", "video=efifb:off",
-		                  "pcie_acs_override=id:10de:1b80", "isolcpus=3,2,4", NULL };
-	const gchar *dkvm[] = { "iommu", "iommu-pt", "efifb-off", "acs-override=id:10de:1b80",
+	const gchar *kernel[] = { "intel_iommu=on",  "iommu=pt",
+		                  "video=efifb:off", "pcie_acs_override=id:10de:1b80",
+		                  "isolcpus=3,2,4",  NULL };
+	const gchar *dkvm[] = { "iommu",       "iommu-pt", "efifb-off", "acs-override=id:10de:1b80",
 		                "isolate=2-4", NULL };
 	g_autofree gchar *a = apply("quiet", "GenuineIntel", kernel, NULL);
 	g_autofree gchar *b = apply("quiet", "GenuineIntel", dkvm, NULL);
@@ -195,7 +197,8 @@ test_refused(void)
 		  "isolate needs a CPU list (isolate=2-7,10-15), or use --isolate VM" },
 		{ "isolate=7-2", TRUE, NULL },
 		{ "hugepages=4G:1", TRUE, "hugepages: page size '4G' is not 2M or 1G" },
-		{ "hugepages=1G:0", TRUE, "hugepages: '1G:0' is not SIZE:COUNT (e.g. 1G:8 or 2M:1024)" },
+		{ "hugepages=1G:0", TRUE,
+		  "hugepages: '1G:0' is not SIZE:COUNT (e.g. 1G:8 or 2M:1024)" },
 		{ "hugepages=1G:2,1G:4", TRUE, "hugepages: page size 1G given twice" },
 		{ "hugepages", TRUE,
 		  "hugepages needs SIZE:COUNT (hugepages=1G:8), or use --hugepages for the defined "
@@ -272,7 +275,8 @@ test_initial(void)
 	back2 = dkvm_boot_config_get_options(DKVM_BOOT_LOADER_GRUB, grub, NULL);
 	g_assert_cmpstr(back1, ==, options);
 	g_assert_cmpstr(back2, ==, options);
-	g_assert_nonnull(strstr(syslinux, "\tKERNEL /boot/vmlinuz-lts\n\tINITRD /boot/initramfs-lts\n"));
+	g_assert_nonnull(
+	        strstr(syslinux, "\tKERNEL /boot/vmlinuz-lts\n\tINITRD /boot/initramfs-lts\n"));
 	g_assert_nonnull(strstr(grub, "\tinitrd\t/boot/initramfs-lts\n"));
 }
 

@@ -192,6 +192,11 @@ def completion(dump):
     ]
     for command in dump["commands"]:
         lines.append(f'        ["{command["name"]}"]="{names(command["options"])}"')
+    lines += ["    )", "    local -A verbs=("]
+    commands = {c["name"] for c in dump["commands"]}
+    for group, verbs in groups.items():
+        if group in commands:
+            lines.append(f'        ["{group}"]="{" ".join(verbs)}"')
     lines += ["    )", "    local -A positional=("]
     for command in dump["commands"]:
         lines.append(f'        ["{command["name"]}"]="{positional_kind(command)}"')
@@ -219,6 +224,11 @@ def completion(dump):
         "        if [[ $word == -* ]]; then",
         "            [[ -n $command && ( $file_values == *\" $word \"* ||",
         "               $other_values == *\" $word \"* ) ]] && ((i++))",
+        "            continue",
+        "        fi",
+        "        # a command that is also a group (host, host cmdline): the longer one",
+        "        if [[ -n $command && -n ${options[$command $word]+set} ]] && ((args == 0)); then",
+        "            command=\"$command $word\"",
         "            continue",
         "        fi",
         "        if [[ -z $command ]]; then",
@@ -257,6 +267,7 @@ def completion(dump):
         "        return",
         "    fi",
         "    ((args > 0)) && return",
+        "    [[ -n ${verbs[$command]+set} ]] && _dkvm_words \"${verbs[$command]}\" \"$cur\"",
         "    case ${positional[$command]} in",
         "        vm)",
         "            # the VM names: the first column of `dkvm vm list` (after its header)",
