@@ -46,11 +46,14 @@ dkvm_boot_config_read(const gchar *boot_dir, GError **error)
 	for (guint i = 0; i < 2; i++) {
 		g_autoptr(GError) read_error = NULL;
 		if (!g_file_get_contents(self->path[i], &self->text[i], NULL, &read_error)) {
-			g_set_error(error, DKVM_ERROR,
-			            g_error_matches(read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-			                    ? DKVM_ERROR_NOT_FOUND
-			                    : DKVM_ERROR_IO,
-			            "%s", read_error->message);
+			if (g_error_matches(read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+				g_set_error(
+				        error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
+				        "%s: no such file (is the boot partition mounted at %s?)",
+				        self->path[i], boot_dir);
+			else
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "%s",
+				            read_error->message);
 			return NULL;
 		}
 		self->options[i] = dkvm_boot_config_get_options(loaders[i], self->text[i], error);
