@@ -66,9 +66,10 @@ dkvm_ssh_key_check(const gchar *line, gchar **out_normal, GError **error)
 	                         : 0;
 	if (blob_len < 4 || name_len != strlen(fields[0]) || blob_len - 4 < name_len ||
 	    memcmp(blob + 4, fields[0], name_len) != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "the key's data is not a %s key: paste the whole line of your .pub file",
-		            fields[0]);
+		g_set_error(
+		        error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		        "the key's data is not a %s key: paste the whole line of your .pub file",
+		        fields[0]);
 		return FALSE;
 	}
 	if (out_normal != NULL) {

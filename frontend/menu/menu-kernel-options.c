@@ -67,7 +67,8 @@ ask_isolate(DkvmMenu *menu, DkvmBootChange *change)
 	for (;;) {
 		const DkvmMenuItem *chosen = NULL;
 		g_clear_error(&error);
-		if (dkvm_menu_radiolist(TITLE, "Isolate the host CPUs which VM's vCPUs are pinned to?",
+		if (dkvm_menu_radiolist(TITLE,
+		                        "Isolate the host CPUs which VM's vCPUs are pinned to?",
 		                        items, &cursor, NULL) != DKVM_ANSWER_OK)
 			return FALSE;
 		for (guint i = 0; i < items->len && chosen == NULL; i++) {
@@ -101,19 +102,21 @@ set_option(DkvmMenu *menu, DkvmBootChange *change, DkvmBootOpt opt)
 			return FALSE;
 		}
 		if (options == NULL) {
-			dkvm_menu_message(TITLE, "No VM uses hugepages: there is nothing to reserve "
-			                         "at boot.");
+			dkvm_menu_message(TITLE,
+			                  "No VM uses hugepages: there is nothing to reserve "
+			                  "at boot.");
 			return FALSE;
 		}
 		dkvm_boot_change_set(change, opt, options);
 		return TRUE;
 	case DKVM_BOOT_OPT_ACS_OVERRIDE:
-		if (!dkvm_menu_confirm(TITLE,
-		                       "pcie_acs_override makes the kernel split IOMMU groups the "
-		                       "hardware does not isolate: a passed-through device may still "
-		                       "reach the memory of the devices in its real group.\n\n"
-		                       "Set it anyway (downstream,multifunction)?",
-		                       TRUE))
+		if (!dkvm_menu_confirm(
+		            TITLE,
+		            "pcie_acs_override makes the kernel split IOMMU groups the "
+		            "hardware does not isolate: a passed-through device may still "
+		            "reach the memory of the devices in its real group.\n\n"
+		            "Set it anyway (downstream,multifunction)?",
+		            TRUE))
 			return FALSE;
 		dkvm_boot_change_set(change, opt, "downstream,multifunction");
 		return TRUE;

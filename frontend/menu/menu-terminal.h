@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * g_spawn_check_wait_status() takes it. FALSE with @error when it cannot be
  * started.
  */
-gboolean dkvm_menu_run_on_terminal(const gchar *const *argv, const gchar *banner,
-                                   gint *out_status, GError **error);
+gboolean dkvm_menu_run_on_terminal(const gchar *const *argv, const gchar *banner, gint *out_status,
+                                   GError **error);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /*
- * See mount-remount.h. mount(2) with MS_REMOUNT changes the flags of the
- * mount in place; the file system's own options (vfat's codepage...) stay.
+ * See mount-remount.h. mount(2) with MS_REMOUNT sets the mount's flags to
+ * exactly those given (the file system's own options, vfat's codepage...,
+ * stay): the ones it has (nosuid, noexec, noatime...) are read with
+ * statvfs() and given again, so only read-only changes.
  */
 #include "mount-remount.h"
 
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/statvfs.h>
 
 #include "dkvm-error.h"
 #include "host-path.h"
@@ -67,6 +70,31 @@ has_option(const gchar *options, const gchar *option)
 	return g_strv_contains((const gchar *const *)list, option);
 }
 
+/* The flags @dir's mount has besides read-only, as mount(2) takes them
+ * (statvfs()'s ST_* bits are not all the MS_* ones: ST_RELATIME is not). */
+static unsigned long
+kept_flags(const gchar *dir)
+{
+	static const struct {
+		unsigned long st, ms;
+	} map[] = {
+		{ ST_NOSUID, MS_NOSUID },         { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },         { ST_SYNCHRONOUS, MS_SYNCHRONOUS },
+		{ ST_MANDLOCK, MS_MANDLOCK },     { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	struct statvfs st;
+	unsigned long flags = 0;
+
+	if (statvfs(dir, &st) != 0)
+		return 0;
+	for (guint i = 0; i < G_N_ELEMENTS(map); i++) {
+		if (st.f_flag & map[i].st)
+			flags |= map[i].ms;
+	}
+	return flags;
+}
+
 gboolean
 dkvm_mount_make_writable(const gchar *dir, gboolean *out_remounted, GError **error)
 {
@@ -75,7 +103,7 @@ dkvm_mount_make_writable(const gchar *dir, gboolean *out_remounted, GError **err
 	*out_remounted = FALSE;
 	if (options == NULL || !has_option(options, "ro"))
 		return TRUE;
-	if (mount(NULL, dir, NULL, MS_REMOUNT, NULL) != 0) {
+	if (mount(NULL, dir, NULL, MS_REMOUNT | kept_flags(dir), NULL) != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remount %s read-write: %s",
 		            dir, g_strerror(errno));
 		return FALSE;
@@ -87,7 +115,7 @@ dkvm_mount_make_writable(const gchar *dir, gboolean *out_remounted, GError **err
 gboolean
 dkvm_mount_make_readonly(const gchar *dir, GError **error)
 {
-	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL) != 0) {
+	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY | kept_flags(dir), NULL) != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remount %s read-only: %s",
 		            dir, g_strerror(errno));
 		return FALSE;

@@ -38,8 +38,8 @@ dkvm_vm_first_boot_finish(DkvmApp *app, GError **error)
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autofree gchar *stamp = g_date_time_format_iso8601(now);
-	g_autofree gchar *text = g_strdup_printf(
-	        "# dkvm menu's first-boot questions were offered on %s\n", stamp);
+	g_autofree gchar *text =
+	        g_strdup_printf("# dkvm menu's first-boot questions were offered on %s\n", stamp);
 
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s", dir,

@@ -327,5 +327,65 @@ def full_file_system_leaves_both_files():
 def backup_failure_on_the_second_file_leaves_both():
     backup_blocked_for_grub(boot_dir())
 
+# A read-only boot partition, as a DKVM host mounts it: remounted read-write
+# for the write, read-only again after.
+REMOUNT = r'''
+set -u
+d="$1"; mp="$2"; dkvm="$3"
+mount -t tmpfs -o size=256k,nosuid,nodev none "$mp" || exit 99
+mkdir -p "$mp/boot/syslinux" "$mp/boot/grub"
+cp "$d/$4" "$mp/$4"; cp "$d/$5" "$mp/$5"
+mount -o remount,ro,nosuid,nodev "$mp" || exit 98
+touch "$mp/probe" 2>/dev/null && echo "writable before"
+"$dkvm" --config "$6" host cmdline --boot-dir "$mp" --set iommu-pt 2>"$d/stderr"
+echo "rc=$?"
+grep " $mp " /proc/self/mounts
+touch "$mp/probe" 2>/dev/null && echo "writable after"
+cat "$mp/$4" "$mp/$5" > "$d/after"
+'''
+
+
+@test
+def read_only_boot_partition_remounted_for_the_write():
+    d = boot_dir()
+    if not unshare_works():
+        print("# unprivileged namespaces refused here: no mount of the test's own to "
+              "remount; the refused remount is checked below", flush=True)
+        return
+    mp = os.path.join(TMP, "ro")
+    os.makedirs(mp)
+    r = subprocess.run(["unshare", "-rm", "sh", "-c", REMOUNT, "sh", d, mp, DKVM,
+                        SYSLINUX, GRUB, CONF],
+                       capture_output=True, text=True, timeout=60)
+    out = r.stdout.splitlines()
+    with open(os.path.join(d, "stderr")) as f:
+        err = f.read()
+    check("rc=0" in out, f"{r.stdout} {r.stderr} {err}")
+    check("writable before" not in out and "writable after" not in out, r.stdout)
+    mount = [l for l in out if l.startswith("none ")]
+    check(len(mount) == 1 and mount[0].split()[3].startswith("ro,")
+          and "nosuid" in mount[0] and "nodev" in mount[0], mount)
+    with open(os.path.join(d, "after")) as f:
+        after = f.read()
+    check(after.count("iommu=pt") == 2, after)
+
+
+@test
+def refused_remount_leaves_the_files():
+    """/proc/mounts (a fixture's, under DKVM_SYSFS_ROOT) says the boot
+    directory is a read-only mount point, which it is not: the remount
+    fails and nothing is written."""
+    d = boot_dir()
+    root = os.path.join(TMP, "mounts-root")
+    os.makedirs(os.path.join(root, "proc"), exist_ok=True)
+    with open(os.path.join(root, "proc", "mounts"), "w") as f:
+        f.write(f"/dev/sdb1 {os.path.realpath(d)} vfat ro,relatime,fmask=0022 0 0\n")
+    r = run("--boot-dir", d, "--set", "iommu-pt", host=root)
+    check(r.returncode == 1, f"exit {r.returncode}: {r.stderr}")
+    check(r.stderr.startswith(f"dkvm: cannot remount {d} read-write: "), r.stderr)
+    check(read(d, SYSLINUX) == original(SYSLINUX) and read(d, GRUB) == original(GRUB),
+          "a file changed")
+    check(listing(d) == [GRUB, SYSLINUX], listing(d))
+
 
 sys.exit(test.run(scratch=TMP))
