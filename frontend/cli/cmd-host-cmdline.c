@@ -171,6 +171,11 @@ cmd_host_cmdline_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		if (!dkvm_boot_config_init(dir, change, &changed, notes, error))
 			return FALSE;
 		print_notes(notes);
+		g_printerr(
+		        changed ? "dkvm: wrote both boot loader files under %s\n"
+		                : "dkvm: both boot loader files under %s already say so: nothing "
+		                  "written\n",
+		        dir);
 		config = dkvm_boot_config_read(dir, error);
 		if (config == NULL)
 			return FALSE;
