@@ -74,7 +74,12 @@ default_vm(DkvmMenu *menu)
 	gint cursor = 0;
 
 	if (vms == NULL) {
-		dkvm_menu_error(TITLE, error);
+		/* libvirtd may still be starting this early in the boot */
+		g_autofree gchar *text = g_strdup_printf(
+		        "The VMs cannot be listed (%s): pick the default VM later with a VM's "
+		        "At boot.",
+		        error->message);
+		dkvm_menu_message(TITLE, text);
 		return;
 	}
 	if (vms->len == 0)
