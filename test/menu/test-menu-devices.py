@@ -23,6 +23,7 @@ Usage: test-menu-devices.py DKVM
 import os
 import re
 import shutil
+import tarfile
 import sys
 import tempfile
 import time
@@ -365,6 +366,43 @@ def the_defined_vm_has_the_devices():
         m.send("esc")
         screen = m.wait_for("Choose what to change")
         assert "USB devices 046d:c08b" in screen, screen
+
+
+@test
+def back_up_writes_a_bundle_to_the_data_partition():
+    """Back up (a VM screen) on the demo host: win11's bundle lands in
+    backups/ on DKVMDATA with the date in its name; linux (running) is
+    refused with the reason."""
+    root = tempfile.mkdtemp(prefix="host-", dir=TMP)
+    tree = os.path.join(root, "demo")
+    shutil.copytree(os.path.join(HOSTS, "demo"), tree, symlinks=True)
+    with Menu(DKVM, host=tree, env={"DKVM_SYSFS_ROOT": tree}, config=CONFIG) as m:
+        m.wait_for("win11")
+        go_to(m, "win11")
+        m.send("enter")
+        m.wait_for("What should happen to this VM?")
+        go_to(m, "Back up")
+        m.send("enter")
+        screen = text_of(m.wait_for("Back VM 'win11' up to"))
+        assert "/media/dkvmdata/backups/win11-" in screen, screen
+        m.send("enter")  # Yes, the default
+        screen = text_of(m.wait_for("is backed up to"))
+        backups = os.path.join(tree, "media", "dkvmdata", "backups")
+        files = os.listdir(backups)
+        assert len(files) == 1 and re.match(r"win11-\d{8}-\d{6}\.dkvm\.tar\.gz$", files[0]), files
+        with tarfile.open(os.path.join(backups, files[0])) as t:
+            assert sorted(t.getnames()) == ["dkvm-bundle.ini", "domain.xml"], t.getnames()
+        m.send("enter")
+        m.wait_for("win11")
+        go_to(m, "linux")
+        m.send("enter")
+        m.wait_for("What should happen to this VM?")
+        go_to(m, "Back up")
+        m.send("enter")
+        m.wait_for("Back VM 'linux' up to")
+        m.send("enter")
+        screen = text_of(m.wait_for("shut it down first"))
+        assert "it is running" in screen, screen
 
 
 sys.exit(test.run(TMP))
