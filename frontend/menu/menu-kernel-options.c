@@ -29,17 +29,22 @@ static const Row rows[] = {
 	{ DKVM_BOOT_OPT_ACS_OVERRIDE, "pcie_acs_override: split IOMMU groups (unsafe)" },
 };
 
-/* Whether the files have @opt on now. */
+/* Whether the files have @opt on now: for an option without a value,
+ * setting it would change nothing (the IOMMU by this CPU's vendor). */
 static gboolean
-is_on(const gchar *options, DkvmBootOpt opt)
+is_on(const gchar *options, DkvmBootOpt opt, const gchar *cpu_vendor)
 {
 	g_autofree gchar *owned = dkvm_boot_options_owned(options, opt);
+	g_autoptr(DkvmBootChange) probe = NULL;
+	g_autofree gchar *applied = NULL;
 
-	if (opt == DKVM_BOOT_OPT_IOMMU)
-		return strstr(owned, "iommu=on") != NULL;
-	if (opt == DKVM_BOOT_OPT_IOMMU_PT)
-		return g_str_equal(owned, "iommu=pt");
-	return *owned != '\0';
+	if (opt == DKVM_BOOT_OPT_HUGEPAGES || opt == DKVM_BOOT_OPT_ISOLATE ||
+	    opt == DKVM_BOOT_OPT_ACS_OVERRIDE)
+		return *owned != '\0';
+	probe = dkvm_boot_change_new(cpu_vendor);
+	dkvm_boot_change_set(probe, opt, NULL);
+	applied = dkvm_boot_options_apply(options, probe);
+	return g_str_equal(applied, options);
 }
 
 /* The VM whose pinned CPUs to isolate; FALSE when the person goes back. */
@@ -170,15 +175,15 @@ dkvm_menu_kernel_options(DkvmMenu *menu)
 		dkvm_menu_error(TITLE, error);
 		return;
 	}
+	change = dkvm_vm_boot_change_new(menu->app);
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
-		was[i] = is_on(config->options[0], rows[i].opt);
+		was[i] = is_on(config->options[0], rows[i].opt, change->cpu_vendor);
 		dkvm_menu_items_add(items, dkvm_boot_opt_name(rows[i].opt), was[i], "%s",
 		                    rows[i].text);
 	}
 	prompt = g_strdup_printf("Space ticks, Enter goes on. Now:\n%s", config->options[0]);
 	if (dkvm_menu_checklist(TITLE, prompt, items, &cursor, NULL) != DKVM_ANSWER_OK)
 		return;
-	change = dkvm_vm_boot_change_new(menu->app);
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
 		const DkvmMenuItem *item = g_ptr_array_index(items, i);
 		if (item->on == was[i])
