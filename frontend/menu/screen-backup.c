@@ -58,8 +58,7 @@ backup_run(DkvmMenu *menu)
 	}
 	report = g_strdup_printf("VM '%s' is backed up to\n%s\n\nwith its settings%s%s.\n\n"
 	                         "Import restores it (after Delete, or on another DKVM host).",
-	                         bundle->vm_name, shown,
-	                         bundle->nvram ? ", NVRAM" : "",
+	                         bundle->vm_name, shown, bundle->nvram ? ", NVRAM" : "",
 	                         bundle->tpm ? " and TPM state" : "");
 	dkvm_menu_message("Back up", report);
 	return DKVM_SCREEN_BACK;

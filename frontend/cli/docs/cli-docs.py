@@ -192,11 +192,6 @@ def completion(dump):
     ]
     for command in dump["commands"]:
         lines.append(f'        ["{command["name"]}"]="{names(command["options"])}"')
-    lines += ["    )", "    local -A verbs=("]
-    commands = {c["name"] for c in dump["commands"]}
-    for group, verbs in groups.items():
-        if group in commands:
-            lines.append(f'        ["{group}"]="{" ".join(verbs)}"')
     lines += ["    )", "    local -A positional=("]
     for command in dump["commands"]:
         lines.append(f'        ["{command["name"]}"]="{positional_kind(command)}"')
@@ -226,9 +221,11 @@ def completion(dump):
         "               $other_values == *\" $word \"* ) ]] && ((i++))",
         "            continue",
         "        fi",
-        "        # a command that is also a group (host, host cmdline): the longer one",
-        "        if [[ -n $command && -n ${options[$command $word]+set} ]] && ((args == 0)); then",
-        "            command=\"$command $word\"",
+        "        if [[ -n $command ]] && ((args == 0)) &&",
+        "           [[ -n ${options[\"$command $word\"]+set} ]]; then",
+        "            # a longer command starting with this one (host bind-early)",
+        "            words+=(\"$word\")",
+        "            command=${words[*]}",
         "            continue",
         "        fi",
         "        if [[ -z $command ]]; then",
@@ -267,7 +264,15 @@ def completion(dump):
         "        return",
         "    fi",
         "    ((args > 0)) && return",
-        "    [[ -n ${verbs[$command]+set} ]] && _dkvm_words \"${verbs[$command]}\" \"$cur\"",
+        "    case $command in",
+    ]
+    # a command that is also a group (host, host bind-early): its verbs
+    commands = {c["name"] for c in dump["commands"]}
+    for group, verbs in groups.items():
+        if group in commands:
+            lines.append(f'        "{group}") _dkvm_words "{" ".join(verbs)}" "$cur" ;;')
+    lines += [
+        "    esac",
         "    case ${positional[$command]} in",
         "        vm)",
         "            # the VM names: the first column of `dkvm vm list` (after its header)",
