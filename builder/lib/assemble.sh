@@ -98,7 +98,7 @@ make_stage() {
     done
     [ -f "$WORK/repo/x86_64/APKINDEX.tar.gz" ] ||
         die 3 "the dkvm repository" "not compiled" "run dkvm-build compile"
-    apk_key_ensure "$WORK/keys"
+    apk_key_ensure "$KEYS_DIR"
     cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/apks/x86_64/"
     : >"$stage/apks/.boot_repository"
     if [ -d "$WORK/apk-cache" ]; then

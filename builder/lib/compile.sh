@@ -62,7 +62,7 @@ compile_stand_in() {
 
 stage_compile() {
     need_tools openssl tar gzip
-    apk_key_ensure "$WORK/keys"
+    apk_key_ensure "$KEYS_DIR"
     rm -rf "$WORK/repo"
     mkdir -p "$WORK/repo/x86_64"
     if [ -n "$STAND_IN_DKVM" ]; then
@@ -71,7 +71,7 @@ stage_compile() {
         compile_in_alpine_root
     fi
     apk_make_index "$WORK/repo/x86_64"
-    key=$(apk_verify_signature "$WORK/repo/x86_64/APKINDEX.tar.gz" "$WORK/keys" index) ||
+    key=$(apk_verify_signature "$WORK/repo/x86_64/APKINDEX.tar.gz" "$KEYS_DIR" index) ||
         die 1 "compile" "the index just signed does not verify"
     say "compile: repository signed with $key"
 }

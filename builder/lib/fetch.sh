@@ -14,8 +14,9 @@ download() {
             --continue-at - --output "$dl_file.part" "$dl_url"; then
             mv "$dl_file.part" "$dl_file"
             return 0
+        else
+            status=$?
         fi
-        status=$?
         [ $attempt -lt "${DKVM_FETCH_ATTEMPTS:-5}" ] ||
             die 1 "download $dl_url" "failed after $attempt attempts (curl status $status)" \
                 "check ALPINE_MIRROR and the network; the next run resumes"
