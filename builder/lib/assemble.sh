@@ -7,8 +7,15 @@
 # shellcheck shell=sh disable=SC2154  # globals set by dkvm-build
 BOOT_LABEL=DKVMBOOT
 DATA_LABEL=DKVMDATA
-SYSLINUX_BIOS=/usr/lib/syslinux/modules/bios
-SYSLINUX_MBR=/usr/lib/syslinux/mbr/mbr.bin
+# syslinux's BIOS modules and MBR code: Debian's paths, then Alpine's.
+first_existing() {
+    for candidate; do
+        [ -e "$candidate" ] && { echo "$candidate"; return 0; }
+    done
+    echo "$1"
+}
+SYSLINUX_BIOS=$(first_existing /usr/lib/syslinux/modules/bios /usr/share/syslinux)
+SYSLINUX_MBR=$(first_existing /usr/lib/syslinux/mbr/mbr.bin /usr/share/syslinux/mbr.bin)
 # GRUB's modules built into bootx64.efi: the stick carries no module
 # directory, so the image holds all GRUB needs to read grub.cfg from the
 # FAT partition and boot Linux.
@@ -87,6 +94,12 @@ write_loader_configs() {
     fi
 }
 
+# The big inputs enter the stage as hard links (the stage is rebuilt every
+# time; copying the release and the apk cache cost more than the rest).
+link_or_copy() {
+    ln -f "$1" "$2" 2>/dev/null || cp "$1" "$2"
+}
+
 # The stick's file tree in WORK/stage.
 make_stage() {
     stage=$WORK/stage
@@ -94,7 +107,7 @@ make_stage() {
     mkdir -p "$stage/boot" "$stage/apks/x86_64" "$stage/efi/boot" "$stage/domains/templates"
     for f in vmlinuz-lts initramfs-lts modloop-lts; do
         [ -f "$WORK/release/boot/$f" ] || die 3 "release boot/$f" "not fetched" "run dkvm-build fetch"
-        cp "$WORK/release/boot/$f" "$stage/boot/$f"
+        link_or_copy "$WORK/release/boot/$f" "$stage/boot/$f"
     done
     [ -f "$WORK/repo/x86_64/APKINDEX.tar.gz" ] ||
         die 3 "the dkvm repository" "not compiled" "run dkvm-build compile"
@@ -102,7 +115,10 @@ make_stage() {
     cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/apks/x86_64/"
     : >"$stage/apks/.boot_repository"
     if [ -d "$WORK/apk-cache" ]; then
-        cp -R "$WORK/apk-cache" "$stage/cache"
+        mkdir -p "$stage/cache"
+        for f in "$WORK/apk-cache"/*; do
+            [ -f "$f" ] && link_or_copy "$f" "$stage/cache/${f##*/}"
+        done
     fi
     make_apkovl "$stage/$DKVM_HOSTNAME.apkovl.tar.gz"
     for t in "$repo_dir"/domains/templates/*.xml; do
@@ -123,42 +139,50 @@ make_stage() {
     clamp_times "$stage"
 }
 
-# FAT32 boot partition file $1 of $2 MiB, starting at sector $3 of the disk,
-# filled from WORK/stage in sorted order (the FAT's layout then depends on
-# the names only), with syslinux installed and its backup boot sector in sync.
+# The FAT32 boot partition, made in place in image $1 at sector $2 with $3
+# MiB (mkfs.vfat --offset, mtools at an offset: no partition file to copy
+# in), filled from WORK/stage in sorted order (the FAT's layout then depends
+# on the names only), with syslinux installed and its backup boot sector in
+# sync.
 make_boot_partition() {
-    part=$1 mib=$2 start=$3
-    rm -f "$part"
-    truncate -s "${mib}M" "$part"
+    img=$1 start=$2 mib=$3
+    part="$img@@$((start * 512))"
     mkfs.vfat -F 32 -n "$BOOT_LABEL" --invariant -i "$(derived_hex volid 8)" \
-        -h "$start" "$part" >/dev/null || die 1 "mkfs.vfat" "failed"
-    (cd "$WORK/stage" && find . -mindepth 1 | LC_ALL=C sort) | while read -r path; do
-        p=${path#./}
-        if [ -d "$WORK/stage/$p" ]; then
-            mmd -i "$part" "::$p"
-        else
-            mcopy -m -i "$part" "$WORK/stage/$p" "::$p"
-        fi
-    done || die 1 "mtools" "could not fill the boot partition"
-    syslinux --directory /boot/syslinux --install "$part" ||
+        -h "$start" --offset="$start" "$img" $((mib * 1024)) >"$WORK/mkfs.log" 2>&1 ||
+        die 1 "mkfs.vfat" "$(cat "$WORK/mkfs.log")"
+    rm -f "$WORK/mkfs.log"
+    # one mmd for every directory, one mcopy per directory's files
+    (cd "$WORK/stage" && find . -mindepth 1 -type d | LC_ALL=C sort | sed 's|^\./|::|') >"$WORK/dirs"
+    # shellcheck disable=SC2046 # one argument per directory, names without spaces
+    mmd -i "$part" $(cat "$WORK/dirs") || die 1 "mmd" "could not make the directories"
+    for dir in . $(sed 's|^::||' "$WORK/dirs"); do
+        files=$(cd "$WORK/stage/$dir" && find . -mindepth 1 -maxdepth 1 -type f | LC_ALL=C sort |
+            sed "s|^\./|$WORK/stage/$dir/|")
+        [ -n "$files" ] || continue
+        # shellcheck disable=SC2086 # the file list, names without spaces
+        mcopy -m -i "$part" $files "::$dir/" || die 1 "mcopy" "could not fill ::$dir"
+    done
+    rm -f "$WORK/dirs"
+    syslinux --offset $((start * 512)) --directory /boot/syslinux --install "$img" ||
         die 1 "syslinux --install" "failed"
     # syslinux writes the boot sector only; FAT32 keeps a backup copy whose
     # sector the BPB names (offset 50), and fsck.fat reports any difference.
-    backup=$(od -An -tu2 -j50 -N2 "$part" | tr -d ' ')
+    backup=$(od -An -tu2 -j$((start * 512 + 50)) -N2 "$img" | tr -d ' ')
     [ "$backup" -gt 0 ] &&
-        dd if="$part" of="$part" bs=512 count=1 seek="$backup" conv=notrunc status=none
+        dd if="$img" of="$img" bs=512 count=1 skip="$start" seek=$((start + backup)) \
+            conv=notrunc status=none
 }
 
+# The ext4 data partition DKVMDATA, in place in image $1 at sector $2 with
+# $3 MiB: fixed UUID and hash seed, time stamps from SOURCE_DATE_EPOCH.
 make_data_partition() {
-    part=$1 mib=$2
-    rm -f "$part"
-    truncate -s "${mib}M" "$part"
+    img=$1 start=$2 mib=$3
     empty=$(mktemp -d)
     touch -d "@$SOURCE_DATE_EPOCH" "$empty"
     u=$(derived_hex data-uuid 32)
     uuid=$(echo "$u" | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\)$/\1-\2-\3-\4-\5/')
     E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L "$DATA_LABEL" -U "$uuid" \
-        -E "hash_seed=$uuid,root_owner=0:0" -d "$empty" "$part" ||
+        -E "hash_seed=$uuid,root_owner=0:0,offset=$((start * 512))" -d "$empty" "$img" "${mib}M" ||
         die 1 "mkfs.ext4" "failed"
     rmdir "$empty"
 }
@@ -175,27 +199,21 @@ stage_assemble() {
     [ "$boot_mib" -ge "$need_mib" ] ||
         die 2 "--size $IMAGE_SIZE_MIB" "leaves $boot_mib MiB for the boot partition, the files need $need_mib" \
             "a larger --size or a smaller --data-size"
-    parts=$WORK/parts
-    mkdir -p "$parts"
-    make_boot_partition "$parts/boot.img" "$boot_mib" 2048
     tmp=$IMAGE.tmp
     rm -f "$tmp"
     truncate -s "${IMAGE_SIZE_MIB}M" "$tmp"
+    data_start=$(((1 + boot_mib) * 2048))
     {
         echo "label: dos"
         echo "label-id: 0x$(derived_hex disk-id 8)"
         echo "unit: sectors"
         echo "start=2048, size=$((boot_mib * 2048)), type=c, bootable"
-        [ "$DATA_SIZE_MIB" -eq 0 ] || echo "start=$(((1 + boot_mib) * 2048)), size=$((DATA_SIZE_MIB * 2048)), type=83"
+        [ "$DATA_SIZE_MIB" -eq 0 ] || echo "start=$data_start, size=$((DATA_SIZE_MIB * 2048)), type=83"
     } | sfdisk --quiet --no-reread --no-tell-kernel "$tmp" >/dev/null ||
         die 1 "sfdisk" "could not write the partition table"
     dd if="$SYSLINUX_MBR" of="$tmp" bs=440 count=1 conv=notrunc status=none
-    dd if="$parts/boot.img" of="$tmp" bs=1M seek=1 conv=notrunc,sparse status=none
-    if [ "$DATA_SIZE_MIB" -gt 0 ]; then
-        make_data_partition "$parts/data.img" "$DATA_SIZE_MIB"
-        dd if="$parts/data.img" of="$tmp" bs=1M seek=$((1 + boot_mib)) conv=notrunc,sparse status=none
-    fi
-    rm -rf "$parts"
+    make_boot_partition "$tmp" 2048 "$boot_mib"
+    [ "$DATA_SIZE_MIB" -eq 0 ] || make_data_partition "$tmp" "$data_start" "$DATA_SIZE_MIB"
     mkdir -p "$(dirname "$IMAGE")"
     mv "$tmp" "$IMAGE"
     say "assemble: $IMAGE ($IMAGE_SIZE_MIB MiB, boot $boot_mib MiB, data $DATA_SIZE_MIB MiB, payload $((payload_kib / 1024)) MiB)"

@@ -137,4 +137,16 @@ def no_data_partition_and_size_limits():
     assert p.returncode == 2 and "not a host name" in p.stderr, p.stderr
 
 
+@test
+def the_builder_is_shellcheck_clean():
+    # shellcheck comes from scripts/install-deps; missing, the case fails with its name
+    files = [os.path.join(imagetest.SOURCE, "builder", "dkvm-build")]
+    lib = os.path.join(imagetest.SOURCE, "builder", "lib")
+    files += sorted(os.path.join(lib, f) for f in os.listdir(lib))
+    files += [os.path.join(imagetest.HERE, f) for f in ("make-fixture-release", "fixture-init")]
+    p = subprocess.run(["shellcheck", "-x", *files], capture_output=True, text=True,
+                       cwd=imagetest.SOURCE)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
 sys.exit(test.run(scratch=fx.scratch))
