@@ -65,8 +65,8 @@ stage_verify() {
         verify_fail "syslinux.cfg and grub.cfg differ in kernel options: $(tr '\n' ' ' <"$tmp/sys.opts")| $(tr '\n' ' ' <"$tmp/grub.opts")"
     grep -qx 'modloop=/boot/modloop-lts' "$tmp/sys.opts" || verify_fail "the kernel options lack modloop=/boot/modloop-lts"
     grep -q '^modules=' "$tmp/sys.opts" || verify_fail "the kernel options lack modules="
-    grep -qi '^ *kernel */boot/vmlinuz-lts' "$tmp/syslinux.cfg" || verify_fail "syslinux.cfg does not boot /boot/vmlinuz-lts"
-    grep -q '^ *linux */boot/vmlinuz-lts' "$tmp/grub.cfg" || verify_fail "grub.cfg does not boot /boot/vmlinuz-lts"
+    grep -Eqi '^[[:space:]]*kernel[[:space:]]+/boot/vmlinuz-lts' "$tmp/syslinux.cfg" || verify_fail "syslinux.cfg does not boot /boot/vmlinuz-lts"
+    grep -Eq '^[[:space:]]*linux[[:space:]]+/boot/vmlinuz-lts' "$tmp/grub.cfg" || verify_fail "grub.cfg does not boot /boot/vmlinuz-lts"
 
     # The apkovl: root-owned, with the runlevels, inittab, world and key.
     if [ -n "$apkovl" ]; then

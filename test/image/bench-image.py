@@ -30,8 +30,7 @@ try:
     for i in range(100):
         with open(os.path.join(cache, f"synthetic{i}-1.0-r0.0123abcd.apk"), "wb") as f:
             f.write(os.urandom(1600 * 1024))
-    assemble_args = ["--dkvm", fx.cmdline_dkvm(), *fx.apkovl_args(), "--kernel-opt", "console=ttyS0",
-                     "--size", "512", "--data-size", "64", "assemble"]
+    assemble_args = ["--dkvm", fx.cmdline_dkvm(), "--size", "512", "--data-size", "64", "assemble"]
 
     def timed(fn):
         runs = []

@@ -75,17 +75,6 @@ class Fixture:
             return self.dkvm_exe
         return os.path.join(HERE, "until-merged", "dkvm")
 
-    def apkovl_args(self):
-        """alpine-overlay/build-apkovl once the overlay branch is merged (the
-        builder runs it itself); until then the temporary stand-in's apkovl."""
-        if os.access(os.path.join(SOURCE, "alpine-overlay", "build-apkovl"), os.X_OK):
-            return []
-        out = os.path.join(self.scratch, "stand-in.apkovl.tar.gz")
-        if not os.path.exists(out):
-            env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
-            run([os.path.join(HERE, "until-merged", "build-apkovl"), out, "dkvm"], env=env)
-        return ["--apkovl", out]
-
     def stand_in_tree(self):
         """The Debian-built dkvm as an installed tree, packaged by compile's
         --stand-in-dkvm (a glibc binary: it proves the repository chain)."""
@@ -109,7 +98,6 @@ class Fixture:
         work = os.path.join(self.scratch, name)
         self.builder(work, "--mirror", "file://" + self.mirror, "--no-apk-cache",
                      "--stand-in-dkvm", self.stand_in_tree(), "--dkvm", self.cmdline_dkvm(),
-                     *self.apkovl_args(), "--kernel-opt", "console=ttyS0",
                      "--size", size, "--data-size", data, *extra, "all")
         return work
 

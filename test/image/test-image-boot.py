@@ -45,7 +45,7 @@ def check_common(found, work):
     assert found["modloop"].startswith("/boot/modloop-lts fixture modloop"), found["modloop"]
     assert found["hostname"] == "dkvm"
     assert f"DKVM-FIXTURE: trusted key {key_name(work)}" in found["lines"], found["lines"]
-    assert "modloop=/boot/modloop-lts" in found["cmdline"] and "console=ttyS0" in found["cmdline"]
+    assert "modloop=/boot/modloop-lts" in found["cmdline"] and "iommu=pt" in found["cmdline"], found["cmdline"]
 
 
 @test
