@@ -10,7 +10,9 @@ Usage: test-image-write.py DKVM BUILD_ROOT"""
 
 import os
 import shutil
+import subprocess
 import sys
+import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libvirt"))
@@ -26,7 +28,7 @@ with open(image, "wb") as f:
 
 
 def target(name="sdz", removable="1", sectors=16384, model="Fake Stick", usb=False, partition=False,
-           mounts=""):
+           mounts="", content=None):
     """A fresh fake disk NAME (zeros) with its sysfs and mounts; returns
     (device path, environment)."""
     case = os.path.join(fx.scratch, "case")
@@ -53,8 +55,11 @@ def target(name="sdz", removable="1", sectors=16384, model="Fake Stick", usb=Fal
         f.write("/dev/nvme0n1p2 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n" + mounts)
     dev = os.path.join(case, "dev", name)
     os.makedirs(os.path.dirname(dev))
-    with open(dev, "wb") as f:
-        f.truncate(sectors * 512)
+    if content:
+        shutil.copy(content, dev)
+    else:
+        with open(dev, "wb") as f:
+            f.truncate(sectors * 512)
     return dev, {"DKVM_SYSFS_ROOT": sysroot, "DKVM_MOUNTS_FILE": mounts_file}
 
 
@@ -142,6 +147,75 @@ def a_regular_file_is_no_disk_without_the_test_override():
     p = write(dev, {}, "--yes")
     assert p.returncode == 3 and "not a block device" in p.stderr, p.stderr
     assert untouched(dev)
+
+
+@test
+def update_keeps_the_data_partition_apkovl_and_domains():
+    old = os.path.join(fx.build_image("old"), "usbdisk.img")
+    new_work = fx.build_image("new")  # its own work dir: another key, another index
+    new = os.path.join(new_work, "usbdisk.img")
+    dev, env = target(sectors=os.path.getsize(old) // 512, content=old)
+    part = dev + "@@1M"
+    menv = imagetest.mtools_env()
+    # the stick in use: a saved configuration, an exported VM, data on DKVMDATA
+    # (lbu commit's: the image's apkovl with a file added)
+    shipped = os.path.join(fx.scratch, "shipped.apkovl.tar.gz")
+    subprocess.run(["mcopy", "-n", "-i", part, "::/dkvm.apkovl.tar.gz", shipped], env=menv, check=True)
+    token = os.path.join(fx.scratch, "token")
+    with open(token, "w") as f:
+        f.write(os.urandom(8).hex() + "\n")
+    saved = os.path.join(fx.scratch, "dkvm.apkovl.tar.gz")
+    with tarfile.open(shipped) as src, tarfile.open(saved, "w:gz") as dst:
+        for member in src.getmembers():
+            dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+        info = dst.gettarinfo(token, "etc/dkvm-fixture-token")
+        info.uid = info.gid = 0
+        with open(token, "rb") as f:
+            dst.addfile(info, f)
+    exported = os.path.join(fx.scratch, "win11.xml")
+    with open(exported, "w") as f:
+        f.write("<domain/>\n")
+    subprocess.run(["mcopy", "-o", "-i", part, saved, "::/dkvm.apkovl.tar.gz"], env=menv, check=True)
+    subprocess.run(["mcopy", "-i", part, exported, "::/domains/win11.xml"], env=menv, check=True)
+    data_at = (1 + 111) << 20  # 128 MiB image, 16 MiB data partition
+    user_data = os.urandom(1 << 20)
+    with open(dev, "r+b") as f:
+        f.seek(data_at + (15 << 20))  # free blocks at the end of DKVMDATA
+        f.write(user_data)
+
+    p = fx.builder(os.path.join(fx.scratch, "work"), "--output", new, "--update", dev, "--yes",
+                   env_extra=env, check=False)
+    assert p.returncode == 0, p.stderr
+    assert "kept from the stick: dkvm.apkovl.tar.gz, domains/" in p.stderr, p.stderr
+    with open(dev, "rb") as f:
+        f.seek(data_at + (15 << 20))  # free blocks at the end of DKVMDATA
+        assert f.read(1 << 20) == user_data, "the data partition was written"
+    got = os.path.join(fx.scratch, "got")
+    subprocess.run(["mcopy", "-n", "-i", part, "::/dkvm.apkovl.tar.gz", got], env=menv, check=True)
+    new_key = [k for k in os.listdir(os.path.join(new_work, "keys")) if k.endswith(".pub")][0]
+    assert "dkvm.apkovl.tar.gz now also trusts " + new_key in p.stderr, p.stderr
+    with tarfile.open(got) as kept, tarfile.open(saved) as before:
+        names = kept.getnames()
+        # every saved member kept as it was, the new image's key added
+        for member in before.getmembers():
+            assert member.name in names, member.name
+            if member.isfile():
+                assert kept.extractfile(member.name).read() == before.extractfile(member).read(), member.name
+        assert "etc/apk/keys/" + new_key in names, names
+        assert kept.getmember("etc/apk/keys/" + new_key).uid == 0
+    # and the updated stick passes verify: the kept apkovl trusts the new index
+    p = fx.builder(os.path.join(fx.scratch, "work"), "--output", dev, "verify", check=False)
+    assert p.returncode == 0 and "trusted by the apkovl" in p.stderr, p.stderr
+    subprocess.run(["mcopy", "-n", "-i", part, "::/domains/win11.xml", got], env=menv, check=True)
+    assert open(got).read() == "<domain/>\n"
+    subprocess.run(["mcopy", "-n", "-i", part, "::/apks/x86_64/APKINDEX.tar.gz", got], env=menv, check=True)
+    assert imagetest.sha256(got) == imagetest.sha256(
+        os.path.join(new_work, "repo", "x86_64", "APKINDEX.tar.gz")), "the boot partition is not the new one"
+    # a stick laid out otherwise is refused
+    other = os.path.join(fx.build_image("other", data="none"), "usbdisk.img")
+    p = fx.builder(os.path.join(fx.scratch, "work"), "--output", other, "--update", dev, "--yes",
+                   env_extra=env, check=False)
+    assert p.returncode == 4 and "its partitions differ from the image's" in p.stderr, p.stderr
 
 
 sys.exit(test.run(scratch=fx.scratch))
