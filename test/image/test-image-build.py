@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libvirt"))
@@ -134,6 +135,26 @@ def no_data_partition_and_size_limits():
     assert p.returncode == 2 and "leaves 23 MiB for the boot partition" in p.stderr, p.stderr
     p = fx.builder(work, "--hostname", "bad name", "verify", check=False)
     assert p.returncode == 2 and "not a host name" in p.stderr, p.stderr
+
+
+@test
+def host_defaults_reach_the_apkovl():
+    work = fx.build_image("defaults", "--hostname", "desk", "--timezone", "Europe/Berlin",
+                          "--keymap", "de/de-nodeadkeys", "--packages", "htop nano")
+    ovl = os.path.join(fx.scratch, "desk.apkovl.tar.gz")
+    subprocess.run(["mcopy", "-n", "-i", image_of(work) + "@@1M", "::/desk.apkovl.tar.gz", ovl],
+                   env=env, check=True)
+    with tarfile.open(ovl) as t:
+        read = lambda name: t.extractfile(name).read().decode()  # noqa: E731
+        assert read("etc/hostname").strip() == "desk"
+        world = read("etc/apk/world").split()
+        assert {"dkvm", "htop", "nano", "tzdata", "kbd-bkeymaps"} <= set(world), world
+        assert world == sorted(world)
+        assert t.getmember("etc/localtime").linkname == "/usr/share/zoneinfo/Europe/Berlin"
+        assert read("etc/timezone").strip() == "Europe/Berlin"
+        assert read("etc/conf.d/loadkmap").strip() == "KEYMAP=/usr/share/bkeymaps/de/de-nodeadkeys.bmap.gz"
+        assert t.getmember("etc/runlevels/boot/loadkmap").linkname == "/etc/init.d/loadkmap"
+        assert all(m.uid == 0 and m.gid == 0 for m in t.getmembers())
 
 
 @test
