@@ -104,7 +104,7 @@ link_or_copy() {
 make_stage() {
     stage=$WORK/stage
     rm -rf "$stage"
-    mkdir -p "$stage/boot" "$stage/apks/x86_64" "$stage/efi/boot" "$stage/domains/templates"
+    mkdir -p "$stage/boot" "$stage/dkvm/x86_64" "$stage/efi/boot" "$stage/domains/templates"
     for f in vmlinuz-lts initramfs-lts modloop-lts; do
         [ -f "$WORK/release/boot/$f" ] || die 3 "release boot/$f" "not fetched" "run dkvm-build fetch"
         link_or_copy "$WORK/release/boot/$f" "$stage/boot/$f"
@@ -112,8 +112,8 @@ make_stage() {
     [ -f "$WORK/repo/x86_64/APKINDEX.tar.gz" ] ||
         die 3 "the dkvm repository" "not compiled" "run dkvm-build compile"
     apk_key_ensure "$KEYS_DIR"
-    cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/apks/x86_64/"
-    : >"$stage/apks/.boot_repository"
+    cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/dkvm/x86_64/"
+    : >"$stage/dkvm/.boot_repository"
     if [ -d "$WORK/apk-cache" ]; then
         mkdir -p "$stage/cache"
         for f in "$WORK/apk-cache"/*; do

@@ -81,9 +81,10 @@ fetch_release() {
 
 # apk.static from the pinned apk-tools-static package.
 fetch_apk_static() {
-    [ -n "$APK_TOOLS_STATIC_VERSION" ] && [ -n "$APK_TOOLS_STATIC_SHA256" ] ||
+    if [ -z "$APK_TOOLS_STATIC_VERSION" ] || [ -z "$APK_TOOLS_STATIC_SHA256" ]; then
         die 4 "apk-tools-static" "no version and sha256 pinned in builder/versions" \
             "pin it, or run with --no-apk-cache"
+    fi
     pkg=apk-tools-static-$APK_TOOLS_STATIC_VERSION.apk
     verified_download "$ALPINE_MIRROR/$ALPINE_BRANCH/main/x86_64/$pkg" "$WORK/downloads/$pkg" \
         "$APK_TOOLS_STATIC_SHA256"

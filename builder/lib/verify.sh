@@ -50,7 +50,7 @@ stage_verify() {
     apkovl=$(grep -E '^[^/]+\.apkovl\.tar\.gz$' "$tmp/files" || true)
     for f in boot/vmlinuz-lts boot/initramfs-lts boot/modloop-lts boot/syslinux/ldlinux.sys \
         boot/syslinux/ldlinux.c32 boot/syslinux/syslinux.cfg boot/grub/grub.cfg \
-        efi/boot/bootx64.efi apks/.boot_repository apks/x86_64/APKINDEX.tar.gz; do
+        efi/boot/bootx64.efi dkvm/.boot_repository dkvm/x86_64/APKINDEX.tar.gz; do
         grep -qx "$f" "$tmp/files" || verify_fail "required file $f missing"
     done
     [ "$(echo "$apkovl" | grep -c .)" -eq 1 ] ||
@@ -87,14 +87,14 @@ stage_verify() {
 
         # The signature chain as the booted stick sees it: the boot
         # repository's index and packages against the apkovl's keys.
-        mcopy -n -s -i "$tmp/boot.img" ::/apks "$tmp/" 2>/dev/null
-        if signer=$(apk_verify_signature "$tmp/apks/x86_64/APKINDEX.tar.gz" "$tmp/ovl/etc/apk/keys" index 2>"$tmp/why"); then
+        mcopy -n -s -i "$tmp/boot.img" ::/dkvm "$tmp/" 2>/dev/null
+        if signer=$(apk_verify_signature "$tmp/dkvm/x86_64/APKINDEX.tar.gz" "$tmp/ovl/etc/apk/keys" index 2>"$tmp/why"); then
             say "verify: APKINDEX signed by $signer, trusted by the apkovl"
         else
             verify_fail "boot repository index: $(cat "$tmp/why")"
         fi
-        gzip -dc "$tmp/apks/x86_64/APKINDEX.tar.gz" 2>/dev/null | tar -xO APKINDEX >"$tmp/APKINDEX" 2>/dev/null
-        for apk in "$tmp"/apks/x86_64/*.apk; do
+        gzip -dc "$tmp/dkvm/x86_64/APKINDEX.tar.gz" 2>/dev/null | tar -xO APKINDEX >"$tmp/APKINDEX" 2>/dev/null
+        for apk in "$tmp"/dkvm/x86_64/*.apk; do
             [ -f "$apk" ] || continue
             apk_verify_signature "$apk" "$tmp/ovl/etc/apk/keys" package >/dev/null 2>"$tmp/why" ||
                 verify_fail "${apk##*/}: $(cat "$tmp/why")"

@@ -116,7 +116,7 @@ update_image() {
     # would skip the dkvm package at boot: add the key when it is missing
     # (appended to the tar, the rest of the saved configuration unchanged).
     newkey=$(mcopy -n -i "$img@@$((start * 512))" \
-        ::/apks/x86_64/APKINDEX.tar.gz "$keep/APKINDEX.tar.gz" 2>/dev/null &&
+        ::/dkvm/x86_64/APKINDEX.tar.gz "$keep/APKINDEX.tar.gz" 2>/dev/null &&
         gzip -dc "$keep/APKINDEX.tar.gz" 2>/dev/null | tar -t 2>/dev/null | head -n1 | sed 's/^\.SIGN\.RSA[0-9]*\.//')
     for f in $ovl; do
         [ -n "$newkey" ] || break

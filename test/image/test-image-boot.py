@@ -41,7 +41,7 @@ def check_common(found, work):
     assert found["status"] == "OK", "\n".join(found["lines"]) or "no DKVM-FIXTURE line on the console"
     assert found["medium"].startswith("/dev/sd"), found["medium"]
     assert found["apkovl"].startswith("dkvm.apkovl.tar.gz "), found["apkovl"]
-    assert found["repository"] == f"apks signer=.SIGN.RSA.{key_name(work)}", found["repository"]
+    assert found["repository"] == f"dkvm signer=.SIGN.RSA.{key_name(work)}", found["repository"]
     assert found["modloop"].startswith("/boot/modloop-lts fixture modloop"), found["modloop"]
     assert found["hostname"] == "dkvm"
     assert f"DKVM-FIXTURE: trusted key {key_name(work)}" in found["lines"], found["lines"]

@@ -80,11 +80,11 @@ def verify_refuses_a_tampered_index():
     work = copy_image("tampered")
     part = image_of(work) + "@@1M"
     index = os.path.join(fx.scratch, "APKINDEX.tar.gz")
-    subprocess.run(["mcopy", "-n", "-i", part, "::/apks/x86_64/APKINDEX.tar.gz", index], env=env, check=True)
+    subprocess.run(["mcopy", "-n", "-i", part, "::/dkvm/x86_64/APKINDEX.tar.gz", index], env=env, check=True)
     data = bytearray(open(index, "rb").read())
     data[-20] ^= 0xFF
     open(index, "wb").write(data)
-    subprocess.run(["mcopy", "-o", "-i", part, index, "::/apks/x86_64/APKINDEX.tar.gz"], env=env, check=True)
+    subprocess.run(["mcopy", "-o", "-i", part, index, "::/dkvm/x86_64/APKINDEX.tar.gz"], env=env, check=True)
     err = verify_fails(work)
     assert "boot repository index: signature by dkvm-build-" in err and "does not match" in err, err
 
@@ -96,7 +96,7 @@ def verify_refuses_an_index_signed_by_an_untrusted_key():
     fx.builder(other, "--stand-in-dkvm", fx.stand_in_tree(), "compile")
     subprocess.run(["mcopy", "-o", "-i", image_of(work) + "@@1M",
                     os.path.join(other, "repo", "x86_64", "APKINDEX.tar.gz"),
-                    "::/apks/x86_64/APKINDEX.tar.gz"], env=env, check=True)
+                    "::/dkvm/x86_64/APKINDEX.tar.gz"], env=env, check=True)
     err = verify_fails(work)
     assert "which is not among the trusted keys" in err, err
 

@@ -208,7 +208,7 @@ def update_keeps_the_data_partition_apkovl_and_domains():
     assert p.returncode == 0 and "trusted by the apkovl" in p.stderr, p.stderr
     subprocess.run(["mcopy", "-n", "-i", part, "::/domains/win11.xml", got], env=menv, check=True)
     assert open(got).read() == "<domain/>\n"
-    subprocess.run(["mcopy", "-n", "-i", part, "::/apks/x86_64/APKINDEX.tar.gz", got], env=menv, check=True)
+    subprocess.run(["mcopy", "-n", "-i", part, "::/dkvm/x86_64/APKINDEX.tar.gz", got], env=menv, check=True)
     assert imagetest.sha256(got) == imagetest.sha256(
         os.path.join(new_work, "repo", "x86_64", "APKINDEX.tar.gz")), "the boot partition is not the new one"
     # a stick laid out otherwise is refused
