@@ -82,7 +82,7 @@ image: build
 	builder/dkvm-build --dkvm $(DKVM) $(IMAGE_ARGS) all
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 
 clean:
 	rm -rf build build-san

@@ -8,6 +8,7 @@
 #include "dkvm-error.h"
 #include "early-bind.h"
 #include "vfio-bind.h"
+#include "vm-domain-files.h"
 
 void
 dkvm_early_bind_result_free(DkvmEarlyBindResult *self)
@@ -19,38 +20,6 @@ dkvm_early_bind_result_free(DkvmEarlyBindResult *self)
 	g_free(self->previous);
 	g_clear_error(&self->error);
 	g_free(self);
-}
-
-static gint
-name_cmp(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
-/* The domain files of @dir, sorted; NULL when it cannot be read. A missing
- * folder gives an empty list: a host with no VM yet. */
-static GPtrArray *
-domain_files(const gchar *dir, GError **error)
-{
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GError) local = NULL;
-	g_autoptr(GDir) d = NULL;
-	const gchar *name;
-
-	if (!g_file_test(dir, G_FILE_TEST_EXISTS))
-		return g_steal_pointer(&files);
-	d = g_dir_open(dir, 0, &local);
-	if (d == NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot read %s: %s", dir,
-		            local->message);
-		return NULL;
-	}
-	while ((name = g_dir_read_name(d)) != NULL) {
-		if (g_str_has_suffix(name, ".xml"))
-			g_ptr_array_add(files, g_build_filename(dir, name, NULL));
-	}
-	g_ptr_array_sort(files, name_cmp);
-	return g_steal_pointer(&files);
 }
 
 /* "VM 'win11'" or "VMs 'win11', 'linux'": the marked VMs passing @address. */
@@ -76,10 +45,10 @@ gboolean
 dkvm_vm_early_bind(const gchar *xml_dir, gboolean dry_run, GPtrArray **out_results,
                    GPtrArray **out_skipped, GError **error)
 {
-	g_autoptr(GPtrArray) files = domain_files(xml_dir, error);
+	g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = dkvm_vm_domain_files(xml_dir, skipped, error);
 	g_autoptr(GPtrArray) vms =
 	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_early_bind_vm_free);
-	g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) results =
 	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_early_bind_result_free);
 	g_autoptr(GPtrArray) addresses = NULL;
@@ -87,18 +56,13 @@ dkvm_vm_early_bind(const gchar *xml_dir, gboolean dry_run, GPtrArray **out_resul
 	if (files == NULL)
 		return FALSE;
 	for (guint i = 0; i < files->len; i++) {
-		const gchar *path = g_ptr_array_index(files, i);
-		g_autofree gchar *xml = NULL;
+		const DkvmDomainFile *file = g_ptr_array_index(files, i);
 		g_autoptr(GError) local = NULL;
-		DkvmEarlyBindVm *vm;
+		DkvmEarlyBindVm *vm = dkvm_early_bind_read(file->xml, &local);
 
-		if (!g_file_get_contents(path, &xml, NULL, &local)) {
-			g_ptr_array_add(skipped, g_strdup_printf("%s", local->message));
-			continue;
-		}
-		vm = dkvm_early_bind_read(xml, &local);
 		if (vm == NULL) {
-			g_ptr_array_add(skipped, g_strdup_printf("%s: %s", path, local->message));
+			g_ptr_array_add(skipped,
+			                g_strdup_printf("%s: %s", file->path, local->message));
 			continue;
 		}
 		g_ptr_array_add(vms, vm);

@@ -9,9 +9,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "vm-domain-files.h"
 
-#define DKVM_LIBVIRT_QEMU_DIR "/etc/libvirt/qemu"
+G_BEGIN_DECLS
 
 typedef struct {
 	gchar *address;  /* "0000:01:00.0" */

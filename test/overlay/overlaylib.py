@@ -92,5 +92,45 @@ def write_script(path, text):
     return path
 
 
-def tap_main(cases, scratch):
-    sys.exit(cases.run(scratch))
+# shell words that are no program: builtins, keywords, OpenRC's functions
+NOT_PROGRAMS = set("""echo printf read set cd exit return local test [ true false : . command
+trap shift export unset eval exec wait kill case esac for in while until do done if then elif
+else fi { } ! break continue umask getopts type alias ;;
+ebegin eend einfo eerror ewarn depend start stop need use after before provide keyword""".split())
+
+
+def script_commands(text):
+    """The programs a POSIX sh script runs (a reading good for the overlay's
+    scripts, not a shell parser): the first word of each simple command,
+    without builtins, keywords, the script's own functions and words given
+    through a variable; for those, the defaults of DKVM_* variables
+    ("${DKVM_MOUNT:-mount}") count."""
+    import re
+    funcs = set(re.findall(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)\s*\{", text, re.M))
+    found = set(re.findall(r"\$\{DKVM[A-Z_]*:-([a-z][a-z-]*)\}", text))
+    text = re.sub(r"\\\n", " ", text)
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = re.sub(r"\s#.*$", "", line)
+        line = re.sub(r"'[^']*'", "''", line)
+        line = re.sub(r'"[^"]*"', '""', line)
+        line = re.sub(r"\$\(\([^)]*\)\)", "0", line)
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\(\)", line):
+            continue
+        m = re.match(r"^([^()=$]*)\)\s*(.*)$", line)  # a case pattern "a | b) ..."
+        if m:
+            line = m.group(2)
+        for seg in re.split(r"\|\||&&|\||;|\$\(|`|\bthen\b|\bdo\b|\belse\b", line):
+            words = seg.replace("(", " ").replace(")", " ").split()
+            while words and (words[0] in ("if", "elif", "while", "until", "!", "{")
+                             or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0])
+                             or re.match(r"^\d*[<>]", words[0])):
+                words.pop(0)
+            if not words or not re.fullmatch(r"[A-Za-z0-9_./-]+", words[0]):
+                continue
+            if words[0] in NOT_PROGRAMS or words[0] in funcs:
+                continue
+            found.add(os.path.basename(words[0]))
+    return found

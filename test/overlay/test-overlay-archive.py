@@ -8,6 +8,7 @@ the host name given, and the acpid handler's power button (with a recording
 Usage: test-overlay-archive.py (TAP)"""
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -160,6 +161,25 @@ def inittab_runs_listed_commands():
 
 
 @test
+def scripts_run_only_listed_commands():
+    commands = ol.read_table()["command"]
+    lib = open(os.path.join(ol.OVERLAY, "etc", "dkvm", "boot.sh")).read()
+    shared = set(re.findall(r"^([a-z_]+)\(\) \{", lib, re.M))
+    # the scripts of the host (build-apkovl runs on the build machine)
+    scripts = ["etc/dkvm/boot.sh", "etc/acpi/handler.sh"]
+    scripts += [f"etc/init.d/{s}" for s in ol.overlay_services()]
+    every = set()
+    for rel in scripts:
+        with open(os.path.join(ol.OVERLAY, rel)) as f:
+            used = ol.script_commands(f.read()) - shared
+        missing = used - set(commands)
+        assert not missing, f"{rel} runs {sorted(missing)}, which the package table lacks"
+        every |= used
+    # the reading finds what the scripts are known to run (never vacuous)
+    assert {"awk", "sed", "mount", "logger", "dkvm", "modprobe", "findfs"} <= every, sorted(every)
+
+
+@test
 def services_order_around_libvirtd():
     def depend(svc):
         text = open(os.path.join(ol.OVERLAY, "etc", "init.d", svc)).read()
@@ -219,6 +239,15 @@ def bad_hostname_refused():
     r = subprocess.run(["sh", os.path.join(ol.OVERLAY, "build-apkovl")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "usage:" in r.stderr
+
+
+@test
+def unwritable_output_fails():
+    out = os.path.join(scratch, "missing-dir", "x.apkovl.tar.gz")
+    r = ol.build_apkovl(out, env={"TMPDIR": scratch})
+    assert r.returncode != 0 and not os.path.exists(out), r.stderr
+    assert not [n for n in os.listdir(scratch) if n.startswith("build-apkovl.")], \
+        "the staging folder was left behind"
 
 
 @test

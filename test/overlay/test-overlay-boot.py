@@ -58,21 +58,27 @@ def fake(name, body):
 
 
 MOUNT_LOG = os.path.join(scratch, "mount-calls")
+
+
+def test_config(*lines):
+    """A dkvm.conf for the steps (never the machine's /etc/dkvm/dkvm.conf)."""
+    _n[0] += 1
+    path = os.path.join(scratch, f"dkvm{_n[0]}.conf")
+    with open(path, "w") as f:
+        f.write("[host]\npersist_command=\n" + "".join(line + "\n" for line in lines))
+    return path
 FAKE_MOUNT = None
 
 
-def run_steps(root, *steps, env=None, extra_bin=None):
+def run_steps(root, *steps, env=None):
     """Runs dkvm_run_steps STEPS in @root; (status, stdout, stderr)."""
     global FAKE_MOUNT
     if FAKE_MOUNT is None:
         # records the call; the test root's proc/mounts is what the steps read
         FAKE_MOUNT = fake("fake-mount", f'echo "$*" >> {MOUNT_LOG}\n')
     bindir = ol.command_path(os.path.join(scratch, "bin"), {"dkvm": DKVM})
-    if extra_bin:
-        bindir = ol.command_path(os.path.join(scratch, f"bin{_n[0]}"),
-                                 {"dkvm": DKVM, **extra_bin})
     full = {"PATH": bindir, "DKVM_ROOT": root, "DKVM_MOUNT": FAKE_MOUNT,
-            "DKVM_LOGGER": "true", "HOME": scratch}
+            "DKVM_LOGGER": "true", "HOME": scratch, "DKVM_CONFIG": test_config()}
     full.update(env or {})
     r = subprocess.run(["/bin/sh", "-c", '. "$0"; dkvm_run_steps "$@"', BOOT_SH, *steps],
                        env=full, capture_output=True, text=True, timeout=60)
@@ -114,14 +120,19 @@ def data_dirs_created_on_first_boot():
 @test
 def data_partition_mounted_by_label():
     root = new_root(mounted=False, label="MYDATA")
-    with open(os.path.join(root, "etc", "dkvm", "dkvm.conf"), "w") as f:
-        f.write("[host]\ndata_label=MYDATA\n")
-    status, out, err = run_steps(root, "data_mount")
+    status, out, err = run_steps(root, "data_mount",
+                                 env={"DKVM_CONFIG": test_config("data_label=MYDATA")})
     assert status == 0, out + err
     dev = os.path.join(root, "dev", "disk", "by-label", "MYDATA")
     target = os.path.join(root, "media", "dkvmdata")
     assert mount_calls() == [f"-o noatime {dev} {target}"]
     assert f"mounted {dev} (MYDATA) at /media/dkvmdata" in out, out
+    # without --config, the host's own dkvm.conf names the label
+    with open(os.path.join(root, "etc", "dkvm", "dkvm.conf"), "w") as f:
+        f.write("[host]\ndata_label=MYDATA\n")
+    status, out, err = run_steps(root, "data_mount", env={"DKVM_CONFIG": ""})
+    assert status == 0 and "(MYDATA)" in out, out + err
+    mount_calls()
 
 
 @test
@@ -181,6 +192,30 @@ def boot_hugepages_reserved():
     status, out, err = run_steps(root, "hugepages", env={"DKVM_SYSFS_ROOT": tree, "hugepages": "3M:1 2M:x"})
     assert status == 1, out + err
     assert "the size is 2M or 1G" in err and "the count is a number" in err, err
+
+
+@test
+def boot_hugepages_of_the_vms_reserved():
+    tree = sysfs_copy()
+    nr = os.path.join(tree, "sys", "kernel", "mm", "hugepages", "hugepages-2048kB", "nr_hugepages")
+    root = new_root()
+    with open(os.path.join(root, "etc", "libvirt", "qemu", "hp.xml"), "w") as f:
+        f.write(print_xml("hp", "--preset", "linux", "--memory", "1G"))
+    # off (the default): the kernel's pools are only reported
+    status, out, err = run_steps(root, "hugepages", env={"DKVM_SYSFS_ROOT": tree})
+    assert status == 0, out + err
+    assert "boot_hugepages is off in dkvm.conf" in out and read(nr) == "0", out
+    on = {"DKVM_SYSFS_ROOT": tree, "DKVM_CONFIG": test_config("boot_hugepages=on")}
+    status, out, err = run_steps(root, "hugepages", env=on)
+    assert status == 0, out + err
+    assert "512 pages of 2 MiB free (512 added now)" in out, out
+    assert read(nr) == "512"
+    # the kernel command line reserved them already (the kernel's free count
+    # follows its pool; a fixture's file is written here): nothing added
+    with open(os.path.join(os.path.dirname(nr), "free_hugepages"), "w") as f:
+        f.write("512\n")
+    status, out, err = run_steps(root, "hugepages", env=on)
+    assert status == 0 and "(0 added now)" in out and read(nr) == "512", out + err
 
 
 @test
@@ -280,8 +315,9 @@ def no_stick_domains_is_fine():
 
 
 def print_xml(name, *options):
+    preset = [] if "--preset" in options else ["--preset", "windows11"]
     r = subprocess.run([DKVM, "--connect", "test:///default", "vm", "create", name,
-                        "--preset", "windows11", "--host-json", HOST_JSON, "--print-xml",
+                        *preset, "--host-json", HOST_JSON, "--print-xml",
                         *options], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     return r.stdout
@@ -331,6 +367,32 @@ def early_binding_by_address_leaves_identical_card():
     assert r.returncode == 0, r.stderr
     assert "would bind 0000:01:00.0 (VM 'win11') to vfio-pci (now nouveau)" in r.stdout, r.stdout
     assert read(os.path.join(devices, "0000:01:00.0", "driver_override")) == ""
+
+
+@test
+def early_binding_under_umockdev():
+    """The same binding where the kernel's files come from umockdev (as the
+    host suite reads fixtures): /sys is the fixture, DKVM_SYSFS_ROOT unset."""
+    wrapper = shutil.which("umockdev-wrapper")
+    assert wrapper is not None, "umockdev-wrapper is missing (scripts/install-deps installs umockdev)"
+    fixture = os.path.join(scratch, f"umockdev{_n[0]}")
+    _n[0] += 1
+    shutil.copytree(FIXTURE, fixture, symlinks=True)
+    root = new_root()
+    qemu = os.path.join(root, "etc", "libvirt", "qemu")
+    with open(os.path.join(qemu, "win11.xml"), "w") as f:
+        f.write(print_xml("win11", "--pci", "0000:01:00.0", "--early-bind"))
+    env = {k: v for k, v in os.environ.items() if k != "DKVM_SYSFS_ROOT"}
+    env["UMOCKDEV_DIR"] = fixture
+    r = subprocess.run([wrapper, DKVM, "host", "bind-early", "--xml-dir", qemu], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "bound 0000:01:00.0 (VM 'win11') to vfio-pci (was nouveau)" in r.stdout, r.stdout
+    devices = os.path.join(fixture, "sys", "bus", "pci", "devices")
+    assert read(os.path.join(devices, "0000:01:00.0", "driver_override")) == "vfio-pci"
+    assert read(os.path.join(devices, "0000:09:00.0", "driver_override")) == "(null)"
+    assert read(os.path.join(fixture, "sys", "bus", "pci", "drivers", "nouveau", "unbind")) \
+        == "0000:01:00.0"
 
 
 @test

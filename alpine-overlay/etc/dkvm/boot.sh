@@ -75,10 +75,10 @@ dkvm_run_steps() {
 	return "$dkvm_run_failed"
 }
 
-# data_label from /etc/dkvm/dkvm.conf, DKVMDATA when it names none.
+# data_label from dkvm.conf (the one dkvm reads), DKVMDATA when it names none.
 dkvm_data_label() {
 	label=$(sed -n 's/^[[:space:]]*data_label[[:space:]]*=[[:space:]]*//p' \
-		"$DKVM_ROOT/etc/dkvm/dkvm.conf" 2>/dev/null | tail -n 1)
+		"${DKVM_CONFIG:-$DKVM_ROOT/etc/dkvm/dkvm.conf}" 2>/dev/null | tail -n 1)
 	printf '%s\n' "${label:-DKVMDATA}"
 }
 
@@ -161,16 +161,21 @@ dkvm_step_data_binds() {
 	return "$status"
 }
 
-# hugepages="1G:8 2M:512": sets each pool to at least COUNT pages and says
-# what the kernel gave (it gives fewer when memory is short).
+# Boot-time hugepages: with boot_hugepages=on in dkvm.conf, the pages all
+# VMs need (dkvm host boot-hugepages: the kernel command line reserved them,
+# or they are reserved now); then hugepages="1G:8 2M:512" from conf.d sets
+# each pool to at least COUNT pages. Says what the kernel gave (it gives
+# fewer when memory is short).
 dkvm_step_hugepages() {
+	hp_status=0
+	dkvm_logged host boot-hugepages --xml-dir "$DKVM_ROOT/etc/libvirt/qemu" || hp_status=1
 	sys=$(dkvm_sys)
 	for pool in "$sys"/kernel/mm/hugepages/hugepages-*; do
 		[ -r "$pool/nr_hugepages" ] || continue
 		dkvm_say "hugepages: ${pool##*/hugepages-}: $(cat "$pool/nr_hugepages") reserved"
 	done
-	[ -n "$hugepages" ] || return 0
-	status=0
+	[ -n "$hugepages" ] || return "$hp_status"
+	status=$hp_status
 	for want in $hugepages; do
 		size=${want%%:*}
 		count=${want#*:}
@@ -213,8 +218,14 @@ dkvm_step_hugepages() {
 # The devices of the VMs marked for early binding go to vfio-pci, by
 # address (dkvm host bind-early), before their host drivers load.
 dkvm_step_early_bind() {
+	dkvm_logged host bind-early --xml-dir "$DKVM_ROOT/etc/libvirt/qemu"
+}
+
+# Runs dkvm with the arguments: what it prints goes to dkvm_say, what it
+# complains about to dkvm_complain; returns its status.
+dkvm_logged() {
 	errors=$(mktemp) || return 1
-	out=$(dkvm_cmd host bind-early --xml-dir "$DKVM_ROOT/etc/libvirt/qemu" 2>"$errors")
+	out=$(dkvm_cmd "$@" 2>"$errors")
 	status=$?
 	dkvm_each_line dkvm_say "$out"
 	dkvm_each_line dkvm_complain "$(cat "$errors")"
