@@ -65,15 +65,8 @@ class Fixture:
 
     def cmdline_dkvm(self):
         """The dkvm whose `host cmdline --init` writes the loader configs: the
-        build's own once the cmdline branch is merged, until then the
-        temporary stand-in in until-merged/."""
-        probe = os.path.join(self.scratch, "cmdline-probe")
-        os.makedirs(probe, exist_ok=True)
-        p = subprocess.run([self.dkvm_exe, "host", "cmdline", "--boot-dir", probe, "--init"],
-                           capture_output=True)
-        if p.returncode == 0 and os.path.exists(os.path.join(probe, "boot/grub/grub.cfg")):
-            return self.dkvm_exe
-        return os.path.join(HERE, "until-merged", "dkvm")
+        build's own."""
+        return self.dkvm_exe
 
     def stand_in_tree(self):
         """The Debian-built dkvm as an installed tree, packaged by compile's
