@@ -4,7 +4,7 @@
 #   make run     the demo on the bundled demo host (nothing on this machine is touched)
 #   make test    build and run every test suite
 #   make bench   the benchmarks (ratios against reference tools in the same run)
-#   make image   the bootable usbdisk.img
+#   make image   the bootable build/image/usbdisk.img (IMAGE_ARGS: builder options)
 #
 # SANITIZE=1 builds with clang, ASan and UBSan (in build-san/); WERROR=1 adds
 # -Werror. CI runs `make test SANITIZE=1 WERROR=1`.
@@ -74,9 +74,12 @@ test: build
 bench: build
 	meson test -C $(BUILDDIR) --benchmark --print-errorlogs --no-rebuild --verbose $(TEST_ARGS)
 
-image:
-	@echo "make image: the USB image builder (builder/) is not written yet." >&2
-	@exit 1
+# The stick's image (builder/dkvm-build all: fetch, compile, assemble,
+# verify) with this build's dkvm writing the loader configs. IMAGE_ARGS adds
+# builder options, e.g. IMAGE_ARGS="--data-size none --write /dev/sdX".
+IMAGE_ARGS ?=
+image: build
+	builder/dkvm-build --dkvm $(DKVM) $(IMAGE_ARGS) all
 
 format:
 	clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h')
