@@ -40,8 +40,7 @@ typedef struct {
 	gboolean check_references;
 } Reader;
 
-static gboolean fail(Reader *r, const gchar *member, const gchar *format, ...)
-        G_GNUC_PRINTF(3, 4);
+static gboolean fail(Reader *r, const gchar *member, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
 
 /* Sets the error at the current path (plus ".member" when given); FALSE. */
 static gboolean
@@ -109,7 +108,8 @@ check_bytes(const gchar *json, gsize length, GError **error)
 		digits = g_ascii_isdigit(c) ? digits + 1 : 0;
 		if (digits > HOST_JSON_MAX_DIGITS) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "host JSON: a number longer than %d digits at byte %" G_GSIZE_FORMAT,
+			            "host JSON: a number longer than %d digits at byte "
+			            "%" G_GSIZE_FORMAT,
 			            HOST_JSON_MAX_DIGITS, i);
 			return FALSE;
 		}
@@ -118,7 +118,8 @@ check_bytes(const gchar *json, gsize length, GError **error)
 		} else if (c == '[' || c == '{') {
 			if (++depth > HOST_JSON_MAX_DEPTH) {
 				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-				            "host JSON: nested deeper than %d levels at byte %" G_GSIZE_FORMAT,
+				            "host JSON: nested deeper than %d levels at byte "
+				            "%" G_GSIZE_FORMAT,
 				            HOST_JSON_MAX_DEPTH, i);
 				return FALSE;
 			}
@@ -730,8 +731,8 @@ read_root(Reader *r, JsonObject *root, DkvmHostFacts *self)
 	    !get_opt_str(r, root, "cpu_model", &self->cpu_model) ||
 	    !get_bool(r, root, "virtualization", &self->virt_support) ||
 	    !get_bool(r, root, "kvm", &self->kvm_available) ||
-	    !get_bool(r, root, "pdpe1gb", &self->pdpe1gb) || !get_bool(r, root, "smt", &self->smt) ||
-	    !get_bool(r, root, "hybrid", &self->hybrid) ||
+	    !get_bool(r, root, "pdpe1gb", &self->pdpe1gb) ||
+	    !get_bool(r, root, "smt", &self->smt) || !get_bool(r, root, "hybrid", &self->hybrid) ||
 	    !get_bool(r, root, "iommu_enabled", &self->iommu_enabled) ||
 	    !read_memory(r, root, self) || !read_cmdline(r, root, &self->cmdline) ||
 	    !read_each(r, root, "cpus", read_cpu, self) ||

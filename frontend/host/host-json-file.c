@@ -31,7 +31,8 @@ read_capped(int fd, gsize cap, const gchar *path, GError **error)
 			break;
 		if (text->len + (gsize)n > cap) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "--host-json %s: host JSON: larger than %" G_GSIZE_FORMAT " bytes",
+			            "--host-json %s: host JSON: larger than %" G_GSIZE_FORMAT
+			            " bytes",
 			            path, cap);
 			return NULL;
 		}
