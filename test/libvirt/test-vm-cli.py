@@ -92,7 +92,7 @@ def bad_host_json_names_the_json_path_of_the_fault():
         ('{"cpus":[{"cpu":0}],"pci":[{"address":null}]}',
          "$.pci[0].address: expected a string like 0000:01:00.0"),
         ('{"cpus":[{"cpu":0,"siblings":[{}]}]}',
-         "$.cpus[0].siblings[0]: expected a whole number from 0 to 65535"),
+         "$.cpus[0].siblings[0]: expected a whole number from 0 to 8191"),
         ('{"cpus":[{"cpu":0,"siblings":[0,3]}]}', "$.cpus[0].siblings[1]: CPU 3 is not in $.cpus"),
         ('{"cpus":[{"cpu":0}],"hugepages":[{"size_kib":2048,"total":1,"free":-3}]}',
          "$.hugepages[0].free: -3 is out of range"),
