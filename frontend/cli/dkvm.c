@@ -8,6 +8,7 @@
  * commands and naming unknown ones never loads it.
  */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -187,6 +188,12 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	g_set_prgname("dkvm");
+	/* libvirt's client writes to libvirtd's socket: when libvirtd dies
+	 * under a command (a crash, a restart), that write must fail with an
+	 * error dkvm reports and cleans up after (hugepages given back), not
+	 * kill dkvm halfway. A closed stdout then fails writes too; the one
+	 * endless writer, `vm monitor --watch`, ends on it. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!dkvm_run(app, argc, argv, &error)) {
 		fprintf(stderr, "dkvm: %s\n", error->message);
 		return dkvm_error_exit_code(error);
