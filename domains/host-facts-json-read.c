@@ -42,8 +42,8 @@ typedef struct {
 	GError **error;
 	gboolean check_references;
 	/* What is listed so far, so that every look-up is O(1): a hostile file of
-	 * 4 MiB holds some 300,000 entries, and a linear search per entry would
-	 * take minutes. */
+	 * 1 MiB holds some 80,000 entries, and a linear search per entry made a
+	 * few such files take minutes. */
 	guint8 cpus_listed[(HOST_CPU_MAX + 1) / 8]; /* bit per CPU in $.cpus */
 	guint8 in_list[(HOST_CPU_MAX + 1) / 8];     /* bit per CPU of the list being read */
 	GHashTable *pci_listed;                     /* lowercase address -> TRUE */
@@ -799,7 +799,7 @@ dkvm_host_facts_read_json(const gchar *json, gboolean check_references, GError *
 	g_autoptr(DkvmHostFacts) self = dkvm_host_facts_new();
 	g_autoptr(GError) parse_error = NULL;
 	g_autoptr(GString) path = g_string_new("$");
-	g_autofree Reader *r = g_new0(Reader, 1); /* 16 KiB of bitmaps: not on the stack */
+	g_autofree Reader *r = g_new0(Reader, 1); /* its bitmaps start cleared */
 	gsize length = strlen(json);
 	JsonNode *root;
 	DkvmHostFacts *result = NULL;

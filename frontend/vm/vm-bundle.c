@@ -180,8 +180,7 @@ archive_failed(DkvmArchive *ar, const gchar *what, const gchar *path, GError **e
 }
 
 static gboolean
-add_file(DkvmArchive *ar, const gchar *staging, const gchar *rel, const gchar *out,
-         GError **error)
+add_file(DkvmArchive *ar, const gchar *staging, const gchar *rel, const gchar *out, GError **error)
 {
 	g_autofree gchar *full = g_build_filename(staging, rel, NULL);
 	g_autofree gchar *data = NULL;
@@ -369,8 +368,8 @@ allowed_path(const gchar *path, gboolean is_dir)
 	return parts[1] != NULL || is_dir;
 }
 
-static gboolean
-bad_bundle(const gchar *path, GError **error, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
+static gboolean bad_bundle(const gchar *path, GError **error, const gchar *format, ...)
+        G_GNUC_PRINTF(3, 4);
 
 static gboolean
 bad_bundle(const gchar *path, GError **error, const gchar *format, ...)
@@ -465,8 +464,8 @@ unpack(const gchar *path, const gchar *staging, GError **error)
 		if (is_dir) {
 			if (g_mkdir_with_parents(to, 0700) != 0) {
 				close(fd);
-				g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s",
-				            to, g_strerror(errno));
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
+				            "cannot create %s: %s", to, g_strerror(errno));
 				return FALSE;
 			}
 			continue;
@@ -570,8 +569,7 @@ dkvm_vm_import_bundle(DkvmApp *app, const gchar *path, GError **error)
 	if (staging == NULL)
 		return NULL;
 	bundle->path = g_strdup(path);
-	if (!unpack(path, staging, error) ||
-	    !check_manifest(path, staging, &manifest_name, error))
+	if (!unpack(path, staging, error) || !check_manifest(path, staging, &manifest_name, error))
 		return NULL;
 	domain_path = g_build_filename(staging, DOMAIN_FILE, NULL);
 	if (!g_file_get_contents(domain_path, &xml, NULL, NULL)) {
