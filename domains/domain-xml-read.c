@@ -150,7 +150,9 @@ add_need(GArray *needs, gint node, guint64 pages)
 	for (; at < needs->len; at++) {
 		DkvmHugepageNeed *have = &g_array_index(needs, DkvmHugepageNeed, at);
 		if (have->node == node) {
-			have->pages += pages;
+			/* saturating: a sum no pool holds stays one no pool holds */
+			if (!g_uint64_checked_add(&have->pages, have->pages, pages))
+				have->pages = G_MAXUINT64;
 			return;
 		}
 		if (have->node > node)
@@ -199,7 +201,7 @@ read_hugepage_needs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GE
 				node = strict_single_node(ctx, memnode->nodesetval->nodeTab[0]);
 		}
 		add_need(self->hugepage_needs, node,
-		         (kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib);
+		         kib / self->hugepage_size_kib + (kib % self->hugepage_size_kib != 0));
 	}
 	if (xpath_count(cells) == 0)
 		add_need(self->hugepage_needs, self->hugepage_node,
@@ -386,8 +388,12 @@ dkvm_domain_xml_hugepages_needed(const DkvmDomainXml *self)
 	if (!self->hugepages || self->hugepage_size_kib == 0)
 		return 0;
 	for (guint i = 0; self->hugepage_needs != NULL && i < self->hugepage_needs->len; i++)
-		sum += g_array_index(self->hugepage_needs, DkvmHugepageNeed, i).pages;
+		if (!g_uint64_checked_add(
+		            &sum, sum,
+		            g_array_index(self->hugepage_needs, DkvmHugepageNeed, i).pages))
+			sum = G_MAXUINT64;
 	if (sum > 0)
 		return sum; /* the cells' pages, each cell rounded up */
-	return (self->memory_kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib;
+	return self->memory_kib / self->hugepage_size_kib +
+	       (self->memory_kib % self->hugepage_size_kib != 0);
 }

@@ -15,6 +15,7 @@
 #include "dkvm-error.h"
 #include "global-options.h"
 #include "options-dump.h"
+#include "quote.h"
 #include "unknown-command.h"
 
 #define SUMMARY                                                                                    \
@@ -133,6 +134,8 @@ dkvm_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
 	gboolean version = FALSE;
 	gboolean help = FALSE;
+	g_autofree gchar **given = NULL;
+	gint given_count;
 	gboolean dump_options = FALSE;
 	/* dkvm's own options besides the global ones: before the command only */
 	const GOptionEntry entries[] = {
@@ -156,8 +159,14 @@ dkvm_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	g_option_context_set_help_enabled(ctx, FALSE);
 	/* stop at the command: its options are its own */
 	g_option_context_set_strict_posix(ctx, TRUE);
-	if (!g_option_context_parse(ctx, &argc, &argv, error))
+	/* the words as given, to name the option of a value GOption could not
+	 * convert (it removes what it parsed from argv) */
+	given_count = argc;
+	given = g_memdup2(argv, sizeof(gchar *) * (gsize)(argc + 1));
+	if (!g_option_context_parse(ctx, &argc, &argv, error)) {
+		dkvm_cmd_explain_conversion(NULL, given_count, given, error);
 		return FALSE;
+	}
 
 	if (version) {
 		g_print("dkvm %s\n", DKVM_VERSION);
@@ -188,7 +197,9 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	g_set_prgname("dkvm");
 	if (!dkvm_run(app, argc, argv, &error)) {
-		fprintf(stderr, "dkvm: %s\n", error->message);
+		/* no control character of a quoted input reaches the terminal */
+		g_autofree gchar *message = dkvm_quote_message(error->message);
+		fprintf(stderr, "dkvm: %s\n", message);
 		return dkvm_error_exit_code(error);
 	}
 	return 0;
