@@ -304,6 +304,10 @@ dkvm_disk_path_canonical(const gchar *path)
 {
 	if (path == NULL || !g_path_is_absolute(path))
 		return g_strdup(path);
+	/* GLib keeps a leading "//" (POSIX leaves its meaning open); Linux
+	 * reads it as "/" */
+	while (path[0] == '/' && path[1] == '/')
+		path++;
 	return g_canonicalize_filename(path, "/");
 }
 

@@ -678,8 +678,52 @@ BAD_OPTIONS = [
     (["--vcpus", "-3"], 2, "dkvm: --vcpus '-3': expected a whole number from 1 to 4096\n"),
     (["--vcpus", "two"], 2, "dkvm: --vcpus 'two': expected a whole number from 1 to 4096\n"),
     (["--disk", "/dev/sda"], 2,
-     "dkvm: invalid disk '/dev/sda': kernel device names change between boots; use its "
-     "/dev/disk/by-id/ link\n"),
+     "dkvm: --disk: invalid disk '/dev/sda': kernel device names change between boots; use "
+     "its /dev/disk/by-id/ link\n"),
+]
+# issue 18: what a probe with generated values found accepted or misread
+BAD_OPTIONS += [
+    (["--disk", path], 2,
+     f"dkvm: --disk: invalid disk '{path}': kernel device names change between boots; use "
+     "its /dev/disk/by-id/ link\n")
+    for path in ("/dev//sda", "/dev/./sda", "/dev/disk/by-id/../../sda")
+] + [
+    (["--memory", "18446744073709551615K"], 2,
+     "dkvm: --memory: invalid size '18446744073709551615K': too large (libvirt takes at most "
+     "8 EiB)\n"),
+    (["--memory", "8589934592T"], 2,
+     "dkvm: --memory: invalid size '8589934592T': too large (libvirt takes at most 8 EiB)\n"),
+    (["--vcpus", "0x10"], 2, "dkvm: --vcpus '0x10': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "+4"], 2, "dkvm: --vcpus '+4': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", " 4"], 2, "dkvm: --vcpus ' 4': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "2147483647", "--no-pinning"], 2,
+     "dkvm: --vcpus '2147483647': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "289", "--no-pinning"], 2,
+     "dkvm: 289 vCPUs: the q35 machine type holds at most 288 (QEMU 7.2)\n"),
+    (["--cdrom", ""], 2, "dkvm: --cdrom: the path is empty\n"),
+    (["--evdev", ""], 2, "dkvm: --evdev: the path is empty\n"),
+    (["--disk", ""], 2, "dkvm: --disk: the path is empty\n"),
+    (["--hyperv-vendor-id", "a,b"], 2,
+     "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id 'a,b': 1 to 12 printable ASCII "
+     "characters, no comma\n"),
+    # 7 characters but 14 bytes: neither QEMU's 12 bytes nor ASCII for Windows
+    (["--hyperv-vendor-id", "\u00e9" * 7], 2,
+     "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id '" + "\u00e9" * 7 + "': 1 to 12 "
+     "printable ASCII characters, no comma\n"),
+    # an ESC sequence in a value is shown escaped, never run by the terminal
+    (["--network", "\x1b[31mred"], 2,
+     "dkvm: --network '\\e[31mred': expected nat, nat:NAME, bridge:BR or none\n"),
+] + [
+    (["--usb", usb], 2,
+     f"dkvm: --usb: invalid USB id '{usb}': expected VENDOR:PRODUCT, four hex digits each, "
+     "e.g. 046d:c52b\n")
+    for usb in ("-46d:c52b", "+46d:c52b", " 46d:c52b", "0x6d:c52b", "046d:c52")
+] + [
+    (["--pci=" + pci], 2,
+     f"dkvm: --pci: invalid PCI address '{pci}': expected DDDD:BB:SS.F or BB:SS.F, e.g. "
+     "0000:01:00.0\n")
+    for pci in ("+1:00.0", " 1:00.0", "1:0.0", "-1:00.0", "0000:0b:00.0x", "0b:20.0")
+] + [
     (["--disk", "images/win.qcow2"], 2,
      "dkvm: invalid disk 'images/win.qcow2': the path must be absolute\n"),
     (["--cdrom", "Win11.iso"], 2,
