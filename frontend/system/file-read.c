@@ -40,7 +40,8 @@ dkvm_file_read_regular(const gchar *path, gsize max_bytes, gsize *out_len, GErro
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		saved = errno;
-		g_set_error(error, DKVM_ERROR, saved == ENOENT ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO,
+		g_set_error(error, DKVM_ERROR,
+		            saved == ENOENT ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO,
 		            "cannot open it: %s", g_strerror(saved));
 		return NULL;
 	}

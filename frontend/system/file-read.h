@@ -19,10 +19,9 @@ G_BEGIN_DECLS
  * its length in @out_len (may be NULL). DKVM_ERROR_NOT_FOUND when it does not
  * exist, DKVM_ERROR_INVALID when it is not a regular file (named: a FIFO, a
  * device, a folder...) or holds more than @max_bytes, DKVM_ERROR_IO when it
- * cannot be read. The messages do not name @path: the caller does. Never blocks on a FIFO: it is opened with O_NONBLOCK and
- * refused before any read.
+ * cannot be read. The messages do not name @path: the caller does. Never blocks on a FIFO: it is
+ * opened with O_NONBLOCK and refused before any read.
  */
-gchar *dkvm_file_read_regular(const gchar *path, gsize max_bytes, gsize *out_len,
-                              GError **error);
+gchar *dkvm_file_read_regular(const gchar *path, gsize max_bytes, gsize *out_len, GError **error);
 
 G_END_DECLS

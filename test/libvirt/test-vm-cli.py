@@ -711,8 +711,8 @@ BAD_OPTIONS += [
      "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id '" + "\u00e9" * 7 + "': 1 to 12 "
      "printable ASCII characters, no comma\n"),
     # an ESC sequence in a value is shown escaped, never run by the terminal
-    (["--network", "\x1b[31mred"], 2,
-     "dkvm: --network '\\e[31mred': expected nat, nat:NAME, bridge:BR or none\n"),
+    (["--preset", "\x1b[31mred"], 2,
+     "dkvm: --preset: unknown preset '\\e[31mred' (windows11, windows10 or linux)\n"),
 ] + [
     (["--usb", usb], 2,
      f"dkvm: --usb: invalid USB id '{usb}': expected VENDOR:PRODUCT, four hex digits each, "
