@@ -234,6 +234,18 @@ def non_utf8_option_values_name_the_option():
 
 
 @test
+def escape_bytes_in_values_are_shown_escaped():
+    refused(["plan", *VM_OPTIONS, "--preset", "\x1b[31mred"], 2,
+            ["dkvm: --preset: unknown preset '\\e[31mred' (windows11, windows10 or linux)"])
+    refused(["plan", *VM_OPTIONS, "--vcpus", "4\x1b[2J"], 2,
+            ["dkvm: --vcpus '4\\e[2J': expected a whole number from 1 to 4096"])
+    # a newline in a value would split the one line
+    refused(["plan", *VM_OPTIONS, "--pci", "01:00.0\nhint: rm -rf"], 2,
+            ["dkvm: --pci: invalid PCI address '01:00.0\\nhint: rm -rf': expected "
+             "DDDD:BB:SS.F or BB:SS.F, e.g. 0000:01:00.0"])
+
+
+@test
 def vcpus_are_decimal():
     # strtoul's base 0 read "010" as eight
     r = dkvm("plan", *VM_OPTIONS, "--vcpus", "010", "--json")

@@ -711,8 +711,8 @@ BAD_OPTIONS += [
      "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id '" + "\u00e9" * 7 + "': 1 to 12 "
      "printable ASCII characters, no comma\n"),
     # an ESC sequence in a value is shown escaped, never run by the terminal
-    (["--preset", "\x1b[31mred"], 2,
-     "dkvm: --preset: unknown preset '\\e[31mred' (windows11, windows10 or linux)\n"),
+    (["--rom", "\x1b[31mred"], 2,
+     "dkvm: --rom '\\e[31mred': expected ADDR=FILE with an absolute file path\n"),
 ] + [
     (["--usb", usb], 2,
      f"dkvm: --usb: invalid USB id '{usb}': expected VENDOR:PRODUCT, four hex digits each, "
@@ -725,7 +725,7 @@ BAD_OPTIONS += [
     for pci in ("+1:00.0", " 1:00.0", "1:0.0", "-1:00.0", "0000:0b:00.0x", "0b:20.0")
 ] + [
     (["--disk", "images/win.qcow2"], 2,
-     "dkvm: invalid disk 'images/win.qcow2': the path must be absolute\n"),
+     "dkvm: --disk: invalid disk 'images/win.qcow2': the path must be absolute\n"),
     (["--cdrom", "Win11.iso"], 2,
      "dkvm: invalid CD-ROM image 'Win11.iso': the path must be absolute\n"),
     (["--evdev", "kbd"], 2,
