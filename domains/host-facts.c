@@ -10,6 +10,7 @@
 
 #include "dkvm-error.h"
 #include "json-builder-util.h"
+#include "size-math.h"
 
 static const gchar *const cpu_type_names[] = {
 	[DKVM_CPU_TYPE_UNKNOWN] = NULL,
@@ -786,18 +787,14 @@ dkvm_host_facts_copy(const DkvmHostFacts *self)
 void
 dkvm_host_facts_give_back_hugepages(DkvmHostFacts *self, guint64 size_kib, gint node, guint64 pages)
 {
-	guint64 kib;
-
 	for (guint i = 0; i < self->hugepages->len; i++) {
 		DkvmHugepagePool *p = g_ptr_array_index(self->hugepages, i);
 		if (p->size_kib != size_kib || (p->node >= 0 && p->node != node))
 			continue;
-		p->free = p->free > p->total || pages > p->total - p->free ? p->total
-		                                                           : p->free + pages;
+		p->free = MIN(p->total, dkvm_size_add(p->free, pages));
 	}
 	/* checked: a page count read from a domain may be anything */
-	if (!g_uint64_checked_mul(&kib, pages, size_kib) ||
-	    !g_uint64_checked_add(&kib, kib, self->mem_available_kib))
-		kib = G_MAXUINT64;
-	self->mem_available_kib = MIN(self->mem_total_kib, kib);
+	self->mem_available_kib =
+	        MIN(self->mem_total_kib,
+	            dkvm_size_add(self->mem_available_kib, dkvm_size_mul(pages, size_kib)));
 }

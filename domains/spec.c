@@ -399,6 +399,12 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 		                    "the VM needs at least 128M of memory");
 		return FALSE;
 	}
+	/* any frontend may fill memory_kib: the bound the parsers keep holds here too */
+	if (self->memory_kib > DKVM_MEMORY_MAX_KIB) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "the VM's memory is more than libvirt takes (8 EiB)");
+		return FALSE;
+	}
 	if (self->secure_boot && !self->uefi) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "Secure Boot needs UEFI firmware, not legacy BIOS (SeaBIOS)");
