@@ -62,8 +62,12 @@ on_tick(gpointer user_data)
 {
 	MonitorRun *run = user_data;
 
-	if (print_snapshot(run, &run->error))
-		return G_SOURCE_CONTINUE;
+	if (print_snapshot(run, &run->error)) {
+		/* SIGPIPE is ignored (dkvm.c): a reader that went away (`| head`)
+		 * shows as a failed flush, and ends the watch like Ctrl-C */
+		if (fflush(stdout) == 0)
+			return G_SOURCE_CONTINUE;
+	}
 	g_main_loop_quit(run->loop);
 	return G_SOURCE_REMOVE;
 }

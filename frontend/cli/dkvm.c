@@ -8,6 +8,7 @@
  * commands and naming unknown ones never loads it.
  */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -204,6 +205,12 @@ main(int argc, char **argv)
 	 * reads the environment; an output the user set is kept. */
 	g_setenv("LIBVIRT_LOG_OUTPUTS", "3:syslog:dkvm", FALSE);
 	g_set_prgname("dkvm");
+	/* libvirt's client writes to libvirtd's socket: when libvirtd dies
+	 * under a command (a crash, a restart), that write must fail with an
+	 * error dkvm reports and cleans up after (hugepages given back), not
+	 * kill dkvm halfway. A closed stdout then fails writes too; the one
+	 * endless writer, `vm monitor --watch`, ends on it. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!dkvm_run(app, argc, argv, &error)) {
 		/* no control character of a quoted input reaches the terminal */
 		g_autofree gchar *message = dkvm_quote_message(error->message);

@@ -272,11 +272,14 @@ dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages, guint64 *o
 }
 
 gboolean
-dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, GError **error)
+dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, guint64 *out_released,
+                           GError **error)
 {
 	g_autofree gchar *dir = pool_dir(size_kib, node);
 	guint64 nr = 0, free_pages = 0, resv = 0, in_use, floor, target, got = 0;
 
+	if (out_released != NULL)
+		*out_released = 0;
 	if (pages == 0)
 		return TRUE;
 	if (!check_pool_exists(dir, size_kib, node, error))
@@ -294,6 +297,8 @@ dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, GError **
 		g_prefix_error(error, "cannot give hugepages back: ");
 		return FALSE;
 	}
+	if (out_released != NULL)
+		*out_released = nr > got ? MIN(nr - got, pages) : 0;
 	return TRUE;
 }
 
@@ -429,16 +434,24 @@ dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error)
 		guint64 size_kib = 0, pages = 0;
 		gint node = -1;
 
+		guint64 released = 0;
+
 		if (!record_read_group(kf, path, groups[i], &size_kib, &node, &pages, error))
 			return FALSE;
-		if (!dkvm_hugepage_pool_release(size_kib, node, pages, error)) {
+		if (!dkvm_hugepage_pool_release(size_kib, node, pages, &released, error)) {
 			/* keep what is still owed, so a retry releases only that */
 			g_autoptr(GError) save_error = NULL;
 			if (!record_save(kf, path, &save_error))
 				g_prefix_error(error, "(%s) ", save_error->message);
 			return FALSE;
 		}
-		g_key_file_remove_group(kf, groups[i], NULL);
+		/* pages still mapped (a QEMU that a dying libvirtd left behind,
+		 * say) cannot be taken now: they stay owed to the VM, for its
+		 * next stop or start, instead of being lost to the host */
+		if (released < pages)
+			g_key_file_set_uint64(kf, groups[i], "pages", pages - released);
+		else
+			g_key_file_remove_group(kf, groups[i], NULL);
 	}
 	return record_save(kf, path, error);
 }

@@ -22,10 +22,13 @@ G_BEGIN_DECLS
 gboolean dkvm_hugepage_pool_ensure(guint64 size_kib, gint node, guint64 pages, guint64 *out_added,
                                    GError **error);
 
-/* Shrinks the pool by @pages (never below the pages in use). */
-gboolean dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, GError **error);
+/* Shrinks the pool by @pages (never below the pages in use); *out_released
+ * (optional) gets how many it could give back. */
+gboolean dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages,
+                                    guint64 *out_released, GError **error);
 
-/* Remembers / recalls / forgets what was grown for @vm_name. */
+/* Remembers / recalls / forgets what was grown for @vm_name. Pages that are
+ * still in use when recalled stay in the record. */
 gboolean dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node, guint64 pages,
                                    GError **error);
 gboolean dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error);

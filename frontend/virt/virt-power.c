@@ -94,6 +94,33 @@ release_after_failure(const gchar *name, GError **error)
 	append_reason(*error, "its hugepages could not be given back", release_error);
 }
 
+/*
+ * After a failed start: gives the VM's recorded pages back when libvirt says
+ * it is off. When libvirt cannot say (libvirtd died during the start), its
+ * QEMU may run: the pages stay recorded for the VM, and its next stop or
+ * start gives back whatever it does not use, rather than taking memory from
+ * a guest that runs.
+ */
+static void
+release_unless_maybe_running(virDomainPtr dom, GError **error)
+{
+	gint state = VIR_DOMAIN_NOSTATE;
+
+	if (virDomainGetState(dom, &state, NULL, 0) == 0 &&
+	    (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED)) {
+		release_after_failure(virDomainGetName(dom), error);
+		return;
+	}
+	if (error != NULL && *error != NULL) {
+		g_autofree gchar *message = g_strdup_printf(
+		        "%s\nhint: its hugepages stay reserved for it; `dkvm vm stop %s` gives "
+		        "them back if it is not running",
+		        (*error)->message, virDomainGetName(dom));
+		g_free((*error)->message);
+		(*error)->message = g_steal_pointer(&message);
+	}
+}
+
 /* How long a started QEMU guest is watched: KVM's "emulation failure" pauses
  * it within some 20 ms of the start (measured); a start that is fine costs
  * this much more than the bare virDomainCreate. */
@@ -294,7 +321,8 @@ dkvm_virt_start_parsed_vm(virDomainPtr dom, const DkvmDomainXml *parsed, const D
 				g_autoptr(GError) release_error = NULL;
 				g_prefix_error(error, "cannot start VM '%s': ", name);
 				if (!dkvm_hugepage_pool_release(parsed->hugepage_size_kib,
-				                                need->node, added, &release_error))
+				                                need->node, added, NULL,
+				                                &release_error))
 					append_reason(*error,
 					              "the grown hugepages could not be given back",
 					              release_error);
@@ -305,7 +333,7 @@ dkvm_virt_start_parsed_vm(virDomainPtr dom, const DkvmDomainXml *parsed, const D
 	}
 	if (!dkvm_virt_domain_start(dom, error) || !watch_start(dom, error)) {
 		if (pages > 0)
-			release_after_failure(name, error);
+			release_unless_maybe_running(dom, error);
 		return FALSE;
 	}
 	return TRUE;

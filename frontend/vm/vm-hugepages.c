@@ -18,7 +18,7 @@ dkvm_vm_hugepages_resize(const DkvmHugepagePool *pool, guint64 total, GError **e
 		                                 available + (total - pool->total), &added, error);
 	if (total < pool->total)
 		return dkvm_hugepage_pool_release(pool->size_kib, pool->node, pool->total - total,
-		                                  error);
+		                                  NULL, error);
 	return TRUE;
 }
 

@@ -149,19 +149,19 @@ test_release(Fixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
 
-	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 20, &error));
+	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 20, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 80);
 
 	/* never below what is in use (30) plus what is reserved (10) */
 	pool_set(fx->root, POOL, 100, 70, 10);
-	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 500, &error));
+	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 500, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 40);
 
 	/* nothing free: nothing to give back, the file is not touched */
 	pool_set(fx->root, POOL, 40, 0, 0);
-	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 10, &error));
+	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 10, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 40);
 }
@@ -198,6 +198,40 @@ test_record_round_trip(Fixture *fx, gconstpointer data)
 	g_assert_true(dkvm_hugepage_pool_release_recorded("win11", &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 98);
+}
+
+/* A start that failed while its QEMU still maps the pages (libvirtd died
+ * under it): what cannot be given back now stays owed in the record, and
+ * the next release (the VM's stop or start) gives back the rest. */
+static void
+test_record_keeps_pages_in_use(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *record = g_build_filename(fx->root, "run/dkvm/hugepages/stuck", NULL);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	guint64 released = 0;
+
+	pool_set(fx->root, POOL, 100, 100, 0);
+	g_assert_true(dkvm_hugepage_pool_release(2048, -1, 30, &released, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(released, ==, 30);
+
+	/* 64 pages, 20 free, 44 in use: of 32 owed, 20 can go now */
+	pool_set(fx->root, POOL, 64, 20, 0);
+	g_assert_true(dkvm_hugepage_pool_record("stuck", 2048, -1, 32, &error));
+	g_assert_true(dkvm_hugepage_pool_release_recorded("stuck", &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 44);
+	g_assert_true(g_key_file_load_from_file(kf, record, G_KEY_FILE_NONE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_key_file_get_uint64(kf, "hugepages-2048kB", "pages", NULL), ==, 12);
+
+	/* the QEMU is gone: the rest goes, and the record with it */
+	pool_set(fx->root, POOL, 44, 44, 0);
+	g_assert_true(dkvm_hugepage_pool_release_recorded("stuck", &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(get(fx->root, POOL "/nr_hugepages"), ==, 32);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
 }
 
 /* A VM whose guest NUMA cells sit on nodes 0 and 1 (what `vm start` does
@@ -458,6 +492,7 @@ main(int argc, char **argv)
 	ADD("/hugepage-pool/no-such-pool", test_no_such_pool);
 	ADD("/hugepage-pool/release", test_release);
 	ADD("/hugepage-pool/record-round-trip", test_record_round_trip);
+	ADD("/hugepage-pool/record-keeps-pages-in-use", test_record_keeps_pages_in_use);
 	ADD("/hugepage-pool/record-bad", test_record_bad);
 	ADD("/hugepage-pool/per-node", test_per_node);
 	ADD("/hugepage-pool/partial-grow-restores", test_partial_grow_restores);
