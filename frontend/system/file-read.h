@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * no domain libvirt writes comes near it. */
 #define DKVM_DOMAIN_FILE_MAX_BYTES (10 * 1024 * 1024)
 
+/* The original DKVM's vm_config and global files are a few lines of shell
+ * variables: 1 MiB is far more than any holds. */
+#define DKVM_LEGACY_FILE_MAX_BYTES (1024 * 1024)
+
 /*
  * The contents of the regular file @path (symlinks followed), NUL-terminated,
  * its length in @out_len (may be NULL). DKVM_ERROR_NOT_FOUND when it does not

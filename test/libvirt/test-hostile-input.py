@@ -215,6 +215,23 @@ def import_file_name_with_escape_bytes_is_shown_escaped():
              "dkvm: import: 1 of 1 file skipped"])
 
 
+@test
+def import_of_the_original_dkvms_partition_skips_a_fifo_vm_config():
+    import shutil
+    data = os.path.join(os.path.dirname(NODE), "..")
+    d = os.path.join(TMP, "legacy")
+    shutil.copytree(os.path.join(data, "legacy", "no-zero"), d)
+    config = os.path.join(d, "2", "vm_config")
+    os.unlink(config)
+    os.mkfifo(config)
+    r = dkvm("vm", "import", d, "--host-json", os.path.join(data, "hosts-json", "demo.json"))
+    err = r.stderr.decode()
+    assert r.returncode == 2, (r.returncode, err)
+    assert r.stdout.decode() == "imported VM 'Gaming' from folder 1\n", r.stdout
+    assert f"dkvm: skipped folder 2: {config}: not a regular file (a FIFO): only regular " \
+        "files are read\n" in err, err
+
+
 # ---- command-line values ----
 
 NOT_TEXT = "the value is not text in the locale's character set (UTF-8)"

@@ -504,12 +504,14 @@ def legacy_unreadable_vm_config_skips_that_folder():
     os.mkdir(os.path.join(d, "2", "vm_config"))  # there, but no file to read
     os.mkdir(os.path.join(d, "7"))  # no vm_config: no VM (the original listed none)
     r = dkvm("vm", "import", d, "--host-json", DEMO_JSON)
-    # a file that cannot be read: exit 1; folder 1 still imports
-    expect(r, 1, "imported VM 'Gaming' from folder 1\n")
+    # a folder where the file should be: bad input (exit 2, issue 18: only
+    # regular files are read); folder 1 still imports
+    expect(r, 2, "imported VM 'Gaming' from folder 1\n")
     err = r.stderr.splitlines()
     skipped = [line for line in err if line.startswith("dkvm: skipped folder ")]
     assert len(skipped) == 1 and skipped[0].startswith("dkvm: skipped folder 2: ") \
-        and "2/vm_config" in skipped[0], err
+        and skipped[0].endswith("2/vm_config: not a regular file (a folder): only regular "
+                                "files are read"), err
     assert err[-1] == "dkvm: import: 1 of 2 folders skipped", err
 
 
