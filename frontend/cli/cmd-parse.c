@@ -96,6 +96,17 @@ explain_unknown_option(const DkvmCmd *cmd, const gchar *name, const GOptionEntry
 	            cmd->name, name, hint);
 }
 
+/* Whether word @i of @argv holds an option's value: "--name=VALUE", or the
+ * word after a "--name" (a positional word, such as a VM name, is not
+ * converted by GOption and is not the culprit). */
+static gboolean
+is_option_value(gint i, gchar **argv)
+{
+	if (argv[i][0] == '-' && strchr(argv[i], '=') != NULL)
+		return TRUE;
+	return i > 0 && argv[i - 1][0] == '-' && strchr(argv[i - 1], '=') == NULL;
+}
+
 /* The option whose value is word @i of @argv: "--name" of "--name=VALUE", or
  * the word before a separate VALUE. */
 static gchar *
@@ -122,10 +133,11 @@ dkvm_cmd_explain_conversion(const gchar *where, gint argc, gchar **argv, GError 
 	 * first one that is not UTF-8, else one that is not ASCII (the locale
 	 * is then not a UTF-8 one) */
 	for (gint i = 1; i < argc && found < 0; i++)
-		if (!g_utf8_validate(argv[i], -1, NULL))
+		if (is_option_value(i, argv) && !g_utf8_validate(argv[i], -1, NULL))
 			found = i;
 	for (gint i = 1; i < argc && found < 0; i++)
-		for (const gchar *p = argv[i]; *p != '\0' && found < 0; p++)
+		for (const gchar *p = argv[i]; is_option_value(i, argv) && *p != '\0' && found < 0;
+		     p++)
 			if ((guchar)*p >= 0x80)
 				found = i;
 	if (found < 0)

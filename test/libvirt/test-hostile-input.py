@@ -245,6 +245,9 @@ def non_utf8_option_values_name_the_option():
     refused(["plan", *VM_OPTIONS, "--disk", "/x" + bad], 2, [f"dkvm: plan: --disk: {NOT_TEXT}"])
     refused(["vm", "create", "new", *VM_OPTIONS, "--hyperv-vendor-id", bad], 2,
             [f"dkvm: vm create: --hyperv-vendor-id: {NOT_TEXT}"])
+    # a positional word that is not UTF-8 either is not taken for the culprit
+    refused(["vm", "edit", "win" + bad, "--memory", "1" + bad], 2,
+            [f"dkvm: vm edit: --memory: {NOT_TEXT}"])
     r = subprocess.run([DKVM, "--connect=" + bad, "vm", "list"], capture_output=True,
                        stdin=subprocess.DEVNULL, timeout=TIMEOUT_S, env=ENV)
     assert r.returncode == 2 and r.stderr == f"dkvm: --connect: {NOT_TEXT}\n".encode(), r
