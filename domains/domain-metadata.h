@@ -26,6 +26,7 @@ typedef struct {
 	gboolean pinning;
 	gboolean hugepages;
 	guint iothreads;     /* the spec's value: 0 = automatic */
+	gboolean early_bind; /* its PCI devices go to vfio-pci at boot (dkvm-vfio) */
 	GPtrArray *pci;      /* DkvmPciSelection*: what the person selected */
 	GPtrArray *siblings; /* gchar*: slot functions DKVM added */
 	GPtrArray *aliases;  /* gchar*: devices DKVM manages */

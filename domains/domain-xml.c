@@ -159,6 +159,7 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 	new_meta->pinning = spec->pinning;
 	new_meta->hugepages = spec->hugepages;
 	new_meta->iothreads = spec->iothreads;
+	new_meta->early_bind = spec->early_bind;
 	for (guint i = 0; i < spec->pci->len; i++) {
 		const DkvmPciSelection *sel = g_ptr_array_index(spec->pci, i);
 		DkvmPciSelection *copy = dkvm_pci_selection_new(sel->address);
@@ -281,6 +282,7 @@ dkvm_domain_read_spec(const gchar *xml, GError **error)
 		spec->pinning = meta->pinning;
 		spec->hugepages = meta->hugepages;
 		spec->iothreads = meta->iothreads;
+		spec->early_bind = meta->early_bind;
 	} else {
 		g_autoptr(GPtrArray) pins = dkvm_tree_find(doc, "/domain/cputune/vcpupin");
 		guint64 iothreads = 0;
