@@ -107,10 +107,6 @@ fuzz: deps
 			$(FUZZ_BUILDDIR)/fuzz || status=1; \
 	done; exit $$status
 
-image:
-	@echo "make image: the USB image builder (builder/) is not written yet." >&2
-	@exit 1
-
 format:
 	clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 

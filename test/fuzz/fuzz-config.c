@@ -4,7 +4,6 @@
  * loads again and saves to the same text.
  */
 /* reaches code the harden-input branch fixes (fuzz-common.h) */
-#define FUZZ_HARDEN_INPUT_PENDING 1
 
 #include <glib/gstdio.h>
 

@@ -5,7 +5,6 @@
  * a sanitised name is a name DKVM accepts.
  */
 /* reaches code the harden-input branch fixes (fuzz-common.h) */
-#define FUZZ_HARDEN_INPUT_PENDING 1
 
 #include "fuzz-common.h"
 #include "host-facts.h"
