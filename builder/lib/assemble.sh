@@ -59,6 +59,20 @@ make_apkovl() {
     } | grep -v '^$' | LC_ALL=C sort -u >"$tmp/world"
     mv "$tmp/world" "$r/etc/apk/world"
     chmod 0644 "$r/etc/apk/world"
+    # apk names a cached index after its repository's URL: the stick's cache
+    # is used only when the host lists the mirror it was fetched from
+    # (the staged overlay may be the one a previous run wrote: once each)
+    if [ -d "$WORK/apk-cache" ]; then
+        main_repo=$ALPINE_MIRROR/$ALPINE_BRANCH/main
+        community_repo=$ALPINE_MIRROR/$ALPINE_BRANCH/community
+        {
+            printf '%s\n' "$main_repo" "$community_repo"
+            [ -f "$r/etc/apk/repositories" ] && grep -v -e '^#' -e '^$' "$r/etc/apk/repositories" |
+                grep -v -x -F -e "$main_repo" -e "$community_repo"
+        } >"$tmp/repositories"
+        mv "$tmp/repositories" "$r/etc/apk/repositories"
+        chmod 0644 "$r/etc/apk/repositories"
+    fi
     if [ -d "$WORK/apk-cache" ] && [ ! -e "$r/etc/apk/cache" ] && [ ! -L "$r/etc/apk/cache" ]; then
         ln -s /media/usb/cache "$r/etc/apk/cache"
     fi
