@@ -5,6 +5,7 @@
 #   make test    build and run every test suite
 #   make bench   the benchmarks (ratios against reference tools in the same run)
 #   make image   the bootable usbdisk.img
+#   make fuzz    the libFuzzer harnesses (test/fuzz), each for FUZZ_SECONDS
 #
 # SANITIZE=1 builds with clang, ASan and UBSan (in build-san/); WERROR=1 adds
 # -Werror. CI runs `make test SANITIZE=1 WERROR=1`.
@@ -29,7 +30,7 @@ endif
 DEMO_HOST ?= $(CURDIR)/test/data/hosts/demo
 DKVM = $(BUILDDIR)/frontend/cli/dkvm
 
-.PHONY: all deps build run test bench image clean format
+.PHONY: all deps build run test bench image clean format fuzz
 
 all: build
 
@@ -74,6 +75,31 @@ test: build
 bench: build
 	meson test -C $(BUILDDIR) --benchmark --print-errorlogs --no-rebuild --verbose $(TEST_ARGS)
 
+# The fuzz harnesses (test/fuzz, README.md "Contributing"): clang with
+# libFuzzer, ASan and UBSan, in their own build directory; only the harnesses
+# and what they link are built. Each runs FUZZ_SECONDS; crashes it finds are
+# saved to test/fuzz/regressions/HARNESS/ and fail the run. FUZZ_HARNESSES
+# picks some: make fuzz FUZZ_HARNESSES=host-json FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+FUZZ_BUILDDIR ?= build-fuzz
+FUZZ_HARNESSES ?= host-json domain-apply config parsers legacy
+FUZZ_LOG = $(FUZZ_BUILDDIR)/dkvm-make-meson.log
+
+fuzz: deps
+	@if [ ! -f $(FUZZ_BUILDDIR)/build.ninja ]; then \
+		echo "meson setup $(FUZZ_BUILDDIR) -Dfuzz=true (log: $(FUZZ_LOG))"; \
+		mkdir -p $(FUZZ_BUILDDIR); \
+		CC=clang meson setup $(FUZZ_BUILDDIR) -Dfuzz=true -Dtests=false -Dwerror=false \
+			-Db_sanitize=address,undefined -Db_lundef=false >$(FUZZ_LOG) 2>&1 || \
+			{ cat $(FUZZ_LOG); exit 1; }; \
+	fi
+	@ninja -C $(FUZZ_BUILDDIR) -j2 $(addprefix test/fuzz/fuzz-,$(FUZZ_HARNESSES)) >$(FUZZ_LOG) 2>&1 || \
+		{ cat $(FUZZ_LOG); exit 1; }
+	@status=0; for h in $(FUZZ_HARNESSES); do \
+		test/fuzz/run-fuzz $$h $(FUZZ_BUILDDIR)/test/fuzz/fuzz-$$h $(FUZZ_SECONDS) \
+			$(FUZZ_BUILDDIR)/fuzz || status=1; \
+	done; exit $$status
+
 image:
 	@echo "make image: the USB image builder (builder/) is not written yet." >&2
 	@exit 1
@@ -82,4 +108,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

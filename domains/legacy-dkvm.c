@@ -355,8 +355,10 @@ dkvm_legacy_sanitize_name(const gchar *name)
 		if (out->len == 0 && !g_ascii_isalnum(*p))
 			continue;
 		g_string_append_c(out, ok ? *p : '-');
-		if (!ok && (*p & 0x80)) /* one '-' for a whole UTF-8 character */
-			p = g_utf8_next_char(p) - 1;
+		/* one '-' for a whole UTF-8 character; never past the end, even
+		 * when the bytes are not UTF-8 */
+		while (!ok && (*p & 0x80) && (p[1] & 0xc0) == 0x80)
+			p++;
 	}
 	if (out->len > 64)
 		g_string_truncate(out, 64);

@@ -15,6 +15,7 @@
 #include "cmd-vm-common.h"
 #include "cmd.h"
 #include "dkvm-error.h"
+#include "host-json-file.h"
 #include "spec.h"
 #include "vm-import.h"
 #include "vm-legacy-folder.h"
@@ -85,27 +86,6 @@ print_legacy_vm(const DkvmVmLegacyVm *vm, gboolean print_xml)
 }
 
 /* The host to plan for: --host-json FILE (as `dkvm plan` reads it) or NULL. */
-static DkvmHostFacts *
-load_host_json(const gchar *file, GError **error)
-{
-	g_autofree gchar *json = NULL;
-	g_autoptr(GError) local_error = NULL;
-	DkvmHostFacts *host;
-
-	if (!g_file_get_contents(file, &json, NULL, &local_error)) {
-		g_set_error(error, DKVM_ERROR,
-		            g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-		                    ? DKVM_ERROR_NOT_FOUND
-		                    : DKVM_ERROR_IO,
-		            "--host-json: %s", local_error->message);
-		return NULL;
-	}
-	host = dkvm_host_facts_from_json(json, error);
-	if (host == NULL)
-		g_prefix_error(error, "--host-json %s: ", file);
-	return host;
-}
-
 static gboolean
 cmd_vm_import_legacy(DkvmApp *app, const gchar *path, gboolean print_xml, const gchar *memory,
                      const gchar *host_json, GError **error)
@@ -122,7 +102,7 @@ cmd_vm_import_legacy(DkvmApp *app, const gchar *path, gboolean print_xml, const 
 		return FALSE;
 	}
 	if (host_json != NULL) {
-		host = load_host_json(host_json, error);
+		host = dkvm_host_json_load_file(host_json, error);
 		if (host == NULL)
 			return FALSE;
 		options.host = host;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "host-json-file.h"
 
 DkvmSpecOptions *
 dkvm_spec_options_new(void)
@@ -350,28 +351,10 @@ dkvm_spec_options_apply(const DkvmSpecOptions *self, DkvmSpec *spec, GError **er
 const DkvmHostFacts *
 dkvm_spec_options_get_host(DkvmSpecOptions *self, DkvmApp *app, GError **error)
 {
-	g_autofree gchar *json = NULL;
-
 	if (self->host_json == NULL)
 		return dkvm_app_get_host(app, error);
-	if (self->loaded_host != NULL)
-		return self->loaded_host;
-	if (!g_file_get_contents(self->host_json, &json, NULL, error)) {
-		g_prefix_error(error, "--host-json: ");
-		if ((*error)->domain != DKVM_ERROR) {
-			/* a missing file is "not found", as a missing --config is */
-			gboolean missing =
-			        g_error_matches(*error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-			(*error)->domain = DKVM_ERROR;
-			(*error)->code = missing ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO;
-		}
-		return NULL;
-	}
-	self->loaded_host = dkvm_host_facts_from_json(json, error);
-	if (self->loaded_host == NULL) {
-		g_prefix_error(error, "--host-json %s: ", self->host_json);
-		return NULL;
-	}
+	if (self->loaded_host == NULL)
+		self->loaded_host = dkvm_host_json_load_file(self->host_json, error);
 	return self->loaded_host;
 }
 

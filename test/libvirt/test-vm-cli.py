@@ -75,6 +75,40 @@ def missing_host_json_is_not_found():
 
 
 @test
+def host_json_that_is_not_a_regular_file_is_refused_at_once():
+    # /dev/zero never ends and a FIFO blocks for ever: only regular files are read
+    fifo = os.path.join(tempfile.mkdtemp(), "host.json")
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", fifo):
+        r = dkvm("plan", "--host-json", path)
+        expect(r, 2, "", f"dkvm: --host-json {path}: not a regular file\n")
+
+
+@test
+def bad_host_json_names_the_json_path_of_the_fault():
+    # one line, exit 2, no Json-CRITICAL: the path of the first fault
+    d = tempfile.mkdtemp()
+    cases = [
+        ('{"cpus":[{"cpu":0}],"pci":[{"address":null}]}',
+         "$.pci[0].address: expected a string like 0000:01:00.0"),
+        ('{"cpus":[{"cpu":0,"siblings":[{}]}]}',
+         "$.cpus[0].siblings[0]: expected a whole number from 0 to 65535"),
+        ('{"cpus":[{"cpu":0,"siblings":[0,3]}]}', "$.cpus[0].siblings[1]: CPU 3 is not in $.cpus"),
+        ('{"cpus":[{"cpu":0}],"hugepages":[{"size_kib":2048,"total":1,"free":-3}]}',
+         "$.hugepages[0].free: -3 is out of range"),
+        ("[" * 100000 + "]" * 100000, "nested deeper than 16 levels"),
+    ]
+    for i, (text, message) in enumerate(cases):
+        path = os.path.join(d, f"bad{i}.json")
+        with open(path, "w") as f:
+            f.write(text)
+        r = dkvm("plan", "--host-json", path)
+        expect(r, 2, "")
+        assert r.stderr.startswith(f"dkvm: --host-json {path}: host JSON: {message}"), r.stderr
+        assert r.stderr.count("\n") == 1, r.stderr
+
+
+@test
 def list_text():
     expect(dkvm("vm", "list"), 0,
            "NAME         STATE        VCPUS      MEMORY  AUTOSTART\n"

@@ -382,6 +382,11 @@ test_names(void)
 		{ "a.b_c-d", "a.b_c-d" },
 		{ "", NULL },
 		{ "---", NULL },
+		/* not UTF-8: a lead byte with its continuation missing at the end
+		 * (read past the end before; found by fuzz-legacy) */
+		{ "Nddo\xae\xaa\xac\xf8", "Nddo--" },
+		{ "a\xf8", "a-" },
+		{ "\xe2\x82", NULL },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
