@@ -25,7 +25,9 @@ typedef struct {
 	DkvmPreset preset;
 	gboolean pinning;
 	gboolean hugepages;
-	guint iothreads;     /* the spec's value: 0 = automatic */
+	guint iothreads;           /* the spec's value: 0 = automatic */
+	guint looking_glass_width; /* the resolution the IVSHMEM device was sized for */
+	guint looking_glass_height;
 	GPtrArray *pci;      /* DkvmPciSelection*: what the person selected */
 	GPtrArray *siblings; /* gchar*: slot functions DKVM added */
 	GPtrArray *aliases;  /* gchar*: devices DKVM manages */

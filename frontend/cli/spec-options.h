@@ -38,6 +38,8 @@ typedef struct {
 	gboolean kvm_hidden, no_kvm_hidden;
 	gchar *hyperv_vendor_id;
 	gchar **evdev;
+	gchar *looking_glass; /* --looking-glass WIDTHxHEIGHT */
+	gboolean no_looking_glass;
 	gchar *host_json;
 	DkvmHostFacts *loaded_host; /* from --host-json */
 	/* `dkvm plan`: when libvirt cannot be asked, plan from the host's facts

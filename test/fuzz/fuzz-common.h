@@ -55,8 +55,7 @@ fuzz_check_refusal(const GError *error, const gchar *what)
 	FUZZ_ASSERT(error != NULL, "%s failed without an error", what);
 	FUZZ_ASSERT(error->domain == DKVM_ERROR, "%s: error of domain %s: %s", what,
 	            g_quark_to_string(error->domain), error->message);
-	FUZZ_ASSERT(error->message != NULL && error->message[0] != '\0', "%s: empty message",
-	            what);
+	FUZZ_ASSERT(error->message != NULL && error->message[0] != '\0', "%s: empty message", what);
 	/* the project's rule: one line, plus an optional second "hint: " line */
 	const gchar *hint = strstr(error->message, "\nhint: ");
 	gsize first_len = hint != NULL ? (gsize)(hint - error->message) : strlen(error->message);
@@ -66,8 +65,9 @@ fuzz_check_refusal(const GError *error, const gchar *what)
 		if (!FUZZ_RAW_BYTES_FATAL && g_ascii_iscntrl(error->message[i])) {
 			static gboolean told;
 			if (!told)
-				fprintf(stderr, "fuzz: %s: raw control byte in a message (issue 18, "
-				                "not fatal here yet)\n",
+				fprintf(stderr,
+				        "fuzz: %s: raw control byte in a message (issue 18, "
+				        "not fatal here yet)\n",
 				        what);
 			told = TRUE;
 			break;

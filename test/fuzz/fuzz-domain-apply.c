@@ -159,8 +159,8 @@ add_unique_path(GPtrArray *list, const gchar *path)
 }
 
 static void
-edit_spec(DkvmSpec *spec, const DkvmHostFacts *host, const DkvmDomainXml *old,
-          const uint8_t *ops, size_t size)
+edit_spec(DkvmSpec *spec, const DkvmHostFacts *host, const DkvmDomainXml *old, const uint8_t *ops,
+          size_t size)
 {
 	for (size_t i = 0; i + 1 < size; i += 2) {
 		guint v = ops[i + 1];
@@ -230,9 +230,7 @@ edit_spec(DkvmSpec *spec, const DkvmHostFacts *host, const DkvmDomainXml *old,
 			break;
 		case 16:
 			g_free(spec->hyperv_vendor_id);
-			spec->hyperv_vendor_id = (v & 3) == 3
-			                                 ? NULL
-			                                 : g_strdup(vendor_ids[v & 3]);
+			spec->hyperv_vendor_id = (v & 3) == 3 ? NULL : g_strdup(vendor_ids[v & 3]);
 			break;
 		case 17:
 			spec->realtime = v & 1;
@@ -274,12 +272,10 @@ collect_paths(xmlNode *node, const gchar *parent, GHashTable *out)
 		g_autofree gchar *path = NULL;
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		path = g_strdup_printf("%s/%s%s%s", parent,
-		                       n->ns != NULL && n->ns->prefix != NULL
-		                               ? (const gchar *)n->ns->prefix
-		                               : "",
-		                       n->ns != NULL && n->ns->prefix != NULL ? ":" : "",
-		                       (const gchar *)n->name);
+		path = g_strdup_printf(
+		        "%s/%s%s%s", parent,
+		        n->ns != NULL && n->ns->prefix != NULL ? (const gchar *)n->ns->prefix : "",
+		        n->ns != NULL && n->ns->prefix != NULL ? ":" : "", (const gchar *)n->name);
 		collect_paths(n->children, path, out);
 		g_hash_table_add(out, g_steal_pointer(&path));
 	}

@@ -52,8 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	g_autofree gchar *text = fuzz_text(data, size);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(DkvmLegacyVmConfig) config = dkvm_legacy_vm_config_parse((const gchar *)data,
-	                                                                   size, &error);
+	g_autoptr(DkvmLegacyVmConfig) config =
+	        dkvm_legacy_vm_config_parse((const gchar *)data, size, &error);
 	g_autofree gchar *name = dkvm_legacy_sanitize_name(text);
 	g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(DkvmLegacyGlobals) globals = NULL;
@@ -66,8 +66,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_refusal(error, "vm_config");
 	g_clear_error(&error);
 	if (name != NULL)
-		FUZZ_ASSERT(dkvm_spec_validate_name(name, &error), "sanitised name '%s' refused: %s",
-		            name, error->message);
+		FUZZ_ASSERT(dkvm_spec_validate_name(name, &error),
+		            "sanitised name '%s' refused: %s", name, error->message);
 	for (guint i = 0; i < 5; i++)
 		fuzz_globals(text, i);
 
