@@ -47,9 +47,9 @@ targets_q35(JsonObject *o)
 		if (!JSON_NODE_HOLDS_OBJECT(t))
 			continue;
 		target = json_node_get_object(t);
-		if (g_strcmp0(json_object_get_string_member_with_default(target, "architecture",
-		                                                         ""),
-		              "x86_64") != 0)
+		if (g_strcmp0(
+		            json_object_get_string_member_with_default(target, "architecture", ""),
+		            "x86_64") != 0)
 			continue;
 		machines = json_object_get_member(target, "machines");
 		if (machines == NULL || !JSON_NODE_HOLDS_ARRAY(machines))
@@ -107,8 +107,8 @@ dkvm_hypervisor_add_firmware(DkvmHypervisor *self, const gchar *json, GError **e
 	const gchar *file;
 
 	if (!json_parser_load_from_data(parser, json, -1, &parse_error)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "not a firmware descriptor: %s", parse_error->message);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "not a firmware descriptor: %s",
+		            parse_error->message);
 		return FALSE;
 	}
 	root = json_parser_get_root(parser);

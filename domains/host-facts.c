@@ -143,7 +143,7 @@ dkvm_pci_device_free(DkvmPciDevice *self)
 	g_free(self->driver);
 	g_free(self->reset_method);
 	g_ptr_array_unref(self->functions);
-	g_array_unref(self->bars);
+	g_clear_pointer(&self->bars, g_array_unref); /* NULL in a struct made by hand */
 	g_free(self->host_needed_reason);
 	g_free(self);
 }
@@ -428,7 +428,7 @@ build_bars(JsonBuilder *b, const GArray *bars)
 {
 	json_builder_set_member_name(b, "bars");
 	json_builder_begin_array(b);
-	for (guint i = 0; i < bars->len; i++) {
+	for (guint i = 0; bars != NULL && i < bars->len; i++) {
 		const DkvmPciBar *bar = &g_array_index(bars, DkvmPciBar, i);
 		json_builder_begin_object(b);
 		dkvm_json_add_int(b, "index", bar->index);

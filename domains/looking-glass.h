@@ -19,7 +19,6 @@ guint64 dkvm_looking_glass_size_mib(guint width, guint height);
 
 /* "2560x1440" -> 2560, 1440. DKVM_ERROR_INVALID (naming the rule) for
  * anything else, a side of 0 or one above DKVM_LOOKING_GLASS_MAX_SIDE. */
-gboolean dkvm_looking_glass_parse(const gchar *text, guint *width, guint *height,
-                                  GError **error);
+gboolean dkvm_looking_glass_parse(const gchar *text, guint *width, guint *height, GError **error);
 
 G_END_DECLS

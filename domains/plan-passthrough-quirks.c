@@ -104,7 +104,7 @@ static void
 plan_bars(const DkvmPciDevice *d, DkvmPassthroughPlan *plan, guint64 *sum,
           const DkvmPciDevice **largest, const DkvmPciBar **largest_bar)
 {
-	for (guint i = 0; i < d->bars->len; i++) {
+	for (guint i = 0; d->bars != NULL && i < d->bars->len; i++) {
 		const DkvmPciBar *bar = &g_array_index(d->bars, DkvmPciBar, i);
 		g_autofree gchar *size = NULL;
 		g_autofree gchar *max = NULL;
@@ -168,12 +168,12 @@ dkvm_plan_passthrough_quirks(const DkvmHostFacts *host, const DkvmSpec *spec,
 		return;
 	}
 	plan->mmio64_mb = window_mb;
-	dkvm_plan_line(plan->rationale,
-	               "MMIO window: the passed cards have %s of 64-bit BARs, more than the "
-	               "firmware's default 64-bit window (32 GiB) holds with room to align "
-	               "them; DKVM raises it to %s (fw_cfg opt/ovmf/X-PciMmio64Mb=%" G_GUINT64_FORMAT
-	               ")",
-	               sum_text, window_text, window_mb);
+	dkvm_plan_line(
+	        plan->rationale,
+	        "MMIO window: the passed cards have %s of 64-bit BARs, more than the "
+	        "firmware's default 64-bit window (32 GiB) holds with room to align "
+	        "them; DKVM raises it to %s (fw_cfg opt/ovmf/X-PciMmio64Mb=%" G_GUINT64_FORMAT ")",
+	        sum_text, window_text, window_mb);
 	dkvm_plan_line(plan->warnings,
 	               "%s has a %s BAR%s: guests hang at boot when the firmware's 64-bit "
 	               "MMIO window cannot hold it; DKVM raises the window to %s; if the "

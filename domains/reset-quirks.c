@@ -106,7 +106,8 @@ const DkvmResetQuirk *
 dkvm_reset_quirk_lookup(guint16 vendor_id, guint16 device_id)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(reset_quirks); i++) {
-		if (reset_quirks[i].vendor_id == vendor_id && reset_quirks[i].device_id == device_id)
+		if (reset_quirks[i].vendor_id == vendor_id &&
+		    reset_quirks[i].device_id == device_id)
 			return &reset_quirks[i];
 	}
 	return NULL;

@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 typedef struct {
 	guint16 vendor_id;
 	guint16 device_id;
-	const gchar *family;       /* "Navi 10", "RDNA4 Navi 48" */
-	gboolean vendor_reset;     /* the vendor-reset kernel module resets it */
+	const gchar *family;   /* "Navi 10", "RDNA4 Navi 48" */
+	gboolean vendor_reset; /* the vendor-reset kernel module resets it */
 } DkvmResetQuirk;
 
 /* The entry for @vendor_id:@device_id, NULL when the id is not known to

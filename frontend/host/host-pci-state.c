@@ -9,15 +9,15 @@
  */
 #include "host-pci-state.h"
 
-#include <gio/gio.h>
 #include <string.h>
 
 #include "host-sysfs.h"
+#include "pci-config.h"
 
-#define IORESOURCE_MEM 0x00000200
+#define IORESOURCE_MEM      0x00000200
 #define IORESOURCE_PREFETCH 0x00002000
-#define IORESOURCE_MEM_64 0x00100000
-#define PCI_ROM_RESOURCE 6
+#define IORESOURCE_MEM_64   0x00100000
+#define PCI_ROM_RESOURCE    6
 
 static gboolean
 parse_hex(const gchar *text, guint64 *out)
@@ -84,17 +84,7 @@ dkvm_host_read_pci_bars(const gchar *dir, GArray *bars)
 gboolean
 dkvm_host_pci_config_stuck(const gchar *dir)
 {
-	g_autofree gchar *path = g_build_filename(dir, "config", NULL);
-	g_autoptr(GFile) file = g_file_new_for_path(path);
-	g_autoptr(GFileInputStream) in = g_file_read(file, NULL, NULL);
-	guint8 head[4];
-	gsize got = 0;
-
-	if (in == NULL || !g_input_stream_read_all(G_INPUT_STREAM(in), head, sizeof(head), &got,
-	                                           NULL, NULL) ||
-	    got != sizeof(head))
-		return FALSE;
-	return head[0] == 0xff && head[1] == 0xff && head[2] == 0xff && head[3] == 0xff;
+	return dkvm_pci_config_stuck(dir);
 }
 
 gint

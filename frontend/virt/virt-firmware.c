@@ -10,8 +10,8 @@ static const gchar *const descriptor_dirs[] = {
 void
 dkvm_virt_read_firmware_descriptors(DkvmHypervisor *hv)
 {
-	g_autoptr(GHashTable) by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	                                                      g_free);
+	g_autoptr(GHashTable) by_name =
+	        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GList) names = NULL;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(descriptor_dirs); i++) {
@@ -19,7 +19,8 @@ dkvm_virt_read_firmware_descriptors(DkvmHypervisor *hv)
 		const gchar *name;
 
 		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			if (!g_str_has_suffix(name, ".json") || g_hash_table_contains(by_name, name))
+			if (!g_str_has_suffix(name, ".json") ||
+			    g_hash_table_contains(by_name, name))
 				continue;
 			g_hash_table_insert(by_name, g_strdup(name),
 			                    g_build_filename(descriptor_dirs[i], name, NULL));

@@ -108,11 +108,12 @@ test_rebar_16g(void)
 	g_assert_true(has_line(plan->passthrough->rationale,
 	                       "BAR: 0000:01:00.0 BAR 0 is 16 GiB (64-bit, prefetchable, resizable "
 	                       "up to 16 GiB)"));
-	g_assert_true(has_line(plan->passthrough->rationale,
-	                       "fw_cfg opt/ovmf/X-PciMmio64Mb=65536"));
+	g_assert_true(
+	        has_line(plan->passthrough->rationale, "fw_cfg opt/ovmf/X-PciMmio64Mb=65536"));
 	g_assert_true(has_line(plan->warnings, "0000:01:00.0 has a 16 GiB BAR (resizable BAR): "
 	                                       "guests hang at boot"));
-	g_assert_true(has_line(plan->passthrough->rationale, "Looking Glass: 2560x1440 needs 64 MiB"));
+	g_assert_true(
+	        has_line(plan->passthrough->rationale, "Looking Glass: 2560x1440 needs 64 MiB"));
 	plan_test_golden("rebar-16g.txt", text);
 	plan_test_golden("rebar-16g.json", json);
 }
@@ -160,9 +161,9 @@ test_looking_glass_sizes(void)
 	g_assert_true(dkvm_looking_glass_parse("3840x2160", &w, &h, &error));
 	g_assert_cmpuint(w, ==, 3840);
 	g_assert_cmpuint(h, ==, 2160);
-	for (const gchar *const *bad = (const gchar *const[]){ "1920", "1920x", "x1080",
-	                                                     "0x1080", "1920x1080x2", "-1x5",
-	                                                     "16385x100", "19 20x1080", NULL };
+	for (const gchar *const *bad =
+	             (const gchar *const[]){ "1920", "1920x", "x1080", "0x1080", "1920x1080x2",
+	                                     "-1x5", "16385x100", "19 20x1080", NULL };
 	     *bad != NULL; bad++) {
 		g_assert_false(dkvm_looking_glass_parse(*bad, &w, &h, &error));
 		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
@@ -205,9 +206,8 @@ static void
 test_secure_boot_keys(void)
 {
 	g_autoptr(DkvmHostFacts) host = discovered_host("rebar-6800xt");
-	g_autoptr(DkvmHypervisor) keyed =
-	        hypervisor_with((const gchar *const[]){ plain_secure_descriptor,
-	                                                enrolled_descriptor, NULL });
+	g_autoptr(DkvmHypervisor) keyed = hypervisor_with(
+	        (const gchar *const[]){ plain_secure_descriptor, enrolled_descriptor, NULL });
 	g_autoptr(DkvmHypervisor) keyless =
 	        hypervisor_with((const gchar *const[]){ plain_secure_descriptor, NULL });
 	g_autoptr(DkvmSpec) spec = plan_test_spec(4, 8 * GIB);
