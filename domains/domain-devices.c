@@ -419,9 +419,8 @@ dkvm_domain_has_looking_glass(xmlNode *root)
 }
 
 /* <shmem name='looking-glass'><model type='ivshmem-plain'/><size unit='M'>N
- * </size></shmem>, the name the Looking Glass host application and the
- * host's kvmfr module or /dev/shm/looking-glass file go by. The
- * size follows the resolution. */
+ * </size></shmem>: QEMU keeps the memory in /dev/shm/looking-glass, the
+ * file the Looking Glass client reads. The size follows the resolution. */
 static void
 apply_looking_glass(DevicesCtx *dc)
 {

@@ -63,7 +63,7 @@ test_hold_restore(void)
 
 	put("0000:01:00.0", "d3cold_allowed", "1\n");
 	put("0000:01:00.1", "d3cold_allowed", "0\n"); /* off already: not DKVM's to turn on */
-	put("0000:02:00.0", "config", "x");             /* no attribute at all */
+	put("0000:02:00.0", "config", "x");           /* no attribute at all */
 	g_ptr_array_add(passed, "0000:01:00.0");
 	g_ptr_array_add(passed, "0000:01:00.1");
 	g_ptr_array_add(passed, "0000:02:00.0");
@@ -118,12 +118,12 @@ static void
 test_config_stuck(void)
 {
 	g_autofree gchar *ones = g_strnfill(256, '\xff');
-	g_autofree gchar *stuck_dir = g_build_filename(root, "sys/bus/pci/devices", "0000:05:00.0",
-	                                               NULL);
-	g_autofree gchar *fine_dir = g_build_filename(root, "sys/bus/pci/devices", "0000:06:00.0",
-	                                              NULL);
-	g_autofree gchar *none_dir = g_build_filename(root, "sys/bus/pci/devices", "0000:07:00.0",
-	                                              NULL);
+	g_autofree gchar *stuck_dir =
+	        g_build_filename(root, "sys/bus/pci/devices", "0000:05:00.0", NULL);
+	g_autofree gchar *fine_dir =
+	        g_build_filename(root, "sys/bus/pci/devices", "0000:06:00.0", NULL);
+	g_autofree gchar *none_dir =
+	        g_build_filename(root, "sys/bus/pci/devices", "0000:07:00.0", NULL);
 	const gchar *data = g_getenv("DKVM_TEST_DATA");
 	g_autofree gchar *navi = NULL, *navi_audio = NULL;
 
@@ -135,8 +135,8 @@ test_config_stuck(void)
 
 	g_assert_nonnull(data);
 	navi = g_build_filename(data, "hosts/navi10-5700xt/sys/bus/pci/devices/0000:01:00.0", NULL);
-	navi_audio =
-	        g_build_filename(data, "hosts/navi10-5700xt/sys/bus/pci/devices/0000:01:00.1", NULL);
+	navi_audio = g_build_filename(data, "hosts/navi10-5700xt/sys/bus/pci/devices/0000:01:00.1",
+	                              NULL);
 	g_assert_true(dkvm_pci_config_stuck(navi));
 	g_assert_false(dkvm_pci_config_stuck(navi_audio));
 }
