@@ -8,7 +8,7 @@
 #include "file-replace.h"
 #include "host-path.h"
 
-#define RECORD_DIR "run/dkvm/d3cold"
+#define RECORD_DIR   "run/dkvm/d3cold"
 #define RECORD_GROUP "d3cold_allowed"
 
 static gchar *
@@ -56,15 +56,17 @@ write_allowed(const gchar *address, gboolean allowed, GError **error)
 	gboolean ok;
 
 	if (f == NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write /%s/%s/d3cold_allowed: %s",
-		            DKVM_PATH_PCI_DEVICES, address, g_strerror(errno));
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
+		            "cannot write /%s/%s/d3cold_allowed: %s", DKVM_PATH_PCI_DEVICES,
+		            address, g_strerror(errno));
 		return FALSE;
 	}
 	ok = fputs(allowed ? "1" : "0", f) >= 0;
 	ok = fclose(f) == 0 && ok;
 	if (!ok)
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write /%s/%s/d3cold_allowed: %s",
-		            DKVM_PATH_PCI_DEVICES, address, g_strerror(errno));
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
+		            "cannot write /%s/%s/d3cold_allowed: %s", DKVM_PATH_PCI_DEVICES,
+		            address, g_strerror(errno));
 	return ok;
 }
 
@@ -83,8 +85,8 @@ save_record(const gchar *path, GPtrArray *changed, GError **error)
 		}
 		return TRUE;
 	}
-	g_key_file_set_string_list(kf, RECORD_GROUP, "off",
-	                           (const gchar *const *)changed->pdata, changed->len);
+	g_key_file_set_string_list(kf, RECORD_GROUP, "off", (const gchar *const *)changed->pdata,
+	                           changed->len);
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s", dir,
 		            g_strerror(errno));
