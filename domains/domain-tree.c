@@ -371,6 +371,11 @@ dkvm_tree_read_domain(const gchar *xml, GError **error)
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		g_autofree gchar *msg =
 		        g_strdup(e != NULL && e->message != NULL ? e->message : "unreadable");
+		/* libxml2's message spans lines ("...encoding !\nBytes: 0xFF"): one line */
+		for (gchar *c = msg; *c != '\0'; c++) {
+			if (g_ascii_iscntrl(*c))
+				*c = ' ';
+		}
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "invalid domain XML: line %d: %s", e != NULL ? e->line : 0,
 		            g_strstrip(msg));

@@ -29,16 +29,52 @@
 #define HOST_JSON_MAX_DEPTH 16
 /* json-glib wraps integers beyond 64 bits; nothing DKVM reads needs more. */
 #define HOST_JSON_MAX_DIGITS 18
-/* The kernel's CPU numbers; the same bound as DKVM's CPU lists (spec.c). */
-#define HOST_CPU_MAX 65535
+/* The kernel's CPU numbers: CONFIG_NR_CPUS is at most 8192 (x86 MAXSMP). */
+#define HOST_CPU_MAX 8191
 /* Memory sizes in KiB: 2^52 KiB = 4 EiB, so sums and page products fit 64 bits. */
 #define HOST_KIB_MAX (G_GUINT64_CONSTANT(1) << 52)
+
+/* The sections whose ids must be unique. */
+enum { IDS_L3, IDS_NUMA, IDS_IOMMU, IDS_COUNT };
 
 typedef struct {
 	GString *path; /* "$.pci[3]": where the reader is */
 	GError **error;
 	gboolean check_references;
+	/* What is listed so far, so that every look-up is O(1): a hostile file of
+	 * 1 MiB holds some 80,000 entries, and a linear search per entry made a
+	 * few such files take minutes. */
+	guint8 cpus_listed[(HOST_CPU_MAX + 1) / 8]; /* bit per CPU in $.cpus */
+	guint8 in_list[(HOST_CPU_MAX + 1) / 8];     /* bit per CPU of the list being read */
+	GHashTable *pci_listed;                     /* lowercase address -> TRUE */
+	GHashTable *ids[IDS_COUNT];                 /* id + 1, per section */
 } Reader;
+
+static gboolean
+bit_get(const guint8 *bits, guint n)
+{
+	return (bits[n / 8] >> (n % 8)) & 1;
+}
+
+static void
+bit_set(guint8 *bits, guint n, gboolean on)
+{
+	if (on)
+		bits[n / 8] |= (guint8)(1u << (n % 8));
+	else
+		bits[n / 8] &= (guint8) ~(1u << (n % 8));
+}
+
+/* TRUE when @id was seen before in section @which; records it. */
+static gboolean
+id_seen(Reader *r, guint which, guint64 id)
+{
+	gpointer key = GSIZE_TO_POINTER((gsize)id + 1);
+	if (g_hash_table_contains(r->ids[which], key))
+		return TRUE;
+	g_hash_table_add(r->ids[which], key);
+	return FALSE;
+}
 
 static gboolean fail(Reader *r, const gchar *member, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
 
@@ -341,14 +377,16 @@ get_cpu_list(Reader *r, JsonObject *o, const gchar *name, GArray *out)
 
 		ok = node_uint(r, json_array_get_element(a, i), NULL, HOST_CPU_MAX, &v);
 		cpu = (guint)v;
-		for (guint j = 0; ok && j < out->len; j++) {
-			if (g_array_index(out, guint, j) == cpu)
-				ok = fail(r, NULL, "CPU %u is listed twice", cpu);
-		}
-		if (ok)
+		if (ok && bit_get(r->in_list, cpu))
+			ok = fail(r, NULL, "CPU %u is listed twice", cpu);
+		if (ok) {
+			bit_set(r->in_list, cpu, TRUE);
 			g_array_append_val(out, cpu);
+		}
 		pop(r, here);
 	}
+	for (guint i = 0; i < out->len; i++)
+		bit_set(r->in_list, g_array_index(out, guint, i), FALSE);
 	pop(r, at);
 	return ok;
 }
@@ -360,21 +398,21 @@ get_address_list(Reader *r, JsonObject *o, const gchar *name, GPtrArray *out)
 	JsonArray *a;
 	gsize at;
 	gboolean ok = TRUE;
+	g_autoptr(GHashTable) seen = NULL;
 
 	if (!get_array(r, o, name, &a))
 		return FALSE;
 	if (a == NULL)
 		return TRUE;
+	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	at = push_member(r, name);
 	for (guint i = 0; ok && i < json_array_get_length(a); i++) {
 		gsize here = push_index(r, i);
 		const gchar *address = NULL;
 
 		ok = node_pci_address(r, json_array_get_element(a, i), NULL, &address);
-		for (guint j = 0; ok && j < out->len; j++) {
-			if (g_ascii_strcasecmp(g_ptr_array_index(out, j), address) == 0)
-				ok = fail(r, NULL, "%s is listed twice", address);
-		}
+		if (ok && !g_hash_table_add(seen, g_ascii_strdown(address, -1)))
+			ok = fail(r, NULL, "%s is listed twice", address);
 		if (ok)
 			g_ptr_array_add(out, g_strdup(address));
 		pop(r, here);
@@ -394,8 +432,9 @@ read_cpu(Reader *r, JsonObject *o, DkvmHostFacts *self)
 
 	if (!get_required_uint(r, o, "cpu", HOST_CPU_MAX, &number))
 		return FALSE;
-	if (dkvm_host_facts_get_cpu(self, (guint)number) != NULL)
+	if (bit_get(r->cpus_listed, (guint)number))
 		return fail(r, "cpu", "CPU %u is listed twice", (guint)number);
+	bit_set(r->cpus_listed, (guint)number, TRUE);
 	c = dkvm_host_cpu_new((guint)number);
 	g_ptr_array_add(self->cpus, c);
 	if (!get_opt_id(r, o, "package", &c->package) || !get_opt_id(r, o, "die", &c->die) ||
@@ -417,7 +456,7 @@ read_l3(Reader *r, JsonObject *o, DkvmHostFacts *self)
 
 	if (!get_required_uint(r, o, "id", G_MAXUINT, &id))
 		return FALSE;
-	if (dkvm_host_facts_get_l3_group(self, (guint)id) != NULL)
+	if (id_seen(r, IDS_L3, id))
 		return fail(r, "id", "L3 group %u is listed twice", (guint)id);
 	g = dkvm_l3_group_new((guint)id);
 	g_ptr_array_add(self->l3_groups, g);
@@ -433,10 +472,8 @@ read_node(Reader *r, JsonObject *o, DkvmHostFacts *self)
 
 	if (!get_required_uint(r, o, "id", G_MAXINT, &id))
 		return FALSE;
-	for (guint i = 0; i < self->numa_nodes->len; i++) {
-		if (((DkvmNumaNode *)g_ptr_array_index(self->numa_nodes, i))->id == id)
-			return fail(r, "id", "NUMA node %u is listed twice", (guint)id);
-	}
+	if (id_seen(r, IDS_NUMA, id))
+		return fail(r, "id", "NUMA node %u is listed twice", (guint)id);
 	n = dkvm_numa_node_new((guint)id);
 	g_ptr_array_add(self->numa_nodes, n);
 	if (!get_cpu_list(r, o, "cpus", n->cpus) ||
@@ -567,7 +604,7 @@ read_pci(Reader *r, JsonObject *o, DkvmHostFacts *self)
 		return fail(r, "address", "missing (a string like 0000:01:00.0)");
 	if (!node_pci_address(r, address, "address", &text))
 		return FALSE;
-	if (dkvm_host_facts_get_pci(self, text) != NULL)
+	if (!g_hash_table_add(r->pci_listed, g_ascii_strdown(text, -1)))
 		return fail(r, "address", "%s is listed twice", text);
 	d = dkvm_pci_device_new(text);
 	g_ptr_array_add(self->pci, d);
@@ -605,7 +642,7 @@ read_group(Reader *r, JsonObject *o, DkvmHostFacts *self)
 
 	if (!get_required_uint(r, o, "id", G_MAXINT, &id))
 		return FALSE;
-	if (dkvm_host_facts_get_iommu_group(self, (guint)id) != NULL)
+	if (id_seen(r, IDS_IOMMU, id))
 		return fail(r, "id", "IOMMU group %u is listed twice", (guint)id);
 	g = dkvm_iommu_group_new((guint)id);
 	g_ptr_array_add(self->iommu_groups, g);
@@ -743,7 +780,7 @@ check_cpus_known(Reader *r, const DkvmHostFacts *self, const gchar *section, gui
 {
 	for (guint j = 0; j < cpus->len; j++) {
 		guint cpu = g_array_index(cpus, guint, j);
-		if (dkvm_host_facts_get_cpu(self, cpu) == NULL) {
+		if (!bit_get(r->cpus_listed, cpu)) {
 			g_autofree gchar *where =
 			        g_strdup_printf("%s[%u].%s[%u]", section, index, member, j);
 			return fail(r, where, "CPU %u is not in $.cpus", cpu);
@@ -758,7 +795,8 @@ check_devices_known(Reader *r, const DkvmHostFacts *self, const gchar *section, 
 {
 	for (guint j = 0; j < addresses->len; j++) {
 		const gchar *address = g_ptr_array_index(addresses, j);
-		if (dkvm_host_facts_get_pci(self, address) == NULL) {
+		g_autofree gchar *key = g_ascii_strdown(address, -1);
+		if (!g_hash_table_contains(r->pci_listed, key)) {
 			g_autofree gchar *where =
 			        g_strdup_printf("%s[%u].%s[%u]", section, index, member, j);
 			return fail(r, where, "%s is not in $.pci", address);
@@ -843,9 +881,10 @@ dkvm_host_facts_read_json(const gchar *json, gboolean check_references, GError *
 	g_autoptr(DkvmHostFacts) self = dkvm_host_facts_new();
 	g_autoptr(GError) parse_error = NULL;
 	g_autoptr(GString) path = g_string_new("$");
-	Reader r = { path, error, check_references };
+	g_autofree Reader *r = g_new0(Reader, 1); /* its bitmaps start cleared */
 	gsize length = strlen(json);
 	JsonNode *root;
+	DkvmHostFacts *result = NULL;
 
 	if (!check_bytes(json, length, error))
 		return NULL;
@@ -855,14 +894,21 @@ dkvm_host_facts_read_json(const gchar *json, gboolean check_references, GError *
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "host JSON: %s", why);
 		return NULL;
 	}
+	r->path = path;
+	r->error = error;
+	r->check_references = check_references;
+	r->pci_listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < IDS_COUNT; i++)
+		r->ids[i] = g_hash_table_new(g_direct_hash, g_direct_equal);
 	root = json_parser_get_root(parser);
-	if (root == NULL || JSON_NODE_TYPE(root) != JSON_NODE_OBJECT) {
-		fail(&r, NULL, "the top level is not an object");
-		return NULL;
-	}
-	if (!read_root(&r, json_node_get_object(root), self))
-		return NULL;
-	return g_steal_pointer(&self);
+	if (root == NULL || JSON_NODE_TYPE(root) != JSON_NODE_OBJECT)
+		fail(r, NULL, "the top level is not an object");
+	else if (read_root(r, json_node_get_object(root), self))
+		result = g_steal_pointer(&self);
+	g_hash_table_unref(r->pci_listed);
+	for (guint i = 0; i < IDS_COUNT; i++)
+		g_hash_table_unref(r->ids[i]);
+	return result;
 }
 
 DkvmHostFacts *

@@ -1,9 +1,10 @@
 /*
- * dkvm vm import DIR|FILE and dkvm vm export DIR: domain files on the stick's
- * domains/ folder. Import reports each file (imported, updated, or skipped
- * with its reason; a warning when only this libvirt's schema refused a file
- * libvirt defined) and exits non-zero when any was skipped, while the good
- * ones stay imported: a boot must not lose every VM over one bad edit.
+ * dkvm vm import DIR|FILE|BUNDLE, dkvm vm export NAME and dkvm vm export
+ * --all DIR: a VM's backup bundle (domain, NVRAM, TPM state: vm-bundle.h),
+ * and domain files on the stick's domains/ folder. Import reports each file (imported, updated, or
+ * skipped with its reason; a warning when only this libvirt's schema refused a file libvirt
+ * defined) and exits non-zero when any was skipped, while the good ones stay imported: a boot must
+ * not lose every VM over one bad edit.
  *
  * DIR may also be the original DKVM's data partition (numbered folders with
  * a vm_config): then one VM per folder, with --print-xml to preview and
@@ -17,6 +18,7 @@
 #include "dkvm-error.h"
 #include "host-json-file.h"
 #include "spec.h"
+#include "vm-bundle.h"
 #include "vm-import.h"
 #include "vm-legacy-folder.h"
 #include "vm-legacy.h"
@@ -26,16 +28,17 @@ static gboolean cmd_vm_export_run(DkvmApp *app, gint argc, gchar **argv, GError 
 
 const DkvmCmd dkvm_cmd_vm_import = {
 	.name = "vm import",
-	.args = "DIR|FILE [--print-xml] [--memory SIZE]",
-	.summary = "Define VMs from domain XML files or the original DKVM's data partition; a bad "
-	           "file or folder is reported and skipped",
+	.args = "DIR|FILE|BUNDLE [--print-xml] [--memory SIZE]",
+	.summary = "Define VMs from domain XML files, a backup bundle (NAME.dkvm.tar.gz) or the "
+	           "original DKVM's data partition; a bad file or folder is reported and skipped",
 	.run = cmd_vm_import_run,
 };
 
 const DkvmCmd dkvm_cmd_vm_export = {
 	.name = "vm export",
-	.args = "DIR",
-	.summary = "Write every VM's domain XML to DIR/NAME.xml",
+	.args = "NAME [--output PATH] | --all DIR",
+	.summary = "Back a VM up with its NVRAM and TPM state (NAME.dkvm.tar.gz); --all: every "
+	           "VM's domain XML to DIR/NAME.xml",
 	.run = cmd_vm_export_run,
 };
 
@@ -135,6 +138,32 @@ cmd_vm_import_legacy(DkvmApp *app, const gchar *path, gboolean print_xml, const 
 }
 
 static gboolean
+looks_like_bundle(const gchar *path)
+{
+	return g_str_has_suffix(path, ".tar.gz") || g_str_has_suffix(path, ".tgz");
+}
+
+static gboolean
+cmd_vm_import_bundle(DkvmApp *app, const gchar *path, GError **error)
+{
+	g_autoptr(DkvmVmBundle) bundle = dkvm_vm_import_bundle(app, path, error);
+	g_autoptr(GError) not_saved = NULL;
+
+	if (bundle == NULL)
+		return FALSE;
+	g_print("imported VM '%s' from %s%s%s%s%s\n", bundle->vm_name, path,
+	        bundle->nvram_to != NULL ? ", NVRAM to " : "",
+	        bundle->nvram_to != NULL ? bundle->nvram_to : "",
+	        bundle->tpm_to != NULL ? ", TPM state to " : "",
+	        bundle->tpm_to != NULL ? bundle->tpm_to : "");
+	if (!dkvm_cmd_vm_not_saved(bundle->not_saved, &not_saved)) {
+		g_propagate_error(error, g_steal_pointer(&not_saved));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
 cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
 	g_autoptr(DkvmVmImport) import = NULL;
@@ -162,6 +191,8 @@ cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (dkvm_vm_legacy_detect(argv[1]))
 		return cmd_vm_import_legacy(app, argv[1], print_xml, memory, host_json, error);
+	if (looks_like_bundle(argv[1]) && !print_xml && memory == NULL && host_json == NULL)
+		return cmd_vm_import_bundle(app, argv[1], error);
 	if (print_xml || memory != NULL || host_json != NULL) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "vm import: --%s is for the original DKVM's data partition (folders 0 "
@@ -206,19 +237,59 @@ cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 }
 
 static gboolean
-cmd_vm_export_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
+cmd_vm_export_all(DkvmApp *app, const gchar *dir, GError **error)
 {
-	g_autoptr(GPtrArray) written = NULL;
+	g_autoptr(GPtrArray) written = dkvm_vm_export(app, dir, error);
 
-	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_export, NULL, &argc, &argv, error) ||
-	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_export, argc, 1, error))
-		return FALSE;
-	written = dkvm_vm_export(app, argv[1], error);
 	if (written == NULL)
 		return FALSE;
 	for (guint i = 0; i < written->len; i++)
 		g_print("wrote %s\n", (const gchar *)g_ptr_array_index(written, i));
 	if (written->len == 0)
 		g_print("no VMs to export\n");
+	return TRUE;
+}
+
+static gboolean
+cmd_vm_export_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
+{
+	g_autoptr(DkvmVmBundle) bundle = NULL;
+	g_autofree gchar *output = NULL;
+	gboolean all = FALSE;
+	const GOptionEntry entries[] = {
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		  "The bundle's file, or a folder for NAME.dkvm.tar.gz (default: the current "
+		  "folder)",
+		  "PATH" },
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
+		  "Write every VM's domain XML (no NVRAM or TPM state) to DIR/NAME.xml", NULL },
+		{ NULL },
+	};
+
+	if (!dkvm_cmd_parse_options(&dkvm_cmd_vm_export, entries, &argc, &argv, error) ||
+	    !dkvm_cmd_expect_args(&dkvm_cmd_vm_export, argc, 1, error))
+		return FALSE;
+	if (all && output != NULL) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "vm export: --output is for one VM's bundle, not with --all");
+		return FALSE;
+	}
+	if (all)
+		return cmd_vm_export_all(app, argv[1], error);
+	bundle = dkvm_vm_export_bundle(app, argv[1], output, error);
+	if (bundle == NULL) {
+		/* the form before bundles: `vm export DIR` wrote every VM's XML */
+		if (g_file_test(argv[1], G_FILE_TEST_IS_DIR)) {
+			g_autofree gchar *message = g_strdup_printf(
+			        "%s\nhint: `dkvm vm export --all %s` writes every VM's domain XML "
+			        "there",
+			        (*error)->message, argv[1]);
+			g_free((*error)->message);
+			(*error)->message = g_steal_pointer(&message);
+		}
+		return FALSE;
+	}
+	g_print("wrote %s (VM '%s'%s%s)\n", bundle->path, bundle->vm_name,
+	        bundle->nvram ? ", NVRAM" : "", bundle->tpm ? ", TPM state" : "");
 	return TRUE;
 }

@@ -9,6 +9,7 @@
 #include "format-size.h"
 #include "menu-widgets.h"
 #include "menu.h"
+#include "screen-restore.h"
 #include "vm-legacy-folder.h"
 #include "vm-legacy.h"
 
@@ -124,10 +125,40 @@ choose_path(void)
 	return typed;
 }
 
+/* With backups on the data partition: which kind of import. TRUE for the
+ * original DKVM's VMs; *out_result set when the screen is done. */
+static gboolean
+choose_legacy(DkvmMenu *menu, DkvmScreenResult *out_result)
+{
+	g_autoptr(GPtrArray) backups = dkvm_menu_backup_files(menu, NULL);
+	g_autoptr(GPtrArray) items = NULL;
+	gint cursor = 0;
+
+	if (backups == NULL)
+		return TRUE;
+	items = dkvm_menu_items_new();
+	dkvm_menu_items_add(items, "backup", FALSE,
+	                    "A backup made by Back up (%u on the data "
+	                    "partition)",
+	                    backups->len);
+	dkvm_menu_items_add(items, "legacy", FALSE, "The VMs of the original DKVM");
+	if (dkvm_menu_choose("Import", "What should be imported?", items, &cursor, NULL) !=
+	    DKVM_ANSWER_OK) {
+		*out_result = DKVM_SCREEN_BACK;
+		return FALSE;
+	}
+	if (cursor == 0) {
+		*out_result = dkvm_menu_restore_backup(menu);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static DkvmScreenResult
 import_run(DkvmMenu *menu)
 {
-	g_autofree gchar *path = choose_path();
+	DkvmScreenResult result = DKVM_SCREEN_BACK;
+	g_autofree gchar *path = choose_legacy(menu, &result) ? choose_path() : NULL;
 	g_autoptr(DkvmVmLegacyImport) preview = NULL;
 	g_autoptr(DkvmVmLegacyImport) import = NULL;
 	g_autoptr(GError) error = NULL;
@@ -136,7 +167,7 @@ import_run(DkvmMenu *menu)
 	guint to_import = 0;
 
 	if (path == NULL || *path == '\0')
-		return DKVM_SCREEN_BACK;
+		return result;
 	dkvm_menu_infobox(TITLE, "Reading the original's folders and planning each VM...");
 	options.dry_run = TRUE;
 	preview = dkvm_vm_import_legacy(menu->app, path, &options, &error);
@@ -175,7 +206,7 @@ import_run(DkvmMenu *menu)
 const DkvmScreen dkvm_screen_import = {
 	.name = "import",
 	.label = "Import",
-	.help = "Bring the VMs of the original DKVM over",
+	.help = "Restore a backup, or bring the original DKVM's VMs",
 	.scope = DKVM_SCREEN_FOR_HOST,
 	.run = import_run,
 };

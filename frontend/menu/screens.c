@@ -11,6 +11,7 @@ extern const DkvmScreen dkvm_screen_force_off;
 extern const DkvmScreen dkvm_screen_monitor;
 extern const DkvmScreen dkvm_screen_boot;
 extern const DkvmScreen dkvm_screen_delete;
+extern const DkvmScreen dkvm_screen_backup;
 extern const DkvmScreen dkvm_screen_create;
 extern const DkvmScreen dkvm_screen_edit;
 extern const DkvmScreen dkvm_screen_host;
@@ -30,6 +31,7 @@ const DkvmScreen *const dkvm_screens[] = {
 	&dkvm_screen_monitor,
 	&dkvm_screen_boot,
 	&dkvm_screen_edit,
+	&dkvm_screen_backup,
 	&dkvm_screen_delete,
 	/* for the host */
 	&dkvm_screen_create,

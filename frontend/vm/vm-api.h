@@ -32,6 +32,7 @@
 
 #include "app.h"
 #include "vm-autostart.h"
+#include "vm-bundle.h"
 #include "vm-common.h"
 #include "vm-define.h"
 #include "vm-delete.h"
@@ -97,6 +98,11 @@ G_BEGIN_DECLS
 	  (app, path, error), NULL)                                                                \
 	X(GPtrArray *, dkvm_vm_export, (DkvmApp * app, const gchar *dir, GError **error),          \
 	  (app, dir, error), NULL)                                                                 \
+	X(DkvmVmBundle *, dkvm_vm_export_bundle,                                                   \
+	  (DkvmApp * app, const gchar *name, const gchar *output, GError **error),                 \
+	  (app, name, output, error), NULL)                                                        \
+	X(DkvmVmBundle *, dkvm_vm_import_bundle,                                                   \
+	  (DkvmApp * app, const gchar *path, GError **error), (app, path, error), NULL)            \
 	X(DkvmVmLegacyImport *, dkvm_vm_import_legacy,                                             \
 	  (DkvmApp * app, const gchar *path, const DkvmVmLegacyOptions *options, GError **error),  \
 	  (app, path, options, error), NULL)                                                       \
@@ -132,6 +138,7 @@ G_BEGIN_DECLS
 	X(dkvm_vm_delete_result_free, DkvmVmDeleteResult)                                          \
 	X(dkvm_vm_shutdown_all_free, DkvmVmShutdownAll)                                            \
 	X(dkvm_vm_import_free, DkvmVmImport)                                                       \
+	X(dkvm_vm_bundle_free, DkvmVmBundle)                                                       \
 	X(dkvm_vm_legacy_import_free, DkvmVmLegacyImport)                                          \
 	X(dkvm_vm_watcher_free, DkvmVmWatcher)                                                     \
 	X(dkvm_vm_details_free, DkvmVmDetails)

@@ -16,6 +16,7 @@
 #include "vm-common.h"
 #include "vm-define.h"
 #include "vm-legacy-folder.h"
+#include "vm-state-define.h"
 
 static void
 legacy_vm_free(DkvmVmLegacyVm *self)
@@ -53,63 +54,6 @@ dkvm_vm_legacy_import_first_error(const DkvmVmLegacyImport *self)
 			return vm->error;
 	}
 	return NULL;
-}
-
-/* Removes a VM defined a moment ago, with what was copied for it. */
-static void
-roll_back(virConnectPtr conn, virDomainPtr dom, const DkvmVmLegacyVm *vm, gboolean nvram_copied)
-{
-	g_autofree gchar *uuid_dir = vm->tpm_dir != NULL ? g_path_get_dirname(vm->tpm_dir) : NULL;
-
-	/* the import's own error is what the person reads: undefining's report
-	 * is about a definition that is gone either way */
-	dkvm_virt_undefine_report_free(dkvm_virt_domain_undefine(conn, dom, FALSE, NULL));
-
-	/* libvirt removes both with the definition; an older one may not */
-	if (nvram_copied)
-		g_unlink(vm->nvram);
-	if (uuid_dir != NULL)
-		dkvm_dir_remove(uuid_dir);
-}
-
-/* Defines @vm->xml and copies the folder's state into place. */
-static gboolean
-define_with_state(DkvmApp *app, DkvmVmLegacyVm *vm, const DkvmVmLegacyFolder *folder,
-                  GError **error)
-{
-	virConnectPtr conn = dkvm_app_get_connection(app, error);
-	g_autoptr(virDomain) dom = NULL;
-	g_autofree gchar *uuid_dir = vm->tpm_dir != NULL ? g_path_get_dirname(vm->tpm_dir) : NULL;
-
-	if (conn == NULL)
-		return FALSE;
-	/* state already there belongs to some other VM: never overwritten */
-	if (vm->nvram != NULL && g_file_test(vm->nvram, G_FILE_TEST_EXISTS)) {
-		g_set_error(
-		        error, DKVM_ERROR, DKVM_ERROR_REFUSED,
-		        "its NVRAM file %s exists already (left by an earlier VM of that name?)",
-		        vm->nvram);
-		return FALSE;
-	}
-	if (!dkvm_virt_preflight_local_files(conn, vm->xml, error))
-		return FALSE;
-	dom = dkvm_virt_domain_define(conn, vm->xml, error);
-	if (dom == NULL)
-		return FALSE;
-	if (vm->nvram != NULL && !dkvm_file_copy(folder->nvram, vm->nvram, error)) {
-		g_prefix_error(error, "copying OVMF_VARS.fd: ");
-		roll_back(conn, dom, vm, FALSE);
-		return FALSE;
-	}
-	if (vm->tpm_dir != NULL && (g_mkdir_with_parents(uuid_dir, 0711) != 0 ||
-	                            !dkvm_dir_copy(folder->tpm_dir, vm->tpm_dir, error))) {
-		if (error != NULL && *error == NULL)
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s", uuid_dir);
-		g_prefix_error(error, "copying tpm/: ");
-		roll_back(conn, dom, vm, vm->nvram != NULL);
-		return FALSE;
-	}
-	return TRUE;
 }
 
 static void
@@ -191,7 +135,8 @@ import_one(DkvmApp *app, const DkvmLegacyVm *mapped, const DkvmVmLegacyFolder *f
 	vm->xml = g_steal_pointer(&made->xml);
 	if (options->dry_run)
 		return;
-	vm->defined = define_with_state(app, vm, folder, &vm->error);
+	vm->defined = dkvm_vm_define_with_state(app, vm->xml, folder->nvram, vm->nvram,
+	                                        folder->tpm_dir, vm->tpm_dir, &vm->error);
 }
 
 DkvmVmLegacyImport *

@@ -37,16 +37,33 @@ fuzz_init_logging(void)
 }
 
 /*
- * Issue 18: every message that quotes input escapes its control bytes. The
- * value parsers (domains/spec.c: sizes, CPU lists, PCI, USB) and dkvm.conf
- * are being fixed on another branch (harden-input); the harnesses that reach
- * them define FUZZ_RAW_BYTES_FATAL 0 before including this file, so a raw
- * byte there is reported on stderr, not fatal, until that fix is merged.
- * Then remove those defines: every harness checks it.
+ * Issue 18's other half (branch harden-input) fixes the value parsers
+ * (domains/spec.c: sizes, CPU lists, PCI, USB) and dkvm.conf: messages that
+ * quote input raw, PCI addresses like '-1:0.0' accepted. The harnesses that
+ * reach that code define FUZZ_HARDEN_INPUT_PENDING 1 before including this
+ * file: a broken check of that kind (FUZZ_ASSERT_PENDING) is then reported
+ * once on stderr, not fatal, so this branch's CI stays green until the fix
+ * is merged. Then remove those defines (and move test/fuzz/pending/ to
+ * regressions/): every check is fatal.
  */
-#ifndef FUZZ_RAW_BYTES_FATAL
-#define FUZZ_RAW_BYTES_FATAL 1
+#ifndef FUZZ_HARDEN_INPUT_PENDING
+#define FUZZ_HARDEN_INPUT_PENDING 0
 #endif
+
+#define FUZZ_ASSERT_PENDING(cond, ...)                                                             \
+	do {                                                                                       \
+		static gboolean told_;                                                             \
+		if (FUZZ_HARDEN_INPUT_PENDING && !(cond)) {                                        \
+			if (!told_)                                                                \
+				fprintf(stderr,                                                    \
+				        "fuzz: %s:%d: %s (issue 18, fixed on harden-input; "       \
+				        "not fatal here yet)\n",                                   \
+				        __FILE__, __LINE__, #cond);                                \
+			told_ = TRUE;                                                              \
+			break;                                                                     \
+		}                                                                                  \
+		FUZZ_ASSERT(cond, __VA_ARGS__);                                                    \
+	} while (0)
 
 /* A refusal: a DKVM error whose message is one printable line (no raw input bytes). */
 static inline void
@@ -62,19 +79,9 @@ fuzz_check_refusal(const GError *error, const gchar *what)
 	for (gsize i = 0; error->message[i] != '\0'; i++) {
 		if (hint != NULL && i == first_len)
 			continue; /* the newline before "hint: " */
-		if (!FUZZ_RAW_BYTES_FATAL && g_ascii_iscntrl(error->message[i])) {
-			static gboolean told;
-			if (!told)
-				fprintf(stderr,
-				        "fuzz: %s: raw control byte in a message (issue 18, "
-				        "not fatal here yet)\n",
-				        what);
-			told = TRUE;
-			break;
-		}
-		FUZZ_ASSERT(!g_ascii_iscntrl(error->message[i]),
-		            "%s: control byte 0x%02x in message: %s", what,
-		            (guint)(guchar)error->message[i], error->message);
+		FUZZ_ASSERT_PENDING(!g_ascii_iscntrl(error->message[i]),
+		                    "%s: control byte 0x%02x in message: %s", what,
+		                    (guint)(guchar)error->message[i], error->message);
 	}
 }
 

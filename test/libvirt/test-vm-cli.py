@@ -11,6 +11,7 @@ Usage: test-vm-cli.py DKVM NODE_XML
 """
 import json
 import os
+import tarfile
 import pty
 import signal
 import subprocess
@@ -92,7 +93,7 @@ def bad_host_json_names_the_json_path_of_the_fault():
         ('{"cpus":[{"cpu":0}],"pci":[{"address":null}]}',
          "$.pci[0].address: expected a string like 0000:01:00.0"),
         ('{"cpus":[{"cpu":0,"siblings":[{}]}]}',
-         "$.cpus[0].siblings[0]: expected a whole number from 0 to 65535"),
+         "$.cpus[0].siblings[0]: expected a whole number from 0 to 8191"),
         ('{"cpus":[{"cpu":0,"siblings":[0,3]}]}', "$.cpus[0].siblings[1]: CPU 3 is not in $.cpus"),
         ('{"cpus":[{"cpu":0}],"hugepages":[{"size_kib":2048,"total":1,"free":-3}]}',
          "$.hugepages[0].free: -3 is out of range"),
@@ -605,13 +606,44 @@ def import_what_libvirt_accepts():
 @test
 def export_writes_each_definition():
     d = os.path.join(TMP, "export")
-    r = dkvm("vm", "export", d)
+    r = dkvm("vm", "export", "--all", d)
     names = ("huge", "linux", "passthrough", "win11")
     expect(r, 0, "".join(f"wrote {d}/{n}.xml\n" for n in names), "")
     assert sorted(os.listdir(d)) == [n + ".xml" for n in names]
     for name in names:
         with open(os.path.join(d, name + ".xml")) as f:
             assert f.read() == dkvm("vm", "xml", name).stdout
+
+
+@test
+def export_bundle_of_one_vm():
+    d = os.path.join(TMP, "bundles")
+    os.makedirs(d)
+    bundle = os.path.join(d, "win11.dkvm.tar.gz")
+    # libvirt's test driver keeps no NVRAM or TPM files: domain and manifest
+    expect(dkvm("vm", "export", "win11", "--output", d), 0, f"wrote {bundle} (VM 'win11')\n", "")
+    with tarfile.open(bundle) as t:
+        assert sorted(t.getnames()) == ["dkvm-bundle.ini", "domain.xml"], t.getnames()
+        assert t.extractfile("domain.xml").read().decode() == dkvm("vm", "xml", "win11").stdout
+    expect(dkvm("vm", "export", "win11", "--output", bundle), 2, "",
+           f"dkvm: cannot export VM 'win11': {bundle} exists (a bundle is never overwritten)\n")
+    expect(dkvm("vm", "import", bundle), 4, "",
+           f"dkvm: cannot import {bundle}: a VM named 'win11' exists (its NVRAM and TPM state "
+           "are never replaced)\nhint: delete it first (`dkvm vm delete win11`) if the bundle "
+           "is to replace it\n")
+    expect(dkvm("vm", "export", "linux"), 4, "",
+           "dkvm: cannot export VM 'linux': it is running, and its NVRAM and TPM state change "
+           "while it runs\nhint: shut it down first (`dkvm vm stop linux`)\n")
+    # the form before bundles wrote every VM's XML into a folder
+    expect(dkvm("vm", "export", d), 2, "",
+           f"dkvm: invalid VM name '{d}': it must start with a letter or digit\n"
+           f"hint: `dkvm vm export --all {d}` writes every VM's domain XML there\n")
+    not_a_bundle = os.path.join(d, "junk.tar.gz")
+    with open(not_a_bundle, "wb") as f:
+        f.write(b"not gzip at all")
+    r = dkvm("vm", "import", not_a_bundle)
+    assert r.returncode == 2 and r.stderr.startswith(
+        f"dkvm: {not_a_bundle} is not a DKVM bundle: ") and r.stderr.count("\n") == 1, r
 
 
 @test

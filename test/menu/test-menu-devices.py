@@ -23,6 +23,7 @@ Usage: test-menu-devices.py DKVM
 import os
 import re
 import shutil
+import tarfile
 import sys
 import tempfile
 import time
@@ -365,6 +366,79 @@ def the_defined_vm_has_the_devices():
         m.send("esc")
         screen = m.wait_for("Choose what to change")
         assert "USB devices 046d:c08b" in screen, screen
+
+
+@test
+def back_up_writes_a_bundle_to_the_data_partition():
+    """Back up (a VM screen) on the demo host: win11's bundle lands in
+    backups/ on DKVMDATA with the date in its name; linux (running) is
+    refused with the reason. Import offers the backup first,
+    refuses it while win11 exists, and defines win11 again once deleted."""
+    root = tempfile.mkdtemp(prefix="host-", dir=TMP)
+    tree = os.path.join(root, "demo")
+    shutil.copytree(os.path.join(HOSTS, "demo"), tree, symlinks=True)
+    with Menu(DKVM, host=tree, env={"DKVM_SYSFS_ROOT": tree}, config=CONFIG) as m:
+        m.wait_for("win11")
+        go_to(m, "win11")
+        m.send("enter")
+        m.wait_for("What should happen to this VM?")
+        go_to(m, "Back up")
+        m.send("enter")
+        screen = text_of(m.wait_for("Back VM 'win11' up to"))
+        assert "/media/dkvmdata/backups/win11-" in screen, screen
+        m.send("enter")  # Yes, the default
+        screen = text_of(m.wait_for("is backed up to"))
+        backups = os.path.join(tree, "media", "dkvmdata", "backups")
+        files = os.listdir(backups)
+        assert len(files) == 1 and re.match(r"win11-\d{8}-\d{6}\.dkvm\.tar\.gz$", files[0]), files
+        with tarfile.open(os.path.join(backups, files[0])) as t:
+            assert sorted(t.getnames()) == ["dkvm-bundle.ini", "domain.xml"], t.getnames()
+        m.send("enter")
+        m.wait_for("win11")
+        go_to(m, "linux")
+        m.send("enter")
+        m.wait_for("What should happen to this VM?")
+        go_to(m, "Back up")
+        m.send("enter")
+        m.wait_for("Back VM 'linux' up to")
+        m.send("enter")
+        screen = text_of(m.wait_for("shut it down first"))
+        assert "it is running" in screen, screen
+        m.send("enter")
+
+        # Import offers the backup first; win11 exists: refused
+        def restore():
+            m.wait_for("Import")
+            go_to(m, "Import")
+            m.send("enter")
+            m.wait_for("What should be imported?")
+            m.send("enter")
+            screen = text_of(m.wait_for("Which backup should become a VM again?"))
+            assert "backups/" + files[0] in screen, screen
+            m.send("enter")
+            m.wait_for("again, with its NVRAM and TPM state?")
+            m.send("enter")
+        restore()
+        screen = text_of(m.wait_for("a VM named 'win11' exists"))
+        m.send("enter")
+        # deleted, then restored
+        m.wait_for("win11")
+        go_to(m, "win11")
+        m.send("enter")
+        m.wait_for("What should happen to this VM?")
+        go_to(m, "Delete")
+        m.send("enter")
+        m.wait_for("Delete VM 'win11'?")
+        m.send("left", "enter")  # Yes
+        m.wait_for("Also delete its disk image files?")
+        m.send("enter")  # No
+        m.wait_for("VM 'win11' is deleted.")
+        m.send("enter")
+        restore()
+        m.wait_for("VM 'win11' is back.")
+        m.send("enter")
+        screen = m.wait_for("win11")
+        assert any(l.strip("│ ").startswith("win11 ") for l in screen.splitlines()), screen
 
 
 sys.exit(test.run(TMP))

@@ -134,6 +134,11 @@ test_refusals(void)
 		  "invalid domain XML: line 1: Start tag expected, '<' not found" },
 		{ "unclosed", "<domain type='kvm'><name>x</name>",
 		  "invalid domain XML: line 1: Premature end of data in tag domain line 1" },
+		/* libxml2's message has two lines here: DKVM's is one (found by fuzz-domain-apply)
+		 */
+		{ "not utf-8", "<domain type=\"\xff\xff\xff\x7fkvm\"><name>x</name></domain>",
+		  "invalid domain XML: line 1: Input is not proper UTF-8, indicate encoding ! "
+		  "Bytes: 0xFF 0xFF 0xFF 0x7F" },
 		{ "network", "<network><name>default</name></network>",
 		  "invalid domain XML: the root element is <network>, not <domain>" },
 		{ "xen", "<domain type='xen'><name>x</name><memory>1</memory></domain>",
