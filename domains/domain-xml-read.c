@@ -12,6 +12,7 @@
 #include "domain-tree.h"
 #include "page-size.h"
 #include "plan-util.h"
+#include "size-math.h"
 #include "spec.h"
 
 static void
@@ -150,7 +151,8 @@ add_need(GArray *needs, gint node, guint64 pages)
 	for (; at < needs->len; at++) {
 		DkvmHugepageNeed *have = &g_array_index(needs, DkvmHugepageNeed, at);
 		if (have->node == node) {
-			have->pages += pages;
+			/* saturating: a sum no pool holds stays one no pool holds */
+			have->pages = dkvm_size_add(have->pages, pages);
 			return;
 		}
 		if (have->node > node)
@@ -198,8 +200,7 @@ read_hugepage_needs(DkvmDomainXml *self, xmlXPathContext *ctx, xmlNode *root, GE
 			if (xpath_count(memnode) > 0)
 				node = strict_single_node(ctx, memnode->nodesetval->nodeTab[0]);
 		}
-		add_need(self->hugepage_needs, node,
-		         (kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib);
+		add_need(self->hugepage_needs, node, dkvm_size_units(kib, self->hugepage_size_kib));
 	}
 	if (xpath_count(cells) == 0)
 		add_need(self->hugepage_needs, self->hugepage_node,
@@ -386,8 +387,9 @@ dkvm_domain_xml_hugepages_needed(const DkvmDomainXml *self)
 	if (!self->hugepages || self->hugepage_size_kib == 0)
 		return 0;
 	for (guint i = 0; self->hugepage_needs != NULL && i < self->hugepage_needs->len; i++)
-		sum += g_array_index(self->hugepage_needs, DkvmHugepageNeed, i).pages;
+		sum = dkvm_size_add(sum,
+		                    g_array_index(self->hugepage_needs, DkvmHugepageNeed, i).pages);
 	if (sum > 0)
 		return sum; /* the cells' pages, each cell rounded up */
-	return (self->memory_kib + self->hugepage_size_kib - 1) / self->hugepage_size_kib;
+	return dkvm_size_units(self->memory_kib, self->hugepage_size_kib);
 }

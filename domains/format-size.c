@@ -16,8 +16,11 @@ dkvm_format_kib(guint64 kib)
 	if (kib >= mib && kib % mib == 0)
 		return g_strdup_printf("%" G_GUINT64_FORMAT " MiB", kib / mib);
 	if (kib >= gib) {
-		/* tenths of a GiB, rounded up so "missing" amounts are never understated */
-		guint64 tenths = (kib * 10 + gib - 1) / gib;
+		/* tenths of a GiB, rounded up so "missing" amounts are never understated;
+		 * whole GiB and the rest apart, so that no amount up to G_MAXUINT64
+		 * wraps (kib * 10 did above 1.6 EiB) */
+		guint64 rest = kib % gib;
+		guint64 tenths = kib / gib * 10 + (rest * 10 + gib - 1) / gib;
 		if (tenths % 10 == 0)
 			return g_strdup_printf("%" G_GUINT64_FORMAT " GiB", tenths / 10);
 		return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT " GiB",

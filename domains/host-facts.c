@@ -11,6 +11,7 @@
 #include "dkvm-error.h"
 #include "host-facts-json-read.h"
 #include "json-builder-util.h"
+#include "size-math.h"
 
 static const gchar *const cpu_type_names[] = {
 	[DKVM_CPU_TYPE_UNKNOWN] = NULL,
@@ -568,8 +569,10 @@ dkvm_host_facts_give_back_hugepages(DkvmHostFacts *self, guint64 size_kib, gint 
 		DkvmHugepagePool *p = g_ptr_array_index(self->hugepages, i);
 		if (p->size_kib != size_kib || (p->node >= 0 && p->node != node))
 			continue;
-		p->free = MIN(p->total, p->free + pages);
+		p->free = MIN(p->total, dkvm_size_add(p->free, pages));
 	}
+	/* checked: a page count read from a domain may be anything */
 	self->mem_available_kib =
-	        MIN(self->mem_total_kib, self->mem_available_kib + pages * size_kib);
+	        MIN(self->mem_total_kib,
+	            dkvm_size_add(self->mem_available_kib, dkvm_size_mul(pages, size_kib)));
 }

@@ -4,6 +4,7 @@
 #include "host-settings.h"
 
 #include "dkvm-error.h"
+#include "quote.h"
 
 DkvmHostSettings *
 dkvm_host_settings_new(void)
@@ -43,7 +44,9 @@ dkvm_accelerator_from_string(const gchar *str, DkvmAccelerator *out, GError **er
 			return TRUE;
 		}
 	}
+	g_autofree gchar *shown = dkvm_quote(str);
+
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-	            "unknown accelerator '%s' (auto, kvm or tcg)", str);
+	            "unknown accelerator '%s' (auto, kvm or tcg)", shown);
 	return FALSE;
 }

@@ -208,6 +208,13 @@ dkvm_hypervisor_from_xml(const gchar *xml, GError **error)
 		self->domain_type = text(node);
 	if ((node = child(root, "machine")) != NULL)
 		self->machine = text(node);
+	if ((node = child(root, "vcpu")) != NULL) {
+		g_autofree gchar *max = prop(node, "max");
+		guint64 value = 0;
+		/* a value that is not a count is "not reported" */
+		if (max != NULL && g_ascii_string_to_unsigned(max, 10, 1, G_MAXUINT, &value, NULL))
+			self->max_vcpus = (guint)value;
+	}
 	read_os(self, child(root, "os"));
 	read_cpu(self, child(root, "cpu"));
 	devices = child(root, "devices");

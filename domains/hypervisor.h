@@ -23,6 +23,8 @@ typedef enum {
 typedef struct {
 	gchar *domain_type;            /* <domain>: "kvm" or "qemu"; NULL = not reported */
 	gchar *machine;                /* <machine>, e.g. "pc-q35-7.2"; NULL = not reported */
+	guint max_vcpus;               /* <vcpu max>: what the machine type holds; 0 = not
+	                                * reported */
 	GPtrArray *cpu_modes;          /* gchar*: modes with supported='yes' */
 	GPtrArray *hyperv;             /* gchar*: <hyperv> features enum; empty when
 	                                * hyperv supported='no' */

@@ -35,6 +35,7 @@
 #include "json-builder-util.h"
 #include "page-size.h"
 #include "plan-util.h"
+#include "size-math.h"
 
 void
 dkvm_hugepage_plan_free(DkvmHugepagePlan *self)
@@ -94,7 +95,7 @@ choose_size(const DkvmHostFacts *host, const DkvmSpec *spec, const DkvmHostSetti
             gint node, const GPtrArray *cells, DkvmHugepagePlan *plan, GError **error)
 {
 	guint64 want = settings != NULL ? settings->hugepage_size_kib : 0;
-	guint64 pages_1g = (spec->memory_kib + DKVM_PAGE_1G_KIB - 1) / DKVM_PAGE_1G_KIB;
+	guint64 pages_1g = dkvm_size_units(spec->memory_kib, DKVM_PAGE_1G_KIB);
 	const DkvmHugepagePool *pool_1g = find_pool(host, DKVM_PAGE_1G_KIB, node);
 
 	if (want != 0 && want != DKVM_PAGE_2M_KIB && want != DKVM_PAGE_1G_KIB) {
@@ -169,12 +170,10 @@ set_insufficient(GError **error, const DkvmSpec *spec, const DkvmHostFacts *host
 
 	if (host->pdpe1gb)
 		boot = g_strdup_printf("hugepagesz=1G hugepages=%" G_GUINT64_FORMAT,
-		                       (spec->memory_kib + DKVM_PAGE_1G_KIB - 1) /
-		                               DKVM_PAGE_1G_KIB);
+		                       dkvm_size_units(spec->memory_kib, DKVM_PAGE_1G_KIB));
 	else
 		boot = g_strdup_printf("hugepages=%" G_GUINT64_FORMAT,
-		                       (spec->memory_kib + DKVM_PAGE_2M_KIB - 1) /
-		                               DKVM_PAGE_2M_KIB);
+		                       dkvm_size_units(spec->memory_kib, DKVM_PAGE_2M_KIB));
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
 	            "not enough memory for %s in hugepages: %s missing (%s of new pages needed, "
 	            "%s available%s, the host keeps %s)\n"
@@ -213,10 +212,11 @@ plan_cells(const DkvmHostFacts *host, const DkvmSpec *spec, const GPtrArray *cel
 		part.pool_free = usable_free(find_pool(host, plan->page_size_kib, cell->host_node));
 		part.pages_to_add = part.pages > part.pool_free ? part.pages - part.pool_free : 0;
 		/* the node's own free memory must hold the pages it adds */
-		if (free_kib > 0 && part.pages_to_add * plan->page_size_kib > free_kib) {
+		if (free_kib > 0 &&
+		    dkvm_size_mul(part.pages_to_add, plan->page_size_kib) > free_kib) {
 			g_autofree gchar *mem = dkvm_format_kib(spec->memory_kib);
-			g_autofree gchar *need =
-			        dkvm_format_kib(part.pages_to_add * plan->page_size_kib);
+			g_autofree gchar *need = dkvm_format_kib(
+			        dkvm_size_mul(part.pages_to_add, plan->page_size_kib));
 			g_autofree gchar *avail = dkvm_format_kib(free_kib);
 			g_set_error(
 			        error, DKVM_ERROR, DKVM_ERROR_INSUFFICIENT,
@@ -262,10 +262,12 @@ dkvm_plan_hugepages_max_kib(const DkvmHostFacts *host, const DkvmHostSettings *s
 	for (guint i = 0; i < host->hugepages->len; i++) {
 		const DkvmHugepagePool *pool = g_ptr_array_index(host->hugepages, i);
 		if (pool->node < 0)
-			pool_kib += usable_free(pool) * pool->size_kib;
+			pool_kib = dkvm_size_add(pool_kib,
+			                         dkvm_size_mul(usable_free(pool), pool->size_kib));
 	}
-	return pool_kib +
-	       (host->mem_available_kib > headroom ? host->mem_available_kib - headroom : 0);
+	return dkvm_size_add(pool_kib, host->mem_available_kib > headroom
+	                                       ? host->mem_available_kib - headroom
+	                                       : 0);
 }
 
 DkvmHugepagePlan *
@@ -295,8 +297,8 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 	if (!choose_size(host, spec, settings, numa_node, cells, plan, error))
 		return NULL;
 
-	plan->pages = (spec->memory_kib + plan->page_size_kib - 1) / plan->page_size_kib;
-	plan->memory_kib = plan->pages * plan->page_size_kib;
+	plan->pages = dkvm_size_units(spec->memory_kib, plan->page_size_kib);
+	plan->memory_kib = dkvm_size_mul(plan->pages, plan->page_size_kib);
 	mem = dkvm_format_kib(spec->memory_kib);
 	page = dkvm_format_kib(plan->page_size_kib);
 	if (plan->memory_kib != spec->memory_kib) {
@@ -324,8 +326,10 @@ dkvm_plan_hugepages(const DkvmHostFacts *host, const DkvmSpec *spec,
 				avail_kib = MIN(avail_kib, n->free_kib);
 		}
 	}
-	needed_kib = plan->pages_to_add * plan->page_size_kib;
-	if (needed_kib > 0 && needed_kib + plan->headroom_kib > avail_kib) {
+	needed_kib = dkvm_size_mul(plan->pages_to_add, plan->page_size_kib);
+	/* the sum saturates: a headroom near G_MAXUINT64 (dkvm.conf) is refused,
+	 * never wrapped into a small number that passes */
+	if (needed_kib > 0 && dkvm_size_add(needed_kib, plan->headroom_kib) > avail_kib) {
 		set_insufficient(error, spec, host, plan, needed_kib, avail_kib, numa_node);
 		return NULL;
 	}

@@ -26,6 +26,10 @@
  *   asked but no Secure Boot firmware reported, is an error (refused,
  *   exit 4), never a silent downgrade: a Windows 11 guest installed
  *   without Secure Boot stays that way.
+ * - vCPUs: at most what the machine type holds (<vcpu max> in the domain
+ *   capabilities; without them QEMU 7.2's q35 limit, 288). Without pinning
+ *   nothing else bounds the count, and libvirt would define a domain QEMU
+ *   cannot start.
  * - TPM: tpm-crb when reported (or nothing is reported), else tpm-tis; a
  *   TPM asked where libvirt reports no model, no emulator backend or no
  *   TPM 2.0 is an error (refused).
@@ -311,6 +315,20 @@ plan_tpm(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec, GError 
 	               g_strcmp0(plan->tpm_model, "tpm-crb") == 0 ? "the model Windows 11 prefers"
 	                                                          : "libvirt reports no tpm-crb");
 	return TRUE;
+}
+
+gboolean
+dkvm_plan_check_max_vcpus(const DkvmHypervisor *hv, const DkvmSpec *spec, GError **error)
+{
+	gboolean reported = hv != NULL && hv->max_vcpus > 0;
+	guint max = reported ? hv->max_vcpus : DKVM_Q35_MAX_VCPUS;
+
+	if (spec->vcpus <= max)
+		return TRUE;
+	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+	            "%u vCPUs: the q35 machine type holds at most %u (%s)", spec->vcpus, max,
+	            reported ? "libvirt's domain capabilities" : "QEMU 7.2");
+	return FALSE;
 }
 
 gboolean

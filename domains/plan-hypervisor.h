@@ -15,4 +15,8 @@ gboolean dkvm_plan_hypervisor(DkvmPlan *plan, const DkvmHostFacts *host, const D
                               const DkvmSpec *spec, const DkvmHostSettings *settings,
                               GError **error);
 
+/* DKVM_ERROR_INVALID when @spec has more vCPUs than the machine type holds:
+ * @hv's <vcpu max> when reported, else DKVM_Q35_MAX_VCPUS. */
+gboolean dkvm_plan_check_max_vcpus(const DkvmHypervisor *hv, const DkvmSpec *spec, GError **error);
+
 G_END_DECLS

@@ -73,6 +73,9 @@ dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpe
 
 	plan->warnings = dkvm_plan_lines_new();
 	plan->rationale = dkvm_plan_lines_new();
+	/* first: no other part should plan for more vCPUs than QEMU can hold */
+	if (!dkvm_plan_check_max_vcpus(hv, spec, error))
+		return NULL;
 	plan->passthrough = dkvm_plan_passthrough(host, spec, error);
 	if (plan->passthrough == NULL)
 		return NULL;

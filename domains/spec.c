@@ -13,6 +13,7 @@
 
 #include "dkvm-error.h"
 #include "looking-glass.h"
+#include "quote.h"
 
 static const gchar *const preset_names[] = {
 	[DKVM_PRESET_WINDOWS11] = "windows11",
@@ -36,14 +37,17 @@ dkvm_preset_is_windows(DkvmPreset preset)
 gboolean
 dkvm_preset_from_string(const gchar *str, DkvmPreset *out, GError **error)
 {
+	g_autofree gchar *shown = NULL;
+
 	for (guint i = 0; i < G_N_ELEMENTS(preset_names); i++) {
 		if (g_strcmp0(str, preset_names[i]) == 0) {
 			*out = (DkvmPreset)i;
 			return TRUE;
 		}
 	}
+	shown = dkvm_quote(str);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-	            "unknown preset '%s' (windows11, windows10 or linux)", str);
+	            "unknown preset '%s' (windows11, windows10 or linux)", shown);
 	return FALSE;
 }
 
@@ -243,25 +247,27 @@ dkvm_spec_copy(const DkvmSpec *self)
 static gboolean
 validate_name(const gchar *name, GError **error)
 {
+	g_autofree gchar *shown = dkvm_quote(name);
+
 	if (name == NULL || *name == '\0') {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID, "the VM needs a name");
 		return FALSE;
 	}
 	if (strlen(name) > 64) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid VM name '%s': at most 64 characters", name);
+		            "invalid VM name '%s': at most 64 characters", shown);
 		return FALSE;
 	}
 	if (!g_ascii_isalnum(name[0])) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid VM name '%s': it must start with a letter or digit", name);
+		            "invalid VM name '%s': it must start with a letter or digit", shown);
 		return FALSE;
 	}
 	for (const gchar *p = name; *p != '\0'; p++) {
 		if (!g_ascii_isalnum(*p) && strchr("-_.", *p) == NULL) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 			            "invalid VM name '%s': use letters, digits, '-', '_' and '.'",
-			            name);
+			            shown);
 			return FALSE;
 		}
 	}
@@ -274,20 +280,38 @@ validate_name(const gchar *name, GError **error)
 gboolean
 dkvm_disk_validate(const DkvmDisk *disk, GError **error)
 {
+	g_autofree gchar *shown = dkvm_quote(disk->path);
+	g_autofree gchar *canonical = NULL;
+
 	if (!g_path_is_absolute(disk->path)) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid disk '%s': the path must be absolute", disk->path);
+		            "invalid disk '%s': the path must be absolute", shown);
 		return FALSE;
 	}
-	if (disk->is_block && g_str_has_prefix(disk->path, "/dev/") &&
-	    strchr(disk->path + 5, '/') == NULL) {
+	/* the rule holds for the path the kernel opens: /dev//sda, /dev/./sda and
+	 * /dev/disk/by-id/../../sda all name /dev/sda (resolved by the words of
+	 * the path alone; domains/ reads no file system) */
+	canonical = dkvm_disk_path_canonical(disk->path);
+	if (g_str_has_prefix(canonical, "/dev/") && strchr(canonical + 5, '/') == NULL) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "invalid disk '%s': kernel device names change between boots; use "
 		            "its /dev/disk/by-id/ link",
-		            disk->path);
+		            shown);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gchar *
+dkvm_disk_path_canonical(const gchar *path)
+{
+	if (path == NULL || !g_path_is_absolute(path))
+		return g_strdup(path);
+	/* GLib keeps a leading "//" (POSIX leaves its meaning open); Linux
+	 * reads it as "/" */
+	while (path[0] == '/' && path[1] == '/')
+		path++;
+	return g_canonicalize_filename(path, "/");
 }
 
 /* libvirt hands a relative path to QEMU, which opens it from its own working
@@ -295,10 +319,13 @@ dkvm_disk_validate(const DkvmDisk *disk, GError **error)
 static gboolean
 validate_rom_file(const gchar *address, const gchar *rom_file, GError **error)
 {
+	g_autofree gchar *shown = NULL;
+
 	if (rom_file == NULL || g_path_is_absolute(rom_file))
 		return TRUE;
+	shown = dkvm_quote(rom_file);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-	            "invalid ROM file '%s' for PCI device %s: the path must be absolute", rom_file,
+	            "invalid ROM file '%s' for PCI device %s: the path must be absolute", shown,
 	            address);
 	return FALSE;
 }
@@ -306,17 +333,27 @@ validate_rom_file(const gchar *address, const gchar *rom_file, GError **error)
 gboolean
 dkvm_spec_validate_hyperv_vendor_id(const gchar *vendor_id, GError **error)
 {
+	g_autofree gchar *shown = NULL;
 	gsize len;
+	gboolean ok;
 
 	if (vendor_id == NULL)
 		return TRUE;
-	/* QEMU's hv-vendor-id is at most 12 bytes (three CPUID registers);
-	 * libvirt refuses an empty value */
+	/* libvirt's schema: <vendor_id value> matches [^,]{0,12} (characters),
+	 * its parser refuses an empty value and more than 12 bytes, and QEMU's
+	 * hv-vendor-id fills three CPUID registers (12 bytes) that Windows reads
+	 * as ASCII. Printable ASCII without a comma keeps all of them: there,
+	 * characters are bytes. */
 	len = strlen(vendor_id);
-	if (len >= 1 && len <= 12)
+	ok = len >= 1 && len <= 12;
+	for (const gchar *p = vendor_id; ok && *p != '\0'; p++)
+		ok = g_ascii_isprint(*p) && *p != ',';
+	if (ok)
 		return TRUE;
+	shown = dkvm_quote(vendor_id);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-	            "invalid Hyper-V vendor id '%s': 1 to 12 characters", vendor_id);
+	            "invalid Hyper-V vendor id '%s': 1 to 12 printable ASCII characters, no comma",
+	            shown);
 	return FALSE;
 }
 
@@ -365,6 +402,12 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 		                    "the VM needs at least 128M of memory");
 		return FALSE;
 	}
+	/* any frontend may fill memory_kib: the bound the parsers keep holds here too */
+	if (self->memory_kib > DKVM_MEMORY_MAX_KIB) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "the VM's memory is more than libvirt takes (8 EiB)");
+		return FALSE;
+	}
 	if ((self->looking_glass_width == 0) != (self->looking_glass_height == 0) ||
 	    self->looking_glass_width > DKVM_LOOKING_GLASS_MAX_SIDE ||
 	    self->looking_glass_height > DKVM_LOOKING_GLASS_MAX_SIDE) {
@@ -403,18 +446,20 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 	for (guint i = 0; i < self->cdroms->len; i++) {
 		const gchar *path = g_ptr_array_index(self->cdroms, i);
 		if (!g_path_is_absolute(path)) {
+			g_autofree gchar *shown = dkvm_quote(path);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "invalid CD-ROM image '%s': the path must be absolute", path);
+			            "invalid CD-ROM image '%s': the path must be absolute", shown);
 			return FALSE;
 		}
 	}
 	for (guint i = 0; i < self->evdev->len; i++) {
 		const gchar *path = g_ptr_array_index(self->evdev, i);
 		if (!g_path_is_absolute(path)) {
+			g_autofree gchar *shown = dkvm_quote(path);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 			            "invalid input device '%s': the path must be absolute "
 			            "(/dev/input/by-id/...)",
-			            path);
+			            shown);
 			return FALSE;
 		}
 	}
@@ -443,10 +488,11 @@ dkvm_scale_to_kib(guint64 value, const gchar *unit, guint64 *out_kib, GError **e
 			else if (g_ascii_tolower(unit[1]) == 'b' && unit[2] == '\0')
 				base = 1000;
 			if (prefix == NULL || base == 0) {
+				g_autofree gchar *shown = dkvm_quote(unit);
 				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 				            "unknown unit '%s' (libvirt takes b, bytes, k/KiB, KB, "
 				            "M/MiB, MB, G/GiB, GB, T/TiB, TB, P, E, in any case)",
-				            unit);
+				            shown);
 				return FALSE;
 			}
 			scale = 1;
@@ -456,9 +502,10 @@ dkvm_scale_to_kib(guint64 value, const gchar *unit, guint64 *out_kib, GError **e
 	}
 	/* refuse rather than wrap: libvirt refuses these too ("numerical overflow") */
 	if (value > limit / scale || (value * scale + 1023) / 1024 >= limit / 1024 + 1) {
+		g_autofree gchar *shown = dkvm_quote(unit != NULL && *unit != '\0' ? unit : "KiB");
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		            "%" G_GUINT64_FORMAT " %s is too large (libvirt takes at most 8 EiB)",
-		            value, unit != NULL && *unit != '\0' ? unit : "KiB");
+		            value, shown);
 		return FALSE;
 	}
 	/* libvirt keeps KiB and rounds a size in bytes up to whole KiB */
@@ -473,7 +520,8 @@ dkvm_parse_scaled_kib(const gchar *value, const gchar *unit, guint64 *out_kib, G
 	guint64 number = 0;
 
 	if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &number, NULL)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", text);
+		g_autofree gchar *shown = dkvm_quote(text);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "'%s' is not a size", shown);
 		return FALSE;
 	}
 	return dkvm_scale_to_kib(number, unit, out_kib, error);
@@ -482,32 +530,33 @@ dkvm_parse_scaled_kib(const gchar *value, const gchar *unit, guint64 *out_kib, G
 gboolean
 dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error)
 {
+	g_autofree gchar *shown = dkvm_quote(str);
 	gchar *end = NULL;
-	guint64 value, shift;
+	guint64 value, scale, kib;
 
 	if (str == NULL || !g_ascii_isdigit(*str)) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid size '%s': expected a number with K, M, G or T", str);
+		            "invalid size '%s': expected a number with K, M, G or T", shown);
 		return FALSE;
 	}
 	errno = 0;
 	value = g_ascii_strtoull(str, &end, 10);
 	switch (g_ascii_toupper(*end)) {
 	case 'K':
-		shift = 0;
+		scale = 1;
 		break;
 	case '\0':
 	case 'M':
-		shift = 10;
+		scale = 1024;
 		break;
 	case 'G':
-		shift = 20;
+		scale = 1024 * 1024;
 		break;
 	case 'T':
-		shift = 30;
+		scale = 1024 * 1024 * 1024;
 		break;
 	default:
-		shift = 64;
+		scale = 0;
 		break;
 	}
 	/* accept "16G", "16GiB", "16GB" (binary, as the brief says) */
@@ -515,22 +564,21 @@ dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error)
 		const gchar *rest = end + 1;
 		if (*rest != '\0' && g_ascii_strcasecmp(rest, "iB") != 0 &&
 		    g_ascii_strcasecmp(rest, "B") != 0)
-			shift = 64;
+			scale = 0;
 	}
-	if (shift == 64 || errno != 0 || value == 0 || value > (G_MAXUINT64 >> shift)) {
+	if (scale == 0 || value == 0) {
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid size '%s': expected a number with K, M, G or T", str);
+		            "invalid size '%s': expected a number with K, M, G or T", shown);
 		return FALSE;
 	}
-	*out_kib = value << shift;
+	/* refuse rather than wrap: no size above libvirt's own bound is meant */
+	if (errno != 0 || !g_uint64_checked_mul(&kib, value, scale) || kib > DKVM_MEMORY_MAX_KIB) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "invalid size '%s': too large (libvirt takes at most 8 EiB)", shown);
+		return FALSE;
+	}
+	*out_kib = kib;
 	return TRUE;
-}
-
-static gint
-compare_uint(gconstpointer a, gconstpointer b)
-{
-	guint x = *(const guint *)a, y = *(const guint *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* One "N" or "N-M" element of a CPU list; FALSE when it is neither. */
@@ -555,37 +603,41 @@ parse_cpu_range(const gchar *p, guint *first, guint *last)
 	return TRUE;
 }
 
+/* CPU numbers a list may hold: parse_cpu_range's bound */
+#define CPU_LIST_LIMIT 65536
+
 GArray *
 dkvm_parse_cpu_list(const gchar *str, GError **error)
 {
 	g_autoptr(GArray) cpus = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_auto(GStrv) parts = NULL;
+	/* one bit per CPU: overlapping ranges ("0-65535" ten times) cost no more
+	 * than one, and the list comes out sorted without duplicates in a
+	 * single pass */
+	g_autofree guint8 *seen = NULL;
 
 	if (str == NULL || *str == '\0') {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID, "empty CPU list");
 		return NULL;
 	}
+	seen = g_new0(guint8, CPU_LIST_LIMIT / 8);
 	parts = g_strsplit(str, ",", -1);
 	for (guint i = 0; parts[i] != NULL; i++) {
 		guint first, last;
 		if (!parse_cpu_range(parts[i], &first, &last)) {
+			g_autofree gchar *shown = dkvm_quote(str);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 			            "invalid CPU list '%s': expected the kernel's syntax, e.g. "
 			            "0-3,8-11",
-			            str);
+			            shown);
 			return NULL;
 		}
 		for (guint c = first; c <= last; c++)
+			seen[c / 8] |= (guint8)(1u << (c % 8));
+	}
+	for (guint c = 0; c < CPU_LIST_LIMIT; c++)
+		if (seen[c / 8] & (1u << (c % 8)))
 			g_array_append_val(cpus, c);
-	}
-	g_array_sort(cpus, compare_uint);
-	/* drop duplicates ("0-3,2") */
-	for (guint i = 1; i < cpus->len;) {
-		if (g_array_index(cpus, guint, i) == g_array_index(cpus, guint, i - 1))
-			g_array_remove_index(cpus, i);
-		else
-			i++;
-	}
 	return g_steal_pointer(&cpus);
 }
 
@@ -611,17 +663,46 @@ dkvm_format_cpu_list(const GArray *cpus)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* @len hex digits at @p, nothing else counted (no sign, space or "0x", which
+ * sscanf's %x would take): the value, or -1 when they are not all hex. */
+static gint64
+fixed_hex(const gchar *p, guint len)
+{
+	gint64 value = 0;
+
+	for (guint i = 0; i < len; i++) {
+		if (!g_ascii_isxdigit(p[i]))
+			return -1;
+		value = value * 16 + g_ascii_xdigit_value(p[i]);
+	}
+	return value;
+}
+
 gboolean
 dkvm_pci_address_split(const gchar *str, guint *domain, guint *bus, guint *slot, guint *func)
 {
-	gchar tail;
+	gint64 d = 0, b, s, f;
+	gsize len = str != NULL ? strlen(str) : 0;
 
-	*domain = 0;
-	if (str == NULL ||
-	    (sscanf(str, "%4x:%2x:%2x.%1x%c", domain, bus, slot, func, &tail) != 4 &&
-	     (*domain = 0, sscanf(str, "%2x:%2x.%1x%c", bus, slot, func, &tail) != 3)))
+	/* exactly DDDD:BB:SS.F or BB:SS.F, as lspci and sysfs write them */
+	if (len == 12 && str[4] == ':') {
+		d = fixed_hex(str, 4);
+		str += 5;
+	} else if (len != 7) {
 		return FALSE;
-	return *slot < 32 && *func < 8;
+	}
+	if (str[2] != ':' || str[5] != '.')
+		return FALSE;
+	b = fixed_hex(str, 2);
+	s = fixed_hex(str + 3, 2);
+	f = fixed_hex(str + 6, 1);
+	if (d < 0 || b < 0 || s < 0 || f < 0 || s >= 32 || f >= 8)
+		return FALSE;
+	*domain = (guint)d;
+	*bus = (guint)b;
+	*slot = (guint)s;
+	*func = (guint)f;
+	return TRUE;
 }
 
 gchar *
@@ -634,28 +715,35 @@ gchar *
 dkvm_parse_pci_address(const gchar *str, GError **error)
 {
 	guint domain, bus, slot, func;
+	g_autofree gchar *shown = NULL;
 
 	if (dkvm_pci_address_split(str, &domain, &bus, &slot, &func))
 		return dkvm_pci_address_format(domain, bus, slot, func);
+	shown = dkvm_quote(str);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 	            "invalid PCI address '%s': expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:01:00.0",
-	            str);
+	            shown);
 	return NULL;
 }
 
 gboolean
 dkvm_parse_usb_id(const gchar *str, guint16 *vendor, guint16 *product, GError **error)
 {
-	guint v, p;
-	gchar tail;
+	g_autofree gchar *shown = NULL;
 
-	if (str != NULL && strlen(str) == 9 && sscanf(str, "%4x:%4x%c", &v, &p, &tail) == 2) {
-		*vendor = (guint16)v;
-		*product = (guint16)p;
+	/* exactly four hex digits each, as lsusb writes them: no sign, space or
+	 * "0x" (sscanf's %x took "-46d" as 0xfb93) */
+	if (str != NULL && strlen(str) == 9 && str[4] == ':' && fixed_hex(str, 4) >= 0 &&
+	    fixed_hex(str + 5, 4) >= 0) {
+		*vendor = (guint16)fixed_hex(str, 4);
+		*product = (guint16)fixed_hex(str + 5, 4);
 		return TRUE;
 	}
+	shown = dkvm_quote(str);
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-	            "invalid USB id '%s': expected VENDOR:PRODUCT in hex, e.g. 046d:c52b", str);
+	            "invalid USB id '%s': expected VENDOR:PRODUCT, four hex digits each, e.g. "
+	            "046d:c52b",
+	            shown);
 	return FALSE;
 }
 

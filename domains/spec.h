@@ -100,6 +100,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmSpec, dkvm_spec_free)
 
 DkvmDisk *dkvm_disk_new(const gchar *path);
 void dkvm_disk_free(DkvmDisk *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmDisk, dkvm_disk_free)
 DkvmNic *dkvm_nic_new(DkvmNetKind kind, const gchar *source);
 void dkvm_nic_free(DkvmNic *self);
 DkvmPciSelection *dkvm_pci_selection_new(const gchar *address);
@@ -109,12 +110,18 @@ void dkvm_pci_selection_free(DkvmPciSelection *self);
  * Hyper-V vendor id, duplicates, disk, CD-ROM, ROM and evdev paths). */
 gboolean dkvm_spec_validate(const DkvmSpec *self, GError **error);
 
-/* Checks a disk path alone (absolute; no kernel name like /dev/sda):
+/* @path with "//", "." and ".." resolved by its words alone (no file system:
+ * /dev/disk/by-id/../../sda is /dev/sda); a relative path as given. */
+gchar *dkvm_disk_path_canonical(const gchar *path);
+
+/* Checks a disk path alone (absolute; no kernel name like /dev/sda, also
+ * when written /dev//sda or /dev/disk/by-id/../../sda):
  * DKVM_ERROR_INVALID. dkvm_spec_validate applies it to every disk. */
 gboolean dkvm_disk_validate(const DkvmDisk *disk, GError **error);
 
 /* The Hyper-V vendor id rule alone (NULL: not set, fine; else 1 to 12
- * characters): DKVM_ERROR_INVALID. */
+ * printable ASCII characters without a comma, which holds libvirt's schema
+ * [^,]{0,12}, its 12-byte limit and QEMU's): DKVM_ERROR_INVALID. */
 gboolean dkvm_spec_validate_hyperv_vendor_id(const gchar *vendor_id, GError **error);
 
 /* The selection of host PCI device @address (any case), NULL when the VM is
@@ -130,8 +137,19 @@ gboolean dkvm_spec_set_rom(DkvmSpec *self, const gchar *address, const gchar *ro
 /* Checks a VM name alone (the rule dkvm_spec_validate applies): DKVM_ERROR_INVALID. */
 gboolean dkvm_spec_validate_name(const gchar *name, GError **error);
 
+/* libvirt's bound for memory sizes (virMemoryMaxValue: LLONG_MAX bytes), in
+ * KiB: every size DKVM reads stays at or below it, so sums and scalings of
+ * two such sizes cannot wrap a guint64. */
+#define DKVM_MEMORY_MAX_KIB ((guint64)G_MAXINT64 / 1024)
+
+/* The most vCPUs DKVM plans when the hypervisor does not say: what QEMU 7.2's
+ * q35 machine type holds (its max_cpus; libvirt's domain capabilities report
+ * it as <vcpu max='288'/>). */
+#define DKVM_Q35_MAX_VCPUS 288
+
 /* Parsers shared by the CLI and the menu. */
-/* "16G", "512M", "1048576K", "2T"; binary units; bare number = MiB. */
+/* "16G", "512M", "1048576K", "2T"; binary units; bare number = MiB; at most
+ * DKVM_MEMORY_MAX_KIB (DKVM_ERROR_INVALID above it, never a wrap). */
 gboolean dkvm_parse_size_kib(const gchar *str, guint64 *out_kib, GError **error);
 /*
  * libvirt's scaled integers as its domain XML reads them (virScaleInteger):

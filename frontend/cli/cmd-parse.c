@@ -10,6 +10,7 @@
 
 #include "dkvm-error.h"
 #include "global-options.h"
+#include "quote.h"
 #include "suggest.h"
 
 static DkvmApp *global_app;
@@ -95,6 +96,61 @@ explain_unknown_option(const DkvmCmd *cmd, const gchar *name, const GOptionEntry
 	            cmd->name, name, hint);
 }
 
+/* Whether word @i of @argv holds an option's value: "--name=VALUE", or the
+ * word after a "--name" (a positional word, such as a VM name, is not
+ * converted by GOption and is not the culprit). */
+static gboolean
+is_option_value(gint i, gchar **argv)
+{
+	if (argv[i][0] == '-' && strchr(argv[i], '=') != NULL)
+		return TRUE;
+	return i > 0 && argv[i - 1][0] == '-' && strchr(argv[i - 1], '=') == NULL;
+}
+
+/* The option whose value is word @i of @argv: "--name" of "--name=VALUE", or
+ * the word before a separate VALUE. */
+static gchar *
+option_of_value(gint i, gchar **argv)
+{
+	const gchar *arg = argv[i];
+
+	if (arg[0] == '-' && strchr(arg, '=') != NULL)
+		return dkvm_quote_len(arg, strcspn(arg, "="));
+	if (i > 0 && argv[i - 1][0] == '-')
+		return dkvm_quote(argv[i - 1]);
+	return dkvm_quote(arg);
+}
+
+void
+dkvm_cmd_explain_conversion(const gchar *where, gint argc, gchar **argv, GError **error)
+{
+	gint found = -1;
+
+	if (error == NULL || *error == NULL || (*error)->domain != G_CONVERT_ERROR)
+		return;
+	/* GOption converts string values from the locale's character set, and
+	 * says only "Invalid byte sequence in conversion input": find the word,
+	 * first one that is not UTF-8, else one that is not ASCII (the locale
+	 * is then not a UTF-8 one) */
+	for (gint i = 1; i < argc && found < 0; i++)
+		if (is_option_value(i, argv) && !g_utf8_validate(argv[i], -1, NULL))
+			found = i;
+	for (gint i = 1; i < argc && found < 0; i++)
+		for (const gchar *p = argv[i]; is_option_value(i, argv) && *p != '\0' && found < 0;
+		     p++)
+			if ((guchar)*p >= 0x80)
+				found = i;
+	if (found < 0)
+		return;
+	{
+		g_autofree gchar *option = option_of_value(found, argv);
+		g_clear_error(error);
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "%s%s%s: the value is not text in the locale's character set (UTF-8)",
+		            where != NULL ? where : "", where != NULL ? ": " : "", option);
+	}
+}
+
 gboolean
 dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *argc, gchar ***argv,
                        GError **error)
@@ -124,6 +180,8 @@ dkvm_cmd_parse_options(const DkvmCmd *cmd, const GOptionEntry *entries, gint *ar
 			unknown = first_unknown_option(given_count, given, entries);
 		if (unknown != NULL)
 			explain_unknown_option(cmd, unknown, entries, error);
+		else if ((*error)->domain == G_CONVERT_ERROR)
+			dkvm_cmd_explain_conversion(cmd->name, given_count, given, error);
 		else
 			g_prefix_error(error, "%s: ", cmd->name);
 		return FALSE;

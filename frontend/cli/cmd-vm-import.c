@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "dkvm-error.h"
 #include "host-json-file.h"
+#include "quote.h"
 #include "spec.h"
 #include "vm-bundle.h"
 #include "vm-import.h"
@@ -213,13 +214,19 @@ cmd_vm_import_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	}
 	for (guint i = 0; i < total; i++) {
 		const DkvmVmImportFile *f = g_ptr_array_index(import->files, i);
+		/* a file name on the stick may hold anything: escaped */
+		g_autofree gchar *file = dkvm_quote(f->file);
 		if (f->error == NULL) {
 			g_print("%s VM '%s' from %s\n", f->updated ? "updated" : "imported",
-			        f->vm_name, f->file);
-			if (f->warning != NULL)
-				fprintf(stderr, "dkvm: warning: %s: %s\n", f->file, f->warning);
-		} else
-			fprintf(stderr, "dkvm: skipped %s: %s\n", f->file, f->error->message);
+			        f->vm_name, file);
+			if (f->warning != NULL) {
+				g_autofree gchar *warning = dkvm_quote_message(f->warning);
+				fprintf(stderr, "dkvm: warning: %s: %s\n", file, warning);
+			}
+		} else {
+			g_autofree gchar *message = dkvm_quote_message(f->error->message);
+			fprintf(stderr, "dkvm: skipped %s: %s\n", file, message);
+		}
 	}
 	if (!dkvm_cmd_vm_not_saved(import->not_saved, &not_saved)) {
 		if (import->failed == 0) {

@@ -47,6 +47,12 @@ typedef void (*DkvmCmdOptionSink)(const DkvmCmd *cmd, const GOptionEntry *entrie
 void dkvm_cmd_parse_set_sink(DkvmCmdOptionSink sink, gpointer data);
 
 /* DKVM_ERROR_INVALID unless exactly @count positional arguments remain. */
+/* Replaces GOption's G_CONVERT_ERROR (an option value that is not text in
+ * the locale's character set) by DKVM_ERROR_INVALID naming the option, after
+ * "@where: " when @where is not NULL; other errors stay as they are. @argv
+ * as given to the parser (before it removed anything). */
+void dkvm_cmd_explain_conversion(const gchar *where, gint argc, gchar **argv, GError **error);
+
 gboolean dkvm_cmd_expect_args(const DkvmCmd *cmd, gint argc, gint count, GError **error);
 
 G_END_DECLS

@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "dkvm-error.h"
-#include "looking-glass.h"
 #include "host-json-file.h"
+#include "looking-glass.h"
+#include "quote.h"
 
 DkvmSpecOptions *
 dkvm_spec_options_new(void)
@@ -188,9 +189,10 @@ apply_pci(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 		g_autofree gchar *address = NULL;
 
 		if (g_strv_length(parts) != 2 || *parts[1] == '\0') {
+			g_autofree gchar *shown = dkvm_quote(self->rom[i]);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 			            "--rom '%s': expected ADDR=FILE with an absolute file path",
-			            self->rom[i]);
+			            shown);
 			return FALSE;
 		}
 		address = dkvm_parse_pci_address(parts[0], error);
@@ -247,8 +249,25 @@ apply_network(gchar **nets, DkvmSpec *spec, GError **error)
 		} else if (g_str_has_prefix(n, "bridge:") && n[7] != '\0') {
 			g_ptr_array_add(spec->nics, dkvm_nic_new(DKVM_NET_BRIDGE, n + 7));
 		} else {
+			g_autofree gchar *shown = dkvm_quote(n);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "--network '%s': expected nat, nat:NAME, bridge:BR or none", n);
+			            "--network '%s': expected nat, nat:NAME, bridge:BR or none",
+			            shown);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* An empty path would become an empty <source> that libvirt takes and QEMU
+ * fails on at start: refused here, with the option's name. */
+static gboolean
+check_paths(gchar **values, const gchar *option, GError **error)
+{
+	for (guint i = 0; values != NULL && values[i] != NULL; i++) {
+		if (*values[i] == '\0') {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+			            "--%s: the path is empty", option);
 			return FALSE;
 		}
 	}
@@ -294,10 +313,12 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 		guint64 vcpus = 0;
 		/* libvirt's own limit on a domain's vCPUs is far below G_MAXUINT; the
 		 * planner refuses more than the host has */
+		/* decimal only: g_ascii_string_to_unsigned takes no sign, space or
+		 * "0x", and reads "010" as ten (strtoul's base 0 read it as eight) */
 		if (!g_ascii_string_to_unsigned(self->vcpus, 10, 1, 4096, &vcpus, NULL)) {
+			g_autofree gchar *shown = dkvm_quote(self->vcpus);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "--vcpus '%s': expected a whole number from 1 to 4096",
-			            self->vcpus);
+			            "--vcpus '%s': expected a whole number from 1 to 4096", shown);
 			return FALSE;
 		}
 		spec->vcpus = (guint)vcpus;
@@ -314,10 +335,25 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 		    !add_usb(self->usb_optional, TRUE, spec, error))
 			return FALSE;
 	}
+	if (!check_paths(self->disk, "disk", error) || !check_paths(self->cdrom, "cdrom", error) ||
+	    !check_paths(self->evdev, "evdev", error))
+		return FALSE;
 	if (self->disk != NULL) {
 		g_ptr_array_set_size(spec->disks, 0);
-		for (guint i = 0; self->disk[i] != NULL; i++)
-			g_ptr_array_add(spec->disks, dkvm_disk_new(self->disk[i]));
+		/* the domain gets the path the kernel opens (no "//", "." or
+		 * ".."), so that dkvm_disk_validate's rule holds for what is used */
+		for (guint i = 0; self->disk[i] != NULL; i++) {
+			g_autoptr(DkvmDisk) given = dkvm_disk_new(self->disk[i]);
+			g_autofree gchar *path = NULL;
+
+			/* the message quotes the path as typed */
+			if (!dkvm_disk_validate(given, error)) {
+				g_prefix_error(error, "--disk: ");
+				return FALSE;
+			}
+			path = dkvm_disk_path_canonical(self->disk[i]);
+			g_ptr_array_add(spec->disks, dkvm_disk_new(path));
+		}
 	}
 	replace_strings(spec->cdroms, self->cdrom);
 	replace_strings(spec->evdev, self->evdev);
@@ -350,7 +386,11 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 	if (!apply_looking_glass(self, spec, error))
 		return FALSE;
 	if (self->hyperv_vendor_id != NULL) {
-		/* checked by dkvm_spec_validate below, with the other spec rules */
+		/* dkvm_spec_validate checks it again below; here the option is named */
+		if (!dkvm_spec_validate_hyperv_vendor_id(self->hyperv_vendor_id, error)) {
+			g_prefix_error(error, "--hyperv-vendor-id: ");
+			return FALSE;
+		}
 		g_free(spec->hyperv_vendor_id);
 		spec->hyperv_vendor_id = g_strdup(self->hyperv_vendor_id);
 	}

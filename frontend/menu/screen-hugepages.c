@@ -22,6 +22,7 @@
 #include "menu-host-data.h"
 #include "menu-widgets.h"
 #include "menu.h"
+#include "size-math.h"
 #include "vm-api.h"
 #include "vm-hugepages.h"
 
@@ -104,7 +105,7 @@ describe_need(const DkvmDomainXml *d)
 {
 	guint64 pages = dkvm_domain_xml_hugepages_needed(d);
 	g_autofree gchar *size = dkvm_format_kib(d->hugepage_size_kib);
-	g_autofree gchar *memory = dkvm_format_kib(pages * d->hugepage_size_kib);
+	g_autofree gchar *memory = dkvm_format_kib(dkvm_size_mul(pages, d->hugepage_size_kib));
 	g_autoptr(GString) where = g_string_new(NULL);
 
 	for (guint i = 0; d->hugepage_needs != NULL && i < d->hugepage_needs->len; i++) {

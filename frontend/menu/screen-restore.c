@@ -47,7 +47,8 @@ dkvm_menu_restore_backup(DkvmMenu *menu)
 	for (guint i = 0; i < files->len; i++) {
 		const gchar *path = g_ptr_array_index(files, i);
 		/* shown relative to the partition: backups/win11-....dkvm.tar.gz */
-		const gchar *shown = g_str_has_prefix(path, data->dir) ? path + strlen(data->dir) : path;
+		const gchar *shown =
+		        g_str_has_prefix(path, data->dir) ? path + strlen(data->dir) : path;
 		while (*shown == '/')
 			shown++;
 		dkvm_menu_items_add(items, path, FALSE, "%s", shown);

@@ -8,6 +8,7 @@
 #include "dkvm-error.h"
 #include "file-replace.h"
 #include "page-size.h"
+#include "quote.h"
 
 #define GROUP "host"
 
@@ -27,16 +28,18 @@ check_known(GKeyFile *kf, GError **error)
 
 	for (guint i = 0; groups[i] != NULL; i++) {
 		if (g_strcmp0(groups[i], GROUP) != 0) {
+			g_autofree gchar *shown = dkvm_quote(groups[i]);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "unknown group [%s] (dkvm.conf has only [host])", groups[i]);
+			            "unknown group [%s] (dkvm.conf has only [host])", shown);
 			return FALSE;
 		}
 	}
 	keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
 	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
 		if (!g_strv_contains(known_keys, keys[i])) {
+			g_autofree gchar *shown = dkvm_quote(keys[i]);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "unknown key '%s' in [host]", keys[i]);
+			            "unknown key '%s' in [host]", shown);
 			return FALSE;
 		}
 	}
@@ -96,8 +99,9 @@ read_switch(GKeyFile *kf, const gchar *key, gboolean *out, GError **error)
 	} else if (g_strv_contains(off, lower)) {
 		*out = FALSE;
 	} else {
+		g_autofree gchar *shown = dkvm_quote(value);
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "%s: must be on or off, not '%s'", key, value);
+		            "%s: must be on or off, not '%s'", key, shown);
 		return FALSE;
 	}
 	return TRUE;
@@ -145,9 +149,11 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 		g_autoptr(GError) number_error = NULL;
 		if (!g_ascii_string_to_unsigned(g_strstrip(countdown), 10, 0, 3600, &value,
 		                                &number_error)) {
-			/* a DKVM error, so the exit code says "bad input" */
+			/* a DKVM error, so the exit code says "bad input"; GLib's
+			 * message quotes the value as it is */
+			g_autofree gchar *message = dkvm_quote_message(number_error->message);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "countdown: %s",
-			            number_error->message);
+			            message);
 			return FALSE;
 		}
 		self->countdown = (guint)value;
@@ -157,8 +163,9 @@ config_read(DkvmConfig *self, GKeyFile *kf, GError **error)
 		g_autoptr(GError) number_error = NULL;
 		if (!g_ascii_string_to_unsigned(g_strstrip(shutdown_timeout), 10, 0, 86400, &value,
 		                                &number_error)) {
+			g_autofree gchar *message = dkvm_quote_message(number_error->message);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID, "shutdown_timeout: %s",
-			            number_error->message);
+			            message);
 			return FALSE;
 		}
 		self->shutdown_timeout = (guint)value;
@@ -180,8 +187,11 @@ config_load(const gchar *path, gboolean may_be_missing, GError **error)
 	g_autoptr(DkvmConfig) self = dkvm_config_new();
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local_error = NULL;
+	g_autofree gchar *shown = dkvm_quote(path);
 
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, &local_error)) {
+		g_autofree gchar *message = NULL;
+
 		/* only the default file may be missing: a file named on purpose
 		 * that is not there is a mistake, not "the defaults" */
 		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) &&
@@ -189,17 +199,19 @@ config_load(const gchar *path, gboolean may_be_missing, GError **error)
 			return g_steal_pointer(&self);
 		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_NOT_FOUND,
-			            "--config %s: no such file", path);
+			            "--config %s: no such file", shown);
 			return NULL;
 		}
+		/* GKeyFile's message quotes the bad line as it is: ESC bytes and all */
+		message = dkvm_quote_message(local_error->message);
 		g_set_error(error, DKVM_ERROR,
 		            local_error->domain == G_KEY_FILE_ERROR ? DKVM_ERROR_INVALID
 		                                                    : DKVM_ERROR_IO,
-		            "%s: %s", path, local_error->message);
+		            "%s: %s", shown, message);
 		return NULL;
 	}
 	if (!config_read(self, kf, error)) {
-		g_prefix_error(error, "%s: ", path);
+		g_prefix_error(error, "%s: ", shown);
 		return NULL;
 	}
 	return g_steal_pointer(&self);

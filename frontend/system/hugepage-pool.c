@@ -25,6 +25,7 @@
 #include "file-replace.h"
 #include "format-size.h"
 #include "page-size.h"
+#include "size-math.h"
 
 #define RECORD_DIR "run/dkvm/hugepages"
 
@@ -222,8 +223,8 @@ set_shortfall_error(GError **error, guint64 size_kib, gint node, guint64 pages, 
 	            " pages (%" G_GUINT64_FORMAT " MiB) are missing%s\n"
 	            "hint: free memory (stop other VMs) or reserve the pages at boot: add `%s` "
 	            "to the kernel command line",
-	            pages, size, where, pages * size_kib / 1024, available, gained, missing,
-	            missing * size_kib / 1024, extra, boot);
+	            pages, size, where, dkvm_size_mul(pages, size_kib) / 1024, available, gained,
+	            missing, dkvm_size_mul(missing, size_kib) / 1024, extra, boot);
 }
 
 gboolean

@@ -11,6 +11,7 @@
 #include "dkvm-error.h"
 #include "host-path.h"
 #include "page-size.h"
+#include "size-math.h"
 
 /* "2M", "1024M", "1G", "64K" (the kernel writes binary units) into KiB; 0 when unreadable. */
 static guint64
@@ -25,9 +26,9 @@ parse_page_size(const gchar *text)
 	case 'K':
 		return value;
 	case 'M':
-		return value * 1024;
+		return dkvm_size_mul(value, 1024);
 	case 'G':
-		return value * 1024 * 1024;
+		return dkvm_size_mul(value, 1024 * 1024);
 	case '\0':
 		return value / 1024; /* bytes */
 	default:

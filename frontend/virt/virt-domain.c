@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "dkvm-error.h"
+#include "quote.h"
 #include "spec.h"
 #include "domain-xml-read.h"
 
@@ -39,7 +40,8 @@ dkvm_virt_domain_lookup(virConnectPtr conn, const gchar *name_or_uuid, GError **
 		return dom;
 	if (virGetLastErrorCode() != VIR_ERR_NO_DOMAIN) {
 		g_autoptr(virError) err = dkvm_virt_save_error();
-		g_autofree gchar *what = g_strdup_printf("cannot look up VM '%s'", name_or_uuid);
+		g_autofree gchar *shown = dkvm_quote(name_or_uuid);
+		g_autofree gchar *what = g_strdup_printf("cannot look up VM '%s'", shown);
 		dkvm_virt_set_saved_error(error, DKVM_ERROR_LIBVIRT, err, what);
 		return NULL;
 	}

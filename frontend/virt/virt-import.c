@@ -24,6 +24,7 @@
 #include "file-replace.h"
 #include "spec.h"
 #include "domain-xml-read.h"
+#include "file-read.h"
 #include "virt-domain.h"
 #include "virt-list.h"
 
@@ -133,15 +134,15 @@ static gboolean
 import_file(virConnectPtr conn, DkvmImportResult *result, GError **error)
 {
 	g_autofree gchar *xml = NULL;
-	g_autoptr(GError) local_error = NULL;
 	g_autoptr(DkvmDomainXml) parsed = NULL;
 	g_autoptr(virDomain) existing = NULL;
 	g_autoptr(virDomain) dom = NULL;
 
-	if (!g_file_get_contents(result->file, &xml, NULL, &local_error)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "%s", local_error->message);
+	/* a regular file of at most virsh's size: a FIFO or a link to
+	 * /dev/zero named *.xml must not hang or fill the memory */
+	xml = dkvm_file_read_regular(result->file, DKVM_DOMAIN_FILE_MAX_BYTES, NULL, error);
+	if (xml == NULL)
 		return FALSE;
-	}
 	/* libvirt would say the same, less clearly: check what DKVM relies on */
 	parsed = dkvm_domain_xml_parse(xml, error);
 	if (parsed == NULL)

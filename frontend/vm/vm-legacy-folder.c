@@ -4,6 +4,7 @@
 #include "vm-legacy-folder.h"
 
 #include "dkvm-error.h"
+#include "file-read.h"
 #include "host-path.h"
 
 static gchar *
@@ -109,9 +110,12 @@ read_global(const gchar *path, const gchar *name, gchar **out, GError **error)
 	*out = NULL;
 	if (!g_file_test(file, G_FILE_TEST_EXISTS))
 		return TRUE;
-	if (g_file_get_contents(file, out, NULL, &local_error))
+	/* a regular file of a few lines: a FIFO or a device in its place must
+	 * not hang the import or fill the memory */
+	*out = dkvm_file_read_regular(file, DKVM_LEGACY_FILE_MAX_BYTES, NULL, &local_error);
+	if (*out != NULL)
 		return TRUE;
-	g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_IO, local_error->message);
+	g_set_error(error, DKVM_ERROR, local_error->code, "%s: %s", file, local_error->message);
 	return FALSE;
 }
 
@@ -126,9 +130,11 @@ read_folder(const gchar *dir, guint number)
 	gsize len = 0;
 
 	self->name = g_strdup_printf("%u", number);
-	if (!g_file_get_contents(config, &self->vm_config, &len, &local_error))
-		self->read_error =
-		        g_error_new_literal(DKVM_ERROR, DKVM_ERROR_IO, local_error->message);
+	self->vm_config =
+	        dkvm_file_read_regular(config, DKVM_LEGACY_FILE_MAX_BYTES, &len, &local_error);
+	if (self->vm_config == NULL)
+		self->read_error = g_error_new(DKVM_ERROR, local_error->code, "%s: %s", config,
+		                               local_error->message);
 	if (g_file_test(nvram, G_FILE_TEST_IS_REGULAR))
 		self->nvram = g_steal_pointer(&nvram);
 	if (g_file_test(tpm, G_FILE_TEST_IS_DIR))

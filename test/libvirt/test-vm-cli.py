@@ -539,12 +539,14 @@ def legacy_unreadable_vm_config_skips_that_folder():
     os.mkdir(os.path.join(d, "2", "vm_config"))  # there, but no file to read
     os.mkdir(os.path.join(d, "7"))  # no vm_config: no VM (the original listed none)
     r = dkvm("vm", "import", d, "--host-json", DEMO_JSON)
-    # a file that cannot be read: exit 1; folder 1 still imports
-    expect(r, 1, "imported VM 'Gaming' from folder 1\n")
+    # a folder where the file should be: bad input (exit 2, issue 18: only
+    # regular files are read); folder 1 still imports
+    expect(r, 2, "imported VM 'Gaming' from folder 1\n")
     err = r.stderr.splitlines()
     skipped = [line for line in err if line.startswith("dkvm: skipped folder ")]
     assert len(skipped) == 1 and skipped[0].startswith("dkvm: skipped folder 2: ") \
-        and "2/vm_config" in skipped[0], err
+        and skipped[0].endswith("2/vm_config: not a regular file (a folder): only regular "
+                                "files are read"), err
     assert err[-1] == "dkvm: import: 1 of 2 folders skipped", err
 
 
@@ -744,10 +746,54 @@ BAD_OPTIONS = [
     (["--vcpus", "-3"], 2, "dkvm: --vcpus '-3': expected a whole number from 1 to 4096\n"),
     (["--vcpus", "two"], 2, "dkvm: --vcpus 'two': expected a whole number from 1 to 4096\n"),
     (["--disk", "/dev/sda"], 2,
-     "dkvm: invalid disk '/dev/sda': kernel device names change between boots; use its "
-     "/dev/disk/by-id/ link\n"),
+     "dkvm: --disk: invalid disk '/dev/sda': kernel device names change between boots; use "
+     "its /dev/disk/by-id/ link\n"),
+]
+# issue 18: what a probe with generated values found accepted or misread
+BAD_OPTIONS += [
+    (["--disk", path], 2,
+     f"dkvm: --disk: invalid disk '{path}': kernel device names change between boots; use "
+     "its /dev/disk/by-id/ link\n")
+    for path in ("/dev//sda", "/dev/./sda", "/dev/disk/by-id/../../sda")
+] + [
+    (["--memory", "18446744073709551615K"], 2,
+     "dkvm: --memory: invalid size '18446744073709551615K': too large (libvirt takes at most "
+     "8 EiB)\n"),
+    (["--memory", "8589934592T"], 2,
+     "dkvm: --memory: invalid size '8589934592T': too large (libvirt takes at most 8 EiB)\n"),
+    (["--vcpus", "0x10"], 2, "dkvm: --vcpus '0x10': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "+4"], 2, "dkvm: --vcpus '+4': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", " 4"], 2, "dkvm: --vcpus ' 4': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "2147483647", "--no-pinning"], 2,
+     "dkvm: --vcpus '2147483647': expected a whole number from 1 to 4096\n"),
+    (["--vcpus", "289", "--no-pinning"], 2,
+     "dkvm: 289 vCPUs: the q35 machine type holds at most 288 (QEMU 7.2)\n"),
+    (["--cdrom", ""], 2, "dkvm: --cdrom: the path is empty\n"),
+    (["--evdev", ""], 2, "dkvm: --evdev: the path is empty\n"),
+    (["--disk", ""], 2, "dkvm: --disk: the path is empty\n"),
+    (["--hyperv-vendor-id", "a,b"], 2,
+     "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id 'a,b': 1 to 12 printable ASCII "
+     "characters, no comma\n"),
+    # 7 characters but 14 bytes: neither QEMU's 12 bytes nor ASCII for Windows
+    (["--hyperv-vendor-id", "\u00e9" * 7], 2,
+     "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id '" + "\u00e9" * 7 + "': 1 to 12 "
+     "printable ASCII characters, no comma\n"),
+    # an ESC sequence in a value is shown escaped, never run by the terminal
+    (["--rom", "\x1b[31mred"], 2,
+     "dkvm: --rom '\\e[31mred': expected ADDR=FILE with an absolute file path\n"),
+] + [
+    (["--usb", usb], 2,
+     f"dkvm: --usb: invalid USB id '{usb}': expected VENDOR:PRODUCT, four hex digits each, "
+     "e.g. 046d:c52b\n")
+    for usb in ("-46d:c52b", "+46d:c52b", " 46d:c52b", "0x6d:c52b", "046d:c52")
+] + [
+    (["--pci=" + pci], 2,
+     f"dkvm: --pci: invalid PCI address '{pci}': expected DDDD:BB:SS.F or BB:SS.F, e.g. "
+     "0000:01:00.0\n")
+    for pci in ("+1:00.0", " 1:00.0", "1:0.0", "-1:00.0", "0000:0b:00.0x", "0b:20.0")
+] + [
     (["--disk", "images/win.qcow2"], 2,
-     "dkvm: invalid disk 'images/win.qcow2': the path must be absolute\n"),
+     "dkvm: --disk: invalid disk 'images/win.qcow2': the path must be absolute\n"),
     (["--cdrom", "Win11.iso"], 2,
      "dkvm: invalid CD-ROM image 'Win11.iso': the path must be absolute\n"),
     (["--evdev", "kbd"], 2,

@@ -86,9 +86,12 @@ def main():
                       "the CPU and features are as the person wrote them", after)
 
             for argv, code, words in (
-                    (["--vcpus", "999", "--pinning"], 4, "not enough host CPUs for 999 vCPUs"),
-                    # unpinned, the count is libvirt's to refuse (machine type limit)
-                    (["--vcpus", "999"], 2, "libvirt refused the domain"),
+                    (["--vcpus", "200", "--pinning"], 4, "not enough host CPUs for 200 vCPUs"),
+                    # more than the machine type holds: DKVM refuses it before any
+                    # other part plans, pinned or not (issue 18)
+                    (["--vcpus", "999", "--pinning"], 2,
+                     "999 vCPUs: the q35 machine type holds at most 288"),
+                    (["--vcpus", "999"], 2, "999 vCPUs: the q35 machine type holds at most 288"),
                     (["--memory", "12X"], 2, "invalid size '12X'"),
                     (["--pci", "0000:42:1f.7"], 3, "0000:42:1f.7")):
                 r = run(base + ["vm", "edit", NAME, *argv])

@@ -65,7 +65,8 @@ def main():
     tap = systest.Tap()
     systest.require_root_and_libvirtd(tap, setup, 256)
     names = [f"{PREFIX}-{s}" for s in ("huge", "pci", "persist", "import-a", "import-b",
-                                       "import-bad", "1g", "refused", "gone-pci")]
+                                       "import-bad", "1g", "refused", "gone-pci", "hostile",
+                                       "hostile-new", "fifo", "zero")]
     for name in names:
         systest.remove_domain(name)
 
@@ -81,7 +82,65 @@ def main():
     tap.finish()
 
 
+# issue 18: option values a probe found accepted, misread or wrapped; each
+# must be refused (exit 2, one line) by create and by edit, with nothing changed
+HOSTILE_OPTIONS = [
+    ["--memory", "18446744073709551615K"],
+    ["--disk", "/dev//sda"],
+    ["--disk", "/dev/disk/by-id/../../sda"],
+    ["--usb", "-46d:c52b"],
+    ["--pci=-1:00.0"],
+    ["--pci", "1:0.0"],
+    ["--vcpus", "0x10"],
+    ["--vcpus", "289", "--no-pinning"],
+    ["--cdrom", ""],
+    ["--evdev", ""],
+    ["--hyperv-vendor-id", "a,b"],
+    ["--memory=\udcff"],  # the byte 0xff: not UTF-8
+]
+
+
+def hostile_cases(tap, dkvm, base, small, scratch):
+    name = f"{PREFIX}-hostile"
+    r = run(base + ["vm", "create", name, *small])
+    if not tap.check(r.code == 0, "hostile values: a VM to edit is created", r.describe()):
+        return
+    xml = systest.virsh("dumpxml", "--inactive", name).out
+    for options in HOSTILE_OPTIONS:
+        shown = " ".join(options).encode("utf-8", "backslashreplace").decode()
+        for argv in (["vm", "create", f"{PREFIX}-hostile-new", *small, *options],
+                     ["vm", "edit", name, *options]):
+            before = systest.host_state()
+            r = run(base + argv)
+            lines = r.err.splitlines()
+            tap.check(r.code == 2 and r.out == "" and len(lines) == 1 and
+                      lines[0].startswith("dkvm: "),
+                      f"{argv[1]} {shown}: one line, exit 2", r.describe())
+            diff = systest.state_diff(before, systest.host_state())
+            tap.check(diff == "", f"{argv[1]} {shown}: nothing changed on the host", diff)
+        tap.check(systest.virsh("dumpxml", "--inactive", name).out == xml,
+                  f"{shown}: the edited VM's definition is as it was")
+    r = run(base + ["vm", "delete", name, "--yes"])
+    tap.check(r.code == 0, "hostile values: the VM to edit deletes", r.describe())
+
+    # import: what is not a regular file is skipped at once, nothing defined
+    fifo = os.path.join(scratch, f"{PREFIX}-fifo.xml")
+    os.mkfifo(fifo)
+    zero = os.path.join(scratch, f"{PREFIX}-zero.xml")
+    os.symlink("/dev/zero", zero)
+    for path, kind in ((fifo, "a FIFO"), (zero, "a character device")):
+        before = systest.host_state()
+        r = run(base + ["vm", "import", path], timeout=30)
+        tap.check(r.code == 2 and r.err == f"dkvm: skipped {path}: not a regular file ({kind}): "
+                  "only regular files are read\ndkvm: import: 1 of 1 file skipped\n",
+                  f"import of {kind}: skipped at once, exit 2", r.describe())
+        diff = systest.state_diff(before, systest.host_state())
+        tap.check(diff == "", f"import of {kind}: nothing changed on the host", diff)
+
+
 def cases(tap, dkvm, base, small, scratch):
+    hostile_cases(tap, dkvm, base, small, scratch)
+
     # not enough hugepages: far more memory than this host has
     before = systest.host_state()
     r = run(base + ["vm", "create", f"{PREFIX}-huge", "--preset", "linux", "--vcpus", "1",

@@ -249,7 +249,9 @@ test_refusals(void)
 		  "dkvm: --network 'wifi': expected nat, nat:NAME, bridge:BR or none\n" },
 		{ { "vm", "create", "x", "--disk", "/dev/sda", "HOST:amd-16c-gpu", "--print-xml" },
 		  2,
-		  "dkvm: invalid disk '/dev/sda': kernel device names change between boots; use "
+		  "dkvm: --disk: invalid disk '/dev/sda': kernel device names change between "
+		  "boots; "
+		  "use "
 		  "its "
 		  "/dev/disk/by-id/ link\n" },
 		{ { "vm", "create", "x", "--bios", "--secure-boot", "HOST:amd-16c-gpu",
@@ -262,7 +264,8 @@ test_refusals(void)
 		{ { "vm", "create", "x", "--hyperv-vendor-id", "0123456789abc", "HOST:amd-16c-gpu",
 		    "--print-xml" },
 		  2,
-		  "dkvm: invalid Hyper-V vendor id '0123456789abc': 1 to 12 characters\n" },
+		  "dkvm: --hyperv-vendor-id: invalid Hyper-V vendor id '0123456789abc': 1 to 12 "
+		  "printable ASCII characters, no comma\n" },
 		{ { "vm", "create", "bad name", "HOST:amd-16c-gpu", "--print-xml" },
 		  2,
 		  "dkvm: invalid VM name 'bad name': use letters, digits, '-', '_' and '.'\n" },

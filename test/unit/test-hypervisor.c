@@ -106,6 +106,7 @@ test_parse_kvm(void)
 	g_assert_cmpstr(hv->domain_type, ==, "kvm");
 	g_assert_true(dkvm_hypervisor_offers_kvm(hv));
 	g_assert_cmpstr(hv->machine, ==, "pc-q35-7.2");
+	g_assert_cmpuint(hv->max_vcpus, ==, 288);
 	g_assert_cmpstr(modes, ==, "host-passthrough,maximum,host-model,custom");
 	g_assert_cmpstr(hyperv, ==, "spinlocks,vendor_id");
 	g_assert_cmpint(hv->efi, ==, DKVM_CAPABILITY_YES);
@@ -473,6 +474,45 @@ test_plan_tpm(void)
 	g_assert_null(no_tpm->tpm_model);
 }
 
+/* Issue 18: without pinning nothing else bounds the vCPUs; the machine
+ * type's limit does, reported or not, before any other part plans. */
+static void
+test_plan_max_vcpus(void)
+{
+	g_autoptr(DkvmHypervisor) kvm = load_hypervisor("kvm-q35.xml");
+	g_autoptr(DkvmHypervisor) small = load_hypervisor("kvm-q35.xml");
+	g_autoptr(DkvmSpec) spec = dkvm_spec_new("vm", DKVM_PRESET_LINUX);
+	g_autoptr(DkvmPlan) at_limit = NULL;
+
+	spec->pinning = FALSE;
+	spec->hugepages = FALSE;
+	spec->vcpus = 288;
+	at_limit = plan_ok(kvm, spec, DKVM_ACCELERATOR_AUTO);
+	spec->vcpus = 289;
+	for (guint i = 0; i < 2; i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(DkvmPlan) plan = plan_with(i == 0 ? kvm : NULL, spec,
+		                                     DKVM_ACCELERATOR_AUTO, "amd-16c-2ccd", &error);
+		g_assert_null(plan);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+		g_assert_cmpstr(
+		        error->message, ==,
+		        i == 0 ? "289 vCPUs: the q35 machine type holds at most 288 "
+		                 "(libvirt's domain capabilities)"
+		               : "289 vCPUs: the q35 machine type holds at most 288 (QEMU 7.2)");
+	}
+	/* a smaller limit reported is the one kept */
+	small->max_vcpus = 255;
+	spec->vcpus = 256;
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(DkvmPlan) plan =
+		        plan_with(small, spec, DKVM_ACCELERATOR_AUTO, "amd-16c-2ccd", &error);
+		g_assert_null(plan);
+		g_assert_error(error, DKVM_ERROR, DKVM_ERROR_INVALID);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -490,5 +530,6 @@ main(int argc, char **argv)
 	g_test_add_func("/hypervisor/plan-cpu-modes", test_plan_cpu_modes);
 	g_test_add_func("/hypervisor/plan-firmware", test_plan_firmware);
 	g_test_add_func("/hypervisor/plan-tpm", test_plan_tpm);
+	g_test_add_func("/hypervisor/plan-max-vcpus", test_plan_max_vcpus);
 	return g_test_run();
 }
