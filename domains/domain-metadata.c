@@ -108,6 +108,9 @@ dkvm_metadata_read(xmlNode *root, GError **error)
 		} else if (is_dkvm(n, "hugepages")) {
 			if (!read_bool(n, &self->hugepages, error))
 				return NULL;
+		} else if (is_dkvm(n, "early-bind")) {
+			if (!read_bool(n, &self->early_bind, error))
+				return NULL;
 		} else if (is_dkvm(n, "iothreads")) {
 			guint64 v = 0;
 			if (!dkvm_tree_get_uint(n, NULL, &v) || v > 64) {
@@ -179,6 +182,9 @@ dkvm_metadata_write(const DkvmMetadata *self, xmlNode *root)
 	add_child(vm, ns, "pinning", self->pinning ? "yes" : "no");
 	add_child(vm, ns, "hugepages", self->hugepages ? "yes" : "no");
 	add_child(vm, ns, "iothreads", iothreads);
+	/* written only when set, so the VMs that do not use it keep their XML */
+	if (self->early_bind)
+		add_child(vm, ns, "early-bind", "yes");
 	if (self->looking_glass_width > 0) {
 		xmlNode *lg = add_child(vm, ns, "looking-glass", NULL);
 		dkvm_tree_set_printf(lg, "width", "%u", self->looking_glass_width);

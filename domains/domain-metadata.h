@@ -26,6 +26,7 @@ typedef struct {
 	gboolean pinning;
 	gboolean hugepages;
 	guint iothreads;           /* the spec's value: 0 = automatic */
+	gboolean early_bind;       /* its PCI devices go to vfio-pci at boot (dkvm-vfio) */
 	guint looking_glass_width; /* the resolution the IVSHMEM device was sized for */
 	guint looking_glass_height;
 	GPtrArray *pci;      /* DkvmPciSelection*: what the person selected */

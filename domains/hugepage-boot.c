@@ -99,11 +99,11 @@ count_of(const SizeNeed *need)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-gchar *
-dkvm_hugepage_boot_options(const GPtrArray *domains)
+/* What @domains need, one SizeNeed per page size, 1 GiB first. */
+static GPtrArray *
+collect_sizes(const GPtrArray *domains)
 {
-	g_autoptr(GPtrArray) sizes = g_ptr_array_new_with_free_func((GDestroyNotify)size_need_free);
-	g_autoptr(GString) out = g_string_new(NULL);
+	GPtrArray *sizes = g_ptr_array_new_with_free_func((GDestroyNotify)size_need_free);
 
 	for (guint i = 0; domains != NULL && i < domains->len; i++) {
 		const DkvmDomainXml *d = g_ptr_array_index(domains, i);
@@ -122,9 +122,18 @@ dkvm_hugepage_boot_options(const GPtrArray *domains)
 			add_pages(need, cell->node, cell->pages);
 		}
 	}
+	g_ptr_array_sort(sizes, size_desc);
+	return sizes;
+}
+
+gchar *
+dkvm_hugepage_boot_options(const GPtrArray *domains)
+{
+	g_autoptr(GPtrArray) sizes = collect_sizes(domains);
+	g_autoptr(GString) out = g_string_new(NULL);
+
 	if (sizes->len == 0)
 		return NULL;
-	g_ptr_array_sort(sizes, size_desc);
 	for (guint i = 0; i < sizes->len; i++) {
 		const SizeNeed *need = g_ptr_array_index(sizes, i);
 		g_autofree gchar *size = size_name(need->size_kib);
@@ -133,4 +142,32 @@ dkvm_hugepage_boot_options(const GPtrArray *domains)
 		                       size, count);
 	}
 	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+GArray *
+dkvm_hugepage_boot_needs(const GPtrArray *domains)
+{
+	g_autoptr(GPtrArray) sizes = collect_sizes(domains);
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(DkvmHugepageBootNeed));
+
+	for (guint i = 0; i < sizes->len; i++) {
+		const SizeNeed *need = g_ptr_array_index(sizes, i);
+		g_autoptr(GList) nodes = g_list_sort(g_hash_table_get_keys(need->by_node), int_cmp);
+		gboolean any_node = g_hash_table_contains(need->by_node, GINT_TO_POINTER(0));
+		DkvmHugepageBootNeed total = { need->size_kib, -1, 0 };
+
+		/* as the kernel options: one global count as soon as a VM takes
+		 * its pages from any node, else a count per node */
+		for (GList *l = nodes; l != NULL; l = l->next) {
+			const guint64 *pages = g_hash_table_lookup(need->by_node, l->data);
+			DkvmHugepageBootNeed one = { need->size_kib, GPOINTER_TO_INT(l->data) - 1,
+				                     *pages };
+			total.pages += *pages;
+			if (!any_node)
+				g_array_append_val(out, one);
+		}
+		if (any_node)
+			g_array_append_val(out, total);
+	}
+	return out;
 }

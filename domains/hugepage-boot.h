@@ -19,4 +19,15 @@ G_BEGIN_DECLS
  */
 gchar *dkvm_hugepage_boot_options(const GPtrArray *domains);
 
+/* The same reservation as numbers, in the options' order: pages of one
+ * size on one host node (node -1: the global pool). */
+typedef struct {
+	guint64 size_kib;
+	gint node;
+	guint64 pages;
+} DkvmHugepageBootNeed;
+
+/* A new array of DkvmHugepageBootNeed, empty when no VM uses hugepages. */
+GArray *dkvm_hugepage_boot_needs(const GPtrArray *domains);
+
 G_END_DECLS

@@ -233,6 +233,7 @@ dkvm_spec_copy(const DkvmSpec *self)
 	c->kvm_hidden = self->kvm_hidden;
 	c->hyperv_vendor_id = g_strdup(self->hyperv_vendor_id);
 	c->iothreads = self->iothreads;
+	c->early_bind = self->early_bind;
 	replace_array(&c->disks, self->disks, copy_disk, (GDestroyNotify)dkvm_disk_free);
 	replace_array(&c->cdroms, self->cdroms, copy_str, g_free);
 	replace_array(&c->nics, self->nics, copy_nic, (GDestroyNotify)dkvm_nic_free);

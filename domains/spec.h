@@ -72,6 +72,7 @@ typedef struct {
 	gboolean kvm_hidden;     /* <kvm><hidden state='on'/> */
 	gchar *hyperv_vendor_id; /* NULL: not set */
 	guint iothreads;         /* 0: one per disk up to 1 */
+	gboolean early_bind;     /* its PCI devices go to vfio-pci at boot (DKVM host); off */
 
 	GPtrArray *disks;  /* DkvmDisk* */
 	GPtrArray *cdroms; /* gchar*: ISO paths */

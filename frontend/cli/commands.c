@@ -30,16 +30,36 @@ extern const DkvmCmd dkvm_cmd_save;
 extern const DkvmCmd dkvm_cmd_power_button;
 extern const DkvmCmd dkvm_cmd_power_off;
 extern const DkvmCmd dkvm_cmd_power_reboot;
+extern const DkvmCmd dkvm_cmd_usb_follow;
 extern const DkvmCmd dkvm_cmd_menu;
+extern const DkvmCmd dkvm_cmd_host_bind_early;
+extern const DkvmCmd dkvm_cmd_host_boot_hugepages;
 
 const DkvmCmd *const dkvm_commands[] = {
-	&dkvm_cmd_host,         &dkvm_cmd_plan,         &dkvm_cmd_vm_create,
-	&dkvm_cmd_vm_edit,      &dkvm_cmd_vm_list,      &dkvm_cmd_vm_show,
-	&dkvm_cmd_vm_xml,       &dkvm_cmd_vm_start,     &dkvm_cmd_vm_stop,
-	&dkvm_cmd_vm_kill,      &dkvm_cmd_vm_monitor,   &dkvm_cmd_vm_autostart,
-	&dkvm_cmd_vm_delete,    &dkvm_cmd_vm_import,    &dkvm_cmd_vm_export,
-	&dkvm_cmd_save,         &dkvm_cmd_power_button, &dkvm_cmd_power_off,
-	&dkvm_cmd_power_reboot, &dkvm_cmd_menu,         NULL,
+	&dkvm_cmd_host,
+	&dkvm_cmd_host_bind_early,
+	&dkvm_cmd_host_boot_hugepages,
+	&dkvm_cmd_plan,
+	&dkvm_cmd_vm_create,
+	&dkvm_cmd_vm_edit,
+	&dkvm_cmd_vm_list,
+	&dkvm_cmd_vm_show,
+	&dkvm_cmd_vm_xml,
+	&dkvm_cmd_vm_start,
+	&dkvm_cmd_vm_stop,
+	&dkvm_cmd_vm_kill,
+	&dkvm_cmd_vm_monitor,
+	&dkvm_cmd_vm_autostart,
+	&dkvm_cmd_vm_delete,
+	&dkvm_cmd_vm_import,
+	&dkvm_cmd_vm_export,
+	&dkvm_cmd_save,
+	&dkvm_cmd_power_button,
+	&dkvm_cmd_power_off,
+	&dkvm_cmd_power_reboot,
+	&dkvm_cmd_usb_follow,
+	&dkvm_cmd_menu,
+	NULL,
 };
 
 const DkvmCmd *

@@ -94,6 +94,10 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 		  "Hide KVM from the guest", NULL },
 		{ "no-kvm-hidden", 0, 0, G_OPTION_ARG_NONE, &self->no_kvm_hidden,
 		  "Let the guest see KVM", NULL },
+		{ "early-bind", 0, 0, G_OPTION_ARG_NONE, &self->early_bind,
+		  "On a DKVM host, bind its PCI devices to vfio-pci at boot, by address", NULL },
+		{ "no-early-bind", 0, 0, G_OPTION_ARG_NONE, &self->no_early_bind,
+		  "Leave its PCI devices to their host drivers until it starts (default)", NULL },
 		{ "hyperv-vendor-id", 0, 0, G_OPTION_ARG_STRING, &self->hyperv_vendor_id,
 		  "Hyper-V vendor id (up to 12 characters)", "ID" },
 		{ "evdev", 0, 0, G_OPTION_ARG_STRING_ARRAY, &self->evdev,
@@ -367,7 +371,8 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 	    !pair(self->secure_boot, self->no_secure_boot, "secure-boot", &spec->secure_boot,
 	          error) ||
 	    !pair(self->realtime, self->no_realtime, "realtime", &spec->realtime, error) ||
-	    !pair(self->kvm_hidden, self->no_kvm_hidden, "kvm-hidden", &spec->kvm_hidden, error))
+	    !pair(self->kvm_hidden, self->no_kvm_hidden, "kvm-hidden", &spec->kvm_hidden, error) ||
+	    !pair(self->early_bind, self->no_early_bind, "early-bind", &spec->early_bind, error))
 		return FALSE;
 	if (self->uefi && self->bios) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,

@@ -36,6 +36,7 @@ typedef struct {
 	gboolean uefi, bios;
 	gboolean realtime, no_realtime;
 	gboolean kvm_hidden, no_kvm_hidden;
+	gboolean early_bind, no_early_bind;
 	gchar *hyperv_vendor_id;
 	gchar **evdev;
 	gchar *looking_glass; /* --looking-glass WIDTHxHEIGHT */

@@ -26,6 +26,7 @@
 #include "format-size.h"
 #include "page-size.h"
 #include "size-math.h"
+#include "sysfs-write.h"
 
 #define RECORD_DIR "run/dkvm/hugepages"
 
@@ -61,41 +62,6 @@ read_count(const gchar *dir, const gchar *name, guint64 *out, GError **error)
 	return TRUE;
 }
 
-/*
- * Writes @value the way the kernel's files want it: one write() on the
- * existing file (no temporary file and rename: sysfs has no such thing). The
- * kernel reports a refused value as the write's error.
- */
-static gboolean
-write_value(const gchar *path, const gchar *value, GError **error)
-{
-	gsize len = strlen(value);
-	gssize written;
-	gint fd = g_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
-
-	if (fd < 0) {
-		gint saved = errno;
-		g_set_error(error, DKVM_ERROR,
-		            saved == ENOENT ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO,
-		            "cannot open %s: %s", path, g_strerror(saved));
-		return FALSE;
-	}
-	written = write(fd, value, len);
-	if (written < 0 || (gsize)written != len) {
-		gint saved = written < 0 ? errno : EIO;
-		close(fd);
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s to %s: %s", value,
-		            path, g_strerror(saved));
-		return FALSE;
-	}
-	if (close(fd) != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot write %s to %s: %s", value,
-		            path, g_strerror(errno));
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /* Asks for @count pages; *out_count is what the pool holds afterwards. */
 static gboolean
 set_nr_hugepages(const gchar *dir, guint64 count, guint64 *out_count, GError **error)
@@ -103,7 +69,7 @@ set_nr_hugepages(const gchar *dir, guint64 count, guint64 *out_count, GError **e
 	g_autofree gchar *path = g_build_filename(dir, "nr_hugepages", NULL);
 	g_autofree gchar *value = g_strdup_printf("%" G_GUINT64_FORMAT "\n", count);
 
-	if (!write_value(path, value, error))
+	if (!dkvm_sysfs_write(path, value, error))
 		return FALSE;
 	return read_count(dir, "nr_hugepages", out_count, error);
 }
@@ -113,7 +79,7 @@ static gboolean
 compact_memory(GError **error)
 {
 	g_autofree gchar *path = dkvm_host_path("proc/sys/vm/compact_memory");
-	return write_value(path, "1\n", error);
+	return dkvm_sysfs_write(path, "1\n", error);
 }
 
 /* Counts the pages of a pool nobody can take: free and not reserved. */

@@ -43,6 +43,7 @@
 #include "vm-power.h"
 #include "vm-shutdown-all.h"
 #include "vm-storage.h"
+#include "vm-usb-follow.h"
 
 G_BEGIN_DECLS
 
@@ -103,6 +104,9 @@ G_BEGIN_DECLS
 	  (app, name, output, error), NULL)                                                        \
 	X(DkvmVmBundle *, dkvm_vm_import_bundle,                                                   \
 	  (DkvmApp * app, const gchar *path, GError **error), (app, path, error), NULL)            \
+	X(DkvmVmUsbFollower *, dkvm_vm_usb_follower_new,                                           \
+	  (DkvmApp * app, DkvmVmUsbFollowLog log, gpointer user_data, GError * *error),            \
+	  (app, log, user_data, error), NULL)                                                      \
 	X(DkvmVmLegacyImport *, dkvm_vm_import_legacy,                                             \
 	  (DkvmApp * app, const gchar *path, const DkvmVmLegacyOptions *options, GError **error),  \
 	  (app, path, options, error), NULL)                                                       \
@@ -139,6 +143,7 @@ G_BEGIN_DECLS
 	X(dkvm_vm_shutdown_all_free, DkvmVmShutdownAll)                                            \
 	X(dkvm_vm_import_free, DkvmVmImport)                                                       \
 	X(dkvm_vm_bundle_free, DkvmVmBundle)                                                       \
+	X(dkvm_vm_usb_follower_free, DkvmVmUsbFollower)                                            \
 	X(dkvm_vm_legacy_import_free, DkvmVmLegacyImport)                                          \
 	X(dkvm_vm_watcher_free, DkvmVmWatcher)                                                     \
 	X(dkvm_vm_details_free, DkvmVmDetails)

@@ -62,7 +62,7 @@ def help_commands():
         if line.startswith("  ") and not line.startswith("   "):
             words = []
             for word in line.split():
-                if not re.fullmatch(r"[a-z]+", word):
+                if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", word):
                     break
                 words.append(word)
             names.append(" ".join(words))
@@ -118,7 +118,7 @@ def man_commands():
             close()
             words = []
             for word in unroff(line[4:]).strip('"').split()[1:]:
-                if not re.fullmatch(r"[a-z]+", word):
+                if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", word):
                     break
                 words.append(word)
             name, block = " ".join(words), []
@@ -187,14 +187,19 @@ def completion_is_registered():
 
 @test
 def completion_of_commands():
-    assert complete("dkvm ") == ["help", "host", "menu", "plan", "power", "save", "version", "vm"]
+    assert complete("dkvm ") == ["help", "host", "menu", "plan", "power", "save", "usb",
+                                 "version", "vm"]
     assert complete("dkvm v") == ["version", "vm"]
     verbs = sorted(n.split()[1] for n in help_commands() if n.startswith("vm "))
     assert complete("dkvm vm ") == verbs
     assert complete("dkvm vm st") == ["start", "stop"]
     assert complete("dkvm --connect test:///default vm k") == ["kill"]
-    assert complete("dkvm help ") == ["host", "menu", "plan", "power", "save", "vm"]
+    assert complete("dkvm help ") == ["host", "menu", "plan", "power", "save", "usb", "vm"]
+    assert complete("dkvm usb ") == ["follow"]
     assert complete("dkvm power ") == ["button", "off", "reboot"]
+    # a command that is also the start of longer ones
+    assert complete("dkvm host b") == ["bind-early", "boot-hugepages"]
+    assert "--dry-run" in complete("dkvm host bind-early --")
     assert {"--force", "--timeout"} <= set(complete("dkvm power off --"))
     assert complete("dkvm help vm cr") == ["create"]
     assert complete("dkvm --con") == ["--config", "--connect"]

@@ -259,6 +259,24 @@ def every_edit_switch_can_be_turned_off():
 
 
 @test
+def early_bind_mark_kept_by_edits_and_removed():
+    mark = "<dkvm:early-bind>yes</dkvm:early-bind>"
+    uri = kvm_node("--early-bind")
+    other = run("--config", CONF, "-c", uri, "vm", "edit", "made", "--host-json", HOST,
+                "--vcpus", "1", "--print-xml")
+    expect(other, 0)
+    assert mark in other.stdout, "an edit of something else dropped the early-bind mark"
+    off = run("--config", CONF, "-c", uri, "vm", "edit", "made", "--host-json", HOST,
+              "--no-early-bind", "--print-xml")
+    expect(off, 0)
+    assert "early-bind" not in off.stdout, off.stdout
+    plain = kvm_node()
+    r = run("--config", CONF, "-c", plain, "vm", "xml", "made")
+    expect(r, 0)
+    assert "early-bind" not in r.stdout, "a VM without the mark got one"
+
+
+@test
 def save_without_a_persist_command_says_nothing_was_saved():
     empty = os.path.join(TMP, "no-persist.conf")
     with open(empty, "w") as f:

@@ -462,17 +462,35 @@ parse_or_fail(const gchar *xml)
  * Hugepages screen, dkvm.conf's boot_hugepages): one pair per page size,
  * 1 GiB first; pages bound to host nodes in the per-node form; VMs of the
  * same size add up; no VM with hugepages, no options. */
+/* dkvm_hugepage_boot_needs as "SIZE_KIB@NODE:PAGES ..." */
+static gchar *
+boot_needs_text(const GPtrArray *domains)
+{
+	g_autoptr(GArray) needs = dkvm_hugepage_boot_needs(domains);
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (guint i = 0; i < needs->len; i++) {
+		const DkvmHugepageBootNeed *n = &g_array_index(needs, DkvmHugepageBootNeed, i);
+		g_string_append_printf(out, "%s%" G_GUINT64_FORMAT "@%d:%" G_GUINT64_FORMAT,
+		                       out->len > 0 ? " " : "", n->size_kib, n->node, n->pages);
+	}
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 static void
 test_hugepage_boot_options(void)
 {
 	g_autoptr(GPtrArray) domains =
 	        g_ptr_array_new_with_free_func((GDestroyNotify)dkvm_domain_xml_free);
 	g_autofree gchar *none = NULL, *options = NULL, *mixed = NULL;
+	g_autofree gchar *none_needs = NULL, *needs = NULL, *mixed_needs = NULL;
 
 	g_ptr_array_add(domains, parse_or_fail("<domain type='kvm'><name>plain</name>"
 	                                       "<memory unit='GiB'>4</memory></domain>"));
 	none = dkvm_hugepage_boot_options(domains);
 	g_assert_null(none);
+	none_needs = boot_needs_text(domains);
+	g_assert_cmpstr(none_needs, ==, "");
 	g_ptr_array_add(domains,
 	                parse_or_fail("<domain type='kvm'><name>small</name>"
 	                              "<memory unit='GiB'>1</memory><memoryBacking><hugepages/>"
@@ -489,6 +507,9 @@ test_hugepage_boot_options(void)
 	                              "</domain>"));
 	options = dkvm_hugepage_boot_options(domains);
 	g_assert_cmpstr(options, ==, "hugepagesz=1G hugepages=0:3,1:5 hugepagesz=2M hugepages=512");
+	/* the same as numbers (dkvm host boot-hugepages reserves them) */
+	needs = boot_needs_text(domains);
+	g_assert_cmpstr(needs, ==, "1048576@0:3 1048576@1:5 2048@-1:512");
 	/* a second 1 GiB VM on any node: the total, the per-node form cannot say "any" */
 	g_ptr_array_add(
 	        domains,
@@ -497,6 +518,8 @@ test_hugepage_boot_options(void)
 	                      "<page size='1048576'/></hugepages></memoryBacking></domain>"));
 	mixed = dkvm_hugepage_boot_options(domains);
 	g_assert_cmpstr(mixed, ==, "hugepagesz=1G hugepages=10 hugepagesz=2M hugepages=512");
+	mixed_needs = boot_needs_text(domains);
+	g_assert_cmpstr(mixed_needs, ==, "1048576@-1:10 2048@-1:512");
 }
 
 int

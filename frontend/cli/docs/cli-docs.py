@@ -221,6 +221,13 @@ def completion(dump):
         "               $other_values == *\" $word \"* ) ]] && ((i++))",
         "            continue",
         "        fi",
+        "        if [[ -n $command ]] && ((args == 0)) &&",
+        "           [[ -n ${options[\"$command $word\"]+set} ]]; then",
+        "            # a longer command starting with this one (host bind-early)",
+        "            words+=(\"$word\")",
+        "            command=${words[*]}",
+        "            continue",
+        "        fi",
         "        if [[ -z $command ]]; then",
         "            words+=(\"$word\")",
         "            [[ -n ${options[${words[*]}]+set} ]] && command=${words[*]}",
@@ -257,6 +264,15 @@ def completion(dump):
         "        return",
         "    fi",
         "    ((args > 0)) && return",
+        "    case $command in",
+    ]
+    # a command that is also a group (host, host bind-early): its verbs
+    commands = {c["name"] for c in dump["commands"]}
+    for group, verbs in groups.items():
+        if group in commands:
+            lines.append(f'        "{group}") _dkvm_words "{" ".join(verbs)}" "$cur" ;;')
+    lines += [
+        "    esac",
         "    case ${positional[$command]} in",
         "        vm)",
         "            # the VM names: the first column of `dkvm vm list` (after its header)",
