@@ -10,9 +10,8 @@
  * as it is; only a change of firmware rewrites it.
  *
  * The 64-bit MMIO window of a plan with large BARs (plan-passthrough-quirks.c)
- * goes to OVMF as the fw_cfg file opt/ovmf/X-PciMmio64Mb, through
- * <sysinfo type='fwcfg'>: DKVM owns that one entry; other entries a person
- * wrote there stay.
+ * goes to OVMF as the fw_cfg file opt/ovmf/X-PciMmio64Mb (see
+ * apply_mmio_window for why through <qemu:commandline>).
  */
 #include "domain-apply.h"
 #include "domain-tree.h"
@@ -36,35 +35,89 @@ dkvm_domain_read_os(xmlNode *root, gboolean *uefi, gboolean *secure_boot)
 	                         (sb == NULL && g_strcmp0(loader_secure, "yes") == 0));
 }
 
-#define MMIO64_ENTRY "opt/ovmf/X-PciMmio64Mb"
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+/* the value of DKVM's second argument starts so; "-fw_cfg" comes before it */
+#define MMIO64_ARG_PREFIX "name=opt/ovmf/X-PciMmio64Mb,"
 
+static gboolean
+is_qemu_element(xmlNode *n, const gchar *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	       g_strcmp0((const gchar *)n->ns->href, QEMU_NS) == 0 &&
+	       g_strcmp0((const gchar *)n->name, name) == 0;
+}
+
+static xmlNode *
+qemu_commandline(xmlNode *root)
+{
+	for (xmlNode *n = root->children; n != NULL; n = n->next) {
+		if (is_qemu_element(n, "commandline"))
+			return n;
+	}
+	return NULL;
+}
+
+static xmlNode *
+add_qemu_arg(xmlNode *commandline, const gchar *value)
+{
+	xmlNode *arg = xmlNewChild(commandline, commandline->ns, (const xmlChar *)"arg", NULL);
+	dkvm_tree_set(arg, "value", value);
+	return arg;
+}
+
+/* Removes DKVM's two arguments (-fw_cfg name=opt/ovmf/X-PciMmio64Mb,...). */
+static void
+remove_mmio_args(xmlNode *commandline)
+{
+	xmlNode *n = commandline->children;
+
+	while (n != NULL) {
+		xmlNode *next = n->next;
+		g_autofree gchar *value =
+		        is_qemu_element(n, "arg") ? dkvm_tree_get(n, "value") : NULL;
+
+		if (value != NULL && g_str_has_prefix(value, MMIO64_ARG_PREFIX)) {
+			xmlNode *prev = xmlPreviousElementSibling(n);
+			g_autofree gchar *prev_value =
+			        is_qemu_element(prev, "arg") ? dkvm_tree_get(prev, "value") : NULL;
+			if (g_strcmp0(prev_value, "-fw_cfg") == 0)
+				dkvm_tree_remove(prev);
+			dkvm_tree_remove(n);
+		}
+		n = next;
+	}
+}
+
+/*
+ * libvirt reserves fw_cfg names under opt/ovmf/ in <sysinfo type='fwcfg'>
+ * ("That firmware name is reserved", libvirt 9), so the window goes to QEMU
+ * as the original DKVM gave it: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=N
+ * in <qemu:commandline>. DKVM owns those two arguments; the rest of a
+ * person's command line stays, and an element left empty goes.
+ */
 static void
 apply_mmio_window(DkvmApplyCtx *ctx)
 {
 	guint64 mb = ctx->plan->passthrough != NULL ? ctx->plan->passthrough->mmio64_mb : 0;
-	xmlNode *sysinfo = dkvm_tree_child_with(ctx->root, "sysinfo", "type", "fwcfg");
-	xmlNode *entry = sysinfo != NULL
-	                         ? dkvm_tree_child_with(sysinfo, "entry", "name", MMIO64_ENTRY)
-	                         : NULL;
+	xmlNode *commandline = qemu_commandline(ctx->root);
 	g_autofree gchar *value = NULL;
 
+	if (commandline != NULL)
+		remove_mmio_args(commandline);
 	if (mb == 0) {
-		if (entry != NULL)
-			dkvm_tree_remove(entry);
-		if (sysinfo != NULL && xmlFirstElementChild(sysinfo) == NULL)
-			dkvm_tree_remove(sysinfo); /* only the type was left: DKVM's own */
+		if (commandline != NULL && xmlFirstElementChild(commandline) == NULL)
+			dkvm_tree_remove(commandline);
 		return;
 	}
-	if (sysinfo == NULL) {
-		sysinfo = dkvm_tree_add(ctx->root, "sysinfo");
-		dkvm_tree_set(sysinfo, "type", "fwcfg");
+	if (commandline == NULL) {
+		xmlNs *ns = xmlSearchNsByHref(ctx->doc, ctx->root, (const xmlChar *)QEMU_NS);
+		if (ns == NULL)
+			ns = xmlNewNs(ctx->root, (const xmlChar *)QEMU_NS, (const xmlChar *)"qemu");
+		commandline = xmlNewChild(ctx->root, ns, (const xmlChar *)"commandline", NULL);
 	}
-	if (entry == NULL) {
-		entry = dkvm_tree_add(sysinfo, "entry");
-		dkvm_tree_set(entry, "name", MMIO64_ENTRY);
-	}
-	value = g_strdup_printf("%" G_GUINT64_FORMAT, mb);
-	dkvm_tree_set_text(entry, value);
+	value = g_strdup_printf(MMIO64_ARG_PREFIX "string=%" G_GUINT64_FORMAT, mb);
+	add_qemu_arg(commandline, "-fw_cfg");
+	add_qemu_arg(commandline, value);
 }
 
 gboolean

@@ -38,8 +38,11 @@ static const DkvmOwnedXPath owned[] = {
 	  "removed when spec.uefi or spec.secure_boot changes the firmware" },
 	{ "/domain/os/nvram", DKVM_OWNED_ELEMENT,
 	  "removed when spec.uefi or spec.secure_boot changes the firmware" },
-	{ "/domain/sysinfo[@type='fwcfg']/entry[@name='opt/ovmf/X-PciMmio64Mb']",
-	  DKVM_OWNED_ELEMENT, "plan.passthrough.mmio64_mb (its sysinfo too, when DKVM made it)" },
+	{ "/domain/qemu:commandline/qemu:arg[starts-with(@value,'name=opt/ovmf/X-PciMmio64Mb,')]",
+	  DKVM_OWNED_ELEMENT, "plan.passthrough.mmio64_mb: -fw_cfg's value" },
+	{ "/domain/qemu:commandline/qemu:arg[@value='-fw_cfg'][following-sibling::qemu:arg[1]"
+	  "[starts-with(@value,'name=opt/ovmf/X-PciMmio64Mb,')]]",
+	  DKVM_OWNED_ELEMENT, "plan.passthrough.mmio64_mb: the -fw_cfg before it" },
 	{ "/domain/features/acpi", DKVM_OWNED_ELEMENT, "always" },
 	{ "/domain/features/apic", DKVM_OWNED_ELEMENT, "always" },
 	{ "/domain/features/hyperv/@mode", DKVM_OWNED_ATTR, "Windows presets: custom" },

@@ -16,8 +16,9 @@
  *   the guest hang at boot, the common report being a 16 GiB resizable BAR.
  *   Rule: the window is twice the passed 64-bit BARs' sum, rounded up to a
  *   power of two (room for alignment and the guest's own devices); when that
- *   is above the default, DKVM sets it through fw_cfg opt/ovmf/X-PciMmio64Mb,
- *   which every OVMF honours, sizing from the address bits or not.
+ *   is above the default, DKVM sets it through fw_cfg opt/ovmf/X-PciMmio64Mb
+ *   (QEMU's -fw_cfg: domain-os.c), which every OVMF honours, sizing from the
+ *   address bits or not.
  *   BARs of 256 MiB and more are shown in the plan.
  */
 #include "plan.h"

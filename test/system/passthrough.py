@@ -6,12 +6,13 @@ Planned on the rebar-6800xt fixture host (`--host-json`: an RX 6800 XT whose
 resizable BAR is 16 GiB; this machine has no such card, and the VM is only
 defined, never started):
 - `vm create --looking-glass 2560x1440` defines a domain libvirt keeps with
-  the firmware's MMIO window in <sysinfo type='fwcfg'> (opt/ovmf/X-PciMmio64Mb
-  65536), the 64 MiB ivshmem-plain <shmem name='looking-glass'>, and VNC on
+  the firmware's MMIO window as `-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536`
+  in <qemu:commandline> (libvirt 9 refuses opt/ovmf/ names in <sysinfo
+  type='fwcfg'>: "That firmware name is reserved"), the 64 MiB ivshmem-plain <shmem name='looking-glass'>, and VNC on
   127.0.0.1 beside the GPU;
 - `vm edit --no-looking-glass` takes DKVM's shmem and the setup VNC away and
   keeps the MMIO window;
-- `vm edit --pci` without the card takes the fw_cfg entry away.
+- `vm edit --pci` without the card takes the -fw_cfg arguments away.
 
 usage: passthrough.py DKVM START_LIBVIRTD
 """
@@ -28,7 +29,12 @@ from systest import run, virsh  # noqa: E402
 NAME = "dkvm-system-passthrough"
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOST_JSON = os.path.join(os.path.dirname(HERE), "data", "hosts-json", "rebar-6800xt.json")
-MMIO = "sysinfo[@type='fwcfg']/entry[@name='opt/ovmf/X-PciMmio64Mb']"
+QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
+
+
+def mmio_args(root):
+    """The <qemu:commandline> arguments, as libvirt keeps them."""
+    return [a.get("value") for a in root.findall(f"{{{QEMU_NS}}}commandline/{{{QEMU_NS}}}arg")]
 
 
 def inactive():
@@ -53,8 +59,9 @@ def main():
                 tap.finish()
             root = inactive()
             xml = virsh("dumpxml", "--inactive", NAME).out
-            tap.check(root.findtext(MMIO) == "65536",
-                      "libvirt keeps the fw_cfg MMIO window opt/ovmf/X-PciMmio64Mb=65536", xml)
+            tap.check(mmio_args(root) == ["-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"],
+                      "libvirt keeps the MMIO window: -fw_cfg "
+                      "name=opt/ovmf/X-PciMmio64Mb,string=65536", xml)
             shmem = root.find("devices/shmem[@name='looking-glass']")
             tap.check(shmem is not None and shmem.find("model").get("type") == "ivshmem-plain"
                       and shmem.findtext("size") == "64" and
@@ -70,13 +77,15 @@ def main():
             tap.check(root.find("devices/shmem") is None and
                       root.find("devices/graphics") is None,
                       "DKVM's shmem and the setup VNC are gone", xml)
-            tap.check(root.findtext(MMIO) == "65536", "the MMIO window stays with the card", xml)
+            tap.check(mmio_args(root) == ["-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"],
+                      "the MMIO window stays with the card", xml)
 
             r = run(base + ["vm", "edit", NAME, "--host-json", HOST_JSON, "--pci",
                             "0000:02:00.0"])
             tap.check(r.code == 0, "vm edit --pci to the NVMe alone", r.describe())
             root = inactive()
-            tap.check(root.find("sysinfo") is None, "the fw_cfg entry DKVM made is gone",
+            tap.check(root.find(f"{{{QEMU_NS}}}commandline") is None,
+                      "the -fw_cfg arguments DKVM made are gone",
                       virsh("dumpxml", "--inactive", NAME).out)
         finally:
             systest.remove_domain(NAME)

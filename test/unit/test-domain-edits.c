@@ -361,10 +361,11 @@ test_preserve_after_edit(void)
 	g_assert_cmpuint(count(out, "/domain/qemu:commandline"), ==, 1);
 }
 
-/* The MMIO window entry is DKVM's alone: a fw_cfg entry a person added beside
- * it stays when the large-BAR card goes (and with it the element), and
- * without one DKVM's own <sysinfo> goes too. Looking Glass: turned off, DKVM's
- * <shmem> goes and VNC with it (a GPU is the display again). */
+/* The MMIO window's two -fw_cfg arguments are DKVM's alone: a person's own
+ * <qemu:commandline> arguments beside them stay when the large-BAR card goes,
+ * and without any DKVM's own <qemu:commandline> goes too. Looking Glass:
+ * turned off, DKVM's <shmem> goes and VNC with it (a GPU is the display
+ * again). */
 static void
 test_fwcfg_and_looking_glass_edits(void)
 {
@@ -375,6 +376,7 @@ test_fwcfg_and_looking_glass_edits(void)
 	g_autofree gchar *hand = NULL;
 	g_autofree gchar *no_gpu = NULL;
 	g_autofree gchar *no_gpu_hand = NULL;
+	g_autofree gchar *again = NULL;
 	g_autofree gchar *no_lg = NULL;
 	g_autoptr(DkvmSpec) back = NULL;
 	g_autoptr(DkvmPlan) plain_plan = NULL;
@@ -386,20 +388,24 @@ test_fwcfg_and_looking_glass_edits(void)
 	while (g_strcmp0(c->name, "win11-rebar-lg") != 0)
 		c++;
 	xml = dkvm_test_create(c, &spec, &plan, &host);
-	g_assert_cmpuint(count(xml, "/domain/sysinfo[@type='fwcfg']/entry"
-	                            "[@name='opt/ovmf/X-PciMmio64Mb'][text()='65536']"),
+	g_assert_cmpuint(count(xml, "/domain/qemu:commandline/qemu:arg[@value='-fw_cfg']"), ==, 1);
+	g_assert_cmpuint(count(xml, "/domain/qemu:commandline/qemu:arg"
+	                            "[@value='name=opt/ovmf/X-PciMmio64Mb,string=65536']"),
 	                 ==, 1);
+	g_assert_cmpuint(count(xml, "/domain/sysinfo"), ==, 0);
+	/* applied again: the same two arguments, not two more */
+	again = dkvm_domain_apply_xml(xml, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(again, ==, xml);
 	back = dkvm_domain_read_spec(xml, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(back->looking_glass_width, ==, 2560);
 	g_assert_cmpuint(back->looking_glass_height, ==, 1440);
 
-	/* a person's own fw_cfg entry beside DKVM's */
+	/* a person's own argument beside DKVM's */
 	edited = g_string_new(xml);
-	g_string_replace(edited, "<entry name=\"opt/ovmf/X-PciMmio64Mb\">",
-	                 "<entry name=\"opt/com.example/mine\">1</entry>"
-	                 "<entry name=\"opt/ovmf/X-PciMmio64Mb\">",
-	                 1);
+	g_string_replace(edited, "<qemu:arg value=\"-fw_cfg\"/>",
+	                 "<qemu:arg value=\"-no-user-config\"/><qemu:arg value=\"-fw_cfg\"/>", 1);
 	hand = g_string_free(edited, FALSE);
 
 	g_ptr_array_set_size(spec->pci, 0);
@@ -407,12 +413,13 @@ test_fwcfg_and_looking_glass_edits(void)
 	g_assert_cmpuint(plain_plan->passthrough->mmio64_mb, ==, 0);
 	no_gpu = dkvm_domain_apply_xml(xml, spec, plain_plan, host, &error);
 	g_assert_no_error(error);
-	g_assert_cmpuint(count(no_gpu, "/domain/sysinfo"), ==, 0);
+	g_assert_cmpuint(count(no_gpu, "/domain/qemu:commandline"), ==, 0);
 	no_gpu_hand = dkvm_domain_apply_xml(hand, spec, plain_plan, host, &error);
 	g_assert_no_error(error);
-	g_assert_cmpuint(count(no_gpu_hand, "/domain/sysinfo[@type='fwcfg']/entry"), ==, 1);
-	g_assert_cmpuint(count(no_gpu_hand, "/domain/sysinfo/entry[@name='opt/com.example/mine']"),
-	                 ==, 1);
+	g_assert_cmpuint(count(no_gpu_hand, "/domain/qemu:commandline/qemu:arg"), ==, 1);
+	g_assert_cmpuint(
+	        count(no_gpu_hand, "/domain/qemu:commandline/qemu:arg[@value='-no-user-config']"),
+	        ==, 1);
 
 	/* Looking Glass off, GPU kept: DKVM's shmem and the setup VNC go */
 	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
