@@ -1,5 +1,5 @@
 /*
- * dkvm menu [--boot] [--log FILE]: the console menu (frontend/menu). The
+ * dkvm menu [--boot] [--log FILE] [--boot-dir DIR]: the console menu (frontend/menu). The
  * command only parses its options; everything else is the menu's.
  */
 #include <unistd.h>
@@ -11,7 +11,7 @@ static gboolean cmd_menu_run(DkvmApp *app, gint argc, gchar **argv, GError **err
 
 const DkvmCmd dkvm_cmd_menu = {
 	.name = "menu",
-	.args = "[--boot] [--log FILE]",
+	.args = "[--boot] [--log FILE] [--boot-dir DIR]",
 	.summary = "The console menu (arrows and Enter; Esc goes back; Exit on the main screen "
 	           "leaves)",
 	.run = cmd_menu_run,
@@ -31,6 +31,7 @@ cmd_menu_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 {
 	gboolean boot = FALSE;
 	g_autofree gchar *log_path = NULL;
+	g_autofree gchar *boot_dir = NULL;
 	const GOptionEntry entries[] = {
 		{ "boot", 0, 0, G_OPTION_ARG_NONE, &boot,
 		  "Started at boot: count down, then start the default VM (any key cancels)",
@@ -39,6 +40,10 @@ cmd_menu_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		  "Where warnings go while the menu owns the screen (default: "
 		  "/var/log/dkvm-menu.log for root, else ~/.cache/dkvm-menu.log)",
 		  "FILE" },
+		{ "boot-dir", 0, 0, G_OPTION_ARG_FILENAME, &boot_dir,
+		  "The boot partition whose kernel options the Host screen changes (default "
+		  "/media/usb)",
+		  "DIR" },
 		{ NULL },
 	};
 	DkvmMenuOptions options = { 0 };
@@ -54,5 +59,6 @@ cmd_menu_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	}
 	options.boot = boot;
 	options.log_path = log_path;
+	options.boot_dir = boot_dir;
 	return dkvm_menu_run(app, &options, error);
 }

@@ -12,6 +12,7 @@
 #include "dkvm-error.h"
 
 extern const DkvmCmd dkvm_cmd_host;
+extern const DkvmCmd dkvm_cmd_host_cmdline;
 extern const DkvmCmd dkvm_cmd_plan;
 extern const DkvmCmd dkvm_cmd_vm_create;
 extern const DkvmCmd dkvm_cmd_vm_edit;
@@ -37,6 +38,7 @@ extern const DkvmCmd dkvm_cmd_host_boot_hugepages;
 
 const DkvmCmd *const dkvm_commands[] = {
 	&dkvm_cmd_host,
+	&dkvm_cmd_host_cmdline,
 	&dkvm_cmd_host_bind_early,
 	&dkvm_cmd_host_boot_hugepages,
 	&dkvm_cmd_plan,

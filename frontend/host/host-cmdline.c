@@ -1,46 +1,14 @@
 /*
- * /proc/cmdline. The kernel's own tokenizer (next_arg() in lib/cmdline.c)
- * splits on blanks and honours double quotes only; g_shell_parse_argv()
- * would also treat ' and \ specially, which the kernel does not, so the
- * small loop below follows the kernel, with GString for the text.
+ * /proc/cmdline, split as the kernel splits it (kernel-args.h: the same
+ * splitting reads the boot loader's options when DKVM edits them).
  */
 #include "host-cmdline.h"
 
 #include <string.h>
 
 #include "host-path.h"
+#include "kernel-args.h"
 #include "host-sysfs.h"
-
-/* Next option from *p: name and value with quotes removed; FALSE at the end. */
-static gboolean
-next_arg(const gchar **p, GString *name, GString *value, gboolean *has_value)
-{
-	const gchar *s = *p;
-	gboolean quoted = FALSE;
-	GString *cur = name;
-
-	while (g_ascii_isspace(*s))
-		s++;
-	if (*s == '\0')
-		return FALSE;
-	g_string_truncate(name, 0);
-	g_string_truncate(value, 0);
-	*has_value = FALSE;
-	for (; *s != '\0' && (quoted || !g_ascii_isspace(*s)); s++) {
-		if (*s == '"') {
-			quoted = !quoted;
-			continue;
-		}
-		if (*s == '=' && cur == name) {
-			cur = value;
-			*has_value = TRUE;
-			continue;
-		}
-		g_string_append_c(cur, *s);
-	}
-	*p = s;
-	return TRUE;
-}
 
 static void
 set_opt(gchar **slot, const gchar *value, gboolean append)
@@ -78,14 +46,10 @@ dkvm_kernel_cmdline_parse(const gchar *raw, DkvmKernelCmdline *out)
 
 	cmdline_clear(out);
 	out->raw = g_strstrip(g_strdup(raw));
-	while (next_arg(&p, name, value, &has_value)) {
+	while (dkvm_kernel_arg_next(&p, name, value, &has_value, NULL)) {
 		if (!has_value && g_str_equal(name->str, "--"))
 			break;
-		/* the kernel treats - and _ alike in parameter names */
-		for (gsize i = 0; i < name->len; i++) {
-			if (name->str[i] == '-')
-				name->str[i] = '_';
-		}
+		dkvm_kernel_arg_normalize_name(name);
 		for (guint k = 0; k < count; k++) {
 			const DkvmKernelOption *option = &options[k];
 			if (g_str_equal(name->str, option->name))
@@ -104,7 +68,7 @@ dkvm_kernel_cmdline_get(const gchar *raw, const gchar *name)
 	gchar *found = NULL;
 	const gchar *p = raw;
 
-	while (next_arg(&p, key, value, &has_value)) {
+	while (dkvm_kernel_arg_next(&p, key, value, &has_value, NULL)) {
 		if (!has_value && g_str_equal(key->str, "--"))
 			break;
 		if (g_str_equal(key->str, name)) {

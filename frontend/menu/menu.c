@@ -19,6 +19,7 @@
 #include "dkvm-error.h"
 #include "menu-backtitle.h"
 #include "menu-countdown.h"
+#include "menu-first-boot.h"
 #include "menu-widgets.h"
 
 const DkvmScreen *
@@ -117,8 +118,10 @@ dkvm_menu_run(DkvmApp *app, const DkvmMenuOptions *options, GError **error)
 	menu.backtitle = dkvm_menu_backtitle_new();
 	setup_dialog();
 	dkvm_menu_set_backtitle(menu.backtitle);
-	if (options->boot)
+	if (options->boot) {
+		dkvm_menu_first_boot(&menu);
 		dkvm_menu_countdown(&menu);
+	}
 	while (main_screen->run(&menu) != DKVM_SCREEN_QUIT)
 		;
 	end_dialog();

@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 typedef struct {
 	gboolean boot;         /* started at boot (--boot): the default VM's countdown runs */
 	const gchar *log_path; /* stderr while the menu runs (warnings never draw over it) */
+	const gchar *boot_dir; /* the boot partition (kernel options); NULL: /media/usb */
 } DkvmMenuOptions;
 
 typedef struct {

@@ -3,11 +3,13 @@
  * off, an ACS override, a GPU whose IOMMU group is not its own, only one
  * GPU), then the IOMMU state, the kernel options that matter and every PCI
  * device by IOMMU group. The text is frontend/host's report, the one
- * `dkvm host` prints its parts of; long, so it scrolls.
+ * `dkvm host` prints its parts of; long, so it scrolls. Its Kernel options
+ * button changes the boot stick's options (menu-kernel-options.h).
  */
 #include <string.h>
 
 #include "host-report.h"
+#include "menu-kernel-options.h"
 #include "menu-widgets.h"
 #include "menu.h"
 
@@ -52,6 +54,7 @@ host_run(DkvmMenu *menu)
 	const DkvmHostFacts *host = dkvm_app_get_host(menu->app, &error);
 	g_autofree gchar *text = NULL;
 	g_autofree gchar *wrapped = NULL;
+	const DkvmWidgetOptions buttons = { .extra_label = "Kernel options" };
 
 	if (host == NULL) {
 		dkvm_menu_error("Host", error);
@@ -59,7 +62,11 @@ host_run(DkvmMenu *menu)
 	}
 	text = dkvm_host_report_text(host, DKVM_HOST_REPORT_IOMMU);
 	wrapped = wrap_lines(text);
-	dkvm_menu_message("Host: IOMMU, kernel options, PCI devices", wrapped);
+	/* the report shows the running kernel's options; the extra button
+	 * changes the stick's, for the next boot */
+	if (dkvm_menu_text("Host: IOMMU, kernel options, PCI devices", wrapped, &buttons) ==
+	    DKVM_ANSWER_EXTRA)
+		dkvm_menu_kernel_options(menu);
 	return DKVM_SCREEN_BACK;
 }
 

@@ -7,7 +7,8 @@
  * Enter on a pool asks for its new size and grows or shrinks it now
  * (growing may compact memory first and take seconds: an info box says
  * so); on a VM it makes sure the pages it needs are free now; on the boot
- * line it switches reservation at boot on or off. The pools are read
+ * line it switches reservation at boot on or off, in dkvm.conf and on the
+ * boot stick's kernel command line (vm-boot-cmdline.h). The pools are read
  * again from the kernel for every drawing: they change under the menu as
  * VMs start and stop.
  */
@@ -24,6 +25,7 @@
 #include "menu.h"
 #include "size-math.h"
 #include "vm-api.h"
+#include "vm-boot-cmdline.h"
 #include "vm-hugepages.h"
 
 #define TAG_POOL "pool:"
@@ -274,19 +276,63 @@ set_boot(DkvmConfig *config, gpointer on)
 	config->boot_hugepages = GPOINTER_TO_INT(on);
 }
 
+/* The boot stick's options follow the switch (what `dkvm host cmdline
+ * --hugepages` does); why they could not goes to @notes. */
+static void
+apply_to_stick(DkvmMenu *menu, const Pools *pools, gboolean on, GPtrArray *notes)
+{
+	const gchar *dir =
+	        menu->options->boot_dir != NULL ? menu->options->boot_dir : DKVM_BOOT_DIR_DEFAULT;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmBootConfig) config = NULL;
+	g_autoptr(DkvmBootChange) change = dkvm_boot_change_new(NULL);
+	gboolean changed = FALSE;
+
+	if (on && pools->vms_missing != NULL) {
+		g_ptr_array_add(notes, g_strdup("The boot stick's kernel options are not changed: "
+		                                "the VMs' needs are unknown without libvirt."));
+		return;
+	}
+	config = dkvm_boot_config_read(dir, &error);
+	if (config == NULL) {
+		g_ptr_array_add(notes, g_strdup_printf("The boot stick's kernel options are not "
+		                                       "changed: %s",
+		                                       error->message));
+		return;
+	}
+	if (on && pools->boot_options != NULL)
+		dkvm_boot_change_set(change, DKVM_BOOT_OPT_HUGEPAGES, pools->boot_options);
+	else
+		change->action[DKVM_BOOT_OPT_HUGEPAGES] = DKVM_BOOT_REMOVE;
+	if (!dkvm_boot_config_change(config, change, &changed, notes, &error)) {
+		g_ptr_array_add(notes, g_strdup_printf("The boot stick's kernel options are not "
+		                                       "changed: %s",
+		                                       error->message));
+		return;
+	}
+	g_ptr_array_add(notes, g_strdup(changed ? "syslinux.cfg and grub.cfg are changed (the "
+	                                          "previous ones kept as .bak): from the next "
+	                                          "boot."
+	                                        : "The boot stick's kernel options already say "
+	                                          "so."));
+}
+
 static void
 switch_boot(DkvmMenu *menu, const Pools *pools)
 {
 	g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
 
 	if (!dkvm_menu_change_config(menu, set_boot, GINT_TO_POINTER(!pools->boot_on), notes,
 	                             &error)) {
 		dkvm_menu_error("Hugepages", error);
 		return;
 	}
-	if (notes->len > 0)
-		dkvm_menu_message("Hugepages", g_ptr_array_index(notes, 0));
+	apply_to_stick(menu, pools, !pools->boot_on, notes);
+	g_ptr_array_add(notes, NULL);
+	text = g_strjoinv("\n\n", (gchar **)notes->pdata);
+	dkvm_menu_message("Hugepages", text);
 }
 
 static gchar *

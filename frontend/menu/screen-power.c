@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "menu-terminal.h"
 #include "menu-widgets.h"
 #include "menu.h"
 #include "vm-host-power.h"
@@ -180,17 +181,6 @@ host_power(DkvmMenu *menu, DkvmHostPowerAction action)
 	}
 }
 
-/* In the shell's process, before exec: the terminal's stderr (the menu's
- * goes to its log) and the signals the menu ignores back to normal. */
-static void
-shell_child_setup(gpointer user_data)
-{
-	dup2(STDOUT_FILENO, STDERR_FILENO);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	signal(SIGTSTP, SIG_DFL);
-}
-
 static void
 shell(void)
 {
@@ -198,27 +188,12 @@ shell(void)
 	const gchar *path = pw != NULL && pw->pw_shell != NULL && *pw->pw_shell != '\0'
 	                            ? pw->pw_shell
 	                            : "/bin/sh";
-	gchar *argv[] = { (gchar *)path, (gchar *)"-l", NULL };
+	const gchar *argv[] = { path, "-l", NULL };
+	g_autofree gchar *banner =
+	        g_strdup_printf("DKVM: a login shell (%s). Type exit to return to the menu.", path);
 	g_autoptr(GError) error = NULL;
-	void (*old_ttou)(int);
 
-	/* dialog's screen away, the terminal as the shell expects it */
-	def_prog_mode();
-	endwin();
-	printf("\nDKVM: a login shell (%s). Type exit to return to the menu.\n\n", path);
-	fflush(stdout);
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, shell_child_setup, NULL,
-	                  NULL, NULL, NULL, &error))
-		g_printerr("dkvm: cannot run the shell %s: %s\n", path, error->message);
-	/* a job-control shell made itself the terminal's foreground; take it
-	 * back (SIGTTOU ignored: asking from the background is allowed then) */
-	old_ttou = signal(SIGTTOU, SIG_IGN);
-	tcsetpgrp(STDIN_FILENO, getpgrp());
-	signal(SIGTTOU, old_ttou);
-	reset_prog_mode();
-	clearok(curscr, TRUE);
-	refresh();
-	if (error != NULL)
+	if (!dkvm_menu_run_on_terminal(argv, banner, NULL, &error))
 		dkvm_menu_error("Shell", error);
 }
 

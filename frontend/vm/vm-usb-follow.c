@@ -119,11 +119,20 @@ owners_of(virConnectPtr conn, const gchar *id, GError **error)
 	return g_steal_pointer(&owners);
 }
 
+static gint
+compare_domain_names(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(virDomainGetName(*(virDomainPtr const *)a),
+	                 virDomainGetName(*(virDomainPtr const *)b));
+}
+
+/* 'a' and 'b', by name: the same line whatever order libvirt lists them in */
 static gchar *
 names_of(GPtrArray *doms)
 {
 	g_autoptr(GString) names = g_string_new(NULL);
 
+	g_ptr_array_sort(doms, compare_domain_names);
 	for (guint i = 0; i < doms->len; i++)
 		g_string_append_printf(names, "%s'%s'", i == 0 ? "" : " and ",
 		                       virDomainGetName(doms->pdata[i]));

@@ -200,6 +200,8 @@ def completion_of_commands():
     # a command that is also the start of longer ones
     assert complete("dkvm host b") == ["bind-early", "boot-hugepages"]
     assert "--dry-run" in complete("dkvm host bind-early --")
+    assert complete("dkvm host ") == ["bind-early", "boot-hugepages", "cmdline"]
+    assert "--boot-dir" in complete("dkvm host cmdline --")
     assert {"--force", "--timeout"} <= set(complete("dkvm power off --"))
     assert complete("dkvm help vm cr") == ["create"]
     assert complete("dkvm --con") == ["--config", "--connect"]

@@ -348,16 +348,48 @@ def reserving_a_vms_pages_now():
 
 @test
 def reservation_at_boot_switches_in_dkvm_conf():
+    """dkvm.conf's key and the boot stick's kernel options (a fixture boot
+    directory with test/data/boot's Alpine-style files) switch together."""
     root = scratch_host("huge-boot", "demo", nr_hugepages=0, free_hugepages=0)
     path = config("boot.conf")
-    with hugepages_menu("huge-boot", root, config=path) as m:
+    usb = os.path.join(TMP, "huge-boot-usb")
+    data = os.path.join(os.path.dirname(HOSTS), "boot")
+    for rel, name in (("boot/syslinux/syslinux.cfg", "alpine-syslinux.cfg"),
+                      ("boot/grub/grub.cfg", "alpine-grub.cfg")):
+        os.makedirs(os.path.dirname(os.path.join(usb, rel)), exist_ok=True)
+        shutil.copyfile(os.path.join(data, name), os.path.join(usb, rel))
+    stick = [os.path.join(usb, "boot/syslinux/syslinux.cfg"),
+             os.path.join(usb, "boot/grub/grub.cfg")]
+    with hugepages_menu("huge-boot", root, config=path, args=["--boot-dir", usb]) as m:
         open_host_screen(m, "Hugepages", "Reserve at boot")
-        choose(m, "Reserve", "Reserve at boot")
+        choose(m, "Reserve", "syslinux.cfg and grub.cfg are changed")
+        m.send("enter")
         screen = m.wait_for("Reserve at boot      on")
         assert re.search(r"^boot_hugepages=on$", read(path), re.M), read(path)
         assert os.path.exists(path + ".persisted")
-        choose(m, "Reserve", "Reserve at boot      off")
+        for f in stick:
+            assert "usb-storage quiet" in read(f) and \
+                " hugepagesz=2M hugepages=512\n" in read(f), read(f)
+        choose(m, "Reserve", "syslinux.cfg and grub.cfg are changed")
+        m.send("enter")
+        m.wait_for("Reserve at boot      off")
         assert re.search(r"^boot_hugepages=off$", read(path), re.M), read(path)
+        for f in stick:
+            assert "hugepage" not in read(f), read(f)
+
+
+@test
+def reservation_at_boot_without_a_stick_says_so():
+    root = scratch_host("huge-nostick", "demo", nr_hugepages=0, free_hugepages=0)
+    path = config("nostick.conf")
+    with hugepages_menu("huge-nostick", root, config=path,
+                        args=["--boot-dir", os.path.join(TMP, "no-stick")]) as m:
+        open_host_screen(m, "Hugepages", "Reserve at boot")
+        screen = choose(m, "Reserve", "kernel options are not changed")
+        assert "is the boot partition mounted at" in flat(screen), screen
+        m.send("enter")
+        m.wait_for("Reserve at boot      on")
+        assert re.search(r"^boot_hugepages=on$", read(path), re.M), read(path)
 
 
 @test
