@@ -4,7 +4,7 @@
 #   make run     the demo on the bundled demo host (nothing on this machine is touched)
 #   make test    build and run every test suite
 #   make bench   the benchmarks (ratios against reference tools in the same run)
-#   make image   the bootable usbdisk.img
+#   make image   the bootable build/image/usbdisk.img (IMAGE_ARGS: builder options)
 #   make fuzz    the libFuzzer harnesses (test/fuzz), each for FUZZ_SECONDS
 #
 # SANITIZE=1 builds with clang, ASan and UBSan (in build-san/); WERROR=1 adds
@@ -74,6 +74,13 @@ test: build
 
 bench: build
 	meson test -C $(BUILDDIR) --benchmark --print-errorlogs --no-rebuild --verbose $(TEST_ARGS)
+
+# The stick's image (builder/dkvm-build all: fetch, compile, assemble,
+# verify) with this build's dkvm writing the loader configs. IMAGE_ARGS adds
+# builder options, e.g. IMAGE_ARGS="--data-size none --write /dev/sdX".
+IMAGE_ARGS ?=
+image: build
+	builder/dkvm-build --dkvm $(DKVM) $(IMAGE_ARGS) all
 
 # The fuzz harnesses (test/fuzz, README.md "Contributing"): clang with
 # libFuzzer, ASan and UBSan, in their own build directory; only the harnesses

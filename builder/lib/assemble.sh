@@ -1,0 +1,220 @@
+# Stage assemble: the disk image from the fetched release, the compiled
+# repository and the overlay, as an ordinary user: the partitions are built
+# as files (mkfs.vfat/mtools, mkfs.ext4 -d) and copied into an image file
+# whose MBR sfdisk writes; nothing is mounted, no loop device, no VM.
+# (sourced; needs common.sh, apkrepo.sh)
+
+# shellcheck shell=sh disable=SC2154  # globals set by dkvm-build
+BOOT_LABEL=DKVMBOOT
+DATA_LABEL=DKVMDATA
+# syslinux's BIOS modules and MBR code: Debian's paths, then Alpine's.
+first_existing() {
+    for candidate; do
+        [ -e "$candidate" ] && { echo "$candidate"; return 0; }
+    done
+    echo "$1"
+}
+SYSLINUX_BIOS=$(first_existing /usr/lib/syslinux/modules/bios /usr/share/syslinux)
+SYSLINUX_MBR=$(first_existing /usr/lib/syslinux/mbr/mbr.bin /usr/share/syslinux/mbr.bin)
+# GRUB's modules built into bootx64.efi: the stick carries no module
+# directory, so the image holds all GRUB needs to read grub.cfg from the
+# FAT partition and boot Linux.
+GRUB_EFI_MODULES="part_msdos part_gpt fat normal configfile linux echo test search
+ search_fs_uuid search_label all_video efi_gop gzio ls cat minicmd"
+
+# A value derived from SOURCE_DATE_EPOCH, so ids are fixed for one input.
+derived_hex() {
+    printf '%s' "dkvm-$1-$SOURCE_DATE_EPOCH" | sha256sum | cut -c1-"$2"
+}
+
+# The apkovl for the stick: alpine-overlay/build-apkovl's (or --apkovl's),
+# with what the build adds: the repository key in etc/apk/keys, dkvm and
+# --packages in etc/apk/world, the apk cache link, keymap and timezone.
+# Repacked reproducibly, everything root:root.
+make_apkovl() {
+    out=$1
+    tmp=$(mktemp -d)
+    if [ -n "$APKOVL_INPUT" ]; then
+        [ -f "$APKOVL_INPUT" ] || die 3 "--apkovl $APKOVL_INPUT" "no such file"
+        cp "$APKOVL_INPUT" "$tmp/in.tar.gz"
+    elif [ -x "$repo_dir/alpine-overlay/build-apkovl" ]; then
+        "$repo_dir/alpine-overlay/build-apkovl" "$tmp/in.tar.gz" "$DKVM_HOSTNAME" ||
+            die 1 "alpine-overlay/build-apkovl" "failed"
+    else
+        die 3 "alpine-overlay/build-apkovl" "not found" "give an apkovl with --apkovl FILE"
+    fi
+    mkdir "$tmp/root"
+    tar -xzf "$tmp/in.tar.gz" -C "$tmp/root" --no-same-owner --preserve-permissions ||
+        die 2 "apkovl" "does not unpack"
+    r=$tmp/root
+    mkdir -p "$r/etc/apk/keys"
+    cp "$APK_PUBKEY" "$r/etc/apk/keys/$APK_KEYNAME"
+    chmod 0644 "$r/etc/apk/keys/$APK_KEYNAME"
+    {
+        [ -f "$r/etc/apk/world" ] && cat "$r/etc/apk/world"
+        echo dkvm
+        for p in $EXTRA_PACKAGES; do echo "$p"; done
+        [ -z "$DKVM_TIMEZONE" ] || echo tzdata
+        [ -z "$DKVM_KEYMAP" ] || echo kbd-bkeymaps
+    } | grep -v '^$' | LC_ALL=C sort -u >"$tmp/world"
+    mv "$tmp/world" "$r/etc/apk/world"
+    chmod 0644 "$r/etc/apk/world"
+    if [ -d "$WORK/apk-cache" ] && [ ! -e "$r/etc/apk/cache" ] && [ ! -L "$r/etc/apk/cache" ]; then
+        ln -s /media/usb/cache "$r/etc/apk/cache"
+    fi
+    if [ -n "$DKVM_TIMEZONE" ]; then
+        rm -f "$r/etc/localtime"
+        ln -s "/usr/share/zoneinfo/$DKVM_TIMEZONE" "$r/etc/localtime"
+        echo "$DKVM_TIMEZONE" >"$r/etc/timezone"
+    fi
+    if [ -n "$DKVM_KEYMAP" ]; then
+        layout=${DKVM_KEYMAP%%/*} variant=${DKVM_KEYMAP#*/}
+        mkdir -p "$r/etc/conf.d"
+        echo "KEYMAP=/usr/share/bkeymaps/$layout/$variant.bmap.gz" >"$r/etc/conf.d/loadkmap"
+        mkdir -p "$r/etc/runlevels/boot"
+        ln -sf /etc/init.d/loadkmap "$r/etc/runlevels/boot/loadkmap"
+    fi
+    clamp_times "$r"
+    repro_tar_gz "$r" "$out"
+    rm -rf "$tmp"
+}
+
+# Both loaders' configuration, written by dkvm's own `host cmdline` (the code
+# that edits them on a running stick), with --kernel-opt's options.
+write_loader_configs() {
+    stage=$1
+    [ -x "$DKVM_BIN" ] || die 3 "$DKVM_BIN" "no dkvm to write the loader configs" \
+        "make build, or --dkvm PATH"
+    set --
+    for opt in $KERNEL_OPTS; do set -- "$@" --set "$opt"; done
+    "$DKVM_BIN" host cmdline --boot-dir "$stage" --init "$@" >/dev/null ||
+        die 1 "dkvm host cmdline --init" "failed"
+    if [ ! -f "$stage/boot/syslinux/syslinux.cfg" ] || [ ! -f "$stage/boot/grub/grub.cfg" ]; then
+        die 1 "dkvm host cmdline --init" "wrote no syslinux.cfg and grub.cfg"
+    fi
+}
+
+# The big inputs enter the stage as hard links (the stage is rebuilt every
+# time; copying the release and the apk cache cost more than the rest).
+link_or_copy() {
+    ln -f "$1" "$2" 2>/dev/null || cp "$1" "$2"
+}
+
+# The stick's file tree in WORK/stage.
+make_stage() {
+    stage=$WORK/stage
+    rm -rf "$stage"
+    mkdir -p "$stage/boot" "$stage/dkvm/x86_64" "$stage/efi/boot" "$stage/domains/templates"
+    for f in vmlinuz-lts initramfs-lts modloop-lts; do
+        [ -f "$WORK/release/boot/$f" ] || die 3 "release boot/$f" "not fetched" "run dkvm-build fetch"
+        link_or_copy "$WORK/release/boot/$f" "$stage/boot/$f"
+    done
+    [ -f "$WORK/repo/x86_64/APKINDEX.tar.gz" ] ||
+        die 3 "the dkvm repository" "not compiled" "run dkvm-build compile"
+    apk_key_ensure "$KEYS_DIR"
+    cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/dkvm/x86_64/"
+    : >"$stage/dkvm/.boot_repository"
+    if [ -d "$WORK/apk-cache" ]; then
+        mkdir -p "$stage/cache"
+        for f in "$WORK/apk-cache"/*; do
+            [ -f "$f" ] && link_or_copy "$f" "$stage/cache/${f##*/}"
+        done
+    fi
+    make_apkovl "$stage/$DKVM_HOSTNAME.apkovl.tar.gz"
+    for t in "$repo_dir"/domains/templates/*.xml; do
+        case $t in *.gresource.xml) continue ;; esac
+        cp "$t" "$stage/domains/templates/"
+    done
+    write_loader_configs "$stage"
+    for m in libcom32.c32 libutil.c32 menu.c32; do
+        cp "$SYSLINUX_BIOS/$m" "$stage/boot/syslinux/$m"
+    done
+    # -p without a device: GRUB reads $prefix on the partition it was loaded from.
+    # shellcheck disable=SC2086
+    grub-mkimage --format=x86_64-efi --prefix=/boot/grub \
+        --output="$stage/efi/boot/bootx64.efi" $GRUB_EFI_MODULES ||
+        die 1 "grub-mkimage" "failed"
+    find "$stage" -type f -exec chmod 0644 {} +
+    find "$stage" -type d -exec chmod 0755 {} +
+    clamp_times "$stage"
+}
+
+# The FAT32 boot partition, made in place in image $1 at sector $2 with $3
+# MiB (mkfs.vfat --offset, mtools at an offset: no partition file to copy
+# in), filled from WORK/stage in sorted order (the FAT's layout then depends
+# on the names only), with syslinux installed and its backup boot sector in
+# sync.
+make_boot_partition() {
+    img=$1 start=$2 mib=$3
+    part="$img@@$((start * 512))"
+    mkfs.vfat -F 32 -n "$BOOT_LABEL" --invariant -i "$(derived_hex volid 8)" \
+        -h "$start" --offset="$start" "$img" $((mib * 1024)) >"$WORK/mkfs.log" 2>&1 ||
+        die 1 "mkfs.vfat" "$(cat "$WORK/mkfs.log")"
+    rm -f "$WORK/mkfs.log"
+    # one mmd for every directory, one mcopy per directory's files
+    (cd "$WORK/stage" && find . -mindepth 1 -type d | LC_ALL=C sort | sed 's|^\./|::|') >"$WORK/dirs"
+    # shellcheck disable=SC2046 # one argument per directory, names without spaces
+    mmd -i "$part" $(cat "$WORK/dirs") || die 1 "mmd" "could not make the directories"
+    for dir in . $(sed 's|^::||' "$WORK/dirs"); do
+        files=$(cd "$WORK/stage/$dir" && find . -mindepth 1 -maxdepth 1 -type f | LC_ALL=C sort |
+            sed "s|^\./|$WORK/stage/$dir/|")
+        [ -n "$files" ] || continue
+        # shellcheck disable=SC2086 # the file list, names without spaces
+        mcopy -m -i "$part" $files "::$dir/" || die 1 "mcopy" "could not fill ::$dir"
+    done
+    rm -f "$WORK/dirs"
+    syslinux --offset $((start * 512)) --directory /boot/syslinux --install "$img" ||
+        die 1 "syslinux --install" "failed"
+    # syslinux writes the boot sector only; FAT32 keeps a backup copy whose
+    # sector the BPB names (offset 50), and fsck.fat reports any difference.
+    backup=$(od -An -tu2 -j$((start * 512 + 50)) -N2 "$img" | tr -d ' ')
+    [ "$backup" -gt 0 ] &&
+        dd if="$img" of="$img" bs=512 count=1 skip="$start" seek=$((start + backup)) \
+            conv=notrunc status=none
+}
+
+# The ext4 data partition DKVMDATA, in place in image $1 at sector $2 with
+# $3 MiB: fixed UUID and hash seed, time stamps from SOURCE_DATE_EPOCH.
+make_data_partition() {
+    img=$1 start=$2 mib=$3
+    empty=$(mktemp -d)
+    touch -d "@$SOURCE_DATE_EPOCH" "$empty"
+    u=$(derived_hex data-uuid 32)
+    uuid=$(echo "$u" | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\)$/\1-\2-\3-\4-\5/')
+    E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L "$DATA_LABEL" -U "$uuid" \
+        -E "hash_seed=$uuid,root_owner=0:0,offset=$((start * 512))" -d "$empty" "$img" "${mib}M" ||
+        die 1 "mkfs.ext4" "failed"
+    rmdir "$empty"
+}
+
+stage_assemble() {
+    need_tools mkfs.vfat mmd mcopy syslinux sfdisk grub-mkimage truncate dd od
+    [ "$DATA_SIZE_MIB" -eq 0 ] || need_tools mkfs.ext4
+    export MTOOLS_SKIP_CHECK=1 MTOOLS_NO_VFAT=0
+    make_stage
+    payload_kib=$(du -sk "$WORK/stage" | cut -f1)
+    boot_mib=$((IMAGE_SIZE_MIB - 1 - DATA_SIZE_MIB))
+    # FAT32 needs 65525 clusters: 33 MiB at 512-byte clusters.
+    need_mib=$((payload_kib * 11 / 10240 + 34))
+    [ "$boot_mib" -ge "$need_mib" ] ||
+        die 2 "--size $IMAGE_SIZE_MIB" "leaves $boot_mib MiB for the boot partition, the files need $need_mib" \
+            "a larger --size or a smaller --data-size"
+    tmp=$IMAGE.tmp
+    rm -f "$tmp"
+    truncate -s "${IMAGE_SIZE_MIB}M" "$tmp"
+    data_start=$(((1 + boot_mib) * 2048))
+    {
+        echo "label: dos"
+        echo "label-id: 0x$(derived_hex disk-id 8)"
+        echo "unit: sectors"
+        echo "start=2048, size=$((boot_mib * 2048)), type=c, bootable"
+        [ "$DATA_SIZE_MIB" -eq 0 ] || echo "start=$data_start, size=$((DATA_SIZE_MIB * 2048)), type=83"
+    } | sfdisk --quiet --no-reread --no-tell-kernel "$tmp" >/dev/null ||
+        die 1 "sfdisk" "could not write the partition table"
+    dd if="$SYSLINUX_MBR" of="$tmp" bs=440 count=1 conv=notrunc status=none
+    make_boot_partition "$tmp" 2048 "$boot_mib"
+    [ "$DATA_SIZE_MIB" -eq 0 ] || make_data_partition "$tmp" "$data_start" "$DATA_SIZE_MIB"
+    mkdir -p "$(dirname "$IMAGE")"
+    mv "$tmp" "$IMAGE"
+    say "assemble: $IMAGE ($IMAGE_SIZE_MIB MiB, boot $boot_mib MiB, data $DATA_SIZE_MIB MiB, payload $((payload_kib / 1024)) MiB)"
+}

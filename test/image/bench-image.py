@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Benchmark: dkvm-build's assemble stage (partitions, file system, loaders,
+MBR) on the fixture release against a plain copy of the same payload (the
+staged files) into one file with tar, in the same run; and the image's size.
+A real stick carries an apk cache of roughly 150 MiB (libvirt, QEMU, OVMF
+and their libraries) which the fixture lacks, so the payload gets 100
+synthetic cache files of 1.6 MiB: without them the loaders' fixed costs
+(syslinux's installer alone takes ~0.2 s) would be compared with a tar of
+11 MiB.
+Prints the median of 3 runs of each and the ratio assemble / copy (goal:
+<= 2). A speed goal is reported, never asserted.
+
+Usage: bench-image.py DKVM BUILD_ROOT"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import imagetest  # noqa: E402
+
+GOAL = 2.0
+fx = imagetest.Fixture(sys.argv[1], sys.argv[2])
+try:
+    work = fx.build_image("bench", size="512", data="64")
+    cache = os.path.join(work, "apk-cache")
+    os.makedirs(cache)
+    for i in range(100):
+        with open(os.path.join(cache, f"synthetic{i}-1.0-r0.0123abcd.apk"), "wb") as f:
+            f.write(os.urandom(1600 * 1024))
+    assemble_args = ["--dkvm", fx.cmdline_dkvm(), "--size", "512", "--data-size", "64", "assemble"]
+
+    def timed(fn):
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - start)
+        return statistics.median(runs)
+
+    t_assemble = timed(lambda: fx.builder(work, *assemble_args))
+    payload = os.path.join(work, "stage")
+    copy = os.path.join(fx.scratch, "payload.tar")
+    t_copy = timed(lambda: subprocess.run(["tar", "-cf", copy, "-C", payload, "."], check=True))
+    image = os.path.join(work, "usbdisk.img")
+    apparent = os.path.getsize(image)
+    allocated = os.stat(image).st_blocks * 512
+    payload_bytes = os.path.getsize(copy)
+    ratio = t_assemble / t_copy
+    print(f"assemble (512 MiB image):        {t_assemble * 1000:8.1f} ms")
+    print(f"tar of the same payload:         {t_copy * 1000:8.1f} ms ({payload_bytes / 1048576:.1f} MiB)")
+    print(f"ratio assemble / copy:           {ratio:8.2f} (goal <= {GOAL}: "
+          f"{'met' if ratio <= GOAL else 'MISSED'})")
+    print(f"image size:                      {apparent / 1048576:8.1f} MiB "
+          f"({allocated / 1048576:.1f} MiB allocated, sparse)")
+finally:
+    fx.cleanup()
