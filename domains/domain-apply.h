@@ -50,5 +50,7 @@ gboolean dkvm_domain_read_memory(xmlNode *root, DkvmSpec *spec, GError **error);
 void dkvm_domain_read_cpu(xmlNode *root, DkvmSpec *spec);
 void dkvm_domain_read_features(xmlNode *root, DkvmSpec *spec);
 void dkvm_domain_read_os(xmlNode *root, gboolean *uefi, gboolean *secure_boot);
+/* TRUE when the domain has the Looking Glass shared memory device. */
+gboolean dkvm_domain_has_looking_glass(xmlNode *root);
 
 G_END_DECLS

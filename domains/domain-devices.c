@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "domain-apply.h"
+#include "looking-glass.h"
 #include "dkvm-error.h"
 #include "domain-tree.h"
 
@@ -407,6 +408,47 @@ scan_pci_hostdevs(DevicesCtx *dc, gboolean *any_pci, gboolean *foreign_gpu)
 	}
 }
 
+#define LOOKING_GLASS_SHMEM "looking-glass"
+
+gboolean
+dkvm_domain_has_looking_glass(xmlNode *root)
+{
+	xmlNode *devices = dkvm_tree_child(root, "devices");
+	return devices != NULL &&
+	       dkvm_tree_child_with(devices, "shmem", "name", LOOKING_GLASS_SHMEM) != NULL;
+}
+
+/* <shmem name='looking-glass'><model type='ivshmem-plain'/><size unit='M'>N
+ * </size></shmem>: QEMU keeps the memory in /dev/shm/looking-glass, the
+ * file the Looking Glass client reads. The size follows the resolution. */
+static void
+apply_looking_glass(DevicesCtx *dc)
+{
+	const DkvmSpec *spec = dc->ctx->spec;
+	guint64 mib =
+	        dkvm_looking_glass_size_mib(spec->looking_glass_width, spec->looking_glass_height);
+	xmlNode *shmem = dkvm_tree_child_with(dc->devices, "shmem", "name", LOOKING_GLASS_SHMEM);
+	xmlNode *size;
+	g_autofree gchar *text = NULL;
+
+	if (mib == 0) {
+		/* only DKVM's own: one a person set up by hand (their Looking Glass
+		 * with their size) stays */
+		if (shmem != NULL && dc->ctx->old_meta->looking_glass_width > 0)
+			dkvm_tree_remove(shmem);
+		return;
+	}
+	if (shmem == NULL) {
+		shmem = dkvm_tree_add(dc->devices, "shmem");
+		dkvm_tree_set(shmem, "name", LOOKING_GLASS_SHMEM);
+	}
+	dkvm_tree_set(dkvm_tree_ensure(shmem, "model"), "type", "ivshmem-plain");
+	size = dkvm_tree_ensure(shmem, "size");
+	dkvm_tree_set(size, "unit", "M");
+	text = g_strdup_printf("%" G_GUINT64_FORMAT, mib);
+	dkvm_tree_set_text(size, text);
+}
+
 static void
 apply_singletons(DevicesCtx *dc)
 {
@@ -417,6 +459,7 @@ apply_singletons(DevicesCtx *dc)
 	xmlNode *video, *balloon;
 
 	scan_pci_hostdevs(dc, &any_pci, &foreign_gpu);
+	apply_looking_glass(dc);
 
 	/* TPM 2.0 through swtpm; an existing TPM a person tuned is kept, except
 	 * a tpm-crb the hypervisor does not offer (the plan chose tpm-tis) */
@@ -442,8 +485,10 @@ apply_singletons(DevicesCtx *dc)
 	/* A GPU DKVM passes through is the display: no VNC, no emulated video
 	 * card. Without one, VNC listens on 127.0.0.1 only (ssh -L to reach
 	 * it). A GPU a person passed through by hand keeps their display setup
-	 * (Looking Glass wants its spice and qxl), DKVM only adds no VNC. */
-	if (gpu && spec->vnc_listen == NULL) {
+	 * (Looking Glass wants its spice and qxl), DKVM only adds no VNC.
+	 * With DKVM's Looking Glass, VNC on 127.0.0.1 and an emulated card stay
+	 * for the guest's setup (installing the Looking Glass host service). */
+	if (gpu && spec->vnc_listen == NULL && spec->looking_glass_width == 0) {
 		xmlNode *vnc;
 		while ((vnc = dkvm_tree_child_with(dc->devices, "graphics", "type", "vnc")) != NULL)
 			dkvm_tree_remove(vnc);

@@ -108,7 +108,7 @@ dkvm_domain_apply_features(DkvmApplyCtx *ctx, GError **error)
 	 * Without Secure Boot it goes (the windows11 template has it): nested
 	 * KVM refuses SMM ("System Management Mode not supported by this
 	 * hypervisor"), measured here, and nothing else needs it. */
-	if (ctx->spec->uefi && ctx->spec->secure_boot)
+	if (ctx->plan->secure_boot)
 		dkvm_tree_set(dkvm_tree_ensure(features, "smm"), "state", "on");
 	else
 		dkvm_tree_remove_all(features, "smm");

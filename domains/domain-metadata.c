@@ -7,6 +7,7 @@
 #include "domain-metadata.h"
 
 #include "dkvm-error.h"
+#include "looking-glass.h"
 #include "domain-tree.h"
 
 DkvmMetadata *
@@ -119,6 +120,19 @@ dkvm_metadata_read(xmlNode *root, GError **error)
 				return NULL;
 			}
 			self->iothreads = (guint)v;
+		} else if (is_dkvm(n, "looking-glass")) {
+			guint64 w = 0, h = 0;
+			if (!dkvm_tree_get_uint(n, "width", &w) ||
+			    !dkvm_tree_get_uint(n, "height", &h) || w == 0 || h == 0 ||
+			    w > DKVM_LOOKING_GLASS_MAX_SIDE || h > DKVM_LOOKING_GLASS_MAX_SIDE) {
+				g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+				            "invalid DKVM metadata: <dkvm:looking-glass> needs a "
+				            "width and a height from 1 to %d",
+				            DKVM_LOOKING_GLASS_MAX_SIDE);
+				return NULL;
+			}
+			self->looking_glass_width = (guint)w;
+			self->looking_glass_height = (guint)h;
 		} else if (is_dkvm(n, "pci")) {
 			g_autofree gchar *address = dkvm_tree_get(n, "address");
 			DkvmPciSelection *sel;
@@ -171,6 +185,11 @@ dkvm_metadata_write(const DkvmMetadata *self, xmlNode *root)
 	/* written only when set, so the VMs that do not use it keep their XML */
 	if (self->early_bind)
 		add_child(vm, ns, "early-bind", "yes");
+	if (self->looking_glass_width > 0) {
+		xmlNode *lg = add_child(vm, ns, "looking-glass", NULL);
+		dkvm_tree_set_printf(lg, "width", "%u", self->looking_glass_width);
+		dkvm_tree_set_printf(lg, "height", "%u", self->looking_glass_height);
+	}
 	for (guint i = 0; i < self->pci->len; i++) {
 		const DkvmPciSelection *sel = g_ptr_array_index(self->pci, i);
 		xmlNode *n = add_child(vm, ns, "pci", NULL);

@@ -25,8 +25,10 @@ typedef struct {
 	DkvmPreset preset;
 	gboolean pinning;
 	gboolean hugepages;
-	guint iothreads;     /* the spec's value: 0 = automatic */
-	gboolean early_bind; /* its PCI devices go to vfio-pci at boot (dkvm-vfio) */
+	guint iothreads;           /* the spec's value: 0 = automatic */
+	gboolean early_bind;       /* its PCI devices go to vfio-pci at boot (dkvm-vfio) */
+	guint looking_glass_width; /* the resolution the IVSHMEM device was sized for */
+	guint looking_glass_height;
 	GPtrArray *pci;      /* DkvmPciSelection*: what the person selected */
 	GPtrArray *siblings; /* gchar*: slot functions DKVM added */
 	GPtrArray *aliases;  /* gchar*: devices DKVM manages */

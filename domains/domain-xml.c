@@ -160,6 +160,8 @@ apply_doc(xmlDoc *doc, const DkvmSpec *spec, const DkvmPlan *plan, const DkvmHos
 	new_meta->hugepages = spec->hugepages;
 	new_meta->iothreads = spec->iothreads;
 	new_meta->early_bind = spec->early_bind;
+	new_meta->looking_glass_width = spec->looking_glass_width;
+	new_meta->looking_glass_height = spec->looking_glass_height;
 	for (guint i = 0; i < spec->pci->len; i++) {
 		const DkvmPciSelection *sel = g_ptr_array_index(spec->pci, i);
 		DkvmPciSelection *copy = dkvm_pci_selection_new(sel->address);
@@ -283,6 +285,12 @@ dkvm_domain_read_spec(const gchar *xml, GError **error)
 		spec->hugepages = meta->hugepages;
 		spec->iothreads = meta->iothreads;
 		spec->early_bind = meta->early_bind;
+		/* the resolution is the metadata's; the device itself says it is on
+		 * (removed by hand: off) */
+		if (dkvm_domain_has_looking_glass(root)) {
+			spec->looking_glass_width = meta->looking_glass_width;
+			spec->looking_glass_height = meta->looking_glass_height;
+		}
 	} else {
 		g_autoptr(GPtrArray) pins = dkvm_tree_find(doc, "/domain/cputune/vcpupin");
 		guint64 iothreads = 0;

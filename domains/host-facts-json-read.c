@@ -512,6 +512,86 @@ read_pool(Reader *r, JsonObject *o, DkvmHostFacts *self)
 	return TRUE;
 }
 
+/* A BAR is at most 2^52 bytes (PCIe allows 2^63; nothing shipping comes near). */
+#define HOST_BAR_MAX (G_GUINT64_CONSTANT(1) << 52)
+/* BARs 0-5 and the expansion ROM (6), as sysfs `resource` lists them. */
+#define HOST_BAR_INDEX_MAX 6
+
+static gboolean
+is_power_of_two(guint64 v)
+{
+	return v != 0 && (v & (v - 1)) == 0;
+}
+
+/* One BAR: its index once, sizes powers of two, a resizable maximum no
+ * smaller than the size the BAR has now. */
+static gboolean
+read_bar(Reader *r, JsonNode *n, GArray *bars)
+{
+	JsonObject *o;
+	DkvmPciBar bar = { 0 };
+	guint64 index = 0;
+
+	if (JSON_NODE_TYPE(n) != JSON_NODE_OBJECT)
+		return fail(r, NULL, "expected an object");
+	o = json_node_get_object(n);
+	if (!get_required_uint(r, o, "index", HOST_BAR_INDEX_MAX, &index) ||
+	    !get_required_uint(r, o, "size", HOST_BAR_MAX, &bar.size) ||
+	    !get_bool(r, o, "is_64bit", &bar.is_64bit) ||
+	    !get_bool(r, o, "prefetchable", &bar.prefetchable) ||
+	    !get_uint(r, o, "resizable_max", HOST_BAR_MAX, &bar.resizable_max))
+		return FALSE;
+	bar.index = (guint)index;
+	for (guint i = 0; i < bars->len; i++) {
+		if (g_array_index(bars, DkvmPciBar, i).index == bar.index)
+			return fail(r, "index", "BAR %u is listed twice", bar.index);
+	}
+	if (!is_power_of_two(bar.size))
+		return fail(r, "size", "a BAR's size is a power of two");
+	if (bar.resizable_max != 0 &&
+	    (!is_power_of_two(bar.resizable_max) || bar.resizable_max < bar.size))
+		return fail(r, "resizable_max",
+		            "0, or a power of two no smaller than the BAR's size");
+	g_array_append_val(bars, bar);
+	return TRUE;
+}
+
+static gboolean
+get_bars(Reader *r, JsonObject *o, GArray *bars)
+{
+	JsonArray *a;
+	gsize at;
+	gboolean ok = TRUE;
+
+	if (!get_array(r, o, "bars", &a))
+		return FALSE;
+	if (a == NULL)
+		return TRUE;
+	at = push_member(r, "bars");
+	for (guint i = 0; ok && i < json_array_get_length(a); i++) {
+		gsize here = push_index(r, i);
+		ok = read_bar(r, json_array_get_element(a, i), bars);
+		pop(r, here);
+	}
+	pop(r, at);
+	return ok;
+}
+
+/* Absent or null: -1 (not reported). Else true (1) or false (0). */
+static gboolean
+get_opt_bool(Reader *r, JsonObject *o, const gchar *name, gint *out)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	*out = -1;
+	if (n == NULL || node_is_null(n))
+		return TRUE;
+	if (!node_is_bool(n))
+		return fail(r, name, "expected null, true or false");
+	*out = json_node_get_boolean(n) ? 1 : 0;
+	return TRUE;
+}
+
 static gboolean
 read_pci(Reader *r, JsonObject *o, DkvmHostFacts *self)
 {
@@ -540,7 +620,9 @@ read_pci(Reader *r, JsonObject *o, DkvmHostFacts *self)
 	    !get_bool(r, o, "is_gpu", &d->is_gpu) || !get_bool(r, o, "is_bridge", &d->is_bridge) ||
 	    !get_bool(r, o, "boot_vga", &d->boot_vga) ||
 	    !get_opt_id(r, o, "numa_node", &d->numa_node) ||
-	    !get_opt_str(r, o, "reset_method", &d->reset_method) ||
+	    !get_opt_str(r, o, "reset_method", &d->reset_method) || !get_bars(r, o, d->bars) ||
+	    !get_bool(r, o, "config_stuck", &d->config_stuck) ||
+	    !get_opt_bool(r, o, "d3cold_allowed", &d->d3cold_allowed) ||
 	    !get_address_list(r, o, "functions", d->functions) ||
 	    !get_bool(r, o, "host_needed", &d->host_needed) ||
 	    !get_opt_str(r, o, "host_needed_reason", &d->host_needed_reason))

@@ -127,6 +127,8 @@ dkvm_pci_device_new(const gchar *address)
 	self->numa_node = -1;
 	self->iommu_group = -1;
 	self->functions = str_array_new();
+	self->bars = g_array_new(FALSE, TRUE, sizeof(DkvmPciBar));
+	self->d3cold_allowed = -1;
 	return self;
 }
 
@@ -142,6 +144,7 @@ dkvm_pci_device_free(DkvmPciDevice *self)
 	g_free(self->driver);
 	g_free(self->reset_method);
 	g_ptr_array_unref(self->functions);
+	g_clear_pointer(&self->bars, g_array_unref); /* NULL in a struct made by hand */
 	g_free(self->host_needed_reason);
 	g_free(self);
 }
@@ -420,6 +423,25 @@ build_cmdline(JsonBuilder *b, const DkvmKernelCmdline *c)
 	json_builder_end_object(b);
 }
 
+/* Sizes as whole numbers of bytes: a 16 GiB BAR fits JSON's safe integers. */
+static void
+build_bars(JsonBuilder *b, const GArray *bars)
+{
+	json_builder_set_member_name(b, "bars");
+	json_builder_begin_array(b);
+	for (guint i = 0; bars != NULL && i < bars->len; i++) {
+		const DkvmPciBar *bar = &g_array_index(bars, DkvmPciBar, i);
+		json_builder_begin_object(b);
+		dkvm_json_add_int(b, "index", bar->index);
+		dkvm_json_add_int(b, "size", (gint64)bar->size);
+		dkvm_json_add_bool(b, "is_64bit", bar->is_64bit);
+		dkvm_json_add_bool(b, "prefetchable", bar->prefetchable);
+		dkvm_json_add_int(b, "resizable_max", (gint64)bar->resizable_max);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
 static void
 build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 {
@@ -444,6 +466,12 @@ build_pci(JsonBuilder *b, const DkvmHostFacts *self)
 		dkvm_json_add_bool(b, "boot_vga", d->boot_vga);
 		dkvm_json_add_opt_int(b, "numa_node", d->numa_node);
 		dkvm_json_add_opt_str(b, "reset_method", d->reset_method);
+		build_bars(b, d->bars);
+		dkvm_json_add_bool(b, "config_stuck", d->config_stuck);
+		if (d->d3cold_allowed >= 0)
+			dkvm_json_add_bool(b, "d3cold_allowed", d->d3cold_allowed == 1);
+		else
+			dkvm_json_add_opt_int(b, "d3cold_allowed", -1);
 		dkvm_json_add_str_array(b, "functions", d->functions);
 		dkvm_json_add_bool(b, "host_needed", d->host_needed);
 		dkvm_json_add_opt_str(b, "host_needed_reason", d->host_needed_reason);

@@ -60,6 +60,16 @@ typedef struct {
 	guint64 surplus;
 } DkvmHugepagePool;
 
+/* One memory BAR of a PCI function, from sysfs `resource` (and
+ * `resourceN_resize` for a resizable BAR). I/O port BARs are left out. */
+typedef struct {
+	guint index;           /* 0-5, or 6 for the expansion ROM */
+	guint64 size;          /* bytes, as the kernel sized it now */
+	gboolean is_64bit;     /* a 64-bit BAR: the guest maps it above 4 GiB */
+	gboolean prefetchable; /* prefetchable memory */
+	guint64 resizable_max; /* largest size resourceN_resize offers, 0: not resizable */
+} DkvmPciBar;
+
 typedef struct {
 	gchar *address; /* "0000:01:00.0" */
 	guint16 vendor_id;
@@ -74,11 +84,14 @@ typedef struct {
 	gboolean is_gpu;    /* class 0x03xx: VGA, 3D, display */
 	gboolean is_bridge; /* class 0x06xx */
 	gboolean boot_vga;
-	gint numa_node;       /* -1 when the platform has none */
-	gint iommu_group;     /* -1 without IOMMU */
-	gchar *reset_method;  /* "flr bus", NULL when the device cannot be reset */
-	GPtrArray *functions; /* gchar*: the other functions of its slot */
-	gboolean host_needed; /* the host must keep it (boot stick controller...) */
+	gint numa_node;        /* -1 when the platform has none */
+	gint iommu_group;      /* -1 without IOMMU */
+	gchar *reset_method;   /* "flr bus", NULL when the device cannot be reset */
+	GArray *bars;          /* DkvmPciBar, by index: memory BARs of non-zero size */
+	gboolean config_stuck; /* its config space reads all ones: the card is stuck */
+	gint d3cold_allowed;   /* sysfs d3cold_allowed: 1, 0, or -1 when not reported */
+	GPtrArray *functions;  /* gchar*: the other functions of its slot */
+	gboolean host_needed;  /* the host must keep it (boot stick controller...) */
 	gchar *host_needed_reason;
 } DkvmPciDevice;
 

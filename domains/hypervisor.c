@@ -31,6 +31,8 @@ dkvm_hypervisor_free(DkvmHypervisor *self)
 	g_clear_pointer(&self->tpm_models, g_ptr_array_unref);
 	g_clear_pointer(&self->tpm_backend_models, g_ptr_array_unref);
 	g_clear_pointer(&self->tpm_backend_versions, g_ptr_array_unref);
+	g_clear_pointer(&self->loaders, g_ptr_array_unref);
+	g_free(self->secure_boot_keys_firmware);
 	g_free(self);
 }
 
@@ -147,8 +149,14 @@ read_os(DkvmHypervisor *self, const xmlNode *os)
 	}
 	firmware = enum_values(os, "firmware");
 	/* older libvirt lists no firmware enum, only the loader's files */
-	for (xmlNode *v = loader != NULL ? loader->children : NULL; v != NULL; v = v->next)
-		efi_loader = efi_loader || is_element(v, "value");
+	if (loader != NULL)
+		self->loaders = g_ptr_array_new_with_free_func(g_free);
+	for (xmlNode *v = loader != NULL ? loader->children : NULL; v != NULL; v = v->next) {
+		if (!is_element(v, "value"))
+			continue;
+		efi_loader = TRUE;
+		g_ptr_array_add(self->loaders, text(v));
+	}
 	if (firmware != NULL)
 		self->efi = dkvm_hypervisor_lists(firmware, "efi");
 	else if (loader != NULL)

@@ -34,6 +34,13 @@ typedef struct {
 	                                * tpm supported='no' */
 	GPtrArray *tpm_backend_models; /* gchar*: emulator, passthrough, ... */
 	GPtrArray *tpm_backend_versions; /* gchar*: "1.2", "2.0" */
+	GPtrArray *loaders;              /* gchar*: <loader> values (firmware files) */
+	/* A Secure Boot firmware with Microsoft's keys enrolled: from QEMU's
+	 * firmware descriptors (dkvm_hypervisor_add_firmware), UNKNOWN when none
+	 * was read. */
+	DkvmCapability secure_boot_keys;
+	gchar *secure_boot_keys_firmware; /* its executable, when YES */
+	guint firmware_descriptors;       /* descriptors read */
 } DkvmHypervisor;
 
 DkvmHypervisor *dkvm_hypervisor_new(void);
@@ -48,5 +55,16 @@ DkvmCapability dkvm_hypervisor_lists(const GPtrArray *list, const gchar *value);
 
 /* TRUE when libvirt offers type='kvm' (domain type reported as kvm). */
 gboolean dkvm_hypervisor_offers_kvm(const DkvmHypervisor *self);
+
+/*
+ * One QEMU firmware descriptor (docs/interop/firmware.json: the JSON files of
+ * /usr/share/qemu/firmware and /etc/qemu/firmware, which libvirt's firmware
+ * autoselection reads). A UEFI x86_64 q35 firmware with the features
+ * secure-boot and enrolled-keys, whose executable libvirt lists among its
+ * loaders (when it lists any), makes secure_boot_keys YES; any other
+ * descriptor read makes it NO unless one did. DKVM_ERROR_INVALID when
+ * @json is not a descriptor (the caller notes it and goes on).
+ */
+gboolean dkvm_hypervisor_add_firmware(DkvmHypervisor *self, const gchar *json, GError **error);
 
 G_END_DECLS

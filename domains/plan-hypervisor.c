@@ -227,9 +227,35 @@ plan_hyperv(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec)
 	}
 }
 
+/* Secure Boot needs Microsoft's keys in the firmware's variables to boot
+ * Windows (and shim): libvirt then picks a firmware with the enrolled-keys
+ * feature, and a domain asking for it does not start where none is
+ * installed. So without one, Secure Boot goes off, with a warning. */
+static void
+plan_secure_boot_keys(DkvmPlan *plan, const DkvmHypervisor *hv)
+{
+	if (!plan->secure_boot)
+		return;
+	if (hv->secure_boot_keys == DKVM_CAPABILITY_NO) {
+		plan->secure_boot = FALSE;
+		dkvm_plan_line(plan->warnings,
+		               "Secure Boot is off: none of the %u QEMU firmware descriptors "
+		               "offers Secure Boot with Microsoft's keys enrolled (the "
+		               "enrolled-keys feature); install such a firmware (Debian: ovmf, "
+		               "OVMF_CODE_4M.ms.fd) and edit the VM with --secure-boot",
+		               hv->firmware_descriptors);
+	} else if (hv->secure_boot_keys == DKVM_CAPABILITY_YES) {
+		dkvm_plan_line(plan->rationale,
+		               "Secure Boot keys: %s has Microsoft's keys enrolled (its QEMU "
+		               "firmware descriptor lists enrolled-keys)",
+		               hv->secure_boot_keys_firmware);
+	}
+}
+
 static gboolean
 plan_firmware(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec, GError **error)
 {
+	plan->secure_boot = spec->uefi && spec->secure_boot;
 	if (hv == NULL || !spec->uefi)
 		return TRUE;
 	if (hv->efi == DKVM_CAPABILITY_NO) {
@@ -253,6 +279,7 @@ plan_firmware(DkvmPlan *plan, const DkvmHypervisor *hv, const DkvmSpec *spec, GE
 		                                "one)");
 	else if (hv->efi == DKVM_CAPABILITY_YES)
 		dkvm_plan_line(plan->rationale, "firmware: OVMF (libvirt reports EFI firmware)");
+	plan_secure_boot_keys(plan, hv);
 	return TRUE;
 }
 

@@ -329,12 +329,7 @@ lay_out_slots(const DkvmHostFacts *host, const DkvmSpec *spec, GPtrArray *select
 			                ? ""
 			                : ", and the card may need its ROM dumped and given as "
 			                  "a ROM file");
-		if (d->reset_method == NULL)
-			dkvm_plan_line(
-			        plan->warnings,
-			        "%s (%s) reports no reset method: after the VM stops it may not "
-			        "work again until the host reboots",
-			        d->address, device_name(d));
+		/* reset trouble: dkvm_plan_passthrough_quirks(), one warning a slot */
 	}
 	g_ptr_array_sort(plan->slots, slot_cmp);
 	for (guint i = 0; i < plan->slots->len; i++) {
@@ -520,6 +515,7 @@ dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec, GError **
 	if (!check_groups(host, selected, plan->rationale, error))
 		return NULL;
 	lay_out_slots(host, spec, selected, plan);
+	dkvm_plan_passthrough_quirks(host, spec, plan);
 	return g_steal_pointer(&plan);
 }
 

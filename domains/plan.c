@@ -12,6 +12,8 @@
 #include <json-glib/json-glib.h>
 
 #include "dkvm-error.h"
+#include "format-size.h"
+#include "looking-glass.h"
 #include "plan-hypervisor.h"
 #include "plan-util.h"
 
@@ -34,6 +36,33 @@ collect(GPtrArray *into, const GPtrArray *from)
 {
 	for (guint i = 0; from != NULL && i < from->len; i++)
 		g_ptr_array_add(into, g_strdup(g_ptr_array_index(from, i)));
+}
+
+/* Looking Glass: the IVSHMEM size and why, and that it needs a GPU to show
+ * (with the passthrough part: it is about the guest's display devices). */
+static void
+plan_looking_glass(DkvmPlan *plan, const DkvmSpec *spec)
+{
+	guint w = spec->looking_glass_width, h = spec->looking_glass_height;
+	guint64 mib = dkvm_looking_glass_size_mib(w, h);
+	g_autofree gchar *frame = NULL;
+
+	if (mib == 0)
+		return;
+	frame = dkvm_format_kib(((guint64)w * h * 4 + 1023) / 1024);
+	dkvm_plan_line(plan->passthrough->rationale,
+	               "Looking Glass: %ux%u needs %" G_GUINT64_FORMAT " MiB of shared memory "
+	               "(two frames of %s plus 10 MiB, rounded up to a power of two); VNC on "
+	               "127.0.0.1 stays for setup",
+	               w, h, mib, frame);
+	for (guint i = 0; i < plan->passthrough->slots->len; i++) {
+		const DkvmPassthroughSlot *slot = g_ptr_array_index(plan->passthrough->slots, i);
+		if (slot->is_gpu)
+			return;
+	}
+	dkvm_plan_line(plan->passthrough->warnings,
+	               "Looking Glass without a passed-through GPU: the guest has no "
+	               "card to capture; pass one through with --pci");
 }
 
 DkvmPlan *
@@ -64,6 +93,7 @@ dkvm_plan_new(const DkvmHostFacts *host, const DkvmHypervisor *hv, const DkvmSpe
 	dkvm_cpu_plan_set_cell_memory(plan->cpu, plan->hugepages, spec->memory_kib);
 	if (!dkvm_plan_hypervisor(plan, host, hv, spec, settings, error))
 		return NULL;
+	plan_looking_glass(plan, spec);
 	collect(plan->warnings, plan->passthrough->warnings);
 	if (plan->cpu != NULL)
 		collect(plan->warnings, plan->cpu->warnings);
@@ -326,6 +356,7 @@ json_passthrough(JsonBuilder *b, const DkvmPassthroughPlan *pt)
 	}
 	json_builder_end_array(b);
 	dkvm_json_add_opt_int(b, "gpu_numa_node", pt != NULL ? pt->gpu_numa_node : -1);
+	dkvm_json_add_int(b, "mmio64_mb", pt != NULL ? (gint64)pt->mmio64_mb : 0);
 	dkvm_json_add_str_array(b, "rationale", pt != NULL ? pt->rationale : NULL);
 	dkvm_json_add_str_array(b, "warnings", pt != NULL ? pt->warnings : NULL);
 	json_builder_end_object(b);
@@ -343,6 +374,7 @@ json_hypervisor(JsonBuilder *b, const DkvmPlan *self)
 	dkvm_json_add_bool(b, "hyperv_vendor_id", self->hyperv_vendor_id);
 	dkvm_json_add_bool(b, "hypervclock", self->hypervclock);
 	dkvm_json_add_opt_str(b, "tpm_model", self->tpm_model);
+	dkvm_json_add_bool(b, "secure_boot", self->secure_boot);
 	dkvm_json_add_str_array(b, "rationale", self->rationale);
 	json_builder_end_object(b);
 }

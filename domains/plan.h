@@ -149,6 +149,8 @@ typedef struct {
 	GPtrArray *warnings;
 	GPtrArray *rationale;
 	gint gpu_numa_node; /* node of the first GPU, -1 when none */
+	guint64 mmio64_mb;  /* the guest firmware's 64-bit MMIO window to set through
+	                     * fw_cfg (opt/ovmf/X-PciMmio64Mb), 0: its default */
 } DkvmPassthroughPlan;
 
 void dkvm_passthrough_plan_free(DkvmPassthroughPlan *self);
@@ -159,6 +161,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmPassthroughPlan, dkvm_passthrough_plan_free)
  * have; DKVM_ERROR_INVALID for an address that does not parse. */
 DkvmPassthroughPlan *dkvm_plan_passthrough(const DkvmHostFacts *host, const DkvmSpec *spec,
                                            GError **error);
+
+/* The guest firmware's default 64-bit PCI MMIO window (OVMF: 32 GiB), in MiB. */
+#define DKVM_OVMF_DEFAULT_MMIO64_MB 32768
+
+/* The passed devices' troubles (plan-passthrough-quirks.c): reset trouble and
+ * stuck cards as warnings, their large BARs and the MMIO window that fits them
+ * (plan->mmio64_mb). dkvm_plan_passthrough() calls it once the slots are laid
+ * out. */
+void dkvm_plan_passthrough_quirks(const DkvmHostFacts *host, const DkvmSpec *spec,
+                                  DkvmPassthroughPlan *plan);
+
+/* The 64-bit MMIO window (MiB) that holds @bar_bytes of 64-bit BARs: twice
+ * their sum rounded up to a power of two, never below the firmware's default
+ * (then 0: nothing to set). */
+guint64 dkvm_plan_mmio64_window_mb(guint64 bar_bytes);
 
 /*
  * Which host PCI devices a person can choose, and why not, by the planner's
@@ -209,6 +226,8 @@ typedef struct {
 	gboolean hyperv_vendor_id;   /* the spec's vendor_id may be written */
 	gboolean hypervclock;        /* <timer name='hypervclock'> (Windows under KVM) */
 	const gchar *tpm_model;      /* tpm-crb or tpm-tis, for a new TPM */
+	gboolean secure_boot;        /* Secure Boot in the domain: the spec's, off when
+	                              * no firmware has Microsoft's keys enrolled */
 	gboolean from_capabilities;  /* decided from libvirt's domain capabilities */
 	GPtrArray *rationale;        /* the plan's own Why lines (type, mode, Hyper-V...) */
 	GPtrArray *warnings;         /* all warnings of the parts, plus the plan's own */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "looking-glass.h"
 #include "quote.h"
 
 static const gchar *const preset_names[] = {
@@ -218,6 +219,8 @@ dkvm_spec_copy(const DkvmSpec *self)
 	c->title = g_strdup(self->title);
 	c->vnc_listen = g_strdup(self->vnc_listen);
 	c->vnc_display = self->vnc_display;
+	c->looking_glass_width = self->looking_glass_width;
+	c->looking_glass_height = self->looking_glass_height;
 	c->vcpus = self->vcpus;
 	c->memory_kib = self->memory_kib;
 	c->pinning = self->pinning;
@@ -404,6 +407,15 @@ dkvm_spec_validate(const DkvmSpec *self, GError **error)
 	if (self->memory_kib > DKVM_MEMORY_MAX_KIB) {
 		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
 		                    "the VM's memory is more than libvirt takes (8 EiB)");
+		return FALSE;
+	}
+	if ((self->looking_glass_width == 0) != (self->looking_glass_height == 0) ||
+	    self->looking_glass_width > DKVM_LOOKING_GLASS_MAX_SIDE ||
+	    self->looking_glass_height > DKVM_LOOKING_GLASS_MAX_SIDE) {
+		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		            "the Looking Glass resolution %ux%u is not one: each side from 1 to %d",
+		            self->looking_glass_width, self->looking_glass_height,
+		            DKVM_LOOKING_GLASS_MAX_SIDE);
 		return FALSE;
 	}
 	if (self->secure_boot && !self->uefi) {
@@ -824,13 +836,16 @@ dkvm_spec_diff_areas(const DkvmSpec *old, const DkvmSpec *new)
 	/* a PCI device decides the NUMA node (pinning, hugepages) and the
 	 * display; a disk brings an I/O thread: those reach into other areas */
 	if (!pci_equal(old->pci, new->pci))
-		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY;
+		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY |
+		         DKVM_DOMAIN_AREA_OS; /* and the MMIO window for its BARs */
 	if (!disks_equal(old->disks, new->disks) || old->iothreads != new->iothreads)
 		areas |= DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU;
 	if (!usb_equal(old->usb, new->usb) || !strings_equal(old->cdroms, new->cdroms) ||
 	    !nics_equal(old->nics, new->nics) || !strings_equal(old->evdev, new->evdev) ||
 	    old->tpm != new->tpm || g_strcmp0(old->vnc_listen, new->vnc_listen) != 0 ||
-	    old->vnc_display != new->vnc_display)
+	    old->vnc_display != new->vnc_display ||
+	    old->looking_glass_width != new->looking_glass_width ||
+	    old->looking_glass_height != new->looking_glass_height)
 		areas |= DKVM_DOMAIN_AREA_DEVICES;
 	if (old->vcpus != new->vcpus || old->pinning != new->pinning ||
 	    old->realtime != new->realtime)

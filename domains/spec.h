@@ -86,6 +86,11 @@ typedef struct {
 	 * VNC beside a passed-through GPU, as the original DKVM's VNCLISTEN did. */
 	gchar *vnc_listen;
 	gint vnc_display; /* -1: libvirt picks the port; else port 5900 + display */
+
+	/* Looking Glass at this resolution (0 x 0: off): an IVSHMEM device
+	 * sized from it (looking-glass.h), and VNC on 127.0.0.1 kept for setup */
+	guint looking_glass_width;
+	guint looking_glass_height;
 } DkvmSpec;
 
 /* A spec with the preset's defaults (vcpus, memory, switches). */

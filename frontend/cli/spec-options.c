@@ -11,6 +11,7 @@
 
 #include "dkvm-error.h"
 #include "host-json-file.h"
+#include "looking-glass.h"
 #include "quote.h"
 
 DkvmSpecOptions *
@@ -36,6 +37,7 @@ dkvm_spec_options_free(DkvmSpecOptions *self)
 	g_strfreev(self->network);
 	g_free(self->hyperv_vendor_id);
 	g_strfreev(self->evdev);
+	g_free(self->looking_glass);
 	g_free(self->host_json);
 	g_clear_pointer(&self->loaded_host, dkvm_host_facts_free);
 	g_free(self);
@@ -100,6 +102,11 @@ dkvm_spec_options_entries(DkvmSpecOptions *self, const GOptionEntry *extra)
 		  "Hyper-V vendor id (up to 12 characters)", "ID" },
 		{ "evdev", 0, 0, G_OPTION_ARG_STRING_ARRAY, &self->evdev,
 		  "Pass an input device through with evdev (repeat)", "PATH" },
+		{ "looking-glass", 0, 0, G_OPTION_ARG_STRING, &self->looking_glass,
+		  "Looking Glass shared memory for this resolution (keeps VNC for setup)",
+		  "WIDTHxHEIGHT" },
+		{ "no-looking-glass", 0, 0, G_OPTION_ARG_NONE, &self->no_looking_glass,
+		  "No Looking Glass shared memory", NULL },
 		{ "host-json", 0, 0, G_OPTION_ARG_FILENAME, &self->host_json,
 		  "Plan against a saved `dkvm host --json` instead of this machine", "FILE" },
 	};
@@ -281,6 +288,28 @@ replace_strings(GPtrArray *array, gchar **values)
 		g_ptr_array_add(array, g_strdup(values[i]));
 }
 
+/* --looking-glass WIDTHxHEIGHT turns it on at that resolution, --no-looking-glass off. */
+static gboolean
+apply_looking_glass(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
+{
+	if (self->looking_glass != NULL && self->no_looking_glass) {
+		g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_INVALID,
+		                    "--looking-glass and --no-looking-glass contradict each other");
+		return FALSE;
+	}
+	if (self->no_looking_glass) {
+		spec->looking_glass_width = 0;
+		spec->looking_glass_height = 0;
+	}
+	if (self->looking_glass != NULL &&
+	    !dkvm_looking_glass_parse(self->looking_glass, &spec->looking_glass_width,
+	                              &spec->looking_glass_height, error)) {
+		g_prefix_error(error, "--looking-glass '%s': ", self->looking_glass);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 {
@@ -359,6 +388,8 @@ apply_onto(const DkvmSpecOptions *self, DkvmSpec *spec, GError **error)
 	}
 	if (self->uefi)
 		spec->uefi = TRUE;
+	if (!apply_looking_glass(self, spec, error))
+		return FALSE;
 	if (self->hyperv_vendor_id != NULL) {
 		/* dkvm_spec_validate checks it again below; here the option is named */
 		if (!dkvm_spec_validate_hyperv_vendor_id(self->hyperv_vendor_id, error)) {

@@ -39,6 +39,8 @@ typedef struct {
 	gboolean early_bind, no_early_bind;
 	gchar *hyperv_vendor_id;
 	gchar **evdev;
+	gchar *looking_glass; /* --looking-glass WIDTHxHEIGHT */
+	gboolean no_looking_glass;
 	gchar *host_json;
 	DkvmHostFacts *loaded_host; /* from --host-json */
 	/* `dkvm plan`: when libvirt cannot be asked, plan from the host's facts

@@ -38,11 +38,14 @@ typedef struct {
 	guint entries;
 } Capture;
 
-static const gchar *const pci_files[] = {
-	"vendor",   "device",   "class",    "subsystem_vendor", "subsystem_device",
-	"revision", "config",   "boot_vga", "numa_node",        "reset_method",
-	"irq",      "resource", "uevent",   "modalias",         NULL
-};
+static const gchar *const pci_files[] = { "vendor", "device", "class", "subsystem_vendor",
+	                                  "subsystem_device", "revision", "config", "boot_vga",
+	                                  "numa_node", "reset_method", "irq", "resource", "uevent",
+	                                  "modalias", "d3cold_allowed",
+	                                  /* resizable BARs (host-pci-state.c): 0-5 */
+	                                  "resource0_resize", "resource1_resize",
+	                                  "resource2_resize", "resource3_resize",
+	                                  "resource4_resize", "resource5_resize", NULL };
 static const gchar *const pci_links[] = { "driver", "iommu_group", "subsystem", NULL };
 static const gchar *const usb_files[] = {
 	"idVendor", "idProduct",    "manufacturer",    "product",

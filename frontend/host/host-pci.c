@@ -7,7 +7,8 @@
  * mandatory, and only then hands each device to libpci, under a guard that
  * turns what libpci still cannot read into a note: a broken device is a
  * note, never an exit. What libpci does not cover (boot_vga, reset_method,
- * the iommu_group link) is read from the device's sysfs directory.
+ * the iommu_group link, BARs and health: host-pci-state.c) is read from the device's sysfs
+ * directory.
  */
 #include "host-pci.h"
 
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "host-path.h"
+#include "host-pci-state.h"
 #include "host-sysfs.h"
 #include "spec.h"
 
@@ -169,6 +171,9 @@ read_device(DkvmHostFacts *facts, struct pci_access *a, const gchar *name, const
 	path = g_build_filename(dir, "numa_node", NULL);
 	d->numa_node = (gint)dkvm_sysfs_read_int_or(path, -1);
 	g_free(path);
+	dkvm_host_read_pci_bars(dir, d->bars);
+	d->config_stuck = dkvm_host_pci_config_stuck(dir);
+	d->d3cold_allowed = dkvm_host_pci_d3cold_allowed(dir);
 	path = g_build_filename(dir, "iommu_group", NULL);
 	g_autofree gchar *group = dkvm_sysfs_link_name(path);
 	guint64 gid;

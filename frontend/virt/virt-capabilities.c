@@ -3,16 +3,28 @@
  * x86_64), parsed by domains/hypervisor.c. KVM is asked first: libvirt
  * refuses virttype kvm where QEMU cannot use /dev/kvm, and the qemu (TCG)
  * capabilities are then the hypervisor's real ones.
+ * On a local QEMU, the firmware descriptors say whether a Secure Boot
+ * firmware has Microsoft's keys enrolled (virt-firmware.c).
  */
 #include "virt-capabilities.h"
 
 #include "dkvm-error.h"
 #include "virt-connection.h"
+#include "virt-firmware.h"
 
 static gchar *
 domain_capabilities(virConnectPtr conn, const gchar *virttype)
 {
 	return virConnectGetDomainCapabilities(conn, NULL, "x86_64", "q35", virttype, 0);
+}
+
+/* qemu:///system or qemu:///session: libvirtd runs here and reads the same
+ * descriptors. */
+static gboolean
+is_local_qemu(virConnectPtr conn)
+{
+	g_autofree gchar *uri = virConnectGetURI(conn);
+	return uri != NULL && g_str_has_prefix(uri, "qemu:///");
 }
 
 gboolean
@@ -37,5 +49,10 @@ dkvm_virt_get_hypervisor(virConnectPtr conn, DkvmAccelerator accelerator, DkvmHy
 		return FALSE;
 	}
 	*out = dkvm_hypervisor_from_xml(xml, error);
-	return *out != NULL;
+	if (*out == NULL)
+		return FALSE;
+	/* the firmware descriptors are this machine's: only for a local QEMU */
+	if (is_local_qemu(conn))
+		dkvm_virt_read_firmware_descriptors(*out);
+	return TRUE;
 }

@@ -11,6 +11,8 @@
 
 #include "dkvm-error.h"
 #include "hugepage-pool.h"
+#include "pci-config.h"
+#include "pci-d3cold.h"
 #include "domain-xml-read.h"
 #include "virt-qemu-log.h"
 
@@ -36,6 +38,18 @@ dkvm_virt_check_domain_hostdevs(virDomainPtr dom, const DkvmDomainXml *parsed,
 		}
 		if (host != NULL)
 			dev = dkvm_host_facts_get_pci(host, address);
+		if (dkvm_pci_config_stuck(path)) {
+			g_set_error(
+			        error, DKVM_ERROR, DKVM_ERROR_REFUSED,
+			        "cannot start VM '%s': PCI device %s%s%s%s does not answer (its "
+			        "config space reads all ones): the card is stuck after a failed "
+			        "reset\nhint: reboot the host; cards with the AMD reset bug need "
+			        "the vendor-reset module to come back without one",
+			        name, address, dev != NULL && dev->device_name != NULL ? " (" : "",
+			        dev != NULL && dev->device_name != NULL ? dev->device_name : "",
+			        dev != NULL && dev->device_name != NULL ? ")" : "");
+			return FALSE;
+		}
 		if (dev != NULL && dev->host_needed) {
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED,
 			            "cannot start VM '%s': the host needs PCI device %s (%s)", name,
@@ -249,6 +263,22 @@ watch_start(virDomainPtr dom, GError **error)
 	return FALSE;
 }
 
+/* After a failed start: d3cold_allowed back on when libvirt says the VM is
+ * off; a second failure joins the first in @error. */
+static void
+restore_d3cold_unless_running(virDomainPtr dom, GError **error)
+{
+	gint state = VIR_DOMAIN_NOSTATE;
+	g_autoptr(GError) restore_error = NULL;
+
+	if (virDomainGetState(dom, &state, NULL, 0) != 0 ||
+	    (state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED))
+		return;
+	if (!dkvm_pci_d3cold_restore(virDomainGetName(dom), &restore_error) && error != NULL &&
+	    *error != NULL)
+		append_reason(*error, "d3cold_allowed could not be turned back on", restore_error);
+}
+
 gboolean
 dkvm_virt_start_vm(virDomainPtr dom, const DkvmHostFacts *host, GError **error)
 {
@@ -331,9 +361,30 @@ dkvm_virt_start_parsed_vm(virDomainPtr dom, const DkvmDomainXml *parsed, const D
 			}
 		}
 	}
+	/* a card left in D3cold after the VM stops often does not come back */
+	if (!dkvm_pci_d3cold_hold(name, parsed->pci_hostdevs, error)) {
+		g_prefix_error(error, "cannot start VM '%s': ", name);
+		if (pages > 0)
+			release_after_failure(name, error);
+		return FALSE;
+	}
 	if (!dkvm_virt_domain_start(dom, error) || !watch_start(dom, error)) {
 		if (pages > 0)
 			release_unless_maybe_running(dom, error);
+		restore_d3cold_unless_running(dom, error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* What a VM took from the host, given back once it is off: its recorded
+ * hugepages, and d3cold_allowed on its PCI devices. */
+static gboolean
+give_back_after_stop(virDomainPtr dom, GError **error)
+{
+	if (!dkvm_hugepage_pool_release_recorded(virDomainGetName(dom), error) ||
+	    !dkvm_pci_d3cold_restore(virDomainGetName(dom), error)) {
+		g_prefix_error(error, "VM '%s' is off, but ", virDomainGetName(dom));
 		return FALSE;
 	}
 	return TRUE;
@@ -361,11 +412,7 @@ dkvm_virt_stop_vm(virDomainPtr dom, guint timeout_s, gboolean force, DkvmVirtPro
 		if (!dkvm_virt_domain_destroy(dom, error))
 			return FALSE;
 	}
-	if (!dkvm_hugepage_pool_release_recorded(virDomainGetName(dom), error)) {
-		g_prefix_error(error, "VM '%s' is off, but ", virDomainGetName(dom));
-		return FALSE;
-	}
-	return TRUE;
+	return give_back_after_stop(dom, error);
 }
 
 gboolean
@@ -373,9 +420,5 @@ dkvm_virt_kill_vm(virDomainPtr dom, GError **error)
 {
 	if (!dkvm_virt_domain_destroy(dom, error))
 		return FALSE;
-	if (!dkvm_hugepage_pool_release_recorded(virDomainGetName(dom), error)) {
-		g_prefix_error(error, "VM '%s' is off, but ", virDomainGetName(dom));
-		return FALSE;
-	}
-	return TRUE;
+	return give_back_after_stop(dom, error);
 }

@@ -319,6 +319,39 @@ def invalid_vcpus_are_refused_with_the_reason():
 
 
 @test
+def looking_glass_switch_asks_its_resolution():
+    # ticked, the switch asks the resolution; a bad one is refused with the
+    # reason and asked again; the summary shows what the VM gets
+    with menu() as m:
+        open_create(m)
+        choose_name(m, "wiz-lg")
+        wait_text(m, "Create VM: Memory")
+        type_input(m, "4G")
+        wait_text(m, "Create VM: vCPUs")
+        type_input(m, "4")
+        wait_text(m, "pinned like this")
+        m.send("enter")
+        wait_text(m, "Create VM: Network")
+        m.send("enter")
+        screen = walk_devices(m, "Create VM: Switches")
+        assert re.search(r"\[ \] Looking Glass", screen), screen
+        m.send("end", "space", "enter")
+        screen = wait_text(m, "WIDTHxHEIGHT")
+        assert "1920x1080" in screen, screen
+        type_input(m, "2560x")
+        screen = wait_text(m, "expected WIDTHxHEIGHT in pixels")
+        m.send("enter")
+        # back at the list, the tick kept; the resolution asked again
+        screen = wait_text(m, "Create VM: Switches")
+        assert re.search(r"\[\*\] Looking Glass", screen), screen
+        m.send("enter")
+        wait_text(m, "WIDTHxHEIGHT")
+        type_input(m, "2560x1440")
+        screen = wait_text(m, "VM 'wiz-lg' (")
+        assert re.search(r"Switches\s+.*looking-glass 2560x1440", screen), screen
+
+
+@test
 def invalid_and_taken_names_are_refused():
     with menu() as m:
         open_create(m)

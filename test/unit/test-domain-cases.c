@@ -170,6 +170,24 @@ build_linux_numa(void)
 	return spec;
 }
 
+/* Windows 11 with an RX 6800 XT whose resizable BAR is 16 GiB, and Looking
+ * Glass at 2560x1440: the firmware's MMIO window through fw_cfg, the
+ * 64 MiB IVSHMEM device, and VNC on 127.0.0.1 beside the GPU for setup. */
+static DkvmSpec *
+build_win11_rebar_lg(void)
+{
+	DkvmSpec *spec = dkvm_spec_new("win11-lg", DKVM_PRESET_WINDOWS11);
+
+	spec->uuid = g_strdup("1c0ffee0-5a7e-4b1a-8e6d-000000016384");
+	spec->vcpus = 8;
+	spec->memory_kib = 16 * 1024 * 1024;
+	spec->looking_glass_width = 2560;
+	spec->looking_glass_height = 1440;
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
+	g_ptr_array_add(spec->disks, dkvm_disk_new("/var/lib/libvirt/images/win11-lg.qcow2"));
+	return spec;
+}
+
 const DkvmDomainCase dkvm_domain_cases[] = {
 	{ "win11-gpu-amd", "amd-16c-gpu", build_win11_gpu },
 	{ "win10-xeon-node1", "xeon-2node", build_win10_xeon },
@@ -179,6 +197,7 @@ const DkvmDomainCase dkvm_domain_cases[] = {
 	{ "linux-gpu-amd", "amd-16c-gpu", build_linux_gpu },
 	{ "win10-tcg-intel", "intel-6c-tcg", build_win10_tcg },
 	{ "linux-numa-2node", "epyc-2node", build_linux_numa },
+	{ "win11-rebar-lg", "hosts-json/rebar-6800xt", build_win11_rebar_lg },
 	{ NULL, NULL, NULL },
 };
 

@@ -361,6 +361,79 @@ test_preserve_after_edit(void)
 	g_assert_cmpuint(count(out, "/domain/qemu:commandline"), ==, 1);
 }
 
+/* The MMIO window's two -fw_cfg arguments are DKVM's alone: a person's own
+ * <qemu:commandline> arguments beside them stay when the large-BAR card goes,
+ * and without any DKVM's own <qemu:commandline> goes too. Looking Glass:
+ * turned off, DKVM's <shmem> goes and VNC with it (a GPU is the display
+ * again). */
+static void
+test_fwcfg_and_looking_glass_edits(void)
+{
+	g_autoptr(DkvmSpec) spec = NULL;
+	g_autoptr(DkvmPlan) plan = NULL;
+	g_autoptr(DkvmHostFacts) host = NULL;
+	g_autofree gchar *xml = NULL;
+	g_autofree gchar *hand = NULL;
+	g_autofree gchar *no_gpu = NULL;
+	g_autofree gchar *no_gpu_hand = NULL;
+	g_autofree gchar *again = NULL;
+	g_autofree gchar *no_lg = NULL;
+	g_autoptr(DkvmSpec) back = NULL;
+	g_autoptr(DkvmPlan) plain_plan = NULL;
+	g_autoptr(DkvmPlan) no_lg_plan = NULL;
+	g_autoptr(GError) error = NULL;
+	const DkvmDomainCase *c = dkvm_domain_cases;
+	GString *edited;
+
+	while (g_strcmp0(c->name, "win11-rebar-lg") != 0)
+		c++;
+	xml = dkvm_test_create(c, &spec, &plan, &host);
+	g_assert_cmpuint(count(xml, "/domain/qemu:commandline/qemu:arg[@value='-fw_cfg']"), ==, 1);
+	g_assert_cmpuint(count(xml, "/domain/qemu:commandline/qemu:arg"
+	                            "[@value='name=opt/ovmf/X-PciMmio64Mb,string=65536']"),
+	                 ==, 1);
+	g_assert_cmpuint(count(xml, "/domain/sysinfo"), ==, 0);
+	/* applied again: the same two arguments, not two more */
+	again = dkvm_domain_apply_xml(xml, spec, plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(again, ==, xml);
+	back = dkvm_domain_read_spec(xml, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(back->looking_glass_width, ==, 2560);
+	g_assert_cmpuint(back->looking_glass_height, ==, 1440);
+
+	/* a person's own argument beside DKVM's */
+	edited = g_string_new(xml);
+	g_string_replace(edited, "<qemu:arg value=\"-fw_cfg\"/>",
+	                 "<qemu:arg value=\"-no-user-config\"/><qemu:arg value=\"-fw_cfg\"/>", 1);
+	hand = g_string_free(edited, FALSE);
+
+	g_ptr_array_set_size(spec->pci, 0);
+	plain_plan = dkvm_test_plan(host, spec);
+	g_assert_cmpuint(plain_plan->passthrough->mmio64_mb, ==, 0);
+	no_gpu = dkvm_domain_apply_xml(xml, spec, plain_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(count(no_gpu, "/domain/qemu:commandline"), ==, 0);
+	no_gpu_hand = dkvm_domain_apply_xml(hand, spec, plain_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(count(no_gpu_hand, "/domain/qemu:commandline/qemu:arg"), ==, 1);
+	g_assert_cmpuint(
+	        count(no_gpu_hand, "/domain/qemu:commandline/qemu:arg[@value='-no-user-config']"),
+	        ==, 1);
+
+	/* Looking Glass off, GPU kept: DKVM's shmem and the setup VNC go */
+	g_ptr_array_add(spec->pci, dkvm_pci_selection_new("0000:01:00.0"));
+	spec->looking_glass_width = 0;
+	spec->looking_glass_height = 0;
+	no_lg_plan = dkvm_test_plan(host, spec);
+	no_lg = dkvm_domain_apply_xml(xml, spec, no_lg_plan, host, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(count(no_lg, "/domain/devices/shmem"), ==, 0);
+	g_assert_cmpuint(count(no_lg, "/domain/devices/graphics"), ==, 0);
+	g_assert_cmpuint(count(no_lg, "/domain/devices/video/model[@type='none']"), ==, 1);
+	g_assert_cmpuint(count(no_lg, "/domain/metadata/dkvm:vm/dkvm:looking-glass"), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -369,5 +442,7 @@ main(int argc, char **argv)
 	g_test_add_func("/domain-edits/preserve-handmade", test_preserve_handmade);
 	g_test_add_func("/domain-edits/rewrite-handmade-numa", test_rewrite_handmade_numa);
 	g_test_add_func("/domain-edits/preserve-after-edit", test_preserve_after_edit);
+	g_test_add_func("/domain-edits/fwcfg-and-looking-glass",
+	                test_fwcfg_and_looking_glass_edits);
 	return g_test_run();
 }

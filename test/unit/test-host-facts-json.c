@@ -62,6 +62,44 @@ test_round_trip(void)
 	g_assert_nonnull(strstr(json, "\"die\" : null"));
 }
 
+/* BARs, a stuck config space and d3cold_allowed survive the round trip;
+ * an unreported d3cold_allowed is null. */
+static void
+test_round_trip_bars(void)
+{
+	g_autoptr(DkvmHostFacts) host = make_host();
+	DkvmPciDevice *gpu = g_ptr_array_index(host->pci, 0);
+	DkvmPciBar bar = { .index = 0,
+		           .size = G_GUINT64_CONSTANT(16) << 30,
+		           .is_64bit = TRUE,
+		           .prefetchable = TRUE,
+		           .resizable_max = G_GUINT64_CONSTANT(16) << 30 };
+	g_autofree gchar *json = NULL;
+	g_autofree gchar *json2 = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmHostFacts) back = NULL;
+	const DkvmPciDevice *gpu_back, *audio_back;
+
+	g_array_append_val(gpu->bars, bar);
+	gpu->config_stuck = TRUE;
+	gpu->d3cold_allowed = 1;
+	json = dkvm_host_facts_to_json(host);
+	back = dkvm_host_facts_from_json(json, &error);
+	g_assert_no_error(error);
+	json2 = dkvm_host_facts_to_json(back);
+	g_assert_cmpstr(json, ==, json2);
+	gpu_back = dkvm_host_facts_get_pci(back, "0000:01:00.0");
+	audio_back = dkvm_host_facts_get_pci(back, "0000:01:00.1");
+	g_assert_cmpuint(gpu_back->bars->len, ==, 1);
+	g_assert_cmpuint(g_array_index(gpu_back->bars, DkvmPciBar, 0).size, ==,
+	                 G_GUINT64_CONSTANT(16) << 30);
+	g_assert_true(gpu_back->config_stuck);
+	g_assert_cmpint(gpu_back->d3cold_allowed, ==, 1);
+	g_assert_cmpint(audio_back->d3cold_allowed, ==, -1);
+	g_assert_nonnull(strstr(json, "\"size\" : 17179869184"));
+	g_assert_nonnull(strstr(json, "\"d3cold_allowed\" : null"));
+}
+
 static void
 test_bad_json(void)
 {
@@ -180,6 +218,27 @@ static const BadHostCase bad_host_cases[] = {
 	  "listed twice" },
 	/* no CPUs at all */
 	{ "\"cpus\":[{\"cpu\":0", "\"x\":[{\"cpu\":0", "$.cpus: no CPUs listed" },
+	/* BARs and health (issue 19) */
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"bars\":{},", "$.pci[0].bars: expected an array" },
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"bars\":[1],",
+	  "$.pci[0].bars[0]: expected an object" },
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"bars\":[{\"size\":1048576}],",
+	  "$.pci[0].bars[0].index: missing" },
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"bars\":[{\"index\":7,\"size\":1048576}],",
+	  "$.pci[0].bars[0].index: 7 is out of range (0 to 6)" },
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"bars\":[{\"index\":0,\"size\":3000000}],",
+	  "$.pci[0].bars[0].size: a BAR's size is a power of two" },
+	{ "\"is_gpu\":true,",
+	  "\"is_gpu\":true,\"bars\":[{\"index\":0,\"size\":1048576},{\"index\":0,\"size\":1048576}]"
+	  ",",
+	  "$.pci[0].bars[1].index: BAR 0 is listed twice" },
+	{ "\"is_gpu\":true,",
+	  "\"is_gpu\":true,\"bars\":[{\"index\":0,\"size\":1048576,\"resizable_max\":524288}],",
+	  "$.pci[0].bars[0].resizable_max: 0, or a power of two no smaller than the BAR's size" },
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"config_stuck\":1,",
+	  "$.pci[0].config_stuck: expected true or false" },
+	{ "\"is_gpu\":true,", "\"is_gpu\":true,\"d3cold_allowed\":\"1\",",
+	  "$.pci[0].d3cold_allowed: expected null, true or false" },
 };
 
 static gchar *
@@ -289,6 +348,7 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/host-facts/json-round-trip", test_round_trip);
+	g_test_add_func("/host-facts/json-round-trip-bars", test_round_trip_bars);
 	g_test_add_func("/host-facts/bad-json", test_bad_json);
 	g_test_add_func("/host-facts/bad-host-cases", test_bad_host_cases);
 	g_test_add_func("/host-facts/host-json-limits", test_host_json_limits);

@@ -143,8 +143,9 @@ test_layout(void)
 	assert_slot(plan, 2, "0000:05:00", "0000:05:00.0", 0x12, FALSE);
 	assert_slot(plan, 3, "0000:0e:00", "0000:0e:00.0", 0x13, FALSE);
 	g_assert_cmpstr(g_ptr_array_index(plan->warnings, 0), ==,
-	                "0000:0e:00.0 (SSD 970 EVO Plus) reports no reset method: after the VM "
-	                "stops it may not work again until the host reboots");
+	                "host 0000:0e:00 (SSD 970 EVO Plus): 0000:0e:00.0 offers no reset "
+	                "(reset_method is empty): the second start of this VM may need a host "
+	                "reboot; what helps: shutting the guest down rather than forcing it off");
 	for (guint i = 0; i < plan->slots->len; i++) {
 		g_autofree gchar *a = functions_of(g_ptr_array_index(plan->slots, i));
 		g_autofree gchar *b = functions_of(g_ptr_array_index(again->slots, i));

@@ -495,8 +495,16 @@ test_diff_areas(void)
 
 	new = dkvm_spec_copy(old);
 	g_ptr_array_add(new->pci, dkvm_pci_selection_new("0000:0b:00.0"));
+	/* the OS area too: the card's BARs decide the firmware's MMIO window */
 	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==,
-	                DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY);
+	                DKVM_DOMAIN_AREA_DEVICES | DKVM_DOMAIN_AREA_CPU | DKVM_DOMAIN_AREA_MEMORY |
+	                        DKVM_DOMAIN_AREA_OS);
+	g_clear_pointer(&new, dkvm_spec_free);
+
+	new = dkvm_spec_copy(old);
+	new->looking_glass_width = 2560;
+	new->looking_glass_height = 1440;
+	g_assert_cmpint(dkvm_spec_diff_areas(old, new), ==, DKVM_DOMAIN_AREA_DEVICES);
 	g_clear_pointer(&new, dkvm_spec_free);
 
 	new = dkvm_spec_copy(old);

@@ -4,6 +4,8 @@
  *   files this test makes;
  * - the domain's networks, on libvirt's in-process test driver
  *   (test:///default has an active network `default`);
+ * - a passed PCI device whose config space reads all ones (a stuck card) is
+ *   refused by name, on a sysfs-like directory this test makes;
  * - QEMU's last error in logs libvirt 9.0 wrote on the test machines
  *   (test/data/qemu-logs: a KVM emulation failure, a refused Hyper-V set).
  */
@@ -12,6 +14,7 @@
 #include "dkvm-error.h"
 #include "virt-connection.h"
 #include "virt-domain.h"
+#include "virt-power.h"
 #include "virt-preflight.h"
 #include "virt-qemu-log.h"
 
@@ -275,6 +278,53 @@ test_qemu_log(void)
 	g_assert_null(later_reason);
 }
 
+/* `vm start` refuses a card that no longer answers, naming it */
+static void
+test_stuck_card(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(virConnect) conn = dkvm_virt_connect("test:///default", &error);
+	g_autofree gchar *pci = g_build_filename(tmpdir, "pci", NULL);
+	g_autofree gchar *stuck = g_build_filename(pci, "0000:01:00.0", NULL);
+	g_autofree gchar *config = g_build_filename(stuck, "config", NULL);
+	g_autofree gchar *ones = g_strnfill(256, '\xff');
+	g_autoptr(DkvmHostFacts) host = dkvm_host_facts_new();
+	DkvmPciDevice *card = dkvm_pci_device_new("0000:01:00.0");
+	const gchar *xml = "<domain type='test'><name>stuck</name><memory>65536</memory>"
+	                   "<os><type>hvm</type></os><devices><hostdev mode='subsystem' type='pci' "
+	                   "managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' "
+	                   "function='0x0'/></source></hostdev></devices></domain>";
+	g_autoptr(DkvmDomainXml) parsed = NULL;
+	virDomainPtr dom;
+
+	g_assert_no_error(error);
+	card->device_name = g_strdup("Navi 10 [Radeon RX 5600 OEM/5600 XT / 5700/5700 XT]");
+	g_ptr_array_add(host->pci, card);
+	g_assert_cmpint(g_mkdir_with_parents(stuck, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(config, ones, 256, NULL));
+	parsed = dkvm_domain_xml_parse(xml, &error);
+	g_assert_no_error(error);
+	dom = virDomainDefineXML(conn, xml);
+	g_assert_nonnull(dom);
+
+	g_assert_false(dkvm_virt_check_domain_hostdevs(dom, parsed, host, pci, &error));
+	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_REFUSED);
+	g_assert_true(g_str_has_prefix(
+	        error->message, "cannot start VM 'stuck': PCI device 0000:01:00.0 (Navi 10 [Radeon "
+	                        "RX 5600 OEM/5600 XT / 5700/5700 XT]) does not answer (its config "
+	                        "space reads all ones)"));
+	g_clear_error(&error);
+	/* the same card answering again (after a host reboot): no objection */
+	g_assert_true(g_file_set_contents(config, "\x02\x10\x1f\x73", 4, NULL));
+	g_assert_true(dkvm_virt_check_domain_hostdevs(dom, parsed, host, pci, &error));
+	g_assert_no_error(error);
+	virDomainUndefine(dom);
+	virDomainFree(dom);
+	g_unlink(config);
+	g_rmdir(stuck);
+	g_rmdir(pci);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -288,6 +338,7 @@ main(int argc, char **argv)
 	g_test_add_func("/preflight/networks", test_networks);
 	g_test_add_func("/preflight/libvirt-error-kept", test_error_kept);
 	g_test_add_func("/preflight/qemu-log", test_qemu_log);
+	g_test_add_func("/preflight/stuck-card", test_stuck_card);
 	status = g_test_run();
 	g_rmdir(tmpdir);
 	g_free(tmpdir);

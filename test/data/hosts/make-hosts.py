@@ -495,6 +495,12 @@ def write_memory(tree, model, cpus):
 # PCI
 
 
+def size_bytes(text):
+    """'16G' -> 17179869184, '256M' -> 268435456."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+
+
 def bdf(addr):
     """'01:00.0' or '0000:01:00.0' -> '0000:01:00.0'."""
     return addr if addr.count(":") == 2 else "0000:" + addr
@@ -645,20 +651,29 @@ def write_pci(tree, model, cpus):
         tree.attr(p + "/irq", irq)
         tree.attr(p + "/enable", 1 if d.get("driver") or cls >> 8 == 0x0604 else 0)
         tree.attr(p + "/driver_override", "(null)")
-        tree.attr(p + "/d3cold_allowed", 1)
+        tree.attr(p + "/d3cold_allowed", 0 if d.get("d3cold_off") else 1)
         bar_size = 0x01000000 if cls >> 16 == 0x03 else 0x00100000
+        if "bar0" in d:  # a large BAR: 64-bit prefetchable, naturally aligned above 4 GiB
+            bar_size = size_bytes(d["bar0"])
+            bar = max(bar, 1 << 32)
         my_bar = (bar + bar_size - 1) & ~(bar_size - 1)
         bar = my_bar + bar_size
-        tree.write(p + "/config", config_space(d, my_bar))
+        # a stuck card (lost after a failed reset) reads all ones
+        tree.write(p + "/config", b"\xff" * 256 if d.get("stuck") else config_space(d, my_bar))
         res = []
         for k in range(13):
             if k == 0 and cls >> 8 not in (0x0600, 0x0604):
-                size = 0x01000000 if cls >> 16 == 0x03 else 0x00100000
                 flags = 0x14220c if my_bar >> 32 else 0x40200
-                res.append("0x%016x 0x%016x 0x%016x" % (my_bar, my_bar + size - 1, flags))
+                res.append("0x%016x 0x%016x 0x%016x" % (my_bar, my_bar + bar_size - 1, flags))
             else:
                 res.append("0x%016x 0x%016x 0x%016x" % (0, 0, 0))
         tree.write(p + "/resource", "\n".join(res) + "\n")
+        if "rebar" in d:
+            # resourceN_resize: bit n set = 2^n MiB supported (the kernel's %016llx);
+            # the card offers 256 MiB up to its maximum
+            top = size_bytes(d["rebar"]).bit_length() - 21
+            tree.attr(p + "/resource0_resize",
+                      "%016x" % sum(1 << n for n in range(8, top + 1)))
         if cls >> 8 == 0x0300:
             tree.attr(p + "/boot_vga", 1 if d.get("boot_vga") else 0)
         if not d.get("no_numa_node"):
