@@ -27,6 +27,7 @@
 #include "page-size.h"
 #include "size-math.h"
 #include "sysfs-write.h"
+#include "vm-record.h"
 
 #define RECORD_DIR "run/dkvm/hugepages"
 
@@ -268,24 +269,6 @@ dkvm_hugepage_pool_release(guint64 size_kib, gint node, guint64 pages, guint64 *
 	return TRUE;
 }
 
-/* Record file of @vm_name; refuses names that would leave the directory. */
-static gchar *
-record_path(const gchar *vm_name, GError **error)
-{
-	g_autofree gchar *dir = NULL;
-
-	if (vm_name == NULL || *vm_name == '\0' || vm_name[0] == '.' ||
-	    strchr(vm_name, '/') != NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid VM name '%s' for the hugepage record: it must not be empty, "
-		            "start with '.' or contain '/'",
-		            vm_name != NULL ? vm_name : "");
-		return NULL;
-	}
-	dir = dkvm_host_path(RECORD_DIR);
-	return g_build_filename(dir, vm_name, NULL);
-}
-
 static gchar *
 record_group(guint64 size_kib, gint node)
 {
@@ -294,52 +277,11 @@ record_group(guint64 size_kib, gint node)
 	return g_strdup_printf("node%d/hugepages-%" G_GUINT64_FORMAT "kB", node, size_kib);
 }
 
-/* Loads @path; a missing file is an empty record. */
-static GKeyFile *
-record_load(const gchar *path, GError **error)
-{
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) local_error = NULL;
-
-	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local_error) &&
-	    !g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot read %s: %s", path,
-		            local_error->message);
-		return NULL;
-	}
-	return g_steal_pointer(&kf);
-}
-
-/* Writes @kf to @path, or removes @path when nothing is left in it. */
-static gboolean
-record_save(GKeyFile *kf, const gchar *path, GError **error)
-{
-	g_autofree gchar *dir = g_path_get_dirname(path);
-	g_autofree gchar *data = NULL;
-	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
-
-	if (groups[0] == NULL) {
-		if (g_unlink(path) != 0 && errno != ENOENT) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remove %s: %s", path,
-			            g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s", dir,
-		            g_strerror(errno));
-		return FALSE;
-	}
-	data = g_key_file_to_data(kf, NULL, NULL);
-	return dkvm_file_replace(path, data, -1, error);
-}
-
 gboolean
 dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node, guint64 pages,
                           GError **error)
 {
-	g_autofree gchar *path = record_path(vm_name, error);
+	g_autofree gchar *path = dkvm_vm_record_path(RECORD_DIR, vm_name, "hugepage record", error);
 	g_autofree gchar *group = record_group(size_kib, node);
 	g_autoptr(GKeyFile) kf = NULL;
 	guint64 before = 0;
@@ -348,7 +290,7 @@ dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node, gui
 		return FALSE;
 	if (pages == 0)
 		return TRUE;
-	kf = record_load(path, error);
+	kf = dkvm_vm_record_load(path, error);
 	if (kf == NULL)
 		return FALSE;
 	/* a VM that crashed without a stop still owns its earlier pages: add up */
@@ -357,7 +299,7 @@ dkvm_hugepage_pool_record(const gchar *vm_name, guint64 size_kib, gint node, gui
 	g_key_file_set_uint64(kf, group, "size_kib", size_kib);
 	g_key_file_set_integer(kf, group, "node", node);
 	g_key_file_set_uint64(kf, group, "pages", before + pages);
-	return record_save(kf, path, error);
+	return dkvm_vm_record_save(kf, path, error);
 }
 
 /* Reads one record group, checking every value. */
@@ -386,13 +328,13 @@ record_read_group(GKeyFile *kf, const gchar *path, const gchar *group, guint64 *
 gboolean
 dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error)
 {
-	g_autofree gchar *path = record_path(vm_name, error);
+	g_autofree gchar *path = dkvm_vm_record_path(RECORD_DIR, vm_name, "hugepage record", error);
 	g_autoptr(GKeyFile) kf = NULL;
 	g_auto(GStrv) groups = NULL;
 
 	if (path == NULL)
 		return FALSE;
-	kf = record_load(path, error);
+	kf = dkvm_vm_record_load(path, error);
 	if (kf == NULL)
 		return FALSE;
 	groups = g_key_file_get_groups(kf, NULL);
@@ -407,7 +349,7 @@ dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error)
 		if (!dkvm_hugepage_pool_release(size_kib, node, pages, &released, error)) {
 			/* keep what is still owed, so a retry releases only that */
 			g_autoptr(GError) save_error = NULL;
-			if (!record_save(kf, path, &save_error))
+			if (!dkvm_vm_record_save(kf, path, &save_error))
 				g_prefix_error(error, "(%s) ", save_error->message);
 			return FALSE;
 		}
@@ -419,5 +361,5 @@ dkvm_hugepage_pool_release_recorded(const gchar *vm_name, GError **error)
 		else
 			g_key_file_remove_group(kf, groups[i], NULL);
 	}
-	return record_save(kf, path, error);
+	return dkvm_vm_record_save(kf, path, error);
 }

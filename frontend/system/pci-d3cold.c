@@ -7,26 +7,10 @@
 #include "dkvm-error.h"
 #include "file-replace.h"
 #include "host-path.h"
+#include "vm-record.h"
 
 #define RECORD_DIR   "run/dkvm/d3cold"
 #define RECORD_GROUP "d3cold_allowed"
-
-static gchar *
-record_path(const gchar *vm_name, GError **error)
-{
-	g_autofree gchar *dir = NULL;
-
-	if (vm_name == NULL || *vm_name == '\0' || vm_name[0] == '.' ||
-	    strchr(vm_name, '/') != NULL) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "invalid VM name '%s' for the d3cold record: it must not be empty, "
-		            "start with '.' or contain '/'",
-		            vm_name != NULL ? vm_name : "");
-		return NULL;
-	}
-	dir = dkvm_host_path(RECORD_DIR);
-	return g_build_filename(dir, vm_name, NULL);
-}
 
 static gchar *
 attribute_path(const gchar *address)
@@ -74,44 +58,23 @@ static gboolean
 save_record(const gchar *path, GPtrArray *changed, GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autofree gchar *dir = g_path_get_dirname(path);
-	g_autofree gchar *data = NULL;
 
-	if (changed->len == 0) {
-		if (g_unlink(path) != 0 && errno != ENOENT) {
-			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot remove %s: %s", path,
-			            g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	g_key_file_set_string_list(kf, RECORD_GROUP, "off", (const gchar *const *)changed->pdata,
-	                           changed->len);
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s", dir,
-		            g_strerror(errno));
-		return FALSE;
-	}
-	data = g_key_file_to_data(kf, NULL, NULL);
-	return dkvm_file_replace(path, data, -1, error);
+	if (changed->len > 0)
+		g_key_file_set_string_list(kf, RECORD_GROUP, "off",
+		                           (const gchar *const *)changed->pdata, changed->len);
+	return dkvm_vm_record_save(kf, path, error);
 }
 
 static GPtrArray *
 load_record(const gchar *path, GError **error)
 {
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) local_error = NULL;
+	g_autoptr(GKeyFile) kf = dkvm_vm_record_load(path, error);
 	g_auto(GStrv) list = NULL;
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *out;
 
-	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local_error)) {
-		if (g_error_matches(local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-			return out;
-		g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot read %s: %s", path,
-		            local_error->message);
-		g_ptr_array_unref(out);
+	if (kf == NULL)
 		return NULL;
-	}
+	out = g_ptr_array_new_with_free_func(g_free);
 	list = g_key_file_get_string_list(kf, RECORD_GROUP, "off", NULL, NULL);
 	for (guint i = 0; list != NULL && list[i] != NULL; i++) {
 		/* only what reads as a PCI address names a sysfs directory */
@@ -124,7 +87,7 @@ load_record(const gchar *path, GError **error)
 gboolean
 dkvm_pci_d3cold_restore(const gchar *vm_name, GError **error)
 {
-	g_autofree gchar *path = record_path(vm_name, error);
+	g_autofree gchar *path = dkvm_vm_record_path(RECORD_DIR, vm_name, "d3cold record", error);
 	g_autoptr(GPtrArray) recorded = NULL;
 	g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) first = NULL;
@@ -158,7 +121,7 @@ dkvm_pci_d3cold_restore(const gchar *vm_name, GError **error)
 gboolean
 dkvm_pci_d3cold_hold(const gchar *vm_name, const GPtrArray *addresses, GError **error)
 {
-	g_autofree gchar *path = record_path(vm_name, error);
+	g_autofree gchar *path = dkvm_vm_record_path(RECORD_DIR, vm_name, "d3cold record", error);
 	g_autoptr(GPtrArray) changed = NULL;
 
 	if (path == NULL)

@@ -41,10 +41,6 @@ def read_state(uuid):
     return state
 
 
-def one_line(err):
-    return len([line for line in err.splitlines() if line.startswith("dkvm:")]) == 1
-
-
 def rewrite(src, dst, change):
     """Copies bundle @src to @dst, entries passed through change(info, data)
     -> list of (info, data) (or [] to drop one); change(None, None) may
@@ -97,14 +93,14 @@ def hostile_cases(tap, base, bundle, scratch):
         path = os.path.join(scratch, what.replace(" ", "-").replace("/", "_") + ".tar.gz")
         rewrite(bundle, path, change)
         r = run(base + ["vm", "import", path])
-        tap.check(r.code == 2 and one_line(r.err) and needle in r.err
+        tap.check(r.code == 2 and systest.one_line(r.err) and needle in r.err
                   and not systest.domain_exists(NAME),
                   f"a bundle with {what} is refused (exit 2, one line), no VM defined",
                   r.describe())
     fifo = os.path.join(scratch, "fifo.dkvm.tar.gz")
     os.mkfifo(fifo)
     r = run(base + ["vm", "import", fifo], timeout=10)
-    tap.check(r.code == 2 and one_line(r.err) and "not a regular file" in r.err,
+    tap.check(r.code == 2 and systest.one_line(r.err) and "not a regular file" in r.err,
               "a FIFO named *.tar.gz is refused at once", r.describe())
     tap.check(not os.path.exists("/etc-dkvm-test"), "nothing was written outside")
 
@@ -115,9 +111,7 @@ def main():
     systest.require_root_and_libvirtd(tap, setup, 0)
     systest.remove_domain(NAME)
     with systest.scratch_dir() as scratch:
-        config = systest.write_config(scratch, "true", "none")
-        with open(config, "a") as f:
-            f.write("accelerator=tcg\n")
+        config = systest.write_config(scratch, "true", "none", "tcg")
         base = [dkvm, "--connect", systest.URI, "--config", config]
         try:
             cases(tap, base, scratch)
@@ -137,7 +131,7 @@ def cases(tap, base, scratch):
     r = run(base + ["vm", "start", NAME])
     tap.check(r.code == 0, "it starts (OVMF writes its NVRAM, swtpm its state)", r.describe())
     r = run(base + ["vm", "export", NAME, "--output", scratch])
-    tap.check(r.code == 4 and one_line(r.err) and "shut it down first" in r.err
+    tap.check(r.code == 4 and systest.one_line(r.err) and "shut it down first" in r.err
               and not os.path.exists(bundle),
               "exporting the running VM is refused, nothing written", r.describe())
     run(base + ["vm", "kill", NAME])
@@ -152,10 +146,10 @@ def cases(tap, base, scratch):
               and any(n.startswith("tpm/") for n in names),
               "the bundle holds the manifest, the domain, nvram.fd and tpm/", f"{sorted(names)}")
     r = run(base + ["vm", "export", NAME, "--output", bundle])
-    tap.check(r.code == 2 and one_line(r.err) and "never overwritten" in r.err,
+    tap.check(r.code == 2 and systest.one_line(r.err) and "never overwritten" in r.err,
               "exporting over an existing bundle is refused", r.describe())
     r = run(base + ["vm", "import", bundle])
-    tap.check(r.code == 4 and one_line(r.err) and read_state(uuid) == before,
+    tap.check(r.code == 4 and systest.one_line(r.err) and read_state(uuid) == before,
               "importing while the VM exists is refused, its state untouched", r.describe())
 
     r = run(base + ["vm", "delete", NAME, "--yes"])

@@ -182,10 +182,7 @@ def main():
     systest.require_root_and_libvirtd(tap, setup, 256)
     systest.remove_domain(NAME)
     with systest.scratch_dir() as scratch:
-        config = systest.write_config(scratch, "true",
-                                      None if len(os.sched_getaffinity(0)) >= 3 else "none")
-        with open(config, "a") as f:
-            f.write("accelerator=tcg\n")
+        config = systest.tcg_config(scratch)
         base = [dkvm, "--connect", systest.URI, "--config", config]
         request = ["--preset", "linux", "--vcpus", "1", "--memory", "128M",
                    "--network", "none", "--hugepages", "--tpm"]

@@ -53,10 +53,6 @@ class FullTmpfs:
         subprocess.run(["umount", self.path], check=False)
 
 
-def one_line(err):
-    return len([line for line in err.splitlines() if line.startswith("dkvm:")]) == 1
-
-
 def autostart_of(name):
     return "enable" in virsh("dominfo", name).out.split("Autostart:")[-1].splitlines()[0]
 
@@ -73,7 +69,7 @@ def config_case(tap, dkvm, scratch):
         with open(config, "rb") as f:
             now = f.read()
         leftovers = sorted(e for e in os.listdir(confdir) if e not in ("dkvm.conf", "filler"))
-    tap.check(r.code != 0 and one_line(r.err) and "dkvm.conf" in r.err,
+    tap.check(r.code != 0 and systest.one_line(r.err) and "dkvm.conf" in r.err,
               "vm autostart --default on a full file system fails with one line naming "
               "dkvm.conf", r.describe())
     tap.check(now == old and not leftovers, "dkvm.conf is as it was, no temporary file left",
@@ -93,7 +89,7 @@ def domain_case(tap, dkvm, config):
         xml_during = virsh("dumpxml", "--inactive", NAME).out
     with open(path, "rb") as f:
         file_after = f.read()
-    tap.check(r.code != 0 and one_line(r.err),
+    tap.check(r.code != 0 and systest.one_line(r.err),
               "vm edit with libvirt's config directory full fails with one line", r.describe())
     tap.check(xml_during == xml_before, "libvirt keeps the old definition",
               xml_during[:1500])
@@ -108,9 +104,7 @@ def main():
     systest.require_root_and_libvirtd(tap, setup, 0)
     systest.remove_domain(NAME)
     with systest.scratch_dir() as scratch:
-        config = systest.write_config(scratch, "true", "none")
-        with open(config, "a") as f:
-            f.write("accelerator=tcg\n")
+        config = systest.write_config(scratch, "true", "none", "tcg")
         r = run([dkvm, "--connect", systest.URI, "--config", config, "vm", "create", NAME,
                  "--preset", "linux", "--vcpus", "1", "--memory", "128M", "--network", "none"])
         if tap.check(r.code == 0, f"dkvm vm create {NAME}", r.describe()):

@@ -160,12 +160,7 @@ def main():
     systest.require_root_and_libvirtd(tap, setup, 256)
     systest.remove_domain(NAME)
     with systest.scratch_dir() as scratch:
-        # 1 vCPU pins on any machine with 2 CPUs or more; TCG, as in the journey
-        # (under nested KVM, OVMF and host-passthrough stop at once: testing.md)
-        config = systest.write_config(scratch, "true",
-                                      None if len(os.sched_getaffinity(0)) >= 3 else "none")
-        with open(config, "a") as f:
-            f.write("accelerator=tcg\n")
+        config = systest.tcg_config(scratch)
         base = [dkvm, "--connect", systest.URI, "--config", config]
         nr_setup = systest.pool()[0]
         try:

@@ -288,7 +288,7 @@ def json_or_none(text):
         return None
 
 
-def write_config(directory, persist_command, reserve=None):
+def write_config(directory, persist_command, reserve=None, accelerator=None):
     """A dkvm.conf for the test (never the host's /etc/dkvm/dkvm.conf)."""
     path = os.path.join(directory, "dkvm.conf")
     with open(path, "w") as f:
@@ -296,7 +296,22 @@ def write_config(directory, persist_command, reserve=None):
         f.write(f"persist_command={persist_command}\n")
         if reserve is not None:
             f.write(f"reserve={reserve}\n")
+        if accelerator is not None:
+            f.write(f"accelerator={accelerator}\n")
     return path
+
+
+def tcg_config(directory):
+    """dkvm.conf for a 1-vCPU VM under TCG on any machine: no host reserve
+    on one with fewer than 3 CPUs (so the vCPU can be pinned), and TCG (under
+    nested KVM, OVMF and host-passthrough stop at once: testing.md)."""
+    return write_config(directory, "true",
+                        None if len(os.sched_getaffinity(0)) >= 3 else "none", "tcg")
+
+
+def one_line(err):
+    """Whether @err holds exactly one `dkvm:` line (a hint line may follow)."""
+    return len([line for line in err.splitlines() if line.startswith("dkvm:")]) == 1
 
 
 def step(tap, what, fn):
