@@ -147,6 +147,20 @@ def missing_partition_reported_and_other_steps_run():
 
 
 @test
+def shm_mounted_when_nothing_did():
+    root = new_root()
+    status, out, err = run_steps(root, "shm")
+    assert status == 0, out + err
+    assert mount_calls() == [f"-t tmpfs -o mode=1777,nosuid,nodev shm {root}/dev/shm"]
+    assert "mounted a tmpfs at /dev/shm" in out, out
+    # devfs mounted it already: nothing to do
+    with open(os.path.join(root, "proc", "mounts"), "a") as f:
+        f.write("shm /dev/shm tmpfs rw,nosuid,nodev 0 0\n")
+    status, out, err = run_steps(root, "shm")
+    assert status == 0 and mount_calls() == [] and "/dev/shm is mounted" in out, out + err
+
+
+@test
 def nvram_and_swtpm_bound_to_data_partition():
     root = new_root()
     status, out, err = run_steps(root, "data_dirs", "data_binds")

@@ -88,6 +88,24 @@ dkvm_is_mounted() {
 		"$DKVM_ROOT/proc/mounts" 2>/dev/null
 }
 
+# Looking Glass: a VM with DKVM's <shmem> has QEMU keep the guest's frames in
+# /dev/shm/looking-glass (QEMU makes the file as its user when the VM starts;
+# the client, run as root on this host, reads it). /dev/shm must be a tmpfs:
+# OpenRC's devfs mounts one; where nothing did, mount it (its size is half
+# the RAM by default, far more than the 128 MiB of a 4K frame buffer).
+dkvm_step_shm() {
+	if dkvm_is_mounted /dev/shm; then
+		dkvm_say "shared memory: /dev/shm is mounted (Looking Glass)"
+		return 0
+	fi
+	if ! mkdir -p "$DKVM_ROOT/dev/shm" ||
+		! "$DKVM_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev shm "$DKVM_ROOT/dev/shm"; then
+		dkvm_complain "cannot mount a tmpfs at /dev/shm: Looking Glass VMs will not start"
+		return 1
+	fi
+	dkvm_say "shared memory: mounted a tmpfs at /dev/shm (Looking Glass)"
+}
+
 # Mounts the partition labelled data_label at data_mount.
 dkvm_step_data_mount() {
 	label=$(dkvm_data_label)
