@@ -15,6 +15,7 @@
 
 #include "dkvm-error.h"
 #include "plan.h"
+#include "quote.h"
 
 void
 dkvm_legacy_vm_config_free(DkvmLegacyVmConfig *self)
@@ -80,8 +81,10 @@ dkvm_legacy_vm_config_parse(const gchar *text, gsize len, GError **error)
 		if (eq != NULL)
 			key = g_strndup(line, eq - line);
 		if (eq == NULL || !is_key(key)) {
+			/* the start of the line, its control bytes escaped */
+			g_autofree gchar *shown = dkvm_quote_len(line, MIN(strlen(line), 60));
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "vm_config line %u: not KEY=VALUE: '%.60s'", i + 1, line);
+			            "vm_config line %u: not KEY=VALUE: '%s'", i + 1, shown);
 			return NULL;
 		}
 		value = eq + 1;
@@ -385,8 +388,9 @@ map_vnc(DkvmSpec *spec, const gchar *listen, GPtrArray *warnings, GError **error
 	guint64 display = 0;
 
 	if (colon == NULL || !g_ascii_string_to_unsigned(colon + 1, 10, 0, 99, &display, NULL)) {
+		g_autofree gchar *shown = dkvm_quote(listen);
 		g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-		            "VNCLISTEN '%s' is not ADDRESS:DISPLAY (0.0.0.0:0)", listen);
+		            "VNCLISTEN '%s' is not ADDRESS:DISPLAY (0.0.0.0:0)", shown);
 		return FALSE;
 	}
 	address = g_strndup(listen, colon - listen);
@@ -451,8 +455,9 @@ build_spec(const DkvmLegacyFolder *folder, const DkvmLegacyVmConfig *config,
 			                         "template default, which every VM shared: libvirt "
 			                         "gives this VM a fresh address"));
 		else if (!is_mac(config->mac)) {
+			g_autofree gchar *shown = dkvm_quote(config->mac);
 			g_set_error(error, DKVM_ERROR, DKVM_ERROR_INVALID,
-			            "MAC '%s' is not a MAC address", config->mac);
+			            "MAC '%s' is not a MAC address", shown);
 			return NULL;
 		} else {
 			DkvmNic *nic = g_ptr_array_index(spec->nics, 0);

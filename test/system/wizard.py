@@ -32,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "menu"))
 import systest  # noqa: E402
+from menunav import go_to  # noqa: E402
 from menutest import Menu, choose, flat, type_input, wait_text  # noqa: E402
 from systest import run, virsh  # noqa: E402
 
@@ -82,7 +83,8 @@ def wizard_to_summary(m, vcpus):
             m.send("enter")
         time.sleep(0.3)
     wait_text(m, "Create VM: Switches")
-    m.send("end", "space", "enter")  # real-time on; TPM and Secure Boot stay
+    go_to(m, "Real-time")
+    m.send("space", "enter")  # real-time on; TPM and Secure Boot stay
     return wait_text(m, "VM '%s' (windows11)" % NAME)
 
 
@@ -202,7 +204,8 @@ def journey(tap, m):
         type_input(m, "256M")
         wait_text(m, "256 MiB")
         choose(m, "Switches", "Space ticks and unticks")
-        m.send("end", "space", "enter")  # real-time off
+        go_to(m, "Real-time")
+        m.send("space", "enter")  # real-time off
         wait_text(m, "Edit '%s'" % NAME)
         m.send("end", "enter")  # Save: the summary
         wait_text(m, "VM '%s' (windows11)" % NAME)
