@@ -475,11 +475,13 @@ build_spec(const DkvmLegacyFolder *folder, const DkvmLegacyVmConfig *config,
 		}
 		g_ptr_array_add(spec->pci, sel);
 	}
-	if (config->gpu_rom != NULL && !rom_placed)
+	if (config->gpu_rom != NULL && !rom_placed) {
+		g_autofree gchar *shown = dkvm_quote(config->gpu_rom);
 		g_ptr_array_add(warnings,
 		                g_strdup_printf("GPUROM %s not used: no GPU of this host in "
 		                                "passthroughPCIDevices",
-		                                config->gpu_rom));
+		                                shown));
+	}
 	for (guint i = 0; i < globals->usb->len; i++) {
 		DkvmUsbSelection *sel = g_new(DkvmUsbSelection, 1);
 		*sel = *(const DkvmUsbSelection *)g_ptr_array_index(globals->usb, i);
