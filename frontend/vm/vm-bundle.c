@@ -18,6 +18,8 @@
 #include "dkvm-error.h"
 #include "domain-xml-read.h"
 #include "file-copy.h"
+#include "file-read.h"
+#include "quote.h"
 #include "virt-domain.h"
 #include "virt-state.h"
 #include "vm-common.h"
@@ -35,13 +37,8 @@
 
 typedef struct archive DkvmArchive;
 typedef struct archive_entry DkvmArchiveEntry;
-static void
-archive_free_any(DkvmArchive *ar)
-{
-	/* archive_free() is libarchive's one freer for readers and writers */
-	archive_free(ar);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmArchive, archive_free_any)
+/* archive_free() is libarchive's one freer for readers and writers */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmArchive, archive_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmArchiveEntry, archive_entry_free)
 
 void
@@ -413,87 +410,67 @@ write_new_file(const gchar *path, const gchar *data, gsize length, GError **erro
 }
 
 /* Unpacks bundle @path into @staging: regular files and folders under
- * DKVM's names only, within the size and entry caps. */
+ * DKVM's names only, within the size and entry caps. The bundle itself is
+ * read by the project's reader of regular files (a FIFO or a device is
+ * refused before any read). */
 static gboolean
 unpack(const gchar *path, const gchar *staging, GError **error)
 {
 	g_autoptr(DkvmArchive) ar = archive_read_new();
+	g_autoptr(GError) read_error = NULL;
+	g_autofree gchar *bytes = NULL;
 	struct archive_entry *entry;
 	guint64 total = 0;
 	guint entries = 0;
-	gint fd;
-	struct stat st;
+	gsize length = 0;
 	gint r;
 
-	/* a regular file only: a FIFO or a device would hang or never end */
-	fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-	if (fd < 0) {
-		g_set_error(error, DKVM_ERROR,
-		            errno == ENOENT ? DKVM_ERROR_NOT_FOUND : DKVM_ERROR_IO,
-		            "cannot read %s: %s", path, g_strerror(errno));
+	bytes = dkvm_file_read_regular(path, MAX_BUNDLE_BYTES, &length, &read_error);
+	if (bytes == NULL) {
+		if (g_error_matches(read_error, DKVM_ERROR, DKVM_ERROR_INVALID))
+			return bad_bundle(path, error, "%s", read_error->message);
+		g_set_error(error, DKVM_ERROR, read_error->code, "cannot read %s: %s", path,
+		            read_error->message);
 		return FALSE;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return bad_bundle(path, error, "not a regular file");
 	}
 	archive_read_support_filter_gzip(ar);
 	archive_read_support_format_tar(ar);
-	if (archive_read_open_fd(ar, fd, 65536) != ARCHIVE_OK) {
-		close(fd);
+	if (archive_read_open_memory(ar, bytes, length) != ARCHIVE_OK)
 		return bad_bundle(path, error, "%s", archive_error_string(ar));
-	}
 	while ((r = archive_read_next_header(ar, &entry)) == ARCHIVE_OK) {
 		const gchar *name = archive_entry_pathname(entry);
 		gboolean is_dir = archive_entry_filetype(entry) == AE_IFDIR;
 		la_int64_t size = archive_entry_size(entry);
 		g_autofree gchar *to = NULL;
+		g_autofree gchar *parent = NULL;
 		g_autofree gchar *data = NULL;
 
-		if (++entries > MAX_BUNDLE_ENTRIES) {
-			close(fd);
+		if (++entries > MAX_BUNDLE_ENTRIES)
 			return bad_bundle(path, error, "more than %d entries", MAX_BUNDLE_ENTRIES);
-		}
 		if (name == NULL || (!is_dir && archive_entry_filetype(entry) != AE_IFREG) ||
 		    !allowed_path(name, is_dir)) {
-			g_autofree gchar *shown = g_strescape(name != NULL ? name : "", NULL);
-			close(fd);
+			g_autofree gchar *shown = dkvm_quote(name != NULL ? name : "");
 			return bad_bundle(path, error, "unexpected entry '%s'", shown);
 		}
 		to = g_build_filename(staging, name, NULL);
-		if (is_dir) {
-			if (g_mkdir_with_parents(to, 0700) != 0) {
-				close(fd);
-				g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
-				            "cannot create %s: %s", to, g_strerror(errno));
-				return FALSE;
-			}
-			continue;
+		parent = is_dir ? g_strdup(to) : g_path_get_dirname(to);
+		if (g_mkdir_with_parents(parent, 0700) != 0) {
+			g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO, "cannot create %s: %s",
+			            parent, g_strerror(errno));
+			return FALSE;
 		}
-		if (size < 0 || (guint64)size > MAX_BUNDLE_BYTES - total) {
-			close(fd);
+		if (is_dir)
+			continue;
+		if (size < 0 || (guint64)size > MAX_BUNDLE_BYTES - total)
 			return bad_bundle(path, error, "larger than %" G_GUINT64_FORMAT " MiB",
 			                  MAX_BUNDLE_BYTES >> 20);
-		}
 		total += (guint64)size;
 		data = g_malloc(size > 0 ? (gsize)size : 1);
-		if (size > 0 && archive_read_data(ar, data, (gsize)size) != size) {
-			close(fd);
+		if (size > 0 && archive_read_data(ar, data, (gsize)size) != size)
 			return bad_bundle(path, error, "%s is cut short", name);
-		}
-		{
-			g_autofree gchar *parent = g_path_get_dirname(to);
-			if (g_mkdir_with_parents(parent, 0700) != 0 ||
-			    !write_new_file(to, data, (gsize)size, error)) {
-				close(fd);
-				if (error != NULL && *error == NULL)
-					g_set_error(error, DKVM_ERROR, DKVM_ERROR_IO,
-					            "cannot create %s", parent);
-				return FALSE;
-			}
-		}
+		if (!write_new_file(to, data, (gsize)size, error))
+			return FALSE;
 	}
-	close(fd);
 	if (r != ARCHIVE_EOF)
 		return bad_bundle(path, error, "%s", archive_error_string(ar));
 	return TRUE;
