@@ -112,8 +112,9 @@ def wait_gone(m, text, timeout=20):
 
 
 
-def create(m, name, memory="4G", vcpus="6"):
-    """The whole journey with the given choices, up to the summary."""
+def to_switches(m, name, memory="4G", vcpus="6"):
+    """The journey with the given choices, the rest as offered, up to the
+    switches; returns that screen."""
     open_create(m)
     choose_name(m, name)
     wait_text(m, "Create VM: Memory")
@@ -124,7 +125,12 @@ def create(m, name, memory="4G", vcpus="6"):
     m.send("enter")
     wait_text(m, "Create VM: Network")
     m.send("enter")
-    walk_devices(m, "Create VM: Switches")
+    return walk_devices(m, "Create VM: Switches")
+
+
+def create(m, name, memory="4G", vcpus="6"):
+    """The whole journey with the given choices, up to the summary."""
+    to_switches(m, name, memory, vcpus)
     m.send("enter")
     wait_text(m, "Create VM: Summary")
     return wait_text(m, "VM '%s' (" % name)
@@ -324,17 +330,7 @@ def looking_glass_switch_asks_its_resolution():
     # ticked, the switch asks the resolution; a bad one is refused with the
     # reason and asked again; the summary shows what the VM gets
     with menu() as m:
-        open_create(m)
-        choose_name(m, "wiz-lg")
-        wait_text(m, "Create VM: Memory")
-        type_input(m, "4G")
-        wait_text(m, "Create VM: vCPUs")
-        type_input(m, "4")
-        wait_text(m, "pinned like this")
-        m.send("enter")
-        wait_text(m, "Create VM: Network")
-        m.send("enter")
-        screen = walk_devices(m, "Create VM: Switches")
+        screen = to_switches(m, "wiz-lg", vcpus="4")
         assert re.search(r"\[ \] Looking Glass", screen), screen
         m.send("end", "space", "enter")
         screen = wait_text(m, "WIDTHxHEIGHT")
@@ -411,15 +407,21 @@ def open_edit(m, name):
     return wait_text(m, "Edit '%s'" % name)
 
 
+def define_then_edit(m, name, row):
+    """From the summary: defines the VM, waits for its @row on the main
+    screen and opens its Edit list."""
+    m.send("enter")
+    wait_text(m, "is created")
+    m.send("enter")
+    wait_row(m, name, row)
+    return open_edit(m, name)
+
+
 @test
 def edit_is_prefilled_and_changes_memory():
     with menu() as m:
         create(m, "wiz-edit", memory="4G", vcpus="2")
-        m.send("enter")
-        wait_text(m, "is created")
-        m.send("enter")
-        wait_row(m, "wiz-edit", ("shutoff", 2, "4.0 GiB"))
-        screen = open_edit(m, "wiz-edit")
+        screen = define_then_edit(m, "wiz-edit", ("shutoff", 2, "4.0 GiB"))
         # the list shows the VM's current values
         assert re.search(r"Memory\s+4.0 GiB", screen), screen
         assert re.search(r"vCPUs\s+2, pinned", screen), screen
@@ -448,27 +450,13 @@ def early_bind_switch_is_kept_with_the_vm():
     # ticked, early binding reaches the summary and the VM's DKVM metadata:
     # Edit, which reads the VM back from its domain XML, shows it on
     with menu() as m:
-        open_create(m)
-        choose_name(m, "wiz-early")
-        wait_text(m, "Create VM: Memory")
-        type_input(m, "4G")
-        wait_text(m, "Create VM: vCPUs")
-        type_input(m, "2")
-        wait_text(m, "pinned like this")
-        m.send("enter")
-        wait_text(m, "Create VM: Network")
-        m.send("enter")
-        screen = walk_devices(m, "Create VM: Switches")
+        screen = to_switches(m, "wiz-early", vcpus="2")
         assert re.search(r"\[ \] PCI devices to vfio-pci at boot", screen), screen
         go_to(m, "PCI devices to vfio-pci")
         m.send("space", "enter")
         screen = wait_text(m, "VM 'wiz-early' (")
         assert re.search(r"Switches\s+tpm, secure-boot, early-bind", screen), screen
-        m.send("enter")
-        wait_text(m, "is created")
-        m.send("enter")
-        wait_row(m, "wiz-early", ("shutoff", 2, "4.0 GiB"))
-        screen = open_edit(m, "wiz-early")
+        screen = define_then_edit(m, "wiz-early", ("shutoff", 2, "4.0 GiB"))
         assert re.search(r"Switches\s+tpm, secure-boot, early-bind", screen), screen
 
 
