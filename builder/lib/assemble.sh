@@ -242,14 +242,12 @@ place_image_base() {
     base_target=$1 base_cache=$WORK/image-base
     base_key=$(image_base_key "$2")
     if [ ! -f "$base_cache/base.img" ] || [ "$(cat "$base_cache/key" 2>/dev/null)" != "$base_key" ]; then
-        step image-base
         mkdir -p "$base_cache"
         rm -f "$base_cache/key"
         make_image_base "$base_cache/base.img.tmp" "$2" "$3"
         mv "$base_cache/base.img.tmp" "$base_cache/base.img"
         echo "$base_key" >"$base_cache/key"
     fi
-    step copy-base
     cp "$base_cache/base.img" "$base_target"
 }
 
@@ -325,6 +323,14 @@ stage_assemble() {
         rm -f "$IMAGE.old" &
         old_job=$!
     fi
+    # The image base is placed in the background while the stage is made
+    # (when it is not cached, syslinux's installer waits for its sync(2)).
+    (
+        step_job image-base
+        place_image_base "$tmp" "$boot_mib" "$data_start"
+        step end
+    ) &
+    base_job=$!
     make_stage
     step payload-size
     payload_kib=$(du -sk "$WORK/stage" | cut -f1)
@@ -332,7 +338,8 @@ stage_assemble() {
     [ "$boot_mib" -ge "$need_mib" ] ||
         die 2 "--size $IMAGE_SIZE_MIB" "leaves $boot_mib MiB for the boot partition, the files need $need_mib" \
             "a larger --size or a smaller --data-size"
-    place_image_base "$tmp" "$boot_mib" "$data_start"
+    step base-wait
+    wait "$base_job" || exit
     fill_boot_partition "$tmp" 2048
     step finish
     mkdir -p "$(dirname "$IMAGE")"

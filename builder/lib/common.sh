@@ -47,3 +47,8 @@ step() {
     step_name=$1 step_started=$step_now
     [ "$1" != end ] || step_name=
 }
+# The first step of a background job (the job times its own steps).
+step_job() {
+    step_name=
+    step "$1"
+}

@@ -8,6 +8,7 @@ disagree; the options' limits.
 Usage: test-image-build.py DKVM BUILD_ROOT"""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,27 @@ def two_builds_from_the_same_inputs_are_identical():
     before = imagetest.sha256(image_of(state["a"]))
     fx.builder(state["a"], "--dkvm", fx.cmdline_dkvm(), "--size", "128", "--data-size", "16", "assemble")
     assert imagetest.sha256(image_of(state["a"])) == before
+
+
+@test
+def the_cached_image_base_follows_the_sizes():
+    # the image's fixed part (MBR, FAT32 with syslinux, empty ext4) is cached
+    # in the work dir: another data size in the same work dir gets its own
+    # base, and going back gives the first image's bytes again
+    work = state["a"]
+    before = imagetest.sha256(image_of(work))
+    args = ["--dkvm", fx.cmdline_dkvm(), "--size", "128"]
+    fx.builder(work, *args, "--data-size", "24", "assemble", "verify")
+    table = subprocess.run(["sfdisk", "--dump", image_of(work)], capture_output=True, text=True).stdout
+    table = re.sub(r"= +", "=", table)
+    assert f"start={(1 + 103) * 2048}, size={24 * 2048}, type=83" in table, table
+    # the data partition's file system is the new size's (1 KiB blocks)
+    data = f"{image_of(work)}?offset={(1 + 103) * 2048 * 512}"
+    fsck = subprocess.run(["e2fsck", "-n", "-f", data], capture_output=True, text=True)
+    assert fsck.returncode == 0 and "DKVMDATA:" in fsck.stdout and "/24576 blocks" in fsck.stdout, \
+        fsck.stdout + fsck.stderr
+    fx.builder(work, *args, "--data-size", "16", "assemble")
+    assert imagetest.sha256(image_of(work)) == before
 
 
 @test
