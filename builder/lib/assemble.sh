@@ -93,6 +93,40 @@ make_apkovl() {
     rm -rf "$tmp"
 }
 
+# What the apkovl is made from, as one hash: the overlay (the tree with its
+# modes, links and times, or --apkovl's file), the options and key that
+# make_apkovl adds, the code that makes it and the tar and gzip that pack
+# it. Any change makes a new apkovl; none reuses the last one.
+apkovl_key() {
+    {
+        echo "apkovl-1 $DKVM_HOSTNAME|$EXTRA_PACKAGES|$DKVM_TIMEZONE|$DKVM_KEYMAP|$SOURCE_DATE_EPOCH"
+        echo "$ALPINE_MIRROR|$ALPINE_BRANCH|${DKVM_APK_KEYS:-}|$APK_KEYNAME"
+        [ ! -d "$WORK/apk-cache" ] || echo "with the apk cache"
+        for tool in tar gzip; do command -v "$tool"; done |
+            xargs sha256sum "$APK_PUBKEY" "$builder_dir/lib/assemble.sh" "$builder_dir/lib/common.sh"
+        if [ -n "$APKOVL_INPUT" ]; then
+            [ ! -f "$APKOVL_INPUT" ] || sha256sum "$APKOVL_INPUT"
+        else
+            tar -cf - -C "$repo_dir" alpine-overlay
+            [ -z "${DKVM_APK_KEYS:-}" ] || tar -cf - -C "$DKVM_APK_KEYS" .
+        fi
+    } | sha256sum | cut -c1-32
+}
+
+# make_apkovl's result in $1, from WORK/apkovl-cache when its key is
+# unchanged (unpacking, editing and packing it again takes ~0.1 s of CPU).
+cached_apkovl() {
+    ovl_cache=$WORK/apkovl-cache
+    ovl_key=$(apkovl_key)
+    if [ ! -f "$ovl_cache/apkovl.tar.gz" ] || [ "$(cat "$ovl_cache/key" 2>/dev/null)" != "$ovl_key" ]; then
+        mkdir -p "$ovl_cache"
+        rm -f "$ovl_cache/key"
+        make_apkovl "$ovl_cache/apkovl.tar.gz"
+        echo "$ovl_key" >"$ovl_cache/key"
+    fi
+    cp "$ovl_cache/apkovl.tar.gz" "$1"
+}
+
 # Both loaders' configuration, written by dkvm's own `host cmdline` (the code
 # that edits them on a running stick), with --kernel-opt's options.
 write_loader_configs() {
@@ -134,7 +168,7 @@ make_stage() {
     [ -f "$WORK/repo/x86_64/APKINDEX.tar.gz" ] ||
         die 3 "the dkvm repository" "not compiled" "run dkvm-build compile"
     apk_key_ensure "$KEYS_DIR"
-    (make_apkovl "$stage/$DKVM_HOSTNAME.apkovl.tar.gz" &&
+    (cached_apkovl "$stage/$DKVM_HOSTNAME.apkovl.tar.gz" &&
         chmod 0644 "$stage/$DKVM_HOSTNAME.apkovl.tar.gz" &&
         touch -d "@$SOURCE_DATE_EPOCH" "$stage/$DKVM_HOSTNAME.apkovl.tar.gz") &
     apkovl_job=$!
