@@ -102,8 +102,8 @@ apkovl_key() {
         echo "apkovl-1 $DKVM_HOSTNAME|$EXTRA_PACKAGES|$DKVM_TIMEZONE|$DKVM_KEYMAP|$SOURCE_DATE_EPOCH"
         echo "$ALPINE_MIRROR|$ALPINE_BRANCH|${DKVM_APK_KEYS:-}|$APK_KEYNAME"
         [ ! -d "$WORK/apk-cache" ] || echo "with the apk cache"
-        for tool in tar gzip; do command -v "$tool"; done |
-            xargs sha256sum "$APK_PUBKEY" "$builder_dir/lib/assemble.sh" "$builder_dir/lib/common.sh"
+        tool_stamps tar gzip
+        sha256sum "$APK_PUBKEY" "$builder_dir/lib/assemble.sh" "$builder_dir/lib/common.sh"
         if [ -n "$APKOVL_INPUT" ]; then
             [ ! -f "$APKOVL_INPUT" ] || sha256sum "$APKOVL_INPUT"
         else
@@ -153,10 +153,10 @@ link_or_copy() {
     ln -f "$@" "$target/" 2>/dev/null || cp "$@" "$target/"
 }
 
-# The stick's file tree in WORK/stage. The apkovl is made in the background
-# (it takes longer than the rest of the stage): its job's pid is in
-# apkovl_job, and fill_boot_partition copies the partition root's files last,
-# after waiting for it.
+# The stick's file tree in WORK/stage. The loaders' files are made in the
+# background while the big files are linked; the apkovl too, and until
+# later: its job's pid is in apkovl_job, and fill_boot_partition copies the
+# partition root's files last, after waiting for it.
 make_stage() {
     stage=$WORK/stage
     step stage-files
@@ -172,6 +172,20 @@ make_stage() {
         chmod 0644 "$stage/$DKVM_HOSTNAME.apkovl.tar.gz" &&
         touch -d "@$SOURCE_DATE_EPOCH" "$stage/$DKVM_HOSTNAME.apkovl.tar.gz") &
     apkovl_job=$!
+    # the loaders' files beside the links and copies below (other folders)
+    (
+        step_job loader-files
+        write_loader_configs "$stage"
+        cp "$SYSLINUX_BIOS/libcom32.c32" "$SYSLINUX_BIOS/libutil.c32" "$SYSLINUX_BIOS/menu.c32" \
+            "$stage/boot/syslinux/"
+        # -p without a device: GRUB reads $prefix on the partition it was loaded from.
+        # shellcheck disable=SC2086
+        grub-mkimage --format=x86_64-efi --prefix=/boot/grub \
+            --output="$stage/efi/boot/bootx64.efi" $GRUB_EFI_MODULES ||
+            die 1 "grub-mkimage" "failed"
+        step end
+    ) &
+    loader_job=$!
     link_or_copy "$stage/boot" "$WORK/release/boot/vmlinuz-lts" "$WORK/release/boot/initramfs-lts" \
         "$WORK/release/boot/modloop-lts"
     cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/dkvm/x86_64/"
@@ -189,16 +203,8 @@ make_stage() {
     done
     cp "$@" "$stage/domains/templates/"
     set --
-    step loader-cfgs
-    write_loader_configs "$stage"
-    cp "$SYSLINUX_BIOS/libcom32.c32" "$SYSLINUX_BIOS/libutil.c32" "$SYSLINUX_BIOS/menu.c32" \
-        "$stage/boot/syslinux/"
-    step grub-efi
-    # -p without a device: GRUB reads $prefix on the partition it was loaded from.
-    # shellcheck disable=SC2086
-    grub-mkimage --format=x86_64-efi --prefix=/boot/grub \
-        --output="$stage/efi/boot/bootx64.efi" $GRUB_EFI_MODULES ||
-        die 1 "grub-mkimage" "failed"
+    step loader-wait
+    wait "$loader_job" || exit
     step stage-modes
     # (the apkovl job sets its own file's mode and time)
     find "$stage" -type f ! -name "$DKVM_HOSTNAME.apkovl.tar.gz" -exec chmod 0644 {} +
@@ -258,14 +264,21 @@ make_boot_base() {
             conv=notrunc status=none
 }
 
+# The tools named $@ as "path size mtime inode" lines (following links): a
+# key part that changes when a tool is installed anew, without reading the
+# binaries on every build.
+tool_stamps() {
+    for tool; do command -v "$tool"; done | xargs stat -L -c '%n %s %Y %i'
+}
+
 # What the image base depends on, as one hash: the sizes, the ids derived
 # from SOURCE_DATE_EPOCH (mtools' time stamps too), and the tools that write
 # it (their binaries, syslinux's MBR code, mke2fs's defaults).
 image_base_key() {
     {
         echo "base-1 $IMAGE_SIZE_MIB $DATA_SIZE_MIB $1 $BOOT_LABEL $DATA_LABEL $SOURCE_DATE_EPOCH"
-        for tool in sfdisk mkfs.vfat mmd syslinux mkfs.ext4; do command -v "$tool"; done |
-            xargs sha256sum "$SYSLINUX_MBR"
+        tool_stamps sfdisk mkfs.vfat mmd syslinux mkfs.ext4
+        sha256sum "$SYSLINUX_MBR"
         [ ! -f /etc/mke2fs.conf ] || cat /etc/mke2fs.conf
     } | sha256sum | cut -c1-32
 }
