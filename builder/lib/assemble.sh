@@ -285,10 +285,11 @@ image_base_key() {
 
 # The image base from WORK/image-base (made there when its key changed) into
 # image $1 (plain cp keeps the holes: a few MiB are copied).
+# (base_key: image_base_key's value; base_cached: whether WORK/image-base
+# holds it.)
 place_image_base() {
     base_target=$1 base_cache=$WORK/image-base
-    base_key=$(image_base_key "$2")
-    if [ ! -f "$base_cache/base.img" ] || [ "$(cat "$base_cache/key" 2>/dev/null)" != "$base_key" ]; then
+    if [ "$base_cached" = no ]; then
         mkdir -p "$base_cache"
         rm -f "$base_cache/key"
         make_image_base "$base_cache/base.img.tmp" "$2" "$3"
@@ -362,13 +363,23 @@ stage_assemble() {
     data_start=$(((1 + boot_mib) * 2048))
     tmp=$IMAGE.tmp
     rm -f "$tmp"
-    # The previous image is removed in the background (freeing a file of
-    # hundreds of MiB takes a while): it would be replaced in any case.
+    base_key=$(image_base_key "$boot_mib")
+    base_cached=no
+    [ ! -f "$WORK/image-base/base.img" ] || [ "$(cat "$WORK/image-base/key" 2>/dev/null)" != "$base_key" ] ||
+        base_cached=yes
+    # The previous image is removed (it would be replaced in any case) in
+    # the background, as freeing a file of hundreds of MiB takes a while;
+    # but first when the image base is made: syslinux's sync(2) would write
+    # the old image's pages still in memory, which removing it drops.
     old_job=
     if [ -f "$IMAGE" ]; then
         mv "$IMAGE" "$IMAGE.old"
-        rm -f "$IMAGE.old" &
-        old_job=$!
+        if [ "$base_cached" = yes ]; then
+            rm -f "$IMAGE.old" &
+            old_job=$!
+        else
+            rm -f "$IMAGE.old"
+        fi
     fi
     # The image base is placed in the background while the stage is made
     # (when it is not cached, syslinux's installer waits for its sync(2)).
