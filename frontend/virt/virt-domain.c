@@ -16,6 +16,7 @@
 #include "quote.h"
 #include "spec.h"
 #include "domain-xml-read.h"
+#include "virt-off-wait.h"
 
 /*
  * "<action> VM '<name>': <libvirt's reason>". libvirt's error is saved before
@@ -200,8 +201,8 @@ dkvm_virt_domain_start(virDomainPtr dom, GError **error)
 	return FALSE;
 }
 
-static gboolean
-domain_is_off(virDomainPtr dom, gboolean *out_off, GError **error)
+gboolean
+dkvm_virt_domain_is_off(virDomainPtr dom, gboolean *out_off, GError **error)
 {
 	gint state = VIR_DOMAIN_NOSTATE;
 
@@ -230,177 +231,57 @@ dkvm_virt_domain_press_power_button(virDomainPtr dom, GError **error)
 	return FALSE;
 }
 
-/* The stop wait: libvirt's lifecycle events end it the moment the guest is
- * off, and a one-second timer drives the progress callback and the timeout.
- * The timer also reads the state, for a connection that delivers no events
- * (opened before the event loop was registered). */
+/* vm stop's progress from the wait's: each whole second between the start
+ * and the timeout while the guest runs, in milliseconds. */
 typedef struct {
-	virDomainPtr dom;
-	guint timeout_ms;
-	guint elapsed_ms;
 	DkvmVirtProgressFunc progress;
 	gpointer user_data;
-	gboolean done; /* off, timed out or failed: leave the loop */
-	gboolean off;
-	GError *error;
-	gint callback; /* virConnectDomainEventRegisterAny's id, -1: none */
-	gint timer;    /* virEventAddTimeout's id, -1: none */
-} StopWait;
-
-#define STOP_TICK_MS 1000
+} StopProgress;
 
 static void
-stop_wait_check(StopWait *wait)
+on_stop_progress(virDomainPtr dom, gboolean off, guint elapsed_s, guint timeout_s,
+                 gpointer user_data)
 {
-	if (wait->done)
-		return;
-	if (!domain_is_off(wait->dom, &wait->off, &wait->error) || wait->off)
-		wait->done = TRUE;
-}
+	const StopProgress *stop = user_data;
 
-static int
-on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
-{
-	StopWait *wait = opaque;
-
-	/* the states domain_is_off counts as off: shut off, or crashed and kept */
-	if (event == VIR_DOMAIN_EVENT_STOPPED || event == VIR_DOMAIN_EVENT_CRASHED) {
-		wait->off = TRUE;
-		wait->done = TRUE;
-	}
-	return 0;
-}
-
-static void
-on_stop_tick(int timer, void *opaque)
-{
-	StopWait *wait = opaque;
-
-	if (wait->done)
-		return;
-	wait->elapsed_ms += STOP_TICK_MS;
-	if (wait->elapsed_ms >= wait->timeout_ms) {
-		stop_wait_check(wait);
-		wait->done = TRUE;
-		return;
-	}
-	if (wait->progress != NULL)
-		wait->progress(wait->elapsed_ms, wait->timeout_ms, wait->user_data);
-	stop_wait_check(wait);
-}
-
-/* The wait without events (libvirt without an event loop): the state every 0.5 s. */
-static gboolean
-poll_for_off(virDomainPtr dom, guint timeout_ms, DkvmVirtProgressFunc progress, gpointer user_data,
-             gboolean *out_off, GError **error)
-{
-	for (guint elapsed = 0;; elapsed += 500) {
-		if (!domain_is_off(dom, out_off, error))
-			return FALSE;
-		if (*out_off || elapsed >= timeout_ms)
-			return TRUE;
-		if (progress != NULL && elapsed % 1000 == 0 && elapsed > 0)
-			progress(elapsed, timeout_ms, user_data);
-		g_usleep(500 * G_TIME_SPAN_MILLISECOND);
-	}
-}
-
-/* Listens for @dom's lifecycle events and starts the one-second timer;
- * FALSE when this connection has no events (the wait then polls). Called
- * before the power button, so that an event sent at once is not missed. */
-static gboolean
-stop_wait_begin(StopWait *wait)
-{
-	virConnectPtr conn = virDomainGetConnect(wait->dom);
-
-	wait->callback = virConnectDomainEventRegisterAny(
-	        conn, wait->dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), wait, NULL);
-	if (wait->callback < 0)
-		return FALSE;
-	wait->timer = virEventAddTimeout(STOP_TICK_MS, on_stop_tick, wait, NULL);
-	if (wait->timer < 0) {
-		virConnectDomainEventDeregisterAny(conn, wait->callback);
-		wait->callback = -1;
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static void
-stop_wait_end(StopWait *wait)
-{
-	if (wait->timer >= 0)
-		virEventRemoveTimeout(wait->timer);
-	if (wait->callback >= 0)
-		virConnectDomainEventDeregisterAny(virDomainGetConnect(wait->dom), wait->callback);
-	wait->timer = wait->callback = -1;
-}
-
-/* Runs libvirt's event loop until the guest is off, the time is up or a
- * state read failed; *out_off says whether it is off. */
-static gboolean
-stop_wait_run(StopWait *wait, gboolean *out_off, GError **error)
-{
-	while (!wait->done) {
-		if (virEventRunDefaultImpl() < 0) {
-			/* the loop itself broke: finish the wait by polling */
-			guint left = wait->timeout_ms - MIN(wait->elapsed_ms, wait->timeout_ms);
-			stop_wait_end(wait);
-			return poll_for_off(wait->dom, left, wait->progress, wait->user_data,
-			                    out_off, error);
-		}
-	}
-	stop_wait_end(wait);
-	if (wait->error != NULL) {
-		g_propagate_error(error, g_steal_pointer(&wait->error));
-		return FALSE;
-	}
-	*out_off = wait->off;
-	return TRUE;
+	if (stop->progress != NULL && !off && elapsed_s > 0 && elapsed_s < timeout_s)
+		stop->progress(elapsed_s * 1000, timeout_s * 1000, stop->user_data);
 }
 
 gboolean
 dkvm_virt_domain_shutdown(virDomainPtr dom, guint timeout_s, DkvmVirtProgressFunc progress,
                           gpointer user_data, gboolean *out_timed_out, GError **error)
 {
-	const gchar *name = virDomainGetName(dom);
-	const guint timeout_ms = timeout_s * 1000;
+	g_autoptr(GPtrArray) doms = g_ptr_array_new();
+	StopProgress stop = { .progress = progress, .user_data = user_data };
+	DkvmVirtOffWait *wait;
 	gboolean off = FALSE;
-	StopWait wait = { .dom = dom,
-		          .timeout_ms = timeout_ms,
-		          .progress = progress,
-		          .user_data = user_data,
-		          .callback = -1,
-		          .timer = -1 };
-	gboolean events;
 
 	if (out_timed_out != NULL)
 		*out_timed_out = FALSE;
-	if (!domain_is_off(dom, &off, error))
+	if (!dkvm_virt_domain_is_off(dom, &off, error))
 		return FALSE;
 	if (off)
 		return TRUE;
-	/* no time to wait (timeout 0): one look after the button, no loop */
-	events = timeout_ms > 0 && stop_wait_begin(&wait);
+	g_ptr_array_add(doms, dom);
+	wait = dkvm_virt_off_wait_begin(doms, timeout_s, on_stop_progress, &stop, &off);
 	if (!dkvm_virt_domain_press_power_button(dom, error)) {
-		stop_wait_end(&wait);
+		dkvm_virt_off_wait_cancel(wait);
 		/* it may have powered off between the state check and the request */
-		if (domain_is_off(dom, &off, NULL) && off) {
+		if (dkvm_virt_domain_is_off(dom, &off, NULL) && off) {
 			g_clear_error(error);
 			return TRUE;
 		}
 		return FALSE;
 	}
-	if (events ? !stop_wait_run(&wait, &off, error)
-	           : !poll_for_off(dom, timeout_ms, progress, user_data, &off, error))
+	if (!dkvm_virt_off_wait_finish(wait, error))
 		return FALSE;
 	if (off)
 		return TRUE;
 	if (out_timed_out != NULL)
 		*out_timed_out = TRUE;
 	g_set_error(error, DKVM_ERROR, DKVM_ERROR_FAILED, "VM '%s' did not shut down within %u s",
-	            name, timeout_s);
+	            virDomainGetName(dom), timeout_s);
 	return FALSE;
 }
 
@@ -409,7 +290,7 @@ dkvm_virt_domain_destroy(virDomainPtr dom, GError **error)
 {
 	gboolean off = FALSE;
 
-	if (!domain_is_off(dom, &off, error))
+	if (!dkvm_virt_domain_is_off(dom, &off, error))
 		return FALSE;
 	if (off)
 		return TRUE;

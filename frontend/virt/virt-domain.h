@@ -41,6 +41,9 @@ const gchar *dkvm_virt_state_to_string(gint state);
 /* The domain's state (virDomainState). */
 gboolean dkvm_virt_domain_get_state(virDomainPtr dom, gint *out_state, GError **error);
 
+/* Whether the domain is off: shut off, or crashed and kept. */
+gboolean dkvm_virt_domain_is_off(virDomainPtr dom, gboolean *out_off, GError **error);
+
 /*
  * Starts a defined domain. On failure the message says in plain words why
  * ("QEMU could not start: <reason>"); DKVM_ERROR_REFUSED when it already runs.

@@ -9,12 +9,13 @@
 #include <glib.h>
 #include <libvirt/libvirt.h>
 
+#include "virt-off-wait.h"
+
 G_BEGIN_DECLS
 
-/* Each second of the wait, once per domain: @off says whether it is off
- * by now; @elapsed_s of @timeout_s seconds waited. */
-typedef void (*DkvmVirtShutdownAllProgress)(virDomainPtr dom, gboolean off, guint elapsed_s,
-                                            guint timeout_s, gpointer user_data);
+/* At the start and each second of the wait, once per domain: @off says
+ * whether it is off by now; @elapsed_s of @timeout_s seconds waited. */
+typedef DkvmVirtOffWaitProgress DkvmVirtShutdownAllProgress;
 
 /* What the power button could not do, one line per domain
  * ("cannot shut down VM 'x': <libvirt's reason>"); such a domain counts as
