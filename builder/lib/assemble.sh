@@ -93,6 +93,40 @@ make_apkovl() {
     rm -rf "$tmp"
 }
 
+# What the apkovl is made from, as one hash: the overlay (the tree with its
+# modes, links and times, or --apkovl's file), the options and key that
+# make_apkovl adds, the code that makes it and the tar and gzip that pack
+# it. Any change makes a new apkovl; none reuses the last one.
+apkovl_key() {
+    {
+        echo "apkovl-1 $DKVM_HOSTNAME|$EXTRA_PACKAGES|$DKVM_TIMEZONE|$DKVM_KEYMAP|$SOURCE_DATE_EPOCH"
+        echo "$ALPINE_MIRROR|$ALPINE_BRANCH|${DKVM_APK_KEYS:-}|$APK_KEYNAME"
+        [ ! -d "$WORK/apk-cache" ] || echo "with the apk cache"
+        tool_stamps tar gzip
+        sha256sum "$APK_PUBKEY" "$builder_dir/lib/assemble.sh" "$builder_dir/lib/common.sh"
+        if [ -n "$APKOVL_INPUT" ]; then
+            [ ! -f "$APKOVL_INPUT" ] || sha256sum "$APKOVL_INPUT"
+        else
+            tar -cf - -C "$repo_dir" alpine-overlay
+            [ -z "${DKVM_APK_KEYS:-}" ] || tar -cf - -C "$DKVM_APK_KEYS" .
+        fi
+    } | sha256sum | cut -c1-32
+}
+
+# make_apkovl's result in $1, from WORK/apkovl-cache when its key is
+# unchanged (unpacking, editing and packing it again takes ~0.1 s of CPU).
+cached_apkovl() {
+    ovl_cache=$WORK/apkovl-cache
+    ovl_key=$(apkovl_key)
+    if [ ! -f "$ovl_cache/apkovl.tar.gz" ] || [ "$(cat "$ovl_cache/key" 2>/dev/null)" != "$ovl_key" ]; then
+        mkdir -p "$ovl_cache"
+        rm -f "$ovl_cache/key"
+        make_apkovl "$ovl_cache/apkovl.tar.gz"
+        echo "$ovl_key" >"$ovl_cache/key"
+    fi
+    cp "$ovl_cache/apkovl.tar.gz" "$1"
+}
+
 # Both loaders' configuration, written by dkvm's own `host cmdline` (the code
 # that edits them on a running stick), with --kernel-opt's options.
 write_loader_configs() {
@@ -109,74 +143,117 @@ write_loader_configs() {
 }
 
 # The big inputs enter the stage as hard links (the stage is rebuilt every
-# time; copying the release and the apk cache cost more than the rest).
+# time; copying the release and the apk cache cost more than the rest), all
+# of a folder's files in one ln (one process per file cost ~1 ms each).
+# $1: the folder the files go to; the rest: the files.
 link_or_copy() {
-    ln -f "$1" "$2" 2>/dev/null || cp "$1" "$2"
+    target=$1
+    shift
+    [ $# -gt 0 ] || return 0
+    ln -f "$@" "$target/" 2>/dev/null || cp "$@" "$target/"
 }
 
-# The stick's file tree in WORK/stage.
+# The stick's file tree in WORK/stage. The loaders' files are made in the
+# background while the big files are linked; the apkovl too, and until
+# later: its job's pid is in apkovl_job, and fill_boot_partition copies the
+# partition root's files last, after waiting for it.
 make_stage() {
     stage=$WORK/stage
+    step stage-files
     rm -rf "$stage"
     mkdir -p "$stage/boot" "$stage/dkvm/x86_64" "$stage/efi/boot" "$stage/domains/templates"
     for f in vmlinuz-lts initramfs-lts modloop-lts; do
         [ -f "$WORK/release/boot/$f" ] || die 3 "release boot/$f" "not fetched" "run dkvm-build fetch"
-        link_or_copy "$WORK/release/boot/$f" "$stage/boot/$f"
     done
     [ -f "$WORK/repo/x86_64/APKINDEX.tar.gz" ] ||
         die 3 "the dkvm repository" "not compiled" "run dkvm-build compile"
     apk_key_ensure "$KEYS_DIR"
+    (cached_apkovl "$stage/$DKVM_HOSTNAME.apkovl.tar.gz" &&
+        chmod 0644 "$stage/$DKVM_HOSTNAME.apkovl.tar.gz" &&
+        touch -d "@$SOURCE_DATE_EPOCH" "$stage/$DKVM_HOSTNAME.apkovl.tar.gz") &
+    apkovl_job=$!
+    # the loaders' files beside the links and copies below (other folders)
+    (
+        step_job loader-files
+        write_loader_configs "$stage"
+        cp "$SYSLINUX_BIOS/libcom32.c32" "$SYSLINUX_BIOS/libutil.c32" "$SYSLINUX_BIOS/menu.c32" \
+            "$stage/boot/syslinux/"
+        # -p without a device: GRUB reads $prefix on the partition it was loaded from.
+        # shellcheck disable=SC2086
+        grub-mkimage --format=x86_64-efi --prefix=/boot/grub \
+            --output="$stage/efi/boot/bootx64.efi" $GRUB_EFI_MODULES ||
+            die 1 "grub-mkimage" "failed"
+        step end
+    ) &
+    loader_job=$!
+    link_or_copy "$stage/boot" "$WORK/release/boot/vmlinuz-lts" "$WORK/release/boot/initramfs-lts" \
+        "$WORK/release/boot/modloop-lts"
     cp "$WORK/repo/x86_64/"*.apk "$WORK/repo/x86_64/APKINDEX.tar.gz" "$stage/dkvm/x86_64/"
     : >"$stage/dkvm/.boot_repository"
     if [ -d "$WORK/apk-cache" ]; then
         mkdir -p "$stage/cache"
-        for f in "$WORK/apk-cache"/*; do
-            [ -f "$f" ] && link_or_copy "$f" "$stage/cache/${f##*/}"
-        done
+        # shellcheck disable=SC2016 # the inner shell expands them
+        find "$WORK/apk-cache" -mindepth 1 -maxdepth 1 -type f \
+            -exec sh -c 'ln -f "$@" "$0/" 2>/dev/null || cp "$@" "$0/"' "$stage/cache" {} + ||
+            die 1 "the apk cache" "could not be linked or copied into the stage"
     fi
-    make_apkovl "$stage/$DKVM_HOSTNAME.apkovl.tar.gz"
     for t in "$repo_dir"/domains/templates/*.xml; do
         case $t in *.gresource.xml) continue ;; esac
-        cp "$t" "$stage/domains/templates/"
+        set -- "$@" "$t"
     done
-    write_loader_configs "$stage"
-    for m in libcom32.c32 libutil.c32 menu.c32; do
-        cp "$SYSLINUX_BIOS/$m" "$stage/boot/syslinux/$m"
-    done
-    # -p without a device: GRUB reads $prefix on the partition it was loaded from.
-    # shellcheck disable=SC2086
-    grub-mkimage --format=x86_64-efi --prefix=/boot/grub \
-        --output="$stage/efi/boot/bootx64.efi" $GRUB_EFI_MODULES ||
-        die 1 "grub-mkimage" "failed"
-    find "$stage" -type f -exec chmod 0644 {} +
+    cp "$@" "$stage/domains/templates/"
+    set --
+    step loader-wait
+    wait "$loader_job" || exit
+    step stage-modes
+    # (the apkovl job sets its own file's mode and time)
+    find "$stage" -type f ! -name "$DKVM_HOSTNAME.apkovl.tar.gz" -exec chmod 0644 {} +
     find "$stage" -type d -exec chmod 0755 {} +
-    clamp_times "$stage"
+    find "$stage" ! -name "$DKVM_HOSTNAME.apkovl.tar.gz" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 }
 
-# The FAT32 boot partition, made in place in image $1 at sector $2 with $3
-# MiB (mkfs.vfat --offset, mtools at an offset: no partition file to copy
-# in), filled from WORK/stage in sorted order (the FAT's layout then depends
-# on the names only), with syslinux installed and its backup boot sector in
-# sync.
-make_boot_partition() {
+# The image's part that depends on its sizes, SOURCE_DATE_EPOCH and the
+# tools only, never on the files it carries: the MBR (partition table,
+# syslinux's MBR code), the FAT32 boot partition with its directories
+# /boot/syslinux and syslinux installed (boot sector, ldlinux.sys,
+# ldlinux.c32, the backup boot sector in sync), and the empty ext4 data
+# partition. Written to $1 (a sparse file of the image's size).
+make_image_base() {
+    base=$1 base_boot_mib=$2 base_data_start=$3
+    rm -f "$base"
+    truncate -s "${IMAGE_SIZE_MIB}M" "$base"
+    {
+        echo "label: dos"
+        echo "label-id: 0x$(derived_hex disk-id 8)"
+        echo "unit: sectors"
+        echo "start=2048, size=$((base_boot_mib * 2048)), type=c, bootable"
+        [ "$DATA_SIZE_MIB" -eq 0 ] || echo "start=$base_data_start, size=$((DATA_SIZE_MIB * 2048)), type=83"
+    } | sfdisk --quiet --no-reread --no-tell-kernel "$base" >/dev/null ||
+        die 1 "sfdisk" "could not write the partition table"
+    dd if="$SYSLINUX_MBR" of="$base" bs=440 count=1 conv=notrunc status=none
+    # the two file systems are made side by side (distinct ranges of the file)
+    data_job=
+    if [ "$DATA_SIZE_MIB" -ne 0 ]; then
+        make_data_partition "$base" "$base_data_start" "$DATA_SIZE_MIB" &
+        data_job=$!
+    fi
+    make_boot_base "$base" 2048 "$base_boot_mib"
+    [ -z "$data_job" ] || wait "$data_job" || exit
+}
+
+# The FAT32 boot partition of the image base, made in place in image $1 at
+# sector $2 with $3 MiB (mkfs.vfat --offset, mtools at an offset), with
+# syslinux installed before any other file: ldlinux.sys then sits at the
+# start of the data area, and syslinux's installer (which ends with a
+# sync(2) of the whole system) runs once per image base, not per build.
+make_boot_base() {
     img=$1 start=$2 mib=$3
     part="$img@@$((start * 512))"
     mkfs.vfat -F 32 -n "$BOOT_LABEL" --invariant -i "$(derived_hex volid 8)" \
         -h "$start" --offset="$start" "$img" $((mib * 1024)) >"$WORK/mkfs.log" 2>&1 ||
         die 1 "mkfs.vfat" "$(cat "$WORK/mkfs.log")"
     rm -f "$WORK/mkfs.log"
-    # one mmd for every directory, one mcopy per directory's files
-    (cd "$WORK/stage" && find . -mindepth 1 -type d | LC_ALL=C sort | sed 's|^\./|::|') >"$WORK/dirs"
-    # shellcheck disable=SC2046 # one argument per directory, names without spaces
-    mmd -i "$part" $(cat "$WORK/dirs") || die 1 "mmd" "could not make the directories"
-    for dir in . $(sed 's|^::||' "$WORK/dirs"); do
-        files=$(cd "$WORK/stage/$dir" && find . -mindepth 1 -maxdepth 1 -type f | LC_ALL=C sort |
-            sed "s|^\./|$WORK/stage/$dir/|")
-        [ -n "$files" ] || continue
-        # shellcheck disable=SC2086 # the file list, names without spaces
-        mcopy -m -i "$part" $files "::$dir/" || die 1 "mcopy" "could not fill ::$dir"
-    done
-    rm -f "$WORK/dirs"
+    mmd -i "$part" ::boot ::boot/syslinux || die 1 "mmd" "could not make /boot/syslinux"
     syslinux --offset $((start * 512)) --directory /boot/syslinux --install "$img" ||
         die 1 "syslinux --install" "failed"
     # syslinux writes the boot sector only; FAT32 keeps a backup copy whose
@@ -185,6 +262,79 @@ make_boot_partition() {
     [ "$backup" -gt 0 ] &&
         dd if="$img" of="$img" bs=512 count=1 skip="$start" seek=$((start + backup)) \
             conv=notrunc status=none
+}
+
+# The tools named $@ as "path size mtime inode" lines (following links): a
+# key part that changes when a tool is installed anew, without reading the
+# binaries on every build.
+tool_stamps() {
+    for tool; do command -v "$tool"; done | xargs stat -L -c '%n %s %Y %i'
+}
+
+# What the image base depends on, as one hash: the sizes, the ids derived
+# from SOURCE_DATE_EPOCH (mtools' time stamps too), and the tools that write
+# it (their binaries, syslinux's MBR code, mke2fs's defaults).
+image_base_key() {
+    {
+        echo "base-1 $IMAGE_SIZE_MIB $DATA_SIZE_MIB $1 $BOOT_LABEL $DATA_LABEL $SOURCE_DATE_EPOCH"
+        tool_stamps sfdisk mkfs.vfat mmd syslinux mkfs.ext4
+        sha256sum "$SYSLINUX_MBR"
+        [ ! -f /etc/mke2fs.conf ] || cat /etc/mke2fs.conf
+    } | sha256sum | cut -c1-32
+}
+
+# The image base from WORK/image-base (made there when its key changed) into
+# image $1 (plain cp keeps the holes: a few MiB are copied).
+# (base_key: image_base_key's value; base_cached: whether WORK/image-base
+# holds it.)
+place_image_base() {
+    base_target=$1 base_cache=$WORK/image-base
+    if [ "$base_cached" = no ]; then
+        mkdir -p "$base_cache"
+        rm -f "$base_cache/key"
+        make_image_base "$base_cache/base.img.tmp" "$2" "$3"
+        mv "$base_cache/base.img.tmp" "$base_cache/base.img"
+        echo "$base_key" >"$base_cache/key"
+    fi
+    cp "$base_cache/base.img" "$base_target"
+}
+
+# Fills the boot partition of image $1 at sector $2 from WORK/stage: one mmd
+# for the directories, one mcopy per directory's files, in sorted order (the
+# FAT's layout then depends on the names only), the partition root's (the
+# apkovl) last.
+fill_boot_partition() {
+    img=$1 start=$2
+    part="$img@@$((start * 512))"
+    step fat-files
+    (cd "$WORK/stage" && find . -mindepth 1 -type d | LC_ALL=C sort |
+        grep -v -x -e ./boot -e ./boot/syslinux | sed 's|^\./|::|') >"$WORK/dirs"
+    if [ -s "$WORK/dirs" ]; then
+        # shellcheck disable=SC2046 # one argument per directory, names without spaces
+        mmd -i "$part" $(cat "$WORK/dirs") || die 1 "mmd" "could not make the directories"
+    fi
+    # "dir file file ..." per directory below the root, in sorted order
+    (cd "$WORK/stage" && find . -mindepth 2 -type f | LC_ALL=C sort | awk '
+        { p = substr($0, 3); d = p; sub("/[^/]*$", "", d)
+          if (!(d in files)) order[n++] = d
+          files[d] = files[d] " " p }
+        END { for (i = 0; i < n; i++) print order[i] files[order[i]] }') >"$WORK/files"
+    (
+        cd "$WORK/stage" || exit 1
+        while read -r dir files; do
+            # shellcheck disable=SC2086 # the file list, names without spaces
+            mcopy -m -i "$part" $files "::$dir/" || die 1 "mcopy" "could not fill ::$dir"
+        done <"$WORK/files"
+    ) || exit
+    rm -f "$WORK/dirs" "$WORK/files"
+    step apkovl-wait
+    wait "$apkovl_job" || exit
+    step fat-root
+    set --
+    for f in "$WORK/stage"/*; do
+        [ -f "$f" ] && set -- "$@" "$f"
+    done
+    [ $# -eq 0 ] || mcopy -m -i "$part" "$@" ::/ || die 1 "mcopy" "could not fill the partition root"
 }
 
 # The ext4 data partition DKVMDATA, in place in image $1 at sector $2 with
@@ -205,30 +355,54 @@ stage_assemble() {
     need_tools mkfs.vfat mmd mcopy syslinux sfdisk grub-mkimage truncate dd od
     [ "$DATA_SIZE_MIB" -eq 0 ] || need_tools mkfs.ext4
     export MTOOLS_SKIP_CHECK=1 MTOOLS_NO_VFAT=0
-    make_stage
-    payload_kib=$(du -sk "$WORK/stage" | cut -f1)
     boot_mib=$((IMAGE_SIZE_MIB - 1 - DATA_SIZE_MIB))
     # FAT32 needs 65525 clusters: 33 MiB at 512-byte clusters.
+    [ "$boot_mib" -ge 34 ] ||
+        die 2 "--size $IMAGE_SIZE_MIB" "leaves $boot_mib MiB for the boot partition, FAT32 needs 34" \
+            "a larger --size or a smaller --data-size"
+    data_start=$(((1 + boot_mib) * 2048))
+    tmp=$IMAGE.tmp
+    rm -f "$tmp"
+    base_key=$(image_base_key "$boot_mib")
+    base_cached=no
+    [ ! -f "$WORK/image-base/base.img" ] || [ "$(cat "$WORK/image-base/key" 2>/dev/null)" != "$base_key" ] ||
+        base_cached=yes
+    # The previous image is removed (it would be replaced in any case) in
+    # the background, as freeing a file of hundreds of MiB takes a while;
+    # but first when the image base is made: syslinux's sync(2) would write
+    # the old image's pages still in memory, which removing it drops.
+    old_job=
+    if [ -f "$IMAGE" ]; then
+        mv "$IMAGE" "$IMAGE.old"
+        if [ "$base_cached" = yes ]; then
+            rm -f "$IMAGE.old" &
+            old_job=$!
+        else
+            rm -f "$IMAGE.old"
+        fi
+    fi
+    # The image base is placed in the background while the stage is made
+    # (when it is not cached, syslinux's installer waits for its sync(2)).
+    (
+        step_job image-base
+        place_image_base "$tmp" "$boot_mib" "$data_start"
+        step end
+    ) &
+    base_job=$!
+    make_stage
+    step payload-size
+    payload_kib=$(du -sk "$WORK/stage" | cut -f1)
     need_mib=$((payload_kib * 11 / 10240 + 34))
     [ "$boot_mib" -ge "$need_mib" ] ||
         die 2 "--size $IMAGE_SIZE_MIB" "leaves $boot_mib MiB for the boot partition, the files need $need_mib" \
             "a larger --size or a smaller --data-size"
-    tmp=$IMAGE.tmp
-    rm -f "$tmp"
-    truncate -s "${IMAGE_SIZE_MIB}M" "$tmp"
-    data_start=$(((1 + boot_mib) * 2048))
-    {
-        echo "label: dos"
-        echo "label-id: 0x$(derived_hex disk-id 8)"
-        echo "unit: sectors"
-        echo "start=2048, size=$((boot_mib * 2048)), type=c, bootable"
-        [ "$DATA_SIZE_MIB" -eq 0 ] || echo "start=$data_start, size=$((DATA_SIZE_MIB * 2048)), type=83"
-    } | sfdisk --quiet --no-reread --no-tell-kernel "$tmp" >/dev/null ||
-        die 1 "sfdisk" "could not write the partition table"
-    dd if="$SYSLINUX_MBR" of="$tmp" bs=440 count=1 conv=notrunc status=none
-    make_boot_partition "$tmp" 2048 "$boot_mib"
-    [ "$DATA_SIZE_MIB" -eq 0 ] || make_data_partition "$tmp" "$data_start" "$DATA_SIZE_MIB"
+    step base-wait
+    wait "$base_job" || exit
+    fill_boot_partition "$tmp" 2048
+    step finish
     mkdir -p "$(dirname "$IMAGE")"
+    [ -z "$old_job" ] || wait "$old_job" || true
     mv "$tmp" "$IMAGE"
+    step end
     say "assemble: $IMAGE ($IMAGE_SIZE_MIB MiB, boot $boot_mib MiB, data $DATA_SIZE_MIB MiB, payload $((payload_kib / 1024)) MiB)"
 }

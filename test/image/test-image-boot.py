@@ -3,11 +3,13 @@
 USB stick in QEMU (TCG) under SeaBIOS (syslinux) and OVMF (GRUB EFI); the
 fixture's /init finds the boot medium, the boot repository, the modloop and
 the apkovl by Alpine's rules. A new apkovl written the way `lbu commit` does
-is the one the next boot finds.
+is the one the next boot finds, and a file the first boot writes on the ext4
+data partition DKVMDATA is there at the next boot.
 
 Usage: test-image-boot.py DKVM BUILD_ROOT"""
 
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -52,6 +54,7 @@ def check_common(found, work):
 def boots_under_seabios_with_syslinux():
     console = imagetest.boot(state["image"], "seabios", os.path.join(fx.scratch, "seabios.log"))
     found = imagetest.fixture_lines(console)
+    state["seabios"] = found
     check_common(found, state["work"])
     # syslinux hands the initrd to the kernel on its command line; GRUB does not
     assert "initrd=/boot/initramfs-lts" in found["cmdline"], found["cmdline"]
@@ -61,9 +64,34 @@ def boots_under_seabios_with_syslinux():
 def boots_under_ovmf_with_grub():
     console = imagetest.boot(state["image"], "ovmf", os.path.join(fx.scratch, "ovmf.log"))
     found = imagetest.fixture_lines(console)
+    state["ovmf"] = found
     check_common(found, state["work"])
     assert "BOOT_IMAGE=/boot/vmlinuz-lts" in found["cmdline"], found["cmdline"]
     assert "initrd=" not in found["cmdline"], "booted by syslinux, not GRUB: " + found["cmdline"]
+
+
+def data_partition_offset(image):
+    table = subprocess.run(["sfdisk", "--dump", image], capture_output=True, text=True, check=True).stdout
+    starts = re.findall(r"start=\s*(\d+),.*type=83", table)
+    assert len(starts) == 1, table
+    return int(starts[0]) * 512
+
+
+@test
+def data_partition_keeps_a_file_across_a_reboot():
+    # the fixture's /init mounts DKVMDATA (ext4 from the initramfs' modules):
+    # the first boot (SeaBIOS) wrote a marker with a new random id, the next
+    # (OVMF) found that file
+    first, second = state["seabios"].get("data", ""), state["ovmf"].get("data", "")
+    m = re.fullmatch(r"written ([0-9a-f-]{36}) on (/dev/sd[a-z]2)", first)
+    assert m, "first boot: " + first + "\n" + "\n".join(state["seabios"]["lines"])
+    state["marker"] = m[1]
+    assert re.fullmatch(rf"found {m[1]} on /dev/sd[a-z]2", second), \
+        "next boot: " + second + "\n" + "\n".join(state["ovmf"]["lines"])
+    # and the file is on the image's ext4 partition, read from outside
+    data = f"{state['image']}?offset={data_partition_offset(state['image'])}"
+    p = subprocess.run(["debugfs", "-R", "cat /dkvm-fixture-marker", data], capture_output=True, text=True)
+    assert p.stdout.strip() == m[1], p.stdout + p.stderr
 
 
 @test
@@ -94,6 +122,7 @@ def lbu_commit_apkovl_is_found_at_next_boot():
     found = imagetest.fixture_lines(console)
     check_common(found, state["work"])
     assert found.get("token") == token, found["lines"]
+    assert found.get("data", "").startswith(f"found {state['marker']} "), found["lines"]
     assert found["apkovl"] == f"dkvm.apkovl.tar.gz sha256={imagetest.sha256(new)}", found["apkovl"]
     # the stick with the committed apkovl still passes verify
     p = fx.builder(state["work"], "verify")

@@ -7,7 +7,9 @@ disagree; the options' limits.
 
 Usage: test-image-build.py DKVM BUILD_ROOT"""
 
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +54,68 @@ def two_builds_from_the_same_inputs_are_identical():
     before = imagetest.sha256(image_of(state["a"]))
     fx.builder(state["a"], "--dkvm", fx.cmdline_dkvm(), "--size", "128", "--data-size", "16", "assemble")
     assert imagetest.sha256(image_of(state["a"])) == before
+
+
+@test
+def the_cached_image_base_follows_the_sizes():
+    # the image's fixed part (MBR, FAT32 with syslinux, empty ext4) is cached
+    # in the work dir: another data size in the same work dir gets its own
+    # base, and going back gives the first image's bytes again
+    work = state["a"]
+    before = imagetest.sha256(image_of(work))
+    args = ["--dkvm", fx.cmdline_dkvm(), "--size", "128"]
+    fx.builder(work, *args, "--data-size", "24", "assemble", "verify")
+    table = subprocess.run(["sfdisk", "--dump", image_of(work)], capture_output=True, text=True).stdout
+    table = re.sub(r"= +", "=", table)
+    assert f"start={(1 + 103) * 2048}, size={24 * 2048}, type=83" in table, table
+    # the data partition's file system is the new size's (1 KiB blocks)
+    data = f"{image_of(work)}?offset={(1 + 103) * 2048 * 512}"
+    fsck = subprocess.run(["e2fsck", "-n", "-f", data], capture_output=True, text=True)
+    assert fsck.returncode == 0 and "DKVMDATA:" in fsck.stdout and "/24576 blocks" in fsck.stdout, \
+        fsck.stdout + fsck.stderr
+    fx.builder(work, *args, "--data-size", "16", "assemble")
+    assert imagetest.sha256(image_of(work)) == before
+
+
+@test
+def the_cached_apkovl_follows_its_inputs():
+    # the apkovl is cached in the work dir too: another host name, or another
+    # --apkovl, in the same work dir makes a new one; going back gives the
+    # first image's bytes
+    work = state["a"]
+    before = imagetest.sha256(image_of(work))
+    args = ["--dkvm", fx.cmdline_dkvm(), "--size", "128", "--data-size", "16"]
+    part = image_of(work) + "@@1M"
+
+    def apkovl_file(name):
+        out = os.path.join(fx.scratch, "cached-" + name)
+        subprocess.run(["mcopy", "-n", "-i", part, "::/" + name, out], env=env, check=True)
+        return out
+
+    fx.builder(work, *args, "--hostname", "other", "assemble")
+    other = apkovl_file("other.apkovl.tar.gz")
+    with tarfile.open(other) as t:
+        assert t.extractfile("etc/hostname").read().decode().strip() == "other"
+    # an --apkovl of our own, then the same one with one file changed
+    given = os.path.join(fx.scratch, "given.apkovl.tar.gz")
+    with tarfile.open(other) as src, tarfile.open(given, "w:gz") as dst:
+        for member in src.getmembers():
+            dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+    fx.builder(work, *args, "--apkovl", given, "assemble")
+    with tarfile.open(apkovl_file("dkvm.apkovl.tar.gz")) as t:
+        assert t.extractfile("etc/hostname").read().decode().strip() == "other"
+    with tarfile.open(other) as src, tarfile.open(given, "w:gz") as dst:
+        for member in src.getmembers():
+            if member.name == "etc/hostname":
+                member.size = len(b"changed\n")
+                dst.addfile(member, io.BytesIO(b"changed\n"))
+            else:
+                dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+    fx.builder(work, *args, "--apkovl", given, "assemble")
+    with tarfile.open(apkovl_file("dkvm.apkovl.tar.gz")) as t:
+        assert t.extractfile("etc/hostname").read().decode().strip() == "changed"
+    fx.builder(work, *args, "assemble")
+    assert imagetest.sha256(image_of(work)) == before
 
 
 @test
