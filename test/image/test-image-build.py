@@ -8,6 +8,7 @@ disagree; the options' limits.
 Usage: test-image-build.py DKVM BUILD_ROOT"""
 
 import io
+import hashlib
 import os
 import re
 import shutil
@@ -219,6 +220,34 @@ def host_defaults_reach_the_apkovl():
         assert read("etc/conf.d/loadkmap").strip() == "KEYMAP=/usr/share/bkeymaps/de/de-nodeadkeys.bmap.gz"
         assert t.getmember("etc/runlevels/boot/loadkmap").linkname == "/etc/init.d/loadkmap"
         assert all(m.uid == 0 and m.gid == 0 for m in t.getmembers())
+
+
+# The sha512 of Alpine's x86_64 keys as aports' main/alpine-keys/APKBUILD
+# lists them (sha512sums): builder/alpine-keys is the trust anchor of every
+# index fetch reads, so a changed byte there must be a deliberate change here.
+ALPINE_KEYS_SHA512 = {
+    "alpine-devel@lists.alpinelinux.org-4a6a0840.rsa.pub":
+        "2d4064cbe09ff958493ec86bcb925af9b7517825d1d9d8d00f2986201ad5952f"
+        "986fea83d1e2c177e92130700bafa8c0bff61411b3cdb59a41e460ed719580a6",
+    "alpine-devel@lists.alpinelinux.org-5261cecb.rsa.pub":
+        "721134f289ab1e7dde9158359906017daee40983199fe55f28206c8cdc46b8fc"
+        "f177a36f270ce374b0eba5dbe01f68cbb3e385ae78a54bb0a2ed1e83a4d820a5",
+    "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub":
+        "8b9c2208c904c9f34d9d01d3d68b224208530e684265df214deb8c9e6b4b1963"
+        "3aa48a405e673249c9e93a8ee194a336e951cd82a4e27e5e66e85fdc5e0d495e",
+}
+
+
+@test
+def alpine_keys_are_alpines():
+    folder = os.path.join(imagetest.SOURCE, "builder", "alpine-keys")
+    assert sorted(os.listdir(folder)) == sorted(ALPINE_KEYS_SHA512), os.listdir(folder)
+    for name, want in ALPINE_KEYS_SHA512.items():
+        path = os.path.join(folder, name)
+        with open(path, "rb") as f:
+            assert hashlib.sha512(f.read()).hexdigest() == want, name
+        # and each is a public key openssl reads (what apk does with it)
+        imagetest.run(["openssl", "pkey", "-pubin", "-in", path, "-noout"])
 
 
 @test
