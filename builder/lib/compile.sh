@@ -61,7 +61,7 @@ compile_stand_in() {
 }
 
 stage_compile() {
-    need_tools openssl tar gzip
+    need_tools openssl tar gzip sha1sum
     apk_key_ensure "$KEYS_DIR"
     rm -rf "$WORK/repo"
     mkdir -p "$WORK/repo/x86_64"

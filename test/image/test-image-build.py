@@ -7,14 +7,15 @@ disagree; the options' limits.
 
 Usage: test-image-build.py DKVM BUILD_ROOT"""
 
-import io
 import hashlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libvirt"))
@@ -138,6 +139,27 @@ def package_and_index_are_alpines_format():
     text = subprocess.run(f"gzip -dc '{repo}/APKINDEX.tar.gz' | tar -xO APKINDEX 2>/dev/null",
                           shell=True, capture_output=True, text=True).stdout
     assert "\nP:dkvm\nV:0.1.0-r0\nA:x86_64\n" in text and text.startswith("C:Q1"), text
+    # every regular file of the data stream (the last gzip member) carries
+    # the sha1 of its content as apk-tools 3 requires of a v2 package
+    # (PAX record APK-TOOLS.checksum.SHA1; without it: "file format is obsolete")
+    with open(os.path.join(repo, apk), "rb") as f:
+        rest = f.read()
+    while True:
+        stream = zlib.decompressobj(31)
+        data = stream.decompress(rest)
+        if not stream.unused_data:
+            break
+        rest = stream.unused_data
+    files = 0
+    with tarfile.open(fileobj=io.BytesIO(data)) as t:
+        for m in t.getmembers():
+            if m.isfile():
+                content = t.extractfile(m).read()
+                assert m.pax_headers.get("APK-TOOLS.checksum.SHA1") == \
+                    hashlib.sha1(content).hexdigest(), (m.name, m.pax_headers)
+                files += 1
+            assert m.uid == 0 and m.gid == 0, m.name
+    assert files > 0
 
 
 @test
