@@ -84,8 +84,8 @@ dkvm_usb_monitor_new(DkvmUsbMonitorFunc func, gpointer user_data, GError **error
 	DkvmUsbMonitor *self = dkvm_usb_monitor_open(func, user_data, error);
 
 	if (self != NULL)
-		self->source_id = g_unix_fd_add(udev_monitor_get_fd(self->monitor), G_IO_IN,
-		                                on_event, self);
+		self->source_id =
+		        g_unix_fd_add(udev_monitor_get_fd(self->monitor), G_IO_IN, on_event, self);
 	return self;
 }
 

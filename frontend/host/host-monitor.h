@@ -26,8 +26,7 @@ DkvmUsbMonitor *dkvm_usb_monitor_new(DkvmUsbMonitorFunc func, gpointer user_data
 
 /* Starts listening without a main loop: events wait in the monitor's socket
  * until dkvm_usb_monitor_dispatch. Errors as dkvm_usb_monitor_new. */
-DkvmUsbMonitor *dkvm_usb_monitor_open(DkvmUsbMonitorFunc func, gpointer user_data,
-                                      GError **error);
+DkvmUsbMonitor *dkvm_usb_monitor_open(DkvmUsbMonitorFunc func, gpointer user_data, GError **error);
 
 /* The descriptor that becomes readable when an event waits. */
 gint dkvm_usb_monitor_get_fd(DkvmUsbMonitor *self);

@@ -169,8 +169,8 @@ static DkvmStepResult
 usb_run(DkvmWizard *wizard)
 {
 	g_autofree gchar *title = dkvm_wizard_title(wizard, LABEL);
-	g_autoptr(GHashTable) unplugged = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	                                                        NULL);
+	g_autoptr(GHashTable) unplugged =
+	        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	UsbEvents events = { .unplugged = unplugged };
 	g_autoptr(GError) error = NULL;
 	/* listening before the first reading: a device plugged in between is
