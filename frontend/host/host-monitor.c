@@ -95,16 +95,32 @@ dkvm_usb_monitor_get_fd(DkvmUsbMonitor *self)
 	return udev_monitor_get_fd(self->monitor);
 }
 
-guint
-dkvm_usb_monitor_dispatch(DkvmUsbMonitor *self)
-{
-	struct pollfd ready = { .fd = udev_monitor_get_fd(self->monitor), .events = POLLIN };
-	guint calls = 0;
+/* reads in one dispatch at most: a socket whose error a read does not
+ * clear must not keep the caller here */
+#define MAX_READS 4096
 
-	/* asked before each read: the socket may be a blocking one (umockdev's
-	 * stand-in for the netlink socket), and a read must never wait */
-	while (poll(&ready, 1, 0) > 0 && (ready.revents & POLLIN) != 0)
+gint
+dkvm_usb_monitor_dispatch(DkvmUsbMonitor *self, GError **error)
+{
+	gint calls = 0;
+
+	for (guint reads = 0; reads < MAX_READS; reads++) {
+		struct pollfd ready = { .fd = udev_monitor_get_fd(self->monitor),
+			                .events = POLLIN };
+
+		/* asked before each read: the socket may be a blocking one
+		 * (umockdev's stand-in for the netlink socket), and a read must
+		 * never wait */
+		if (poll(&ready, 1, 0) <= 0)
+			break;
+		if ((ready.revents & (POLLHUP | POLLNVAL)) != 0) {
+			g_set_error_literal(error, DKVM_ERROR, DKVM_ERROR_FAILED,
+			                    "watching USB devices: udev's socket is closed");
+			return -1;
+		}
+		/* POLLERR (events dropped, ENOBUFS): the read takes the error */
 		calls += receive_one(self);
+	}
 	return calls;
 }
 

@@ -31,9 +31,14 @@ DkvmUsbMonitor *dkvm_usb_monitor_open(DkvmUsbMonitorFunc func, gpointer user_dat
 /* The descriptor that becomes readable when an event waits. */
 gint dkvm_usb_monitor_get_fd(DkvmUsbMonitor *self);
 
-/* Reads every event that waits, calling @func for the whole devices among
- * them, without blocking; the number of calls made. */
-guint dkvm_usb_monitor_dispatch(DkvmUsbMonitor *self);
+/*
+ * Reads every event that waits, calling @func for the whole devices among
+ * them, without blocking; the number of calls made. Events the kernel
+ * dropped (a full socket) are not seen: read the devices again after a
+ * dispatch whatever it returns. -1 and DKVM_ERROR_FAILED when udev's socket
+ * is closed: the monitor sees no more events.
+ */
+gint dkvm_usb_monitor_dispatch(DkvmUsbMonitor *self, GError **error);
 
 void dkvm_usb_monitor_free(DkvmUsbMonitor *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DkvmUsbMonitor, dkvm_usb_monitor_free)

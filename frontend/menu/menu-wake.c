@@ -64,13 +64,9 @@ dkvm_menu_wake_read(WINDOW *win, wint_t *wch, DkvmMenuReadKey read_key, gboolean
 		/* a key first: what the person typed is never lost to a refresh */
 		if (fds[0].revents != 0)
 			return read_key(win, wch);
-		if ((fds[1].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
-			/* a broken descriptor would end every wait at once: this
-			 * wake is its last, the widget then waits for keys only */
-			g_warning("menu: stopped watching descriptor %d (poll says %#x)", wake_fd,
-			          (guint)fds[1].revents);
-			wake_fd = -1;
-		}
+		/* the descriptor: readable, or broken (POLLERR, POLLHUP), which
+		 * its owner finds out when it reads; either way the widget ends,
+		 * and with it this watch (the widget layer clears it) */
 		*wch = DKVM_MENU_KEY_ESC;
 		*woken = TRUE;
 		return OK;

@@ -23,25 +23,30 @@
 /* seconds between two readings of the USB devices without the monitor */
 #define FALLBACK_REFRESH_S 5
 
-/* What the monitor said since the list was last read: whether anything was
- * plugged in or out, and the ports unplugged. A port is left out of the next
- * reading even if sysfs still shows it: udev's "remove" may come before
- * the device's directory is gone (umockdev's testbed sends it first). */
-typedef struct {
-	gboolean changed;
-	GHashTable *unplugged; /* port path -> itself */
-} UsbEvents;
-
+/* The ports the monitor saw unplugged (and not plugged in again since),
+ * port path -> itself. They are left out of the next reading even if sysfs
+ * still shows them: udev's "remove" may come before the device's directory
+ * is gone (umockdev's testbed sends it first). */
 static void
 on_usb_event(const gchar *action, const gchar *port_path, gpointer user_data)
 {
-	UsbEvents *events = user_data;
+	GHashTable *unplugged = user_data;
 
-	events->changed = TRUE;
 	if (g_str_equal(action, "remove"))
-		g_hash_table_add(events->unplugged, g_strdup(port_path));
+		g_hash_table_add(unplugged, g_strdup(port_path));
 	else
-		g_hash_table_remove(events->unplugged, port_path);
+		g_hash_table_remove(unplugged, port_path);
+}
+
+/* Without the monitor's events: the timer, and the log says why */
+static void
+fall_back(DkvmWidgetOptions *options, const GError *error)
+{
+	g_warning("USB devices: no hot-plug events (%s); the list is read again every %d s "
+	          "instead",
+	          error->message, FALLBACK_REFRESH_S);
+	options->wake_fd = 0;
+	options->refresh_s = FALLBACK_REFRESH_S;
 }
 
 /* The host's USB devices now, without the ports the monitor saw unplugged */
@@ -171,25 +176,20 @@ usb_run(DkvmWizard *wizard)
 	g_autofree gchar *title = dkvm_wizard_title(wizard, LABEL);
 	g_autoptr(GHashTable) unplugged =
 	        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	UsbEvents events = { .unplugged = unplugged };
 	g_autoptr(GError) error = NULL;
 	/* listening before the first reading: a device plugged in between is
 	 * not missed */
-	g_autoptr(DkvmUsbMonitor) monitor = dkvm_usb_monitor_open(on_usb_event, &events, &error);
+	g_autoptr(DkvmUsbMonitor) monitor = dkvm_usb_monitor_open(on_usb_event, unplugged, &error);
 	DkvmWidgetOptions options = { 0 };
 	g_autoptr(DkvmHostFacts) host = NULL;
 	g_autoptr(GHashTable) ticks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GPtrArray) items = NULL;
 	gint cursor = 0;
 
-	if (monitor != NULL) {
+	if (monitor != NULL)
 		options.wake_fd = dkvm_usb_monitor_get_fd(monitor);
-	} else {
-		g_warning("USB devices: no hot-plug events (%s); the list is read again every "
-		          "%d s instead",
-		          error->message, FALLBACK_REFRESH_S);
-		options.refresh_s = FALLBACK_REFRESH_S;
-	}
+	else
+		fall_back(&options, error);
 	host = read_usb(wizard, unplugged);
 	items = build_items(wizard, host, ticks);
 
@@ -217,12 +217,11 @@ usb_run(DkvmWizard *wizard)
 		}
 		if (answer == DKVM_ANSWER_BACK)
 			return DKVM_STEP_BACK;
-		if (answer == DKVM_ANSWER_REFRESH && monitor != NULL) {
-			events.changed = FALSE;
-			dkvm_usb_monitor_dispatch(monitor);
-			/* an interface, a root hub: nothing on the list changed */
-			if (!events.changed)
-				continue;
+		if (answer == DKVM_ANSWER_REFRESH && monitor != NULL &&
+		    dkvm_usb_monitor_dispatch(monitor, &error) < 0) {
+			/* a broken monitor would wake the list at once, again and again */
+			g_clear_pointer(&monitor, dkvm_usb_monitor_free);
+			fall_back(&options, error);
 		}
 		if (answer == DKVM_ANSWER_REFRESH) {
 			g_autoptr(DkvmHostFacts) now = read_usb(wizard, unplugged);

@@ -180,12 +180,12 @@ test_without_main_loop(void)
 	g_assert_no_error(error);
 	g_assert_nonnull(mon);
 	g_assert_cmpint(dkvm_usb_monitor_get_fd(mon), >=, 0);
-	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon), ==, 0);
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 0);
 
 	dev = umockdev_testbed_add_device(tb, "usb", "2-1", NULL, "idVendor", "1532", "idProduct",
 	                                  "0084", NULL, "DEVTYPE", "usb_device", NULL);
 	g_assert_true(readable(dkvm_usb_monitor_get_fd(mon)));
-	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon), ==, 1);
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 1);
 	g_assert_cmpuint(events->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(events, 0), ==, "add 2-1");
 	idle = (struct pollfd){ .fd = dkvm_usb_monitor_get_fd(mon), .events = POLLIN };
@@ -194,12 +194,12 @@ test_without_main_loop(void)
 	iface = umockdev_testbed_add_device(tb, "usb", "2-1:1.0", dev, "bInterfaceClass", "03",
 	                                    NULL, "DEVTYPE", "usb_interface", NULL);
 	g_assert_true(readable(dkvm_usb_monitor_get_fd(mon)));
-	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon), ==, 0);
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 0);
 	g_assert_cmpuint(events->len, ==, 1);
 
 	umockdev_testbed_uevent(tb, dev, "remove");
 	g_assert_true(readable(dkvm_usb_monitor_get_fd(mon)));
-	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon), ==, 1);
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(events, 1), ==, "remove 2-1");
 }
 

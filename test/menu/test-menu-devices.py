@@ -258,7 +258,7 @@ class Testbed:
     a fixture host: the menu runs in its directory, and devices plugged in
     and out here reach the menu's udev monitor as uevents."""
 
-    def __init__(self, host="demo"):
+    def __init__(self, host="demo", unplugged=False):
         # under the preload: umockdev checks a parent device in /sys, and sends
         # uevents, only where /sys is the testbed's
         self.proc = subprocess.Popen(["umockdev-wrapper", USB_TESTBED], stdin=subprocess.PIPE,
@@ -268,6 +268,14 @@ class Testbed:
             raise AssertionError("usb-testbed did not start")
         shutil.copytree(os.path.join(HOSTS, host), self.root, symlinks=True,
                         dirs_exist_ok=True)
+        if unplugged:
+            # the host with its USB devices gone (root hubs stay)
+            devices = os.path.join(self.root, "sys", "bus", "usb", "devices")
+            for name in os.listdir(devices):
+                if re.match(r"^\d+-[1-9]", name):
+                    path = os.path.join(devices, name)
+                    shutil.rmtree(os.path.realpath(path), ignore_errors=True)
+                    os.unlink(path)
 
     def _ask(self, *fields):
         self.proc.stdin.write("\t".join(fields) + "\n")
@@ -350,6 +358,23 @@ def usb_refuses_the_boot_stick_and_follows_hotplug():
         assert "[*] 046d:c08b" in screen, screen
         m.send("enter")
         m.wait_for("Create VM: Switches")
+
+
+@test
+def usb_list_shows_the_first_device_plugged_in():
+    with Testbed(unplugged=True) as tb, tb.menu() as m:
+        to_step(m, "Create VM: USB devices")
+        m.wait_for("No USB devices are plugged in.")
+        keyboard = tb.plug("1-1", "046d", "c34b", "Logitech", "G105 Gaming Keyboard")
+        screen = m.wait_for("046d:c34b 1-1    Logitech G105 Gaming Keyboard",
+                            timeout=EVENT_WAIT)
+        assert "Space ticks a device for the VM" in text_of(screen), screen
+        go_to(m, "046d:c34b")
+        m.send("space")
+        m.wait_for("[*] 046d:c34b")
+        tb.unplug(keyboard)
+        screen = m.wait_for("046d:c34b        (not plugged in)", timeout=EVENT_WAIT)
+        assert "[*] 046d:c34b" in screen, screen
 
 
 @test
