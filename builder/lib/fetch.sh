@@ -55,7 +55,9 @@ fetch_release() {
         return 0
     fi
     mkdir -p "$downloads"
-    want=$ALPINE_NETBOOT_SHA256
+    # The pin belongs to the default release; another --alpine has none.
+    want=
+    [ "$ALPINE_VERSION" = "$ALPINE_VERSION_DEFAULT" ] && want=$ALPINE_NETBOOT_SHA256
     # The published sha256 is small: fetched whole every time.
     rm -f "$downloads/$tarball.sha256.part"
     download "$url.sha256" "$downloads/$tarball.sha256"
@@ -67,7 +69,8 @@ fetch_release() {
         say "fetch: $tarball is not pinned in builder/versions; using the published sha256 $published (pin it there)"
         want=$published
     elif [ "$want" != "$published" ]; then
-        die 4 "$url.sha256" "publishes $published, builder/versions pins $want"
+        die 4 "$url.sha256" "publishes $published, builder/versions pins $want" \
+            "the mirror serves another release than the one pinned; try another ALPINE_MIRROR"
     fi
     say "fetch: $url"
     verified_download "$url" "$downloads/$tarball" "$want"
@@ -79,26 +82,39 @@ fetch_release() {
     say "fetch: release boot files verified ($want)"
 }
 
-# apk.static from the pinned apk-tools-static package.
+# apk.static, the pinned static build (builder/versions), kept in WORK/tools.
 fetch_apk_static() {
-    if [ -z "$APK_TOOLS_STATIC_VERSION" ] || [ -z "$APK_TOOLS_STATIC_SHA256" ]; then
-        die 4 "apk-tools-static" "no version and sha256 pinned in builder/versions" \
-            "pin it, or run with --no-apk-cache"
-    fi
-    pkg=apk-tools-static-$APK_TOOLS_STATIC_VERSION.apk
-    verified_download "$ALPINE_MIRROR/$ALPINE_BRANCH/main/x86_64/$pkg" "$WORK/downloads/$pkg" \
-        "$APK_TOOLS_STATIC_SHA256"
+    APK_STATIC=$WORK/tools/apk.static-$APK_STATIC_VERSION
     mkdir -p "$WORK/tools"
-    tar -xzf "$WORK/downloads/$pkg" -C "$WORK/tools" sbin/apk.static 2>/dev/null ||
-        die 2 "$pkg" "holds no sbin/apk.static"
-    APK_STATIC=$WORK/tools/sbin/apk.static
+    verified_download "${APK_STATIC_URL:-$APK_STATIC_URL_DEFAULT}" "$APK_STATIC" "$APK_STATIC_SHA256"
+    chmod 0755 "$APK_STATIC"
+}
+
+# apk_static_root ROOT PACKAGE...: installs PACKAGEs into the Alpine root
+# ROOT (made when new, with the branch's main and community repositories)
+# as the root of a user namespace. Every index is checked with Alpine's keys
+# kept in builder/alpine-keys, the first one included.
+apk_static_root() {
+    asr_root=$1
+    shift
+    if [ ! -f "$asr_root/etc/apk/repositories" ]; then
+        mkdir -p "$asr_root/etc/apk"
+        printf '%s\n' "$ALPINE_MIRROR/$ALPINE_BRANCH/main" "$ALPINE_MIRROR/$ALPINE_BRANCH/community" \
+            >"$asr_root/etc/apk/repositories"
+        asr_initdb=--initdb
+    else
+        asr_initdb=
+    fi
+    # shellcheck disable=SC2086 # asr_initdb is one word or none
+    unshare -r "$APK_STATIC" --root "$asr_root" $asr_initdb --arch x86_64 \
+        --keys-dir "$builder_dir/alpine-keys" "$@"
 }
 
 # The apk cache of the overlay's world (and --packages): apk.static installs
 # the world into a scratch root, inside a user namespace (unshare -r), with
 # its cache pointed at WORK/apk-cache. The cache keeps Alpine's signed
 # indexes and packages: the stick installs from it offline at boot, checked
-# with Alpine's own keys (from the alpine-keys package the scratch root gets).
+# with Alpine's own keys (the initramfs carries them).
 fetch_apk_cache() {
     need_tools unshare
     fetch_apk_static
@@ -108,17 +124,10 @@ fetch_apk_cache() {
     rm -rf "$root"
     mkdir -p "$cache" "$root/etc/apk"
     ln -s "$cache" "$root/etc/apk/cache"
-    printf '%s\n' "$ALPINE_MIRROR/$ALPINE_BRANCH/main" "$ALPINE_MIRROR/$ALPINE_BRANCH/community" \
-        >"$root/etc/apk/repositories"
-    # The first add trusts the index only through HTTPS to fetch alpine-keys;
-    # everything after is checked with the keys it installed.
-    unshare -r "$APK_STATIC" --root "$root" --initdb --arch x86_64 --no-scripts \
-        --allow-untrusted add alpine-keys >/dev/null ||
-        die 1 "apk cache" "apk.static could not install alpine-keys"
-    # shellcheck disable=SC2086
-    unshare -r "$APK_STATIC" --root "$root" --arch x86_64 --no-scripts \
-        --keys-dir "$root/usr/share/apk/keys/x86_64" add $world ||
-        die 1 "apk cache" "apk.static could not install the world: $world"
+    # shellcheck disable=SC2086 # the world is a list of words
+    apk_static_root "$root" --no-scripts add alpine-keys $world ||
+        die 1 "apk cache" "apk.static could not install the world: $world" \
+            "an UNTRUSTED signature means Alpine signs with a key builder/alpine-keys lacks"
     say "fetch: apk cache for: $world"
 }
 

@@ -1,6 +1,6 @@
 /*
  * dkvm vm autostart NAME [--disable] [--default]: libvirt's autostart flag,
- * and with --default also DKVM's default VM (dkvm.conf default_vm), the one
+ * or with --default DKVM's default VM instead (dkvm.conf default_vm), the one
  * the boot countdown starts. --disable turns both off for this VM. The
  * rollback when dkvm.conf cannot be written is frontend/vm's (vm-autostart.c).
  */
@@ -13,7 +13,7 @@ static gboolean cmd_vm_autostart_run(DkvmApp *app, gint argc, gchar **argv, GErr
 const DkvmCmd dkvm_cmd_vm_autostart = {
 	.name = "vm autostart",
 	.args = "NAME [--disable] [--default]",
-	.summary = "Start a VM when the host boots; --default: the boot countdown's VM",
+	.summary = "Start a VM when the host boots; --default: after the boot countdown",
 	.run = cmd_vm_autostart_run,
 };
 
@@ -26,7 +26,9 @@ cmd_vm_autostart_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 		{ "disable", 0, 0, G_OPTION_ARG_NONE, &disable,
 		  "Do not start it at boot (also stops being the default VM)", NULL },
 		{ "default", 0, 0, G_OPTION_ARG_NONE, &make_default,
-		  "Also make it DKVM's default VM, started after the boot countdown", NULL },
+		  "Make it DKVM's default VM instead: started after the boot countdown, which a "
+		  "key cancels (libvirt's autostart is turned off for it)",
+		  NULL },
 		{ NULL },
 	};
 	g_autoptr(DkvmVmAutostartResult) result = NULL;
@@ -37,10 +39,15 @@ cmd_vm_autostart_run(DkvmApp *app, gint argc, gchar **argv, GError **error)
 	result = dkvm_vm_set_autostart(app, argv[1], !disable, make_default, error);
 	if (result == NULL)
 		return FALSE;
-	g_print("VM '%s': autostart %s\n", result->name, disable ? "disabled" : "enabled");
-	if (result->default_changed && disable)
+	if (make_default && !disable) {
+		g_print("VM '%s' is the default VM: the boot countdown starts it "
+		        "(libvirt's autostart is off for it)\n",
+		        result->name);
+		return dkvm_cmd_vm_not_saved(result->not_saved, error);
+	}
+	g_print("VM '%s': autostart %s\n", result->name,
+	        result->autostart ? "enabled" : "disabled");
+	if (result->default_changed)
 		g_print("VM '%s' is no longer the default VM\n", result->name);
-	else if (make_default && !disable)
-		g_print("VM '%s' is the default VM of the boot countdown\n", result->name);
 	return dkvm_cmd_vm_not_saved(result->not_saved, error);
 }

@@ -1,8 +1,9 @@
 /*
- * Switches: TPM 2.0, Secure Boot and real-time vCPU scheduling, ticked in
- * one check list that starts from the preset's defaults (Create) or the
- * VM's own (Edit): the same switches as `dkvm vm create --tpm/--no-tpm`,
- * `--secure-boot/--no-secure-boot` and `--realtime/--no-realtime`. A
+ * Switches: TPM 2.0, Secure Boot, real-time vCPU scheduling and early
+ * binding, ticked in one check list that starts from the preset's defaults
+ * (Create) or the VM's own (Edit): the same switches as `dkvm vm create
+ * --tpm/--no-tpm`, `--secure-boot/--no-secure-boot`,
+ * `--realtime/--no-realtime` and `--early-bind/--no-early-bind`. A
  * combination the spec refuses (Secure Boot on a BIOS VM) is shown and
  * asked again. Last, Looking Glass (`--looking-glass WxH`): ticked, its
  * resolution is asked (the VM's, else 1920x1080), and a bad one is refused
@@ -26,6 +27,9 @@ static const Switch switches[] = {
 	  G_STRUCT_OFFSET(DkvmSpec, secure_boot) },
 	{ "realtime", "Real-time vCPUs (FIFO; can starve the host)",
 	  G_STRUCT_OFFSET(DkvmSpec, realtime) },
+	/* for a card whose host driver will not let go once it has it */
+	{ "early-bind", "PCI devices to vfio-pci at boot (early bind)",
+	  G_STRUCT_OFFSET(DkvmSpec, early_bind) },
 };
 
 #define SWITCH_FIELD(spec, sw) ((gboolean *)G_STRUCT_MEMBER_P((spec), (sw)->offset))

@@ -33,18 +33,25 @@ dkvm_vm_set_autostart(DkvmApp *app, const gchar *name, gboolean enable, gboolean
 	config = dkvm_config_load(app->config_path, error);
 	if (config == NULL)
 		return NULL;
-	if (!enable) {
-		result->default_changed = g_strcmp0(config->default_vm, result->name) == 0;
-		if (result->default_changed)
-			g_clear_pointer(&config->default_vm, g_free);
-	} else if (make_default) {
+	if (enable && make_default) {
 		result->default_changed = g_strcmp0(config->default_vm, result->name) != 0;
 		g_free(config->default_vm);
 		config->default_vm = g_strdup(result->name);
+	} else {
+		/* off, or libvirt's autostart instead: no longer the countdown's VM */
+		result->default_changed = g_strcmp0(config->default_vm, result->name) == 0;
+		if (result->default_changed)
+			g_clear_pointer(&config->default_vm, g_free);
 	}
+	/*
+	 * The default VM is started by the boot countdown, which a key cancels;
+	 * with libvirt's autostart on as well, libvirtd would start it before
+	 * the menu is up and the countdown could cancel nothing.
+	 */
+	result->autostart = enable && !make_default;
 
 	if (!dkvm_virt_domain_get_autostart(dom, &was_enabled, error) ||
-	    !dkvm_virt_domain_set_autostart(dom, enable, error))
+	    !dkvm_virt_domain_set_autostart(dom, result->autostart, error))
 		return NULL;
 	if (result->default_changed && !dkvm_config_save(config, app->config_path, error)) {
 		g_autoptr(GError) undo_error = NULL;

@@ -15,6 +15,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
 BUILDER = os.path.join(SOURCE, "builder", "dkvm-build")
+# The fixture's release. Not the release builder/versions pins: the pin
+# (a sha256 of Alpine's real tarball) applies to that one only, so the
+# builder takes the fixture's published sha256, as for any unpinned --alpine.
 ALPINE_VERSION = "3.23.0"
 # Fixed, so two builds in one run and across runs give the same bytes.
 SOURCE_DATE_EPOCH = "1767225600"
@@ -81,6 +84,8 @@ class Fixture:
     def builder(self, work, *args, env_extra=None, check=True, input=None):
         env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
         env.update(env_extra or {})
+        if "--alpine" not in args:
+            args = ("--alpine", ALPINE_VERSION) + args
         return run([BUILDER, "--work", work, *args], env=env, check=check, input=input)
 
     def build_image(self, name, *extra, size="128", data="16"):

@@ -695,8 +695,8 @@ def delete_remove_storage_keeps_what_is_not_a_disk_file():
 def autostart_and_default_vm():
     conf = config(persist_command="true", name="autostart.conf")
     expect(dkvm("vm", "autostart", "win11", "--default", conf=conf), 0,
-           "VM 'win11': autostart enabled\n"
-           "VM 'win11' is the default VM of the boot countdown\n", "")
+           "VM 'win11' is the default VM: the boot countdown starts it "
+           "(libvirt's autostart is off for it)\n", "")
     with open(conf) as f:
         assert "default_vm=win11\n" in f.read()
     assert "win11        shutoff          4     8.0 GiB  no (default VM)\n" in \
@@ -708,6 +708,16 @@ def autostart_and_default_vm():
         assert "default_vm=\n" in f.read()
     expect(dkvm("vm", "autostart", "linux", conf=conf), 0,
            "VM 'linux': autostart enabled\n", "")
+    # libvirt's autostart for the default VM: it stops being the default VM
+    # (libvirtd would start it before the countdown could be cancelled)
+    expect(dkvm("vm", "autostart", "win11", "--default", conf=conf), 0,
+           "VM 'win11' is the default VM: the boot countdown starts it "
+           "(libvirt's autostart is off for it)\n", "")
+    expect(dkvm("vm", "autostart", "win11", conf=conf), 0,
+           "VM 'win11': autostart enabled\n"
+           "VM 'win11' is no longer the default VM\n", "")
+    with open(conf) as f:
+        assert "default_vm=\n" in f.read()
 
 
 NOT_SAVED = ("dkvm: the change is active but not saved: `false` failed: Child process exited with code 1\n"

@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "libvirt"))
 
+from menunav import go_to  # noqa: E402
 from menutest import Menu, clear_input, flat, type_input, wait_for_any, wait_text  # noqa: E402
 from tapcases import Cases  # noqa: E402
 
@@ -440,6 +441,35 @@ def edit_is_prefilled_and_changes_memory():
         wait_text(m, "VM 'wiz-edit' is changed")
         m.send("enter")
         wait_row(m, "wiz-edit", ("shutoff", 2, "6.0 GiB"))
+
+
+@test
+def early_bind_switch_is_kept_with_the_vm():
+    # ticked, early binding reaches the summary and the VM's DKVM metadata:
+    # Edit, which reads the VM back from its domain XML, shows it on
+    with menu() as m:
+        open_create(m)
+        choose_name(m, "wiz-early")
+        wait_text(m, "Create VM: Memory")
+        type_input(m, "4G")
+        wait_text(m, "Create VM: vCPUs")
+        type_input(m, "2")
+        wait_text(m, "pinned like this")
+        m.send("enter")
+        wait_text(m, "Create VM: Network")
+        m.send("enter")
+        screen = walk_devices(m, "Create VM: Switches")
+        assert re.search(r"\[ \] PCI devices to vfio-pci at boot", screen), screen
+        go_to(m, "PCI devices to vfio-pci")
+        m.send("space", "enter")
+        screen = wait_text(m, "VM 'wiz-early' (")
+        assert re.search(r"Switches\s+tpm, secure-boot, early-bind", screen), screen
+        m.send("enter")
+        wait_text(m, "is created")
+        m.send("enter")
+        wait_row(m, "wiz-early", ("shutoff", 2, "4.0 GiB"))
+        screen = open_edit(m, "wiz-early")
+        assert re.search(r"Switches\s+tpm, secure-boot, early-bind", screen), screen
 
 
 @test

@@ -5,7 +5,10 @@ line, and the old file is intact.
 
 (a) dkvm.conf: `vm autostart NAME --default` writes default_vm into a
     dkvm.conf on a tiny full tmpfs: exit non-zero, one `dkvm:` line, the
-    file's bytes as before, the VM's libvirt autostart as before;
+    file's bytes as before, the VM's libvirt autostart as before (on: the
+    default VM's is turned off, so the rollback must turn it on again); with
+    room on the file system the same command makes it the default VM with
+    libvirt's autostart off (the boot countdown starts it);
 (b) the domain file: a tiny full tmpfs mounted over /etc/libvirt/qemu, so
     libvirtd cannot write the new definition: `vm edit NAME --vcpus 2` exits
     non-zero with one `dkvm:` line, libvirt's definition is the old one, and
@@ -62,7 +65,9 @@ def config_case(tap, dkvm, scratch):
     os.mkdir(confdir)
     old = b"[host]\npersist_command=true\nreserve=none\naccelerator=tcg\n"
     config = os.path.join(confdir, "dkvm.conf")
+    virsh("autostart", NAME)
     autostart = autostart_of(NAME)
+    tap.check(autostart, "libvirt's autostart is on before the change", virsh("dominfo", NAME).out)
     with FullTmpfs(confdir, {"dkvm.conf": old}):
         r = run([dkvm, "--connect", systest.URI, "--config", config,
                  "vm", "autostart", NAME, "--default"])
@@ -76,6 +81,15 @@ def config_case(tap, dkvm, scratch):
               f"now: {now!r}; leftovers: {leftovers}")
     tap.check(autostart_of(NAME) == autostart, "the VM's autostart is as it was",
               virsh("dominfo", NAME).out)
+    with open(config, "wb") as f:  # the tmpfs is gone: the same file with room
+        f.write(old)
+    r = run([dkvm, "--connect", systest.URI, "--config", config,
+             "vm", "autostart", NAME, "--default"])
+    with open(config) as f:
+        conf_text = f.read()
+    tap.check(r.code == 0 and f"default_vm={NAME}\n" in conf_text and not autostart_of(NAME),
+              "with room, it becomes the default VM and libvirt's autostart is off for it",
+              r.describe() + conf_text)
 
 
 def domain_case(tap, dkvm, config):

@@ -457,13 +457,15 @@ test_start_passthrough(void)
 	g_free(heard.last_step);
 }
 
-/* autostart and default VM; when dkvm.conf cannot be written, autostart is
- * put back as it was */
+/* autostart and default VM, never both for one VM (libvirtd would start
+ * the default VM before the boot countdown could be cancelled); when
+ * dkvm.conf cannot be written, autostart is put back as it was */
 static void
 test_autostart(void)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(DkvmVmAutostartResult) on = NULL;
+	g_autoptr(DkvmVmAutostartResult) plain = NULL;
 	g_autoptr(DkvmVmAutostartResult) off = NULL;
 	g_autoptr(DkvmVmAutostartResult) failed = NULL;
 	g_autofree gchar *backup = g_strconcat(app->config_path, ".bak", NULL);
@@ -473,20 +475,31 @@ test_autostart(void)
 	on = dkvm_vm_set_autostart(app, "vm-made", TRUE, TRUE, &error);
 	g_assert_no_error(error);
 	g_assert_true(on->default_changed);
+	g_assert_false(on->autostart);
 	g_assert_null(on->not_saved);
-	g_assert_true(autostart_of("vm-made"));
+	g_assert_false(autostart_of("vm-made"));
 	g_assert_true(dkvm_vm_get_default_name(app, &default_vm, &error));
 	g_assert_cmpstr(default_vm, ==, "vm-made");
 
-	off = dkvm_vm_set_autostart(app, "vm-made", FALSE, FALSE, &error);
+	/* libvirt's autostart instead: no longer the default VM */
+	plain = dkvm_vm_set_autostart(app, "vm-made", TRUE, FALSE, &error);
 	g_assert_no_error(error);
-	g_assert_true(off->default_changed);
-	g_assert_false(autostart_of("vm-made"));
+	g_assert_true(plain->default_changed);
+	g_assert_true(plain->autostart);
+	g_assert_true(autostart_of("vm-made"));
 	g_assert_true(dkvm_vm_get_default_name(app, &default_vm, &error));
 	g_assert_null(default_vm);
 
+	off = dkvm_vm_set_autostart(app, "vm-made", FALSE, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_false(off->default_changed);
+	g_assert_false(autostart_of("vm-made"));
+
 	/* dkvm.conf's backup cannot be written (a directory is in its way):
-	 * the autostart flag set a moment before is put back */
+	 * the autostart flag, on before and turned off by --default, is put back */
+	g_clear_pointer(&plain, dkvm_vm_autostart_result_free);
+	plain = dkvm_vm_set_autostart(app, "vm-made", TRUE, FALSE, &error);
+	g_assert_no_error(error);
 	g_unlink(backup);
 	g_assert_cmpint(g_mkdir(backup, 0755), ==, 0);
 	failed = dkvm_vm_set_autostart(app, "vm-made", TRUE, TRUE, &error);
@@ -494,7 +507,7 @@ test_autostart(void)
 	g_assert_error(error, DKVM_ERROR, DKVM_ERROR_IO);
 	g_assert_true(g_str_has_prefix(error->message, "cannot back up "));
 	g_clear_error(&error);
-	g_assert_false(autostart_of("vm-made"));
+	g_assert_true(autostart_of("vm-made"));
 	g_assert_true(dkvm_vm_get_default_name(app, &default_vm, &error));
 	g_assert_null(default_vm);
 	g_assert_cmpint(g_rmdir(backup), ==, 0);
