@@ -6,7 +6,8 @@
  * no screen inherits another's buttons.
  *
  * Esc and the refresh timer: dialog ends a widget whose --timeout expires as
- * if Esc had been pressed; the last key read (menu-keys.h) tells them apart.
+ * if Esc had been pressed, and a wake descriptor (menu-wake.h) ends it the
+ * same way; the last key read (menu-keys.h) tells them apart from Esc.
  */
 #include "menu-widgets.h"
 
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "menu-keys.h"
+#include "menu-wake.h"
 
 struct _DkvmMenuGauge {
 	void *gauge;
@@ -101,6 +103,7 @@ set_widget(const DkvmWidgetOptions *options)
 	dialog_vars.extra_button = options->extra_label != NULL;
 	dialog_vars.extra_label = (char *)options->extra_label;
 	dialog_vars.timeout_secs = (int)options->refresh_s;
+	dkvm_menu_wake_set_fd(options->wake_fd > 0 ? options->wake_fd : -1);
 	dkvm_menu_keys_reset();
 	dlg_clear();
 	dlg_put_backtitle();
@@ -116,6 +119,7 @@ reset_widget(void)
 	dialog_vars.extra_button = FALSE;
 	dialog_vars.extra_label = NULL;
 	dialog_vars.timeout_secs = 0;
+	dkvm_menu_wake_set_fd(-1);
 	dialog_vars.defaultno = FALSE;
 	dialog_vars.default_button = -1;
 	dialog_vars.default_item = NULL;

@@ -45,6 +45,10 @@ typedef struct {
 	 * the cursor (and a check list's ticks) kept: the screen reads its data
 	 * again (VM states, USB devices) and draws the widget again */
 	guint refresh_s;
+	/* > 0: a descriptor (a hot-plug monitor's) whose readability ends the
+	 * widget with DKVM_ANSWER_REFRESH, cursor and ticks kept as above;
+	 * between keys and events the widget sleeps (menu-wake.h) */
+	gint wake_fd;
 } DkvmWidgetOptions;
 
 /* A menu: OK returns the chosen item's index in @cursor. @cursor also says
@@ -57,7 +61,8 @@ DkvmAnswer dkvm_menu_radiolist(const gchar *title, const gchar *prompt, GPtrArra
                                gint *cursor, const DkvmWidgetOptions *options);
 
 /* A check list: items' on fields follow the ticks, on every answer (a
- * refresh keeps them, so the screen can carry them over to the new list). */
+ * refresh, by the timer or the wake descriptor, keeps them, so the screen
+ * can carry them over to the new list). */
 DkvmAnswer dkvm_menu_checklist(const gchar *title, const gchar *prompt, GPtrArray *items,
                                gint *cursor, const DkvmWidgetOptions *options);
 

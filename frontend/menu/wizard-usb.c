@@ -1,7 +1,11 @@
 /*
- * USB devices: a check list of the host's USB devices, read again every
- * second while the list is shown, so a device plugged in or out appears or
- * goes without leaving the step; ticks are carried over by vendor:product,
+ * USB devices: a check list of the host's USB devices, read again when the
+ * USB hot-plug monitor (host-monitor.h) reports a device plugged in or out,
+ * so it appears or goes without leaving the step. Between keys and events
+ * the list sleeps: the monitor's descriptor ends dialog's wait
+ * (DkvmWidgetOptions.wake_fd). Only when udev's events cannot be had is the
+ * list read again on a timer, every FALLBACK_REFRESH_S seconds, and the log
+ * says why. Ticks are carried over by vendor:product,
  * which is also how the VM names a device (libvirt takes whichever device
  * has those ids). One line per vendor:product. Devices the host needs (the
  * DKVM boot stick, a hub it hangs off) are marked and refused with the
@@ -9,14 +13,55 @@
  * is not plugged in stays on the list, ticked, until unticked.
  */
 #include "host-discover.h"
+#include "host-monitor.h"
 #include "menu-widgets.h"
 #include "plan.h"
 #include "wizard.h"
 
 #define LABEL      "USB devices"
 #define ITEM_WIDTH 64
-/* seconds between two readings of the USB devices */
-#define REFRESH_S 1
+/* seconds between two readings of the USB devices without the monitor */
+#define FALLBACK_REFRESH_S 5
+
+/* The ports the monitor saw unplugged (and not plugged in again since),
+ * port path -> itself. They are left out of the next reading even if sysfs
+ * still shows them: udev's "remove" may come before the device's directory
+ * is gone (umockdev's testbed sends it first). */
+static void
+on_usb_event(const gchar *action, const gchar *port_path, gpointer user_data)
+{
+	GHashTable *unplugged = user_data;
+
+	if (g_str_equal(action, "remove"))
+		g_hash_table_add(unplugged, g_strdup(port_path));
+	else
+		g_hash_table_remove(unplugged, port_path);
+}
+
+/* Without the monitor's events: the timer, and the log says why */
+static void
+fall_back(DkvmWidgetOptions *options, const GError *error)
+{
+	g_warning("USB devices: no hot-plug events (%s); the list is read again every %d s "
+	          "instead",
+	          error->message, FALLBACK_REFRESH_S);
+	options->wake_fd = 0;
+	options->refresh_s = FALLBACK_REFRESH_S;
+}
+
+/* The host's USB devices now, without the ports the monitor saw unplugged */
+static DkvmHostFacts *
+read_usb(const DkvmWizard *wizard, GHashTable *unplugged)
+{
+	DkvmHostFacts *host = dkvm_host_discover_usb(wizard->host->cmdline.raw);
+
+	for (guint i = host->usb->len; i > 0; i--) {
+		const DkvmUsbDevice *d = g_ptr_array_index(host->usb, i - 1);
+		if (d->port_path != NULL && g_hash_table_contains(unplugged, d->port_path))
+			g_ptr_array_remove_index(host->usb, i - 1);
+	}
+	return host;
+}
 
 static gchar *
 usb_name(const DkvmUsbDevice *d)
@@ -129,11 +174,24 @@ static DkvmStepResult
 usb_run(DkvmWizard *wizard)
 {
 	g_autofree gchar *title = dkvm_wizard_title(wizard, LABEL);
-	const DkvmWidgetOptions options = { .refresh_s = REFRESH_S };
-	g_autoptr(DkvmHostFacts) host = dkvm_host_discover_usb(wizard->host->cmdline.raw);
+	g_autoptr(GHashTable) unplugged =
+	        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GError) error = NULL;
+	/* listening before the first reading: a device plugged in between is
+	 * not missed */
+	g_autoptr(DkvmUsbMonitor) monitor = dkvm_usb_monitor_open(on_usb_event, unplugged, &error);
+	DkvmWidgetOptions options = { 0 };
+	g_autoptr(DkvmHostFacts) host = NULL;
 	g_autoptr(GHashTable) ticks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GPtrArray) items = build_items(wizard, host, ticks);
+	g_autoptr(GPtrArray) items = NULL;
 	gint cursor = 0;
+
+	if (monitor != NULL)
+		options.wake_fd = dkvm_usb_monitor_get_fd(monitor);
+	else
+		fall_back(&options, error);
+	host = read_usb(wizard, unplugged);
+	items = build_items(wizard, host, ticks);
 
 	for (;;) {
 		g_autoptr(GString) refused = g_string_new(NULL);
@@ -159,9 +217,14 @@ usb_run(DkvmWizard *wizard)
 		}
 		if (answer == DKVM_ANSWER_BACK)
 			return DKVM_STEP_BACK;
+		if (answer == DKVM_ANSWER_REFRESH && monitor != NULL &&
+		    dkvm_usb_monitor_dispatch(monitor, &error) < 0) {
+			/* a broken monitor would wake the list at once, again and again */
+			g_clear_pointer(&monitor, dkvm_usb_monitor_free);
+			fall_back(&options, error);
+		}
 		if (answer == DKVM_ANSWER_REFRESH) {
-			g_autoptr(DkvmHostFacts) now =
-			        dkvm_host_discover_usb(wizard->host->cmdline.raw);
+			g_autoptr(DkvmHostFacts) now = read_usb(wizard, unplugged);
 			g_autoptr(GPtrArray) rebuilt = NULL;
 			const gchar *at =
 			        cursor >= 0 && (guint)cursor < items->len

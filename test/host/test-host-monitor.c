@@ -6,6 +6,7 @@
  * controller, when the fixture's record brings the PCI parent) and not after.
  * Interfaces of the device must not reach the callback.
  */
+#include <poll.h>
 #include <umockdev.h>
 
 #include "host-facts.h"
@@ -148,6 +149,60 @@ test_fixture_record(gconstpointer data)
 	g_assert_cmpstr(g_ptr_array_index(events, 1), ==, want_add);
 }
 
+static void
+count_event(const gchar *action, const gchar *port_path, gpointer user_data)
+{
+	g_ptr_array_add(user_data, g_strdup_printf("%s %s", action, port_path));
+}
+
+/* TRUE when @fd becomes readable within 20 s (a lost event fails, never hangs) */
+static gboolean
+readable(gint fd)
+{
+	struct pollfd ready = { .fd = fd, .events = POLLIN };
+	return poll(&ready, 1, 20000) == 1 && (ready.revents & POLLIN) != 0;
+}
+
+/* Without a main loop (the menu's way): the fd turns readable on a plug-in,
+ * dispatch reports the device and leaves nothing waiting, and an event for
+ * an interface alone makes the fd readable but calls nothing. */
+static void
+test_without_main_loop(void)
+{
+	g_autoptr(UMockdevTestbed) tb = umockdev_testbed_new();
+	g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DkvmUsbMonitor) mon = dkvm_usb_monitor_open(count_event, events, &error);
+	g_autofree gchar *dev = NULL;
+	g_autofree gchar *iface = NULL;
+	struct pollfd idle;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(mon);
+	g_assert_cmpint(dkvm_usb_monitor_get_fd(mon), >=, 0);
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 0);
+
+	dev = umockdev_testbed_add_device(tb, "usb", "2-1", NULL, "idVendor", "1532", "idProduct",
+	                                  "0084", NULL, "DEVTYPE", "usb_device", NULL);
+	g_assert_true(readable(dkvm_usb_monitor_get_fd(mon)));
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 1);
+	g_assert_cmpuint(events->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(events, 0), ==, "add 2-1");
+	idle = (struct pollfd){ .fd = dkvm_usb_monitor_get_fd(mon), .events = POLLIN };
+	g_assert_cmpint(poll(&idle, 1, 0), ==, 0);
+
+	iface = umockdev_testbed_add_device(tb, "usb", "2-1:1.0", dev, "bInterfaceClass", "03",
+	                                    NULL, "DEVTYPE", "usb_interface", NULL);
+	g_assert_true(readable(dkvm_usb_monitor_get_fd(mon)));
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 0);
+	g_assert_cmpuint(events->len, ==, 1);
+
+	umockdev_testbed_uevent(tb, dev, "remove");
+	g_assert_true(readable(dkvm_usb_monitor_get_fd(mon)));
+	g_assert_cmpuint(dkvm_usb_monitor_dispatch(mon, NULL), ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(events, 1), ==, "remove 2-1");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,6 +217,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	g_test_add_func("/host/monitor/add-remove", test_add_remove);
+	g_test_add_func("/host/monitor/without-main-loop", test_without_main_loop);
 	record = g_getenv("DKVM_USB_RECORD");
 	if (record != NULL && *record != '\0')
 		g_test_add_data_func("/host/monitor/fixture-record", record, test_fixture_record);

@@ -109,7 +109,8 @@ class Menu:
     """One `dkvm menu` in its own tmux server."""
 
     def __init__(self, dkvm, host="demo", connect=None, width=80, height=24,
-                 args=(), env=None, umockdev=True, config=None, argv=None):
+                 args=(), env=None, umockdev=True, config=None, argv=None,
+                 umockdev_dir=None):
         if shutil.which("tmux") is None:
             raise RuntimeError("tmux not found: install tmux (scripts/install-deps)")
         self.work = tempfile.mkdtemp(prefix="dkvm-menu-")
@@ -125,7 +126,13 @@ class Menu:
             command += ["--config", config]
         command += ["menu", "--log", self.log] + list(args)
         environment = {"TERM": "linux", "LANG": "C.UTF-8"}
-        if umockdev and host is not None:
+        if umockdev_dir is not None:
+            # a live umockdev testbed's directory (its owner sends uevents): used
+            # as it is, since a copy would not receive them
+            self.host_dir = umockdev_dir
+            environment["UMOCKDEV_DIR"] = umockdev_dir
+            command = ["umockdev-wrapper"] + command
+        elif umockdev and host is not None:
             # a copy: what the menu writes to /sys (hugepage pools) under umockdev
             # lands in the tree, and the committed fixture must stay as it is
             source = host if os.path.isabs(host) else os.path.join(HOSTS, host)

@@ -12,17 +12,18 @@ Edit, whose list shows each step's value from the domain libvirt holds.
 The demo host (test/data/hosts/demo) runs under umockdev; its data partition
 DKVMDATA is mounted at /media/dkvmdata (its proc/mounts), and that folder is
 read under DKVM_SYSFS_ROOT, the same copy of the tree, so the ISOs and images
-are the fixture's. Hot-plug: umockdev's testbed API needs python3-gi, which
-the test machines lack, so a device is plugged in the way the kernel shows
-it to libudev: its directory and its /sys/bus/usb/devices link appear in the
-tree the menu runs on (and go again for the unplug). The list reads the
-devices again every second, so no event is needed. Prints TAP.
+are the fixture's. Hot-plug: the USB test runs the menu in a live umockdev
+testbed (usb-testbed.c, a helper process, since the test machines' Python
+may lack GObject introspection) holding a copy of the demo host; devices
+plugged in and out there send real uevents, which the menu's udev monitor
+receives through umockdev's preload. Prints TAP.
 
-Usage: test-menu-devices.py DKVM
+Usage: test-menu-devices.py DKVM USB-TESTBED
 """
 import os
 import re
 import shutil
+import subprocess
 import tarfile
 import sys
 import tempfile
@@ -33,6 +34,7 @@ from menutest import HOSTS, Menu, flat as text_of
 from tapcases import Cases
 
 DKVM = sys.argv[1]
+USB_TESTBED = sys.argv[2]
 TMP = tempfile.mkdtemp(prefix="dkvm-menu-devices-")
 test = Cases()
 
@@ -243,33 +245,73 @@ def pci_names_a_group_that_is_not_isolated():
         assert "I210" in screen, screen
 
 
-def plug_usb(tree, port, vendor, product, manufacturer, name):
-    """A USB device appears as the kernel shows it: its directory (a copy of the
-    mouse's, port 1-3, with other ids) and its /sys/bus/usb/devices link."""
-    devices = os.path.join(tree, "sys", "bus", "usb", "devices")
-    mouse = os.path.realpath(os.path.join(devices, "1-3"))
-    new = os.path.join(os.path.dirname(mouse), port)
-    shutil.copytree(mouse, new, symlinks=True)
-    for iface in [d for d in os.listdir(new) if d.startswith("1-3:")]:
-        shutil.rmtree(os.path.join(new, iface))
-    for attr, value in (("idVendor", vendor), ("idProduct", product),
-                        ("manufacturer", manufacturer), ("product", name),
-                        ("devpath", port.split("-")[1]), ("devnum", "9")):
-        with open(os.path.join(new, attr), "w") as f:
-            f.write(value + "\n")
-    os.symlink(os.path.relpath(new, devices), os.path.join(devices, port))
+# the demo host's first USB controller, where the mouse (1-3) hangs
+USB1 = "/sys/devices/pci0000:00/0000:00:08.1/0000:0b:00.3/usb1"
+# Without udev's events the list is read again every 5 s; with them a device
+# shows at once. Each wait below is well under those 5 s, so a list that only
+# polled would fail most of them (and says so in the log, checked as well).
+EVENT_WAIT = 2.5
 
 
-def unplug_usb(tree, port):
-    link = os.path.join(tree, "sys", "bus", "usb", "devices", port)
-    target = os.path.realpath(link)
-    os.unlink(link)
-    shutil.rmtree(target)
+class Testbed:
+    """usb-testbed (a umockdev testbed in its own process) holding a copy of
+    a fixture host: the menu runs in its directory, and devices plugged in
+    and out here reach the menu's udev monitor as uevents."""
+
+    def __init__(self, host="demo", unplugged=False):
+        # under the preload: umockdev checks a parent device in /sys, and sends
+        # uevents, only where /sys is the testbed's
+        self.proc = subprocess.Popen(["umockdev-wrapper", USB_TESTBED], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, universal_newlines=True)
+        self.root = self.proc.stdout.readline().strip()
+        if not self.root:
+            raise AssertionError("usb-testbed did not start")
+        shutil.copytree(os.path.join(HOSTS, host), self.root, symlinks=True,
+                        dirs_exist_ok=True)
+        if unplugged:
+            # the host with its USB devices gone (root hubs stay)
+            devices = os.path.join(self.root, "sys", "bus", "usb", "devices")
+            for name in os.listdir(devices):
+                if re.match(r"^\d+-[1-9]", name):
+                    path = os.path.join(devices, name)
+                    shutil.rmtree(os.path.realpath(path), ignore_errors=True)
+                    os.unlink(path)
+
+    def _ask(self, *fields):
+        self.proc.stdin.write("\t".join(fields) + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if not answer:
+            raise AssertionError("usb-testbed could not do %r" % (fields,))
+        return answer
+
+    def plug(self, port, vendor, product, manufacturer, name):
+        """A device on the first controller; umockdev sends its "add". Its
+        sysfs path comes back."""
+        return self._ask("add", USB1, port, vendor, product, manufacturer, name)
+
+    def unplug(self, syspath):
+        """Its "remove", then the device goes from sysfs."""
+        self._ask("remove", syspath)
+
+    def menu(self):
+        return Menu(DKVM, umockdev_dir=self.root, config=CONFIG,
+                    env={"DKVM_SYSFS_ROOT": self.root})
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=20)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 @test
 def usb_refuses_the_boot_stick_and_follows_hotplug():
-    with menu() as m:
+    with Testbed() as tb, tb.menu() as m:
         screen = to_step(m, "Create VM: USB devices")
         assert "046d:c34b 1-1    Logitech G105 Gaming Keyboard" in screen, screen
         assert "046d:c08b 1-3    Logitech G502 HERO Gaming Mouse" in screen, screen
@@ -279,20 +321,32 @@ def usb_refuses_the_boot_stick_and_follows_hotplug():
         go_to(m, "046d:c08b")
         m.send("space")
         m.wait_for("[*] 046d:c08b")
-        plug_usb(m.host_dir, "1-5", "1532", "0084", "Razer", "DeathAdder V2")
-        screen = m.wait_for("1532:0084 1-5    Razer DeathAdder V2")
+        razer = tb.plug("1-5", "1532", "0084", "Razer", "DeathAdder V2")
+        screen = m.wait_for("1532:0084 1-5    Razer DeathAdder V2", timeout=EVENT_WAIT)
         assert "[*] 046d:c08b" in screen, screen
+        # the cursor stayed on the mouse
+        assert "046d:c08b" in cursor_line(m), screen
+        # a device plugged in and out unticked: gone, the mouse's tick kept
+        pad = tb.plug("1-6", "2dc8", "3106", "8BitDo", "Ultimate Wired")
+        m.wait_for("2dc8:3106 1-6    8BitDo Ultimate Wired", timeout=EVENT_WAIT)
+        tb.unplug(pad)
+        screen = m.wait_for("2dc8:3106", gone=True, timeout=EVENT_WAIT)
+        assert "[*] 046d:c08b" in screen, screen
+        assert "1532:0084 1-5" in screen, screen
         go_to(m, "1532:0084")
         m.send("space")
         m.wait_for("[*] 1532:0084")
         # unplugged while ticked: kept for the VM, said so
-        unplug_usb(m.host_dir, "1-5")
-        screen = m.wait_for("1532:0084        (not plugged in)")
+        tb.unplug(razer)
+        screen = m.wait_for("1532:0084        (not plugged in)", timeout=EVENT_WAIT)
         assert "[*] 1532:0084" in screen, screen
+        assert "[*] 046d:c08b" in screen, screen
         # plugged in again (another port): the tick is carried by vendor:product
-        plug_usb(m.host_dir, "1-6", "1532", "0084", "Razer", "DeathAdder V2")
-        screen = m.wait_for("1532:0084 1-6    Razer DeathAdder V2")
-        assert "[*] 1532:0084 1-6" in screen, screen
+        tb.plug("1-7", "1532", "0084", "Razer", "DeathAdder V2")
+        screen = m.wait_for("1532:0084 1-7    Razer DeathAdder V2", timeout=EVENT_WAIT)
+        assert "[*] 1532:0084 1-7" in screen, screen
+        # the list followed events, not a timer
+        assert "no hot-plug events" not in m.log_text(), m.log_text()
         # the boot stick ticked anyway: unticked with the planner's reason
         go_to(m, "0781:5567")
         m.send("space", "enter")
@@ -304,6 +358,23 @@ def usb_refuses_the_boot_stick_and_follows_hotplug():
         assert "[*] 046d:c08b" in screen, screen
         m.send("enter")
         m.wait_for("Create VM: Switches")
+
+
+@test
+def usb_list_shows_the_first_device_plugged_in():
+    with Testbed(unplugged=True) as tb, tb.menu() as m:
+        to_step(m, "Create VM: USB devices")
+        m.wait_for("No USB devices are plugged in.")
+        keyboard = tb.plug("1-1", "046d", "c34b", "Logitech", "G105 Gaming Keyboard")
+        screen = m.wait_for("046d:c34b 1-1    Logitech G105 Gaming Keyboard",
+                            timeout=EVENT_WAIT)
+        assert "Space ticks a device for the VM" in text_of(screen), screen
+        go_to(m, "046d:c34b")
+        m.send("space")
+        m.wait_for("[*] 046d:c34b")
+        tb.unplug(keyboard)
+        screen = m.wait_for("046d:c34b        (not plugged in)", timeout=EVENT_WAIT)
+        assert "[*] 046d:c34b" in screen, screen
 
 
 @test
