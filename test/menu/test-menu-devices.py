@@ -333,13 +333,7 @@ def usb_refuses_the_boot_stick_and_follows_hotplug():
         screen = m.wait_for("2dc8:3106", gone=True, timeout=EVENT_WAIT)
         assert "[*] 046d:c08b" in screen, screen
         assert "1532:0084 1-5" in screen, screen
-        go_to(m, "1532:0084")
-        m.send("space")
-        m.wait_for("[*] 1532:0084")
-        # unplugged while ticked: kept for the VM, said so
-        tb.unplug(razer)
-        screen = m.wait_for("1532:0084        (not plugged in)", timeout=EVENT_WAIT)
-        assert "[*] 1532:0084" in screen, screen
+        screen = tick_then_unplug(m, tb, razer, "1532:0084")
         assert "[*] 046d:c08b" in screen, screen
         # plugged in again (another port): the tick is carried by vendor:product
         tb.plug("1-7", "1532", "0084", "Razer", "DeathAdder V2")
@@ -360,6 +354,19 @@ def usb_refuses_the_boot_stick_and_follows_hotplug():
         m.wait_for("Create VM: Switches")
 
 
+def tick_then_unplug(m, tb, device, ids):
+    """Ticks the row of @ids (vendor:product) and unplugs @device: a ticked
+    device unplugged is kept for the VM, ticked, and said to be unplugged.
+    Returns the screen."""
+    go_to(m, ids)
+    m.send("space")
+    m.wait_for("[*] " + ids)
+    tb.unplug(device)
+    screen = m.wait_for(ids + "        (not plugged in)", timeout=EVENT_WAIT)
+    assert "[*] " + ids in screen, screen
+    return screen
+
+
 @test
 def usb_list_shows_the_first_device_plugged_in():
     with Testbed(unplugged=True) as tb, tb.menu() as m:
@@ -369,12 +376,7 @@ def usb_list_shows_the_first_device_plugged_in():
         screen = m.wait_for("046d:c34b 1-1    Logitech G105 Gaming Keyboard",
                             timeout=EVENT_WAIT)
         assert "Space ticks a device for the VM" in text_of(screen), screen
-        go_to(m, "046d:c34b")
-        m.send("space")
-        m.wait_for("[*] 046d:c34b")
-        tb.unplug(keyboard)
-        screen = m.wait_for("046d:c34b        (not plugged in)", timeout=EVENT_WAIT)
-        assert "[*] 046d:c34b" in screen, screen
+        tick_then_unplug(m, tb, keyboard, "046d:c34b")
 
 
 @test
