@@ -90,8 +90,8 @@ fetch_apk_static() {
     chmod 0755 "$APK_STATIC"
 }
 
-# apk_static_root ROOT PACKAGE...: installs PACKAGEs into the Alpine root
-# ROOT (made when new, with the branch's main and community repositories)
+# apk_static_root ROOT ARG...: runs apk.static on the Alpine root ROOT (made
+# when new, with the branch's main and community repositories)
 # as the root of a user namespace. Every index is checked with Alpine's keys
 # kept in builder/alpine-keys, the first one included.
 apk_static_root() {
@@ -101,10 +101,11 @@ apk_static_root() {
         mkdir -p "$asr_root/etc/apk"
         printf '%s\n' "$ALPINE_MIRROR/$ALPINE_BRANCH/main" "$ALPINE_MIRROR/$ALPINE_BRANCH/community" \
             >"$asr_root/etc/apk/repositories"
-        asr_initdb=--initdb
-    else
-        asr_initdb=
     fi
+    # a new database until one exists, so a run cut short before apk made it
+    # is taken up again by the next run
+    asr_initdb=
+    [ -f "$asr_root/lib/apk/db/installed" ] || asr_initdb=--initdb
     # shellcheck disable=SC2086 # asr_initdb is one word or none
     unshare -r "$APK_STATIC" --root "$asr_root" $asr_initdb --arch x86_64 \
         --keys-dir "$builder_dir/alpine-keys" "$@"
