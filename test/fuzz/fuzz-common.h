@@ -56,6 +56,14 @@ fuzz_check_refusal(const GError *error, const gchar *what)
 	}
 }
 
+/* For g_ptr_array_sort() over strings: it passes pointers to the elements,
+ * so g_strcmp0 itself would compare the bytes of the pointers. */
+static inline gint
+fuzz_compare_strings(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
 /* The input as a NUL-terminated string (readers take C strings: a NUL ends it). */
 static inline gchar *
 fuzz_text(const uint8_t *data, size_t size)

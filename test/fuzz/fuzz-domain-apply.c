@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "spec.h"
 #include "test-domain-cases.h"
+#include "test-domain-owned-strip.h"
 
 static GPtrArray *domains; /* gchar*: XML texts */
 static GPtrArray *hosts;   /* DkvmHostFacts* */
@@ -39,7 +40,7 @@ load_dir(const gchar *dir, const gchar *suffix, GPtrArray *out, gboolean as_host
 		if (g_str_has_suffix(name, suffix))
 			g_ptr_array_add(names, g_build_filename(dir, name, NULL));
 	}
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0); /* same index, same domain */
+	g_ptr_array_sort(names, fuzz_compare_strings); /* same index, same domain */
 	for (guint i = 0; i < names->len; i++) {
 		gchar *text = NULL;
 		if (!g_file_get_contents(g_ptr_array_index(names, i), &text, NULL, &error))
@@ -251,21 +252,6 @@ edit_spec(DkvmSpec *spec, const DkvmHostFacts *host, const DkvmDomainXml *old, c
 /* ---- what DKVM does not own ---- */
 
 static void
-remove_empty(xmlNode *node)
-{
-	xmlNode *n = node->children;
-	while (n != NULL) {
-		xmlNode *next = n->next;
-		if (n->type == XML_ELEMENT_NODE) {
-			remove_empty(n);
-			if (n->children == NULL && n->properties == NULL && n->nsDef == NULL)
-				dkvm_tree_remove(n);
-		}
-		n = next;
-	}
-}
-
-static void
 collect_paths(xmlNode *node, const gchar *parent, GHashTable *out)
 {
 	for (xmlNode *n = node; n != NULL; n = n->next) {
@@ -287,24 +273,13 @@ foreign_paths(const gchar *xml)
 {
 	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
 	                            XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-	const DkvmOwnedXPath *rows = dkvm_domain_owned_xpaths();
 	GHashTable *paths;
 
 	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	for (guint i = 0; rows[i].xpath != NULL; i++) {
-		g_autoptr(GPtrArray) nodes = dkvm_tree_find(doc, rows[i].xpath);
-		for (guint j = 0; j < nodes->len; j++) {
-			xmlNode *n = g_ptr_array_index(nodes, j);
-			if (n->type == XML_ATTRIBUTE_NODE)
-				xmlRemoveProp((xmlAttr *)n);
-			else if (n->type == XML_ELEMENT_NODE)
-				dkvm_tree_remove(n);
-		}
-	}
-	remove_empty(xmlDocGetRootElement(doc));
+	dkvm_test_strip_owned(doc);
 	paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	collect_paths(xmlDocGetRootElement(doc), "", paths);
 	xmlFreeDoc(doc);

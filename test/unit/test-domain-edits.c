@@ -15,6 +15,7 @@
 #include "domain-tree.h"
 #include "domain-xml.h"
 #include "test-domain-cases.h"
+#include "test-domain-owned-strip.h"
 
 static xmlDoc *
 parse(const gchar *xml)
@@ -25,42 +26,16 @@ parse(const gchar *xml)
 	return doc;
 }
 
-static void
-remove_empty(xmlNode *node)
-{
-	xmlNode *n = node->children;
-	while (n != NULL) {
-		xmlNode *next = n->next;
-		if (n->type == XML_ELEMENT_NODE) {
-			remove_empty(n);
-			if (n->children == NULL && n->properties == NULL && n->nsDef == NULL)
-				dkvm_tree_remove(n);
-		}
-		n = next;
-	}
-}
-
 /* The document without anything DKVM owns, as text. */
 static gchar *
 strip_owned(const gchar *xml)
 {
 	g_autoptr(xmlDoc) doc = parse(xml);
-	const DkvmOwnedXPath *rows = dkvm_domain_owned_xpaths();
 	xmlBufferPtr buf;
 	xmlSaveCtxtPtr save;
 	gchar *out;
 
-	for (guint i = 0; rows[i].xpath != NULL; i++) {
-		g_autoptr(GPtrArray) nodes = dkvm_tree_find(doc, rows[i].xpath);
-		for (guint j = 0; j < nodes->len; j++) {
-			xmlNode *n = g_ptr_array_index(nodes, j);
-			if (n->type == XML_ATTRIBUTE_NODE)
-				xmlRemoveProp((xmlAttr *)n);
-			else if (rows[i].kind == DKVM_OWNED_TEXT || n->type == XML_ELEMENT_NODE)
-				dkvm_tree_remove(n);
-		}
-	}
-	remove_empty(xmlDocGetRootElement(doc));
+	dkvm_test_strip_owned(doc);
 	buf = xmlBufferCreate();
 	save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
 	xmlSaveDoc(save, doc);
