@@ -87,7 +87,9 @@ image: build
 # and what they link are built. Each runs FUZZ_SECONDS; crashes it finds are
 # saved to test/fuzz/regressions/HARNESS/ and fail the run. FUZZ_HARNESSES
 # picks some: make fuzz FUZZ_HARNESSES=host-json FUZZ_SECONDS=600
+# FUZZ_SEED fixes libFuzzer's seed (CI sets it); unset, every run differs.
 FUZZ_SECONDS ?= 60
+FUZZ_SEED ?=
 FUZZ_BUILDDIR ?= build-fuzz
 FUZZ_HARNESSES ?= host-json domain-apply config parsers legacy
 FUZZ_LOG = $(FUZZ_BUILDDIR)/dkvm-make-meson.log
@@ -103,7 +105,7 @@ fuzz: deps
 	@ninja -C $(FUZZ_BUILDDIR) -j2 $(addprefix test/fuzz/fuzz-,$(FUZZ_HARNESSES)) >$(FUZZ_LOG) 2>&1 || \
 		{ cat $(FUZZ_LOG); exit 1; }
 	@status=0; for h in $(FUZZ_HARNESSES); do \
-		test/fuzz/run-fuzz $$h $(FUZZ_BUILDDIR)/test/fuzz/fuzz-$$h $(FUZZ_SECONDS) \
+		FUZZ_SEED=$(FUZZ_SEED) test/fuzz/run-fuzz $$h $(FUZZ_BUILDDIR)/test/fuzz/fuzz-$$h $(FUZZ_SECONDS) \
 			$(FUZZ_BUILDDIR)/fuzz || status=1; \
 	done; exit $$status
 
