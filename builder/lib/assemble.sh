@@ -135,8 +135,16 @@ write_loader_configs() {
         "make build, or --dkvm PATH"
     set --
     for opt in $KERNEL_OPTS; do set -- "$@" --set "$opt"; done
-    "$DKVM_BIN" host cmdline --boot-dir "$stage" --init "$@" >/dev/null ||
+    # its own report ("wrote both boot loader files under ...") would be
+    # noise on every build; its warnings (pcie_acs_override) and errors are not
+    messages=$(mktemp)
+    if ! "$DKVM_BIN" host cmdline --boot-dir "$stage" --init "$@" >/dev/null 2>"$messages"; then
+        cat "$messages" >&2
+        rm -f "$messages"
         die 1 "dkvm host cmdline --init" "failed"
+    fi
+    grep -v '^dkvm: wrote both boot loader files under ' "$messages" >&2 || true
+    rm -f "$messages"
     if [ ! -f "$stage/boot/syslinux/syslinux.cfg" ] || [ ! -f "$stage/boot/grub/grub.cfg" ]; then
         die 1 "dkvm host cmdline --init" "wrote no syslinux.cfg and grub.cfg"
     fi

@@ -80,6 +80,27 @@ def the_cached_image_base_follows_the_sizes():
 
 
 @test
+def kernel_options_reach_both_loaders_and_dkvms_warnings_the_user():
+    # --kernel-opt goes through dkvm's own `host cmdline --init`: both
+    # loaders carry the option and its warning reaches the person building;
+    # dkvm's report of the files it wrote does not (noise on every build)
+    work = state["a"]
+    before = imagetest.sha256(image_of(work))
+    args = ["--dkvm", fx.cmdline_dkvm(), "--size", "128", "--data-size", "16"]
+    p = fx.builder(work, *args, "--kernel-opt", "acs-override=downstream,multifunction", "assemble")
+    assert "pcie_acs_override makes the kernel split IOMMU groups" in p.stderr, p.stderr
+    assert "wrote both boot loader files" not in p.stderr, p.stderr
+    part = image_of(work) + "@@1M"
+    for cfg in ("boot/syslinux/syslinux.cfg", "boot/grub/grub.cfg"):
+        text = subprocess.run(["mtype", "-i", part, "::/" + cfg], env=env, capture_output=True,
+                              text=True, check=True).stdout
+        assert "pcie_acs_override=downstream,multifunction" in text, cfg + ":\n" + text
+    p = fx.builder(work, *args, "assemble")
+    assert "wrote both boot loader files" not in p.stderr and "warning" not in p.stderr, p.stderr
+    assert imagetest.sha256(image_of(work)) == before
+
+
+@test
 def the_cached_apkovl_follows_its_inputs():
     # the apkovl is cached in the work dir too: another host name, or another
     # --apkovl, in the same work dir makes a new one; going back gives the
