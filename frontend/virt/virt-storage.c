@@ -118,6 +118,7 @@ dkvm_virt_storage_create_qcow2(virConnectPtr conn, const gchar *dir, const gchar
 	g_autofree gchar *what = g_strdup_printf("cannot create the image %s in %s", name, dir);
 	gboolean transient = FALSE;
 	gchar *path;
+	gchar *result;
 
 	pool = find_pool_on(conn, dir);
 	if (pool != NULL) {
@@ -141,14 +142,7 @@ dkvm_virt_storage_create_qcow2(virConnectPtr conn, const gchar *dir, const gchar
 	}
 	xml = volume_xml(name, size_bytes);
 	vol = virStorageVolCreateXML(pool, xml, 0);
-	if (vol == NULL) {
-		g_autoptr(virError) saved = dkvm_virt_save_error();
-		if (transient)
-			virStoragePoolDestroy(pool);
-		dkvm_virt_set_saved_error(error, DKVM_ERROR_LIBVIRT, saved, what);
-		return NULL;
-	}
-	path = virStorageVolGetPath(vol);
+	path = vol != NULL ? virStorageVolGetPath(vol) : NULL;
 	if (path == NULL) {
 		g_autoptr(virError) saved = dkvm_virt_save_error();
 		if (transient)
@@ -159,9 +153,7 @@ dkvm_virt_storage_create_qcow2(virConnectPtr conn, const gchar *dir, const gchar
 	/* the transient pool goes; the file it made stays */
 	if (transient)
 		virStoragePoolDestroy(pool);
-	{
-		gchar *result = g_strdup(path);
-		free(path);
-		return result;
-	}
+	result = g_strdup(path);
+	free(path); /* libvirt's, from malloc */
+	return result;
 }
