@@ -22,6 +22,7 @@
 #include "host-pci-state.h"
 #include "host-sysfs.h"
 #include "spec.h"
+#include "string-order.h"
 
 /* libpci's header.h names neither bit on older releases */
 #ifndef PCI_EXP_DEVCAP_FLR
@@ -217,12 +218,6 @@ compare_pci(gconstpointer a, gconstpointer b)
 	return g_ascii_strcasecmp(da->address, db->address);
 }
 
-static gint
-compare_str(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 /* "0000:01:00.1" and "0000:01:00.0" share a slot: everything before the dot. */
 static gboolean
 same_slot(const gchar *a, const gchar *b)
@@ -272,7 +267,7 @@ read_iommu_groups(DkvmHostFacts *facts)
 		DkvmIommuGroup *group = dkvm_iommu_group_new(id);
 		for (guint d = 0; d < devices->len; d++)
 			g_ptr_array_add(group->devices, g_strdup(g_ptr_array_index(devices, d)));
-		g_ptr_array_sort(group->devices, compare_str);
+		g_ptr_array_sort(group->devices, dkvm_compare_strings);
 		g_ptr_array_add(facts->iommu_groups, group);
 	}
 	facts->iommu_enabled = facts->iommu_groups->len > 0;

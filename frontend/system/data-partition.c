@@ -13,6 +13,7 @@
 
 #include "dkvm-error.h"
 #include "host-path.h"
+#include "string-order.h"
 
 void
 dkvm_data_partition_free(DkvmDataPartition *self)
@@ -126,12 +127,6 @@ collect(const gchar *dir, const gchar *const *suffixes, guint depth, GPtrArray *
 	}
 }
 
-static gint
-path_cmp(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 GPtrArray *
 dkvm_data_partition_list(const DkvmDataPartition *self, const gchar *const *suffixes,
                          GError **error)
@@ -147,6 +142,6 @@ dkvm_data_partition_list(const DkvmDataPartition *self, const gchar *const *suff
 		return NULL;
 	}
 	collect(self->dir, suffixes, 1, files);
-	g_ptr_array_sort(files, path_cmp);
+	g_ptr_array_sort(files, dkvm_compare_strings);
 	return g_steal_pointer(&files);
 }

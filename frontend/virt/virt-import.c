@@ -25,6 +25,7 @@
 #include "spec.h"
 #include "domain-xml-read.h"
 #include "file-read.h"
+#include "string-order.h"
 #include "virt-domain.h"
 #include "virt-list.h"
 
@@ -188,12 +189,6 @@ list_xml_files(const gchar *dir, GError **error)
 	return g_steal_pointer(&files);
 }
 
-static gint
-compare_paths(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 GPtrArray *
 dkvm_virt_import(virConnectPtr conn, const gchar *path, GError **error)
 {
@@ -205,7 +200,7 @@ dkvm_virt_import(virConnectPtr conn, const gchar *path, GError **error)
 		files = list_xml_files(path, error);
 		if (files == NULL)
 			return NULL;
-		g_ptr_array_sort(files, compare_paths);
+		g_ptr_array_sort(files, dkvm_compare_strings);
 	} else if (g_file_test(path, G_FILE_TEST_EXISTS)) {
 		files = g_ptr_array_new_with_free_func(g_free);
 		g_ptr_array_add(files, g_strdup(path));
@@ -279,6 +274,6 @@ dkvm_virt_export(virConnectPtr conn, const gchar *dir, GError **error)
 	free(doms);
 	if (!ok)
 		return NULL;
-	g_ptr_array_sort(written, compare_paths);
+	g_ptr_array_sort(written, dkvm_compare_strings);
 	return g_steal_pointer(&written);
 }

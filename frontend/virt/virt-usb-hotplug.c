@@ -6,6 +6,7 @@
 #include "dkvm-error.h"
 #include "domain-tree.h"
 #include "domain-xml-read.h"
+#include "string-order.h"
 #include "virt-connection.h"
 #include "virt-domain.h"
 
@@ -36,12 +37,6 @@ hostdev_xml(guint16 vendor_id, guint16 product_id)
 	return out;
 }
 
-static gint
-compare_names(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 GPtrArray *
 dkvm_virt_usb_owners(virConnectPtr conn, guint16 vendor_id, guint16 product_id, GError **error)
 {
@@ -67,7 +62,7 @@ dkvm_virt_usb_owners(virConnectPtr conn, guint16 vendor_id, guint16 product_id, 
 		virDomainFree(doms[i]);
 	}
 	free(doms);
-	g_ptr_array_sort(owners, compare_names);
+	g_ptr_array_sort(owners, dkvm_compare_strings);
 	return g_steal_pointer(&owners);
 }
 

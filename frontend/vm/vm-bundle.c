@@ -20,6 +20,7 @@
 #include "file-copy.h"
 #include "file-read.h"
 #include "quote.h"
+#include "string-order.h"
 #include "virt-domain.h"
 #include "virt-state.h"
 #include "vm-common.h"
@@ -76,12 +77,6 @@ staging_dir_new(GError **error)
 	return dir;
 }
 
-static gint
-compare_names(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 /* The relative paths of the regular files under @root/@rel, sorted. */
 static gboolean
 list_files(const gchar *root, const gchar *rel, GPtrArray *out, GError **error)
@@ -99,7 +94,7 @@ list_files(const gchar *root, const gchar *rel, GPtrArray *out, GError **error)
 	}
 	while ((name = g_dir_read_name(dir)) != NULL)
 		g_ptr_array_add(names, g_strdup(name));
-	g_ptr_array_sort(names, compare_names);
+	g_ptr_array_sort(names, dkvm_compare_strings);
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree gchar *child = *rel != '\0'
 		                                  ? g_build_filename(rel, names->pdata[i], NULL)

@@ -4,6 +4,7 @@
 #include "vm-domain-files.h"
 
 #include "dkvm-error.h"
+#include "string-order.h"
 
 void
 dkvm_domain_file_free(DkvmDomainFile *self)
@@ -13,12 +14,6 @@ dkvm_domain_file_free(DkvmDomainFile *self)
 	g_free(self->path);
 	g_free(self->xml);
 	g_free(self);
-}
-
-static gint
-name_cmp(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
 GPtrArray *
@@ -43,7 +38,7 @@ dkvm_vm_domain_files(const gchar *dir, GPtrArray *skipped, GError **error)
 		if (g_str_has_suffix(name, ".xml"))
 			g_ptr_array_add(names, g_build_filename(dir, name, NULL));
 	}
-	g_ptr_array_sort(names, name_cmp);
+	g_ptr_array_sort(names, dkvm_compare_strings);
 	for (guint i = 0; i < names->len; i++) {
 		DkvmDomainFile *file = g_new0(DkvmDomainFile, 1);
 		g_autoptr(GError) read_error = NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dkvm-error.h"
+#include "string-order.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -54,14 +55,6 @@ fuzz_check_refusal(const GError *error, const gchar *what)
 		            "%s: control byte 0x%02x in message: %s", what,
 		            (guint)(guchar)error->message[i], error->message);
 	}
-}
-
-/* For g_ptr_array_sort() over strings: it passes pointers to the elements,
- * so g_strcmp0 itself would compare the bytes of the pointers. */
-static inline gint
-fuzz_compare_strings(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
 /* The input as a NUL-terminated string (readers take C strings: a NUL ends it). */

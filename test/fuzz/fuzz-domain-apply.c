@@ -40,7 +40,7 @@ load_dir(const gchar *dir, const gchar *suffix, GPtrArray *out, gboolean as_host
 		if (g_str_has_suffix(name, suffix))
 			g_ptr_array_add(names, g_build_filename(dir, name, NULL));
 	}
-	g_ptr_array_sort(names, fuzz_compare_strings); /* same index, same domain */
+	g_ptr_array_sort(names, dkvm_compare_strings); /* same index, same domain */
 	for (guint i = 0; i < names->len; i++) {
 		gchar *text = NULL;
 		if (!g_file_get_contents(g_ptr_array_index(names, i), &text, NULL, &error))

@@ -30,7 +30,7 @@ replay(const gchar *path)
 		}
 		while ((name = g_dir_read_name(dir)) != NULL)
 			g_ptr_array_add(names, g_build_filename(path, name, NULL));
-		g_ptr_array_sort(names, fuzz_compare_strings);
+		g_ptr_array_sort(names, dkvm_compare_strings);
 		for (guint i = 0; i < names->len; i++)
 			count += replay(g_ptr_array_index(names, i));
 		return count;

@@ -6,12 +6,7 @@
 
 #include "dkvm-error.h"
 #include "file-replace.h"
-
-static gint
-by_name(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
+#include "string-order.h"
 
 /* The names in @dir, sorted, joined with spaces. */
 static gchar *
@@ -24,7 +19,7 @@ listing(const gchar *dir)
 	g_assert_nonnull(d);
 	while ((name = g_dir_read_name(d)) != NULL)
 		g_ptr_array_add(names, g_strdup(name));
-	g_ptr_array_sort(names, by_name);
+	g_ptr_array_sort(names, dkvm_compare_strings);
 	g_ptr_array_add(names, NULL);
 	return g_strjoinv(" ", (gchar **)names->pdata);
 }

@@ -13,6 +13,7 @@
 
 #include "dkvm-error.h"
 #include "file-copy.h"
+#include "string-order.h"
 #include "virt-connection.h"
 #include "vm-common.h"
 #include "vm-list.h"
@@ -23,12 +24,6 @@ static gchar *tmpdir;
 static gchar *partition;
 static DkvmApp *app;
 static DkvmHostFacts *host;
-
-static gint
-by_name(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
 
 /* Every file under @dir with its bytes, to tell that nothing changed. */
 static void
@@ -41,7 +36,7 @@ snapshot(const gchar *dir, const gchar *rel, GString *out)
 	g_assert_nonnull(d);
 	while ((name = g_dir_read_name(d)) != NULL)
 		g_ptr_array_add(names, g_strdup(name));
-	g_ptr_array_sort(names, by_name);
+	g_ptr_array_sort(names, dkvm_compare_strings);
 	for (guint i = 0; i < names->len; i++) {
 		const gchar *n = g_ptr_array_index(names, i);
 		g_autofree gchar *path = g_build_filename(dir, n, NULL);
